@@ -1,0 +1,1 @@
+//! Evaluation: exact where possible, MPFR interval arithmetic with certified digits.

@@ -1,0 +1,452 @@
+//! The expression graph: a hash-consed DAG of nodes in one arena.
+//!
+//! Every expression actsym handles lives in a [`Graph`]. Nodes are stored in a flat
+//! `Vec` and named by [`ExprId`] (a `u32`). A node's children always have smaller ids
+//! than the node itself, so iterating ids in increasing order visits children before
+//! parents: most passes over the graph are loops, not recursion.
+//!
+//! Nodes are hash-consed: building the same node twice returns the same id, so
+//! structural equality is id equality and shared subexpressions are stored once.
+//! The smart constructors in [`build`](crate::expr::build) are the only way to add a
+//! node; they keep nodes canonical (see that module for the rules).
+//!
+//! ```
+//! use actsym::expr::Graph;
+//! let mut g = Graph::new();
+//! let x = g.var("x");
+//! let one = g.int(1);
+//! let a = g.add(vec![x, one]);
+//! let b = g.add(vec![one, x]);
+//! assert_eq!(a, b); // same canonical node
+//! ```
+
+pub mod build;
+mod info;
+
+use std::collections::HashMap;
+use std::fmt;
+
+pub use info::{NodeInfo, SignInfo};
+pub use num_bigint::BigInt;
+pub use num_rational::BigRational;
+
+use crate::defs::Definitions;
+
+/// The id of a node in a [`Graph`]. Ids are dense `u32` indices into the arena.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
+pub struct ExprId(pub(crate) u32);
+
+impl ExprId {
+    /// The index of this node in its graph's arena.
+    #[must_use]
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// An interned identifier (variable, parameter or function name).
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
+pub struct Symbol(pub(crate) u32);
+
+/// Built-in functions of one argument. `sqrt(u)` is not here: it is `u^(1/2)`.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
+pub enum Func {
+    /// `exp(u)`
+    Exp,
+    /// `log(u)`, natural logarithm, defined for `u > 0`.
+    Log,
+    /// `abs(u)`
+    Abs,
+    /// `sign(u)`: -1, 0 or 1.
+    Sign,
+    /// `tanh(u)`
+    Tanh,
+    /// `sinh(u)`
+    Sinh,
+    /// `cosh(u)`
+    Cosh,
+    /// `erf(u)`
+    Erf,
+}
+
+impl Func {
+    /// Every built-in unary function, in a fixed order.
+    pub const ALL: [Func; 8] = [
+        Func::Exp,
+        Func::Log,
+        Func::Abs,
+        Func::Sign,
+        Func::Tanh,
+        Func::Sinh,
+        Func::Cosh,
+        Func::Erf,
+    ];
+
+    /// The name used in the language.
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        match self {
+            Func::Exp => "exp",
+            Func::Log => "log",
+            Func::Abs => "abs",
+            Func::Sign => "sign",
+            Func::Tanh => "tanh",
+            Func::Sinh => "sinh",
+            Func::Cosh => "cosh",
+            Func::Erf => "erf",
+        }
+    }
+
+    /// Looks a built-in unary function up by its name.
+    #[must_use]
+    pub fn from_name(name: &str) -> Option<Func> {
+        Func::ALL.into_iter().find(|f| f.name() == name)
+    }
+}
+
+/// Comparison operators of conditions (`if` and `where`).
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
+pub enum CmpOp {
+    /// `<`
+    Lt,
+    /// `<=`
+    Le,
+    /// `>`
+    Gt,
+    /// `>=`
+    Ge,
+    /// `!=`
+    Ne,
+}
+
+impl CmpOp {
+    /// The operator as written in the language.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CmpOp::Lt => "<",
+            CmpOp::Le => "<=",
+            CmpOp::Gt => ">",
+            CmpOp::Ge => ">=",
+            CmpOp::Ne => "!=",
+        }
+    }
+
+    /// Decides `a op b` for an ordering of `a` against `b`.
+    #[must_use]
+    pub fn holds(self, ord: std::cmp::Ordering) -> bool {
+        use std::cmp::Ordering::*;
+        match self {
+            CmpOp::Lt => ord == Less,
+            CmpOp::Le => ord != Greater,
+            CmpOp::Gt => ord == Greater,
+            CmpOp::Ge => ord != Less,
+            CmpOp::Ne => ord != Equal,
+        }
+    }
+}
+
+/// One node of the graph. Children are ids of nodes created earlier.
+///
+/// Subtraction is `a + (-1)*b`, division is `a * b^(-1)`, `sqrt(u)` is `u^(1/2)`.
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+pub enum Node {
+    /// An exact rational constant.
+    Num(BigRational),
+    /// The constant pi.
+    Pi,
+    /// A truth value (a folded condition).
+    Bool(bool),
+    /// A variable or parameter.
+    Var(Symbol),
+    /// A sum of at least two terms: flattened, like terms collected, ordered, with the
+    /// rational constant (if not zero) first.
+    Add(Box<[ExprId]>),
+    /// A product of at least two factors: flattened, ordered, with the rational
+    /// coefficient (if not one) first.
+    Mul(Box<[ExprId]>),
+    /// `base ^ exponent`.
+    Pow(ExprId, ExprId),
+    /// A built-in function of one argument.
+    Func(Func, ExprId),
+    /// `max(a, b)`, arguments ordered.
+    Max(ExprId, ExprId),
+    /// `min(a, b)`, arguments ordered.
+    Min(ExprId, ExprId),
+    /// A call of a defined function (prelude or user), kept by name.
+    Call(Symbol, Box<[ExprId]>),
+    /// A comparison `a op b`; truth-valued.
+    Cmp(CmpOp, ExprId, ExprId),
+    /// `if(cond, then, else)`.
+    If(ExprId, ExprId, ExprId),
+    /// An unevaluated derivative `diff(expr, var)`.
+    Diff(ExprId, Symbol),
+}
+
+impl Node {
+    /// The children of this node, in order.
+    #[must_use]
+    pub fn children(&self) -> Vec<ExprId> {
+        match self {
+            Node::Num(_) | Node::Pi | Node::Bool(_) | Node::Var(_) => Vec::new(),
+            Node::Add(a) | Node::Mul(a) | Node::Call(_, a) => a.to_vec(),
+            Node::Pow(a, b) | Node::Max(a, b) | Node::Min(a, b) | Node::Cmp(_, a, b) => {
+                vec![*a, *b]
+            }
+            Node::Func(_, a) | Node::Diff(a, _) => vec![*a],
+            Node::If(c, a, b) => vec![*c, *a, *b],
+        }
+    }
+}
+
+/// Limits that keep every input bounded.
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    /// The most nodes one graph may hold.
+    pub max_nodes: usize,
+    /// The deepest a node may be (a leaf has depth 1).
+    pub max_depth: u32,
+    /// The most bits an exactly folded constant may have (numerator plus denominator).
+    pub max_constant_bits: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_nodes: 4_000_000,
+            max_depth: 20_000,
+            max_constant_bits: 1 << 20,
+        }
+    }
+}
+
+/// The arena of hash-consed nodes, the symbol table and the definitions.
+pub struct Graph {
+    nodes: Vec<Node>,
+    info: Vec<NodeInfo>,
+    memo: HashMap<Node, ExprId>,
+    symbols: Vec<String>,
+    symbol_ids: HashMap<String, Symbol>,
+    /// The function definitions (prelude and user) this graph's calls refer to.
+    pub defs: Definitions,
+    /// The limits this graph enforces; see [`Graph::check_limits`].
+    pub limits: Limits,
+    over_limit: Option<LimitExceeded>,
+}
+
+/// A graph grew past one of its [`Limits`].
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum LimitExceeded {
+    /// Too many nodes.
+    #[error("expression too large: more than {0} nodes")]
+    Nodes(usize),
+    /// Too deep.
+    #[error("expression nested too deeply: depth above {0}")]
+    Depth(u32),
+}
+
+impl Default for Graph {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl fmt::Debug for Graph {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Graph({} nodes)", self.nodes.len())
+    }
+}
+
+impl Graph {
+    /// An empty graph without definitions.
+    #[must_use]
+    pub fn new() -> Self {
+        Graph {
+            nodes: Vec::new(),
+            info: Vec::new(),
+            memo: HashMap::new(),
+            symbols: Vec::new(),
+            symbol_ids: HashMap::new(),
+            defs: Definitions::default(),
+            limits: Limits::default(),
+            over_limit: None,
+        }
+    }
+
+    /// A graph holding the prelude's definitions.
+    #[must_use]
+    pub fn with_prelude() -> Self {
+        let mut g = Graph::new();
+        crate::defs::load_prelude(&mut g);
+        g
+    }
+
+    /// The number of nodes in the arena.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.nodes.len()
+    }
+
+    /// Whether the arena is empty.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.nodes.is_empty()
+    }
+
+    /// The node behind an id.
+    #[must_use]
+    pub fn node(&self, id: ExprId) -> &Node {
+        &self.nodes[id.index()]
+    }
+
+    /// Facts about a node computed when it was built.
+    #[must_use]
+    pub fn info(&self, id: ExprId) -> &NodeInfo {
+        &self.info[id.index()]
+    }
+
+    /// Interns a name.
+    pub fn symbol(&mut self, name: &str) -> Symbol {
+        if let Some(&s) = self.symbol_ids.get(name) {
+            return s;
+        }
+        let s = Symbol(self.symbols.len() as u32);
+        self.symbols.push(name.to_owned());
+        self.symbol_ids.insert(name.to_owned(), s);
+        s
+    }
+
+    /// Looks up an interned name without interning it.
+    #[must_use]
+    pub fn find_symbol(&self, name: &str) -> Option<Symbol> {
+        self.symbol_ids.get(name).copied()
+    }
+
+    /// The text of a symbol.
+    #[must_use]
+    pub fn name(&self, s: Symbol) -> &str {
+        &self.symbols[s.0 as usize]
+    }
+
+    /// Returns the first limit this graph went past, if any. Constructors never fail;
+    /// drivers (parser, derivative, simplifier) call this to stop runaway growth.
+    pub fn check_limits(&self) -> Result<(), LimitExceeded> {
+        match &self.over_limit {
+            Some(e) => Err(e.clone()),
+            None => Ok(()),
+        }
+    }
+
+    /// Adds a node (already canonical) or returns the existing id of an equal node.
+    pub(crate) fn intern(&mut self, node: Node) -> ExprId {
+        if let Some(&id) = self.memo.get(&node) {
+            return id;
+        }
+        let info = info::compute(self, &node);
+        if info.depth > self.limits.max_depth && self.over_limit.is_none() {
+            self.over_limit = Some(LimitExceeded::Depth(self.limits.max_depth));
+        }
+        if self.nodes.len() >= self.limits.max_nodes && self.over_limit.is_none() {
+            self.over_limit = Some(LimitExceeded::Nodes(self.limits.max_nodes));
+        }
+        let id = ExprId(self.nodes.len() as u32);
+        self.nodes.push(node.clone());
+        self.info.push(info);
+        self.memo.insert(node, id);
+        id
+    }
+
+    /// Every node reachable from `roots`, in increasing id order (children first).
+    #[must_use]
+    pub fn reachable(&self, roots: &[ExprId]) -> Vec<ExprId> {
+        let mut seen = vec![false; self.nodes.len()];
+        let mut stack: Vec<ExprId> = roots.to_vec();
+        let mut out = Vec::new();
+        while let Some(id) = stack.pop() {
+            if std::mem::replace(&mut seen[id.index()], true) {
+                continue;
+            }
+            out.push(id);
+            stack.extend(self.node(id).children());
+        }
+        out.sort_unstable();
+        out
+    }
+
+    /// The number of distinct nodes reachable from `root` (its size as a DAG).
+    #[must_use]
+    pub fn dag_size(&self, root: ExprId) -> usize {
+        self.reachable(&[root]).len()
+    }
+
+    /// The exact rational value of a constant node.
+    #[must_use]
+    pub fn as_num(&self, id: ExprId) -> Option<&BigRational> {
+        match self.node(id) {
+            Node::Num(r) => Some(r),
+            _ => None,
+        }
+    }
+
+    /// The variables a node depends on (not counting bound parameters of
+    /// definitions, which never appear as free variables of a call site), sorted by name.
+    #[must_use]
+    pub fn free_vars(&self, root: ExprId) -> Vec<Symbol> {
+        let mut vars: Vec<Symbol> = self
+            .reachable(&[root])
+            .into_iter()
+            .filter_map(|id| match self.node(id) {
+                Node::Var(s) => Some(*s),
+                _ => None,
+            })
+            .collect();
+        vars.sort_by(|a, b| self.name(*a).cmp(self.name(*b)));
+        vars.dedup();
+        vars
+    }
+
+    /// Rebuilds the subgraph under `root` bottom-up: `f` receives each reachable node
+    /// with its children already mapped, and returns the id that replaces it. Runs
+    /// without recursion, in id order.
+    pub fn rewrite(
+        &mut self,
+        root: ExprId,
+        mut f: impl FnMut(&mut Graph, ExprId, Node) -> ExprId,
+    ) -> ExprId {
+        let order = self.reachable(&[root]);
+        let mut map: HashMap<ExprId, ExprId> = HashMap::with_capacity(order.len());
+        for id in order {
+            let node = self.node(id).clone();
+            let mapped = map_children(&node, |c| map[&c]);
+            let new = f(self, id, mapped);
+            map.insert(id, new);
+        }
+        map[&root]
+    }
+
+    /// Substitutes expressions for variables everywhere under `root`.
+    pub fn substitute(&mut self, root: ExprId, bindings: &HashMap<Symbol, ExprId>) -> ExprId {
+        self.rewrite(root, |g, _, node| match node {
+            Node::Var(s) if bindings.contains_key(&s) => bindings[&s],
+            other => g.rebuild(other),
+        })
+    }
+}
+
+/// Applies `f` to every child id of `node`.
+#[must_use]
+pub fn map_children(node: &Node, mut f: impl FnMut(ExprId) -> ExprId) -> Node {
+    match node {
+        Node::Num(_) | Node::Pi | Node::Bool(_) | Node::Var(_) => node.clone(),
+        Node::Add(a) => Node::Add(a.iter().map(|&c| f(c)).collect()),
+        Node::Mul(a) => Node::Mul(a.iter().map(|&c| f(c)).collect()),
+        Node::Call(s, a) => Node::Call(*s, a.iter().map(|&c| f(c)).collect()),
+        Node::Pow(a, b) => Node::Pow(f(*a), f(*b)),
+        Node::Max(a, b) => Node::Max(f(*a), f(*b)),
+        Node::Min(a, b) => Node::Min(f(*a), f(*b)),
+        Node::Cmp(op, a, b) => Node::Cmp(*op, f(*a), f(*b)),
+        Node::Func(func, a) => Node::Func(*func, f(*a)),
+        Node::Diff(a, s) => Node::Diff(f(*a), *s),
+        Node::If(c, a, b) => Node::If(f(*c), f(*a), f(*b)),
+    }
+}
