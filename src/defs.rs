@@ -118,8 +118,12 @@ fn expand_with(g: &mut Graph, root: ExprId, bodies: &mut HashMap<Symbol, ExprId>
                     b
                 }
             };
-            let bindings: HashMap<Symbol, ExprId> =
-                def.params.iter().copied().zip(args.iter().copied()).collect();
+            let bindings: HashMap<Symbol, ExprId> = def
+                .params
+                .iter()
+                .copied()
+                .zip(args.iter().copied())
+                .collect();
             g.substitute(body, &bindings)
         }
         other => g.rebuild(other),

@@ -38,7 +38,11 @@ pub enum Statement {
 }
 
 /// Parses.
-pub fn parse_source(g: &mut Graph, src: &str, origin: Origin) -> Result<Vec<Statement>, ParseError> {
+pub fn parse_source(
+    g: &mut Graph,
+    src: &str,
+    origin: Origin,
+) -> Result<Vec<Statement>, ParseError> {
     let _ = (g, src, origin);
     Ok(vec![])
 }

@@ -45,6 +45,16 @@ impl Graph {
         self.intern(Node::Pi)
     }
 
+    /// The everywhere-undefined value.
+    pub fn undefined(&mut self) -> ExprId {
+        self.intern(Node::Undefined)
+    }
+
+    /// Whether any of `ids` is the everywhere-undefined value.
+    fn any_undefined(&self, ids: &[ExprId]) -> bool {
+        ids.iter().any(|&i| matches!(self.node(i), Node::Undefined))
+    }
+
     /// A truth value.
     pub fn boolean(&mut self, b: bool) -> ExprId {
         self.intern(Node::Bool(b))
@@ -108,6 +118,9 @@ impl Graph {
 
     /// A canonical sum of `terms`.
     pub fn add(&mut self, terms: Vec<ExprId>) -> ExprId {
+        if self.any_undefined(&terms) {
+            return self.undefined();
+        }
         // Flatten nested sums.
         let mut flat = Vec::with_capacity(terms.len());
         for t in terms {
@@ -185,6 +198,9 @@ impl Graph {
 
     /// A canonical product of `factors`.
     pub fn mul(&mut self, factors: Vec<ExprId>) -> ExprId {
+        if self.any_undefined(&factors) {
+            return self.undefined();
+        }
         let mut flat = Vec::with_capacity(factors.len());
         for f in factors {
             match self.node(f) {
@@ -204,7 +220,10 @@ impl Graph {
             let exp_int = |g: &Graph, e: Option<ExprId>| -> Option<BigInt> {
                 match e {
                     None => Some(BigInt::one()),
-                    Some(e) => g.as_num(e).filter(|r| r.is_integer()).map(|r| r.to_integer()),
+                    Some(e) => g
+                        .as_num(e)
+                        .filter(|r| r.is_integer())
+                        .map(|r| r.to_integer()),
                 }
             };
             let this = exp_int(self, exp);
@@ -309,6 +328,9 @@ impl Graph {
 
     /// A canonical power `base ^ exp`.
     pub fn pow(&mut self, base: ExprId, exp: ExprId) -> ExprId {
+        if self.any_undefined(&[base, exp]) {
+            return self.undefined();
+        }
         if let Some(e) = self.as_num(exp).cloned() {
             if e.is_zero() && self.info(base).total {
                 return self.int(1);
@@ -422,6 +444,9 @@ impl Graph {
     /// A built-in function of one argument, with exact values folded
     /// (`exp(0) = 1`, `log(1) = 0`, `abs(-3) = 3`, ...).
     pub fn func(&mut self, f: Func, a: ExprId) -> ExprId {
+        if self.any_undefined(&[a]) {
+            return self.undefined();
+        }
         if let Some(r) = self.as_num(a).cloned() {
             match f {
                 Func::Abs => return self.num(r.abs()),
@@ -463,6 +488,9 @@ impl Graph {
     }
 
     fn extremum(&mut self, a: ExprId, b: ExprId, is_max: bool) -> ExprId {
+        if self.any_undefined(&[a, b]) {
+            return self.undefined();
+        }
         if a == b {
             return a;
         }
@@ -484,6 +512,9 @@ impl Graph {
 
     /// A comparison `a op b`; folded to a truth value when both sides are rational.
     pub fn cmp(&mut self, op: CmpOp, a: ExprId, b: ExprId) -> ExprId {
+        if self.any_undefined(&[a, b]) {
+            return self.undefined();
+        }
         if let (Some(x), Some(y)) = (self.as_num(a), self.as_num(b)) {
             let v = op.holds(x.cmp(y));
             return self.boolean(v);
@@ -495,6 +526,7 @@ impl Graph {
     /// branches are equal and the condition is defined everywhere.
     pub fn if_(&mut self, cond: ExprId, a: ExprId, b: ExprId) -> ExprId {
         match self.node(cond) {
+            Node::Undefined => self.undefined(),
             Node::Bool(true) => a,
             Node::Bool(false) => b,
             _ if a == b && self.info(cond).total => a,
@@ -519,6 +551,7 @@ impl Graph {
             Node::Num(r) => self.num(r),
             Node::Pi => self.pi(),
             Node::Bool(b) => self.boolean(b),
+            Node::Undefined => self.undefined(),
             Node::Var(s) => self.var_sym(s),
             Node::Add(a) => self.add(a.into_vec()),
             Node::Mul(a) => self.mul(a.into_vec()),
@@ -597,6 +630,9 @@ mod tests {
         assert_eq!(g.sqrt(four), two);
         let m1 = g.int(-1);
         let sm1 = g.sqrt(m1);
-        assert!(matches!(g.node(sm1), Node::Pow(..)), "sqrt(-1) stays undefined");
+        assert!(
+            matches!(g.node(sm1), Node::Pow(..)),
+            "sqrt(-1) stays undefined"
+        );
     }
 }

@@ -59,6 +59,7 @@ fn rank(node: &Node) -> u8 {
         Node::Cmp(..) => 9,
         Node::Diff(..) => 10,
         Node::Bool(_) => 11,
+        Node::Undefined => 12,
     }
 }
 
@@ -149,7 +150,14 @@ fn total_and_sign(g: &Graph, node: &Node) -> (bool, SignInfo) {
                 Some(r) => {
                     // A fractional power is real only for a nonnegative base.
                     let total = bt && (bs == Positive || (bs == NonNegative && r.is_positive()));
-                    (total, if bs == Positive { Positive } else { NonNegative })
+                    (
+                        total,
+                        if bs == Positive {
+                            Positive
+                        } else {
+                            NonNegative
+                        },
+                    )
                 }
                 None => {
                     let total = bt && et && bs == Positive;
@@ -163,9 +171,14 @@ fn total_and_sign(g: &Graph, node: &Node) -> (bool, SignInfo) {
                 Func::Exp | Func::Cosh => (t, Positive),
                 Func::Abs => (t, NonNegative),
                 Func::Log => (false, Unknown),
-                Func::Sign | Func::Erf | Func::Tanh | Func::Sinh => {
-                    (t, if sign_of(*a).is_nonneg() { NonNegative } else { Unknown })
-                }
+                Func::Sign | Func::Erf | Func::Tanh | Func::Sinh => (
+                    t,
+                    if sign_of(*a).is_nonneg() {
+                        NonNegative
+                    } else {
+                        Unknown
+                    },
+                ),
             }
         }
         Node::Max(a, b) => {
@@ -197,7 +210,7 @@ fn total_and_sign(g: &Graph, node: &Node) -> (bool, SignInfo) {
             };
             (all_total(g, &[*c, *a, *b]), s)
         }
-        Node::Diff(..) => (false, Unknown),
+        Node::Diff(..) | Node::Undefined => (false, Unknown),
     }
 }
 

@@ -157,6 +157,9 @@ pub enum Node {
     Pi,
     /// A truth value (a folded condition).
     Bool(bool),
+    /// A value that is undefined everywhere (written `undefined`), e.g. the derivative
+    /// at a jump. Any operation on it is undefined too.
+    Undefined,
     /// A variable or parameter.
     Var(Symbol),
     /// A sum of at least two terms: flattened, like terms collected, ordered, with the
@@ -188,7 +191,7 @@ impl Node {
     #[must_use]
     pub fn children(&self) -> Vec<ExprId> {
         match self {
-            Node::Num(_) | Node::Pi | Node::Bool(_) | Node::Var(_) => Vec::new(),
+            Node::Num(_) | Node::Pi | Node::Bool(_) | Node::Undefined | Node::Var(_) => Vec::new(),
             Node::Add(a) | Node::Mul(a) | Node::Call(_, a) => a.to_vec(),
             Node::Pow(a, b) | Node::Max(a, b) | Node::Min(a, b) | Node::Cmp(_, a, b) => {
                 vec![*a, *b]
@@ -437,7 +440,7 @@ impl Graph {
 #[must_use]
 pub fn map_children(node: &Node, mut f: impl FnMut(ExprId) -> ExprId) -> Node {
     match node {
-        Node::Num(_) | Node::Pi | Node::Bool(_) | Node::Var(_) => node.clone(),
+        Node::Num(_) | Node::Pi | Node::Bool(_) | Node::Undefined | Node::Var(_) => node.clone(),
         Node::Add(a) => Node::Add(a.iter().map(|&c| f(c)).collect()),
         Node::Mul(a) => Node::Mul(a.iter().map(|&c| f(c)).collect()),
         Node::Call(s, a) => Node::Call(*s, a.iter().map(|&c| f(c)).collect()),
