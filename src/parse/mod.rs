@@ -28,7 +28,7 @@ use crate::expr::{CmpOp, ExprId, Func, Graph, Node, Symbol};
 use lex::NumberError;
 
 /// The deepest nesting of parentheses, unary minus, powers and calls accepted.
-pub const MAX_NESTING: u32 = 5_000;
+pub const MAX_NESTING: u32 = 8_000;
 /// The largest source text accepted, in bytes.
 pub const MAX_INPUT_BYTES: usize = 1 << 20;
 
