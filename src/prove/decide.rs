@@ -26,6 +26,16 @@ pub enum Proof {
     /// The normal form of `lhs - rhs` is zero and both sides have the same domain
     /// conditions.
     Normal,
+    /// On the current region every innermost piecewise node takes one branch:
+    /// replacing each by its branch gives `lhs = rhs`.
+    Resolve {
+        /// The left side with the branches taken.
+        lhs: ExprId,
+        /// The right side with the branches taken.
+        rhs: ExprId,
+        /// Why those are equal.
+        proof: Box<Proof>,
+    },
     /// A case split on a variable: each case is a region (an interval or a single
     /// point) with the claim resolved there and its own proof.
     Split {
@@ -58,7 +68,7 @@ pub type Context = HashMap<Symbol, Interval>;
 
 /// Which branch a piecewise node takes on a region.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Pick {
+pub(super) enum Pick {
     First,
     Second,
     Negate,
@@ -137,7 +147,7 @@ fn pick(g: &Graph, id: ExprId, s: Ordering) -> Pick {
 }
 
 /// Rewrites `root` with the given piecewise nodes replaced by their branches.
-fn resolve(g: &mut Graph, root: ExprId, picks: &HashMap<ExprId, Pick>) -> ExprId {
+pub(super) fn resolve(g: &mut Graph, root: ExprId, picks: &HashMap<ExprId, Pick>) -> ExprId {
     g.rewrite(root, |g, id, node| match (picks.get(&id), &node) {
         (Some(Pick::First), Node::Max(a, _) | Node::Min(a, _) | Node::Func(_, a)) => *a,
         (Some(Pick::Second), Node::Max(_, b) | Node::Min(_, b)) => *b,
@@ -151,17 +161,17 @@ fn resolve(g: &mut Graph, root: ExprId, picks: &HashMap<ExprId, Pick>) -> ExprId
 
 /// The piecewise nodes under the roots whose condition holds no piecewise node,
 /// with their condition's shape.
-struct Innermost {
+pub(super) struct Innermost {
     /// Nodes decided on the current region, with their branch.
-    decided: HashMap<ExprId, Pick>,
+    pub(super) decided: HashMap<ExprId, Pick>,
     /// Roots of linear conditions that change sign inside the region, per variable.
-    roots: Vec<(Symbol, BigRational)>,
+    pub(super) roots: Vec<(Symbol, BigRational)>,
     /// A piecewise node that cannot be resolved (non-linear condition, or one that
     /// would change the domain).
     stuck: Option<String>,
 }
 
-fn innermost(g: &mut Graph, roots: &[ExprId], ctx: &Context) -> Innermost {
+pub(super) fn innermost(g: &mut Graph, roots: &[ExprId], ctx: &Context) -> Innermost {
     let mut out = Innermost {
         decided: HashMap::new(),
         roots: Vec::new(),
@@ -227,7 +237,12 @@ fn prove_in(
         // Every innermost node has one branch on this region: one case, no split.
         let l = resolve(g, lhs, &inner.decided);
         let r = resolve(g, rhs, &inner.decided);
-        return prove_in(g, l, r, ctx, budget);
+        let proof = Box::new(prove_in(g, l, r, ctx, budget)?);
+        return Ok(Proof::Resolve {
+            lhs: l,
+            rhs: r,
+            proof,
+        });
     }
     if let Some(why) = inner.stuck {
         return Err(NoProof(why));
@@ -398,7 +413,12 @@ fn holds_on(g: &Graph, req: Requirement, ctx: &Context) -> bool {
 }
 
 /// Decides a claim without piecewise nodes: equal domains and a zero normal form.
-fn decide_smooth(g: &mut Graph, lhs: ExprId, rhs: ExprId, ctx: &Context) -> Result<Proof, NoProof> {
+pub(super) fn decide_smooth(
+    g: &mut Graph,
+    lhs: ExprId,
+    rhs: ExprId,
+    ctx: &Context,
+) -> Result<Proof, NoProof> {
     let dl = requirements(g, lhs, ctx)
         .ok_or_else(|| NoProof("an expression outside the normal form".into()))?;
     let dr = requirements(g, rhs, ctx)
