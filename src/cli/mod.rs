@@ -3,7 +3,7 @@
 //! 0 success, 1 refuted / wrong, 2 bad input, 3 unknown.
 
 mod defs_cmd;
-//mod eval_cmd;
+mod eval_cmd;
 mod session;
 
 use std::io::Write;
@@ -39,7 +39,7 @@ enum Command {
     #[command(
         after_help = "Examples:\n  actsym eval 'sigmoid(x)' --at x=-800 --digits 30\n  actsym eval 'swish(x, beta)' --at x=1/2 beta=3/2 --json\n  actsym eval 'log(x)' --at x=0        # exits 2: log of 0 is undefined\n\nValues are exact rationals: 3/2, -0.1, 1e-30."
     )]
-    //Eval(eval_cmd::EvalArgs),
+    Eval(eval_cmd::EvalArgs),
     /// Print every definition: the prelude, then those from --defs files.
     #[command(after_help = "Examples:\n  actsym defs\n  actsym defs --defs my_activations.act")]
     Defs(defs_cmd::DefsArgs),
@@ -55,7 +55,7 @@ pub fn run() -> u8 {
         }
     };
     let result = Session::new(&cli.defs).and_then(|mut session| match cli.command {
-        //Command::Eval(args) => eval_cmd::run(&mut session, &args),
+        Command::Eval(args) => eval_cmd::run(&mut session, &args),
         Command::Defs(args) => defs_cmd::run(&session, &args),
     });
     match result {

@@ -314,12 +314,7 @@ fn starts_with_digit(g: &Graph, item: &Item) -> bool {
         Item::Number(_) => true,
         Item::Factor(f) => match g.node(*f) {
             Node::Num(_) => true,
-            Node::Pow(b, e) => {
-                numeric_base(*b)
-                    && !g
-                        .as_num(*e)
-                        .is_some_and(is_root)
-            }
+            Node::Pow(b, e) => numeric_base(*b) && !g.as_num(*e).is_some_and(is_root),
             _ => false,
         },
         Item::Power(b, k) => numeric_base(*b) && !is_root(k),

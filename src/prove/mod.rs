@@ -4,6 +4,8 @@ pub mod chain;
 pub mod check;
 pub mod decide;
 pub mod normal;
+pub mod numeric;
 pub mod points;
 pub mod poly;
 pub mod region;
+pub mod verdict;
