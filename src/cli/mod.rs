@@ -2,6 +2,7 @@
 //! validated here once; the library does the work; outcomes map to exit codes:
 //! 0 success, 1 refuted / wrong, 2 bad input, 3 unknown.
 
+mod check_cmd;
 mod defs_cmd;
 mod eval_cmd;
 mod session;
@@ -40,6 +41,11 @@ enum Command {
         after_help = "Examples:\n  actsym eval 'sigmoid(x)' --at x=-800 --digits 30\n  actsym eval 'swish(x, beta)' --at x=1/2 beta=3/2 --json\n  actsym eval 'log(x)' --at x=0        # exits 2: log of 0 is undefined\n\nValues are exact rationals: 3/2, -0.1, 1e-30."
     )]
     Eval(eval_cmd::EvalArgs),
+    /// Decide a claim: proved, verified, refuted with a certified counterexample, or unknown.
+    #[command(
+        after_help = "Examples:\n  actsym check 'tanh(x) + 1 = 2*sigmoid(2*x)' --explain\n  actsym check 'tanh(x) + 1 = sigmoid(2*x)'            # refuted, exit 1\n  actsym check 'relu(x) = x where x >= 0' --json\n\nExit codes: 0 proved or verified, 1 refuted, 2 bad input, 3 unknown."
+    )]
+    Check(check_cmd::CheckArgs),
     /// Print every definition: the prelude, then those from --defs files.
     #[command(after_help = "Examples:\n  actsym defs\n  actsym defs --defs my_activations.act")]
     Defs(defs_cmd::DefsArgs),
@@ -57,6 +63,7 @@ pub fn run() -> u8 {
     let result = Session::new(&cli.defs).and_then(|mut session| match cli.command {
         Command::Eval(args) => eval_cmd::run(&mut session, &args),
         Command::Defs(args) => defs_cmd::run(&session, &args),
+        Command::Check(args) => check_cmd::run(&mut session, &args),
     });
     match result {
         Ok(code) => code,

@@ -3,6 +3,7 @@
 pub mod chain;
 pub mod check;
 pub mod decide;
+pub mod explain;
 pub mod normal;
 pub mod numeric;
 pub mod points;

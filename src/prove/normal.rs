@@ -235,3 +235,75 @@ mod tests {
         );
     }
 }
+
+/// The normal forms of both sides of a claim, for explanations.
+#[derive(Clone, Debug)]
+pub struct Explained {
+    /// Each generator: its name and what it stands for (`t = exp(x)`).
+    pub generators: Vec<(String, String)>,
+    /// The left side's normal form.
+    pub lhs: String,
+    /// The right side's normal form.
+    pub rhs: String,
+    /// The numerator of `lhs - rhs`.
+    pub difference: String,
+}
+
+/// Explains the normal forms of `lhs` and `rhs` over shared generators.
+#[must_use]
+pub fn explain(g: &Graph, lhs: ExprId, rhs: ExprId) -> Option<Explained> {
+    let mut n = Normalizer::new(g, &[lhs, rhs]);
+    let l = n.normalize(g, lhs)?;
+    let r = n.normalize(g, rhs)?;
+    let d = l.sub(&r)?;
+    let mut exp_count = 0;
+    let mut atom_count = 0;
+    let mut names = Vec::new();
+    let mut generators = Vec::new();
+    for gen in n.generators() {
+        let (name, meaning) = match gen {
+            Generator::Var(s) => (g.name(*s).to_owned(), String::new()),
+            Generator::Exp { shape, q } => {
+                exp_count += 1;
+                let name = if exp_count == 1 {
+                    "t".to_owned()
+                } else {
+                    format!("t{exp_count}")
+                };
+                let shape_text = if shape.is_empty() {
+                    "1".to_owned()
+                } else {
+                    shape
+                        .iter()
+                        .map(|&f| crate::print::text(g, f))
+                        .collect::<Vec<_>>()
+                        .join("*")
+                };
+                let arg = if q == &BigInt::one() {
+                    shape_text
+                } else {
+                    format!("{shape_text}/{q}")
+                };
+                (name.clone(), format!("{name} = exp({arg})"))
+            }
+            Generator::Atom(id) => {
+                atom_count += 1;
+                let name = format!("a{atom_count}");
+                (
+                    name.clone(),
+                    format!("{name} = {}", crate::print::text(g, *id)),
+                )
+            }
+        };
+        names.push(name.clone());
+        if !meaning.is_empty() {
+            generators.push((name, meaning));
+        }
+    }
+    Some(Explained {
+        generators,
+        lhs: l.to_text(&names),
+        rhs: r.to_text(&names),
+        difference: d.num.to_text(&names),
+    })
+}

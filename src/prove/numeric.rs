@@ -14,8 +14,13 @@ use crate::expr::{ExprId, Graph, Node, Symbol};
 /// The value of one side of a claim at a point, for reports: correctly rounded
 /// digits, or why it is undefined.
 #[must_use]
-pub fn side_value(g: &mut Graph, id: ExprId, env: &HashMap<Symbol, BigRational>) -> SideValue {
-    match crate::eval::evaluate(g, id, env, 20) {
+pub fn side_value(
+    g: &mut Graph,
+    id: ExprId,
+    env: &HashMap<Symbol, BigRational>,
+    digits: u32,
+) -> SideValue {
+    match crate::eval::evaluate(g, id, env, digits) {
         Ok(v) => SideValue::Defined(v.decimal),
         Err(EvalError::Undefined { detail, .. }) => SideValue::Undefined(detail),
         Err(e) => SideValue::Undefined(format!("not evaluated: {e}")),

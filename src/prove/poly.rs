@@ -355,3 +355,62 @@ mod tests {
         assert!(big.pow(200).is_none(), "the budget stops runaway growth");
     }
 }
+
+impl Poly {
+    /// The polynomial as text, with `names[g]` for generator `g`.
+    #[must_use]
+    pub fn to_text(&self, names: &[String]) -> String {
+        if self.terms.is_empty() {
+            return "0".into();
+        }
+        let mut out = String::new();
+        for (k, (m, c)) in self.terms.iter().rev().enumerate() {
+            let negative = c.is_negative();
+            let mag = c.abs();
+            if k == 0 {
+                if negative {
+                    out.push('-');
+                }
+            } else {
+                out.push_str(if negative { " - " } else { " + " });
+            }
+            let mono: Vec<String> = m
+                .factors()
+                .iter()
+                .map(|&(g, e)| {
+                    let name = names.get(g as usize).map_or("?", String::as_str);
+                    if e == 1 {
+                        name.to_owned()
+                    } else {
+                        format!("{name}^{e}")
+                    }
+                })
+                .collect();
+            if mono.is_empty() {
+                out.push_str(&mag.to_string());
+            } else if mag.is_one() {
+                out.push_str(&mono.join("*"));
+            } else {
+                out.push_str(&format!("{mag}*{}", mono.join("*")));
+            }
+        }
+        out
+    }
+}
+
+impl RatFn {
+    /// The rational function as text, `(num)/(den)` or just the numerator.
+    #[must_use]
+    pub fn to_text(&self, names: &[String]) -> String {
+        let num = self.num.to_text(names);
+        if self.den == Poly::one() {
+            return num;
+        }
+        let wrap = |s: String, p: &Poly| if p.len() > 1 { format!("({s})") } else { s };
+        format!(
+            "{}/{}",
+            wrap(num, &self.num),
+            wrap(self.den.to_text(names), &self.den)
+        )
+    }
+}

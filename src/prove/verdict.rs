@@ -53,6 +53,8 @@ pub struct Options {
     pub time_limit: Duration,
     /// Whether to search for a symbolic proof at all.
     pub symbolic: bool,
+    /// Significant digits of the values reported at a counterexample.
+    pub digits: u32,
 }
 
 impl Default for Options {
@@ -62,6 +64,7 @@ impl Default for Options {
             seed: 1,
             time_limit: Duration::from_secs(10),
             symbolic: true,
+            digits: 20,
         }
     }
 }
@@ -189,8 +192,8 @@ fn numeric_route(
             }
             PointOutcome::Counterexample => {
                 let env = shrink(g, lhs, rhs, conditions, &vars, env);
-                let l = side_value(g, lhs, &env);
-                let r = side_value(g, rhs, &env);
+                let l = side_value(g, lhs, &env, opts.digits);
+                let r = side_value(g, rhs, &env, opts.digits);
                 let mut point: Vec<(Symbol, BigRational)> = env.into_iter().collect();
                 point.sort_by(|a, b| g.name(a.0).cmp(g.name(b.0)));
                 report.verdict = Verdict::Refuted;
