@@ -5,6 +5,7 @@
 mod check_cmd;
 mod defs_cmd;
 mod eval_cmd;
+mod prove_cmd;
 mod session;
 
 use std::io::Write;
@@ -46,6 +47,11 @@ enum Command {
         after_help = "Examples:\n  actsym check 'tanh(x) + 1 = 2*sigmoid(2*x)' --explain\n  actsym check 'tanh(x) + 1 = sigmoid(2*x)'            # refuted, exit 1\n  actsym check 'relu(x) = x where x >= 0' --json\n\nExit codes: 0 proved or verified, 1 refuted, 2 bad input, 3 unknown."
     )]
     Check(check_cmd::CheckArgs),
+    /// Check a derivation chain: each '= expr' step is proved, verified or refuted.
+    #[command(
+        after_help = "Examples:\n  actsym prove exercises/tanh-sigmoid.prove\n  actsym prove my-derivation.prove --json\n\nThe file holds a 'claim: L = R' line, then one '= expr [by reason]' line per step;\nthe last expression must be the claim's right side."
+    )]
+    Prove(prove_cmd::ProveArgs),
     /// Print every definition: the prelude, then those from --defs files.
     #[command(after_help = "Examples:\n  actsym defs\n  actsym defs --defs my_activations.act")]
     Defs(defs_cmd::DefsArgs),
@@ -64,6 +70,7 @@ pub fn run() -> u8 {
         Command::Eval(args) => eval_cmd::run(&mut session, &args),
         Command::Defs(args) => defs_cmd::run(&session, &args),
         Command::Check(args) => check_cmd::run(&mut session, &args),
+        Command::Prove(args) => prove_cmd::run(&mut session, &args),
     });
     match result {
         Ok(code) => code,
