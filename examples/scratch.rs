@@ -4,7 +4,12 @@ fn main() {
     println!("defs: {}", g.defs.len());
     for src in std::env::args().skip(1) {
         match parse::parse_source(&mut g, &src, actsym::defs::Origin::User("<input>".into())) {
-            Ok(st) => println!("{:?}", st.iter().map(|s| (&s.kind, s.span.clone())).collect::<Vec<_>>()),
+            Ok(st) => println!(
+                "{:?}",
+                st.iter()
+                    .map(|s| (&s.kind, s.span.clone()))
+                    .collect::<Vec<_>>()
+            ),
             Err(e) => print!("{}", e.render(&src, "<input>")),
         }
     }

@@ -20,3 +20,4 @@ pub mod eval;
 pub mod expr;
 pub mod parse;
 pub mod print;
+pub mod prove;
