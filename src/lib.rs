@@ -14,6 +14,8 @@
 #![warn(missing_docs)]
 
 pub mod defs;
+pub mod diff;
+pub mod simplify;
 pub mod eval;
 pub mod expr;
 pub mod parse;
