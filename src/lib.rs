@@ -15,9 +15,9 @@
 
 pub mod defs;
 pub mod diff;
-pub mod simplify;
 pub mod eval;
 pub mod expr;
 pub mod parse;
 pub mod print;
 pub mod prove;
+pub mod simplify;

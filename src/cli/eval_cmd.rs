@@ -106,7 +106,11 @@ pub fn run(session: &mut Session, args: &EvalArgs) -> Result<u8, CliError> {
         .map(|(n, v)| format!("{n} = {v}"))
         .collect::<Vec<_>>()
         .join(", ");
-    let value = eval::evaluate(g, root, &env, args.digits).map_err(|e| eval_error(&e, &point))?;
+    // diff(...) inside the expression is taken symbolically first (left-hand at kinks).
+    let expanded = actsym::diff::expand_diffs(g, root, actsym::diff::Kink::Left)
+        .map_err(|e| CliError::input(format!("error: {e}")))?;
+    let value =
+        eval::evaluate(g, expanded, &env, args.digits).map_err(|e| eval_error(&e, &point))?;
     if args.json {
         let at_json: serde_json::Map<String, serde_json::Value> = shown
             .iter()

@@ -4,6 +4,7 @@
 
 mod check_cmd;
 mod defs_cmd;
+mod derive_cmd;
 mod eval_cmd;
 mod prove_cmd;
 mod session;
@@ -37,6 +38,16 @@ struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
+    /// Differentiate: named functions keep their names; kinks take the left-hand derivative.
+    #[command(
+        after_help = "Examples:\n  actsym derive 'swish(x, beta)'\n  actsym derive 'relu(x)' --format latex\n  actsym derive 'sigmoid(x)' --order 3\n  actsym derive 'prelu(x, alpha)' --wrt alpha\n  actsym derive 'relu(-x)' --kink autodiff"
+    )]
+    Derive(derive_cmd::DeriveArgs),
+    /// Simplify an expression (sound: the domain is kept).
+    #[command(
+        after_help = "Examples:\n  actsym simplify 'exp(-x)/(1 + exp(-x))^2'\n  actsym simplify 'diff(gelu(x), x)' --format latex"
+    )]
+    Simplify(derive_cmd::SimplifyArgs),
     /// Evaluate an expression at exact points with correctly rounded digits (MPFR).
     #[command(
         after_help = "Examples:\n  actsym eval 'sigmoid(x)' --at x=-800 --digits 30\n  actsym eval 'swish(x, beta)' --at x=1/2 beta=3/2 --json\n  actsym eval 'log(x)' --at x=0        # exits 2: log of 0 is undefined\n\nValues are exact rationals: 3/2, -0.1, 1e-30."
@@ -69,6 +80,8 @@ pub fn run() -> u8 {
     let result = Session::new(&cli.defs).and_then(|mut session| match cli.command {
         Command::Eval(args) => eval_cmd::run(&mut session, &args),
         Command::Defs(args) => defs_cmd::run(&session, &args),
+        Command::Derive(args) => derive_cmd::run_derive(&mut session, &args),
+        Command::Simplify(args) => derive_cmd::run_simplify(&mut session, &args),
         Command::Check(args) => check_cmd::run(&mut session, &args),
         Command::Prove(args) => prove_cmd::run(&mut session, &args),
     });

@@ -13,6 +13,7 @@ use super::numeric::{compare_at, side_value, PointOutcome, SideValue};
 use super::points::{hard_values, kink_values, simple_values, Rng};
 use super::region::Interval;
 use crate::defs;
+use crate::diff::Kink;
 use crate::expr::{ExprId, Graph, Symbol};
 use crate::parse::Claim;
 
@@ -112,13 +113,14 @@ fn method_of(p: &Proof) -> &'static str {
 /// Decides a claim.
 pub fn check_claim(g: &mut Graph, claim: &Claim, opts: &Options) -> Report {
     let start = Instant::now();
-    let lhs = defs::expand(g, claim.lhs);
-    let rhs = defs::expand(g, claim.rhs);
-    let conditions: Vec<ExprId> = claim
-        .conditions
-        .iter()
-        .map(|&c| defs::expand(g, c))
-        .collect();
+    // diff(...) is taken symbolically (left-hand at kinks), then definitions unfold.
+    let unfold = |g: &mut Graph, e: ExprId| match crate::diff::expand_diffs(g, e, Kink::Left) {
+        Ok(d) => defs::expand(g, d),
+        Err(_) => defs::expand(g, e),
+    };
+    let lhs = unfold(g, claim.lhs);
+    let rhs = unfold(g, claim.rhs);
+    let conditions: Vec<ExprId> = claim.conditions.iter().map(|&c| unfold(g, c)).collect();
     let mut context = Context::new();
     for &c in &conditions {
         if let Some((v, iv)) = condition_interval(g, c) {

@@ -139,38 +139,33 @@ fn local_rules(
         Node::If(..) => cond::simplify_if(g, id),
         Node::Add(_) => first_change(
             g,
-            &mut [
-                &mut |g| cond::merge_sum_ifs(g, id),
-                &mut |g| poly::best_sum_form(g, id, ops, work, 0),
-            ],
+            &mut [&mut |g| cond::merge_sum_ifs(g, id), &mut |g| {
+                poly::best_sum_form(g, id, ops, work, 0)
+            }],
         ),
         Node::Mul(_) => first_change(
             g,
-            &mut [
-                &mut |g| patterns::product(g, id, names),
-                &mut |g| lift::product_into_if(g, id, ops),
-            ],
+            &mut [&mut |g| patterns::product(g, id, names), &mut |g| {
+                lift::product_into_if(g, id, ops)
+            }],
         ),
         Node::Pow(..) => first_change(
             g,
-            &mut [
-                &mut |g| patterns::power(g, id, names),
-                &mut |g| lift::into_constant_if(g, id),
-            ],
+            &mut [&mut |g| patterns::power(g, id, names), &mut |g| {
+                lift::into_constant_if(g, id)
+            }],
         ),
         Node::Func(..) => first_change(
             g,
-            &mut [
-                &mut |g| patterns::function(g, id, names),
-                &mut |g| lift::into_constant_if(g, id),
-            ],
+            &mut [&mut |g| patterns::function(g, id, names), &mut |g| {
+                lift::into_constant_if(g, id)
+            }],
         ),
         Node::Max(..) | Node::Min(..) => first_change(
             g,
-            &mut [
-                &mut |g| ordered_extremum(g, id),
-                &mut |g| lift::into_constant_if(g, id),
-            ],
+            &mut [&mut |g| ordered_extremum(g, id), &mut |g| {
+                lift::into_constant_if(g, id)
+            }],
         ),
         _ => id,
     }

@@ -194,7 +194,9 @@ fn expand(
                 .filter(|r| r.is_integer())
                 .and_then(|r| r.to_integer().to_i64());
             match k {
-                Some(k) if k > 0 && k <= MAX_POWER && deeper && matches!(g.node(b), Node::Add(_)) => {
+                Some(k)
+                    if k > 0 && k <= MAX_POWER && deeper && matches!(g.node(b), Node::Add(_)) =>
+                {
                     let base = expand(g, b, depth + 1, partial, work)?;
                     let mut out = base.clone();
                     for _ in 1..k {
@@ -343,7 +345,10 @@ fn common_factors(g: &mut Graph, terms: &[ExprId]) -> Option<(Vec<ExprId>, Vec<E
                 continue;
             }
             let (b, k) = base_exp(g, f);
-            match common.iter().find(|&&(cb, ck)| cb == b && ck.signum() == k.signum()) {
+            match common
+                .iter()
+                .find(|&&(cb, ck)| cb == b && ck.signum() == k.signum())
+            {
                 Some(&(_, ck)) if ck == k => {}
                 Some(&(_, ck)) => {
                     let kn = g.num(BigRational::from_integer(BigInt::from(k - ck)));
