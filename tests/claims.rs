@@ -31,11 +31,10 @@ fn corpus_is_decided_soundly() {
             .unwrap_or_else(|e| panic!("line {}: {claim}: {e}", lineno + 1));
         let report = check_claim(&mut g, &c, &Options::default());
         *counts.entry((truth, report.verdict.as_str())).or_default() += 1;
-        let unsound = match (truth, report.verdict) {
-            (false, Verdict::Proved | Verdict::Verified) => true,
-            (true, Verdict::Refuted) => true,
-            _ => false,
-        };
+        let unsound = matches!(
+            (truth, report.verdict),
+            (false, Verdict::Proved | Verdict::Verified) | (true, Verdict::Refuted)
+        );
         if unsound {
             failures.push(format!(
                 "line {}: {} claim {claim} was {}",

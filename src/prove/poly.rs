@@ -71,6 +71,9 @@ impl Monomial {
     }
 }
 
+/// A polynomial split as `c * m * p`: a rational, a monomial, and the rest.
+pub type Content = (BigRational, Vec<(Gen, u32)>, Poly);
+
 /// A polynomial with rational coefficients; no zero coefficients are stored.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Default)]
 pub struct Poly {
@@ -203,7 +206,7 @@ impl Poly {
     /// `p` is monic in its first term), `m` the monomial of the least exponent of each
     /// generator, and `p` a polynomial. `None` for the zero polynomial.
     #[must_use]
-    pub fn split_content(&self) -> Option<(BigRational, Vec<(Gen, u32)>, Poly)> {
+    pub fn split_content(&self) -> Option<Content> {
         let (_, first) = self.terms.iter().next()?;
         let c = first.clone();
         let mut least: Option<BTreeMap<Gen, u32>> = None;
@@ -357,44 +360,6 @@ impl RatFn {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn c(n: i64) -> RatFn {
-        RatFn::constant(BigRational::from_integer(n.into()))
-    }
-
-    #[test]
-    fn tanh_plus_one_is_twice_sigmoid_of_twice() {
-        // t = exp(x): tanh(x) = (t^2 - 1)/(t^2 + 1), sigmoid(2x) = 1/(1 + t^-2).
-        let t2 = RatFn::gen_power(0, 2);
-        let tanh = t2
-            .sub(&c(1))
-            .unwrap()
-            .mul(&t2.add(&c(1)).unwrap().recip().unwrap())
-            .unwrap();
-        let sig = c(1).add(&RatFn::gen_power(0, -2)).unwrap().recip().unwrap();
-        let lhs = tanh.add(&c(1)).unwrap();
-        let rhs = c(2).mul(&sig).unwrap();
-        assert!(lhs.sub(&rhs).unwrap().is_zero());
-        assert!(!lhs.sub(&sig).unwrap().is_zero());
-    }
-
-    #[test]
-    fn powers_and_budget() {
-        let x = RatFn::gen_power(1, 1);
-        let p = x.add(&c(1)).unwrap().pow(3).unwrap();
-        assert_eq!(p.num.len(), 4);
-        let big = Poly::monomial(0, 1)
-            .add(&Poly::monomial(1, 1))
-            .unwrap()
-            .add(&Poly::monomial(2, 1))
-            .unwrap();
-        assert!(big.pow(200).is_none(), "the budget stops runaway growth");
-    }
-}
-
 impl Poly {
     /// The polynomial as text, with `names[g]` for generator `g`.
     #[must_use]
@@ -451,5 +416,43 @@ impl RatFn {
             wrap(num, &self.num),
             wrap(self.den.to_text(names), &self.den)
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn c(n: i64) -> RatFn {
+        RatFn::constant(BigRational::from_integer(n.into()))
+    }
+
+    #[test]
+    fn tanh_plus_one_is_twice_sigmoid_of_twice() {
+        // t = exp(x): tanh(x) = (t^2 - 1)/(t^2 + 1), sigmoid(2x) = 1/(1 + t^-2).
+        let t2 = RatFn::gen_power(0, 2);
+        let tanh = t2
+            .sub(&c(1))
+            .unwrap()
+            .mul(&t2.add(&c(1)).unwrap().recip().unwrap())
+            .unwrap();
+        let sig = c(1).add(&RatFn::gen_power(0, -2)).unwrap().recip().unwrap();
+        let lhs = tanh.add(&c(1)).unwrap();
+        let rhs = c(2).mul(&sig).unwrap();
+        assert!(lhs.sub(&rhs).unwrap().is_zero());
+        assert!(!lhs.sub(&sig).unwrap().is_zero());
+    }
+
+    #[test]
+    fn powers_and_budget() {
+        let x = RatFn::gen_power(1, 1);
+        let p = x.add(&c(1)).unwrap().pow(3).unwrap();
+        assert_eq!(p.num.len(), 4);
+        let big = Poly::monomial(0, 1)
+            .add(&Poly::monomial(1, 1))
+            .unwrap()
+            .add(&Poly::monomial(2, 1))
+            .unwrap();
+        assert!(big.pow(200).is_none(), "the budget stops runaway growth");
     }
 }
