@@ -185,3 +185,80 @@ fn help_has_examples() {
         .success()
         .stdout(predicate::str::contains("--at"));
 }
+
+#[test]
+fn check_proves_refutes_and_exits_by_verdict() {
+    actsym()
+        .args(["check", "tanh(x) + 1 = 2*sigmoid(2*x)", "--explain"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::starts_with("proved:"))
+        .stdout(predicate::str::contains("normal form"))
+        .stdout(predicate::str::contains("let t = exp(x)"));
+    let out = actsym()
+        .args(["check", "tanh(x) + 1 = sigmoid(2*x)", "--json"])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let v: serde_json::Value = serde_json::from_slice(&out).expect("one JSON object");
+    assert_eq!(v["verdict"], "refuted");
+    assert_eq!(v["counterexample"]["x"], "0");
+    assert_eq!(v["values"]["lhs"], "1");
+    assert_eq!(v["values"]["rhs"], "0.5");
+    // A 1e-40 perturbation is caught, and the overflow trap at 800 is true.
+    actsym()
+        .args(["check", "tanh(x) + 1 = 2*sigmoid(2*x) + 1e-40", "--json"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("\"verdict\":\"refuted\""));
+    actsym()
+        .args(["check", "sigmoid(x) = exp(x)/(1 + exp(x))"])
+        .assert()
+        .code(0);
+    // A claim about domains: x/x is undefined at 0.
+    actsym()
+        .args(["check", "x/x = 1", "--json"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("\"x\":\"0\""));
+    actsym()
+        .args(["check", "x/x = 1 where x > 0"])
+        .assert()
+        .code(0);
+    actsym().args(["check", "x + 1"]).assert().code(2);
+    actsym().args(["check", "x = "]).assert().code(2);
+}
+
+#[test]
+fn prove_checks_chains_and_reports_the_first_broken_step() {
+    actsym()
+        .args(["prove", "exercises/tanh-sigmoid.prove"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("the chain proves the claim"));
+    let dir = std::env::temp_dir().join(format!("actsym-prove-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let bad = dir.join("bad.prove");
+    std::fs::write(
+        &bad,
+        "claim: tanh(x) + 1 = 2*sigmoid(2*x)\n= (exp(2*x) - 1)/(exp(2*x) + 1) + 1\n= 2*exp(2*x)/(exp(2*x) - 1)\n= 2*sigmoid(2*x)\n",
+    )
+    .expect("write");
+    actsym()
+        .args(["prove", bad.to_str().expect("utf-8 path")])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "the chain breaks at step 2 (line 3)",
+        ))
+        .stdout(predicate::str::contains("counterexample: x = 0"));
+    let short = dir.join("short.prove");
+    std::fs::write(&short, "claim: relu(x) = max(x, 0)\n= max(0, x)\n= x\n").expect("write");
+    actsym()
+        .args(["prove", short.to_str().expect("utf-8 path")])
+        .assert()
+        .code(1);
+    actsym().args(["prove", "/no/such.prove"]).assert().code(2);
+}

@@ -18,7 +18,7 @@ pub struct EvalArgs {
     #[arg(value_name = "EXPR", allow_hyphen_values = true)]
     expr: Option<String>,
     /// Values of the variables, exact rationals: --at x=3/2 beta=0.1 (or several --at).
-    #[arg(long, value_name = "VAR=VALUE", num_args = 1.., allow_hyphen_values = true)]
+    #[arg(long, value_name = "VAR=VALUE", num_args = 1..)]
     at: Vec<String>,
     /// Significant digits to print, each one certified (1 to 10000).
     #[arg(long, default_value_t = 30, value_name = "N")]
@@ -48,7 +48,10 @@ fn parse_binding(g: &mut Graph, text: &str) -> Result<(Symbol, String, BigRation
     // fold to an exact rational.
     let mut scratch = Graph::new();
     let id = parse::parse_expr(&mut scratch, value).map_err(|e| {
-        CliError::input(format!("error: in --at {var}=...\n{}", e.render(value, "<value>")))
+        CliError::input(format!(
+            "error: in --at {var}=...\n{}",
+            e.render(value, "<value>")
+        ))
     })?;
     match scratch.as_num(id) {
         Some(r) => Ok((g.symbol(var), var.to_owned(), r.clone())),
@@ -79,7 +82,8 @@ pub fn run(session: &mut Session, args: &EvalArgs) -> Result<u8, CliError> {
         )));
     }
     let g = &mut session.graph;
-    let root = parse::parse_expr(g, &expr_text).map_err(|e| Session::parse_error(&expr_text, &e))?;
+    let root =
+        parse::parse_expr(g, &expr_text).map_err(|e| Session::parse_error(&expr_text, &e))?;
     let mut env: HashMap<Symbol, BigRational> = HashMap::new();
     let mut shown: Vec<(String, BigRational)> = Vec::new();
     for b in &at {
@@ -92,7 +96,9 @@ pub fn run(session: &mut Session, args: &EvalArgs) -> Result<u8, CliError> {
     let free = g.free_vars(root);
     for (name, _) in &shown {
         if !free.iter().any(|&s| g.name(s) == name) {
-            eprintln!("warning: --at {name}=... is not used: the expression has no variable '{name}'");
+            eprintln!(
+                "warning: --at {name}=... is not used: the expression has no variable '{name}'"
+            );
         }
     }
     let point = shown
@@ -100,7 +106,11 @@ pub fn run(session: &mut Session, args: &EvalArgs) -> Result<u8, CliError> {
         .map(|(n, v)| format!("{n} = {v}"))
         .collect::<Vec<_>>()
         .join(", ");
-    let value = eval::evaluate(g, root, &env, args.digits).map_err(|e| eval_error(&e, &point))?;
+    // diff(...) inside the expression is taken symbolically first (left-hand at kinks).
+    let expanded = actsym::diff::expand_diffs(g, root, actsym::diff::Kink::Left)
+        .map_err(|e| CliError::input(format!("error: {e}")))?;
+    let value =
+        eval::evaluate(g, expanded, &env, args.digits).map_err(|e| eval_error(&e, &point))?;
     if args.json {
         let at_json: serde_json::Map<String, serde_json::Value> = shown
             .iter()

@@ -119,7 +119,9 @@ pub struct ParseError {
 }
 
 impl ParseError {
-    pub(crate) fn new(error: SyntaxError, span: Range<usize>) -> Self {
+    /// An error at a span, without a hint.
+    #[must_use]
+    pub fn new(error: SyntaxError, span: Range<usize>) -> Self {
         ParseError {
             error,
             span,
