@@ -18,3 +18,4 @@ pub mod eval;
 pub mod expr;
 pub mod parse;
 pub mod print;
+pub mod prove;

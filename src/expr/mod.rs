@@ -362,11 +362,13 @@ impl Graph {
     /// Every node reachable from `roots`, in increasing id order (children first).
     #[must_use]
     pub fn reachable(&self, roots: &[ExprId]) -> Vec<ExprId> {
-        let mut seen = vec![false; self.nodes.len()];
+        // A set, not a bitmap over the whole arena: the cost follows the size of the
+        // subgraph, not of the graph.
+        let mut seen: std::collections::HashSet<ExprId> = std::collections::HashSet::new();
         let mut stack: Vec<ExprId> = roots.to_vec();
         let mut out = Vec::new();
         while let Some(id) = stack.pop() {
-            if std::mem::replace(&mut seen[id.index()], true) {
+            if !seen.insert(id) {
                 continue;
             }
             out.push(id);
