@@ -289,6 +289,37 @@ impl Lowering<'_> {
     }
 }
 
+/// `op(c*x)` or `op(x/c)` with a constant `c` that is not a power of two, for a
+/// kernel with a double-double form: `(op, c, divide, x)`.
+fn scaled_unary(ir: &Ir, id: IrId) -> Option<(UnaryOp, f64, bool, IrId)> {
+    let IrNode::Unary(op, a) = ir.node(id) else {
+        return None;
+    };
+    if !op.takes_scaled() {
+        return None;
+    }
+    let inexact = |c: f64| c.is_finite() && c != 0.0 && c.to_bits() & ((1u64 << 52) - 1) != 0;
+    match ir.node(*a) {
+        IrNode::Lin(k, ts) if f64::from_bits(*k) == 0.0 && ts.len() == 1 => {
+            let c = f64::from_bits(ts[0].0);
+            inexact(c).then_some((*op, c, false, ts[0].1))
+        }
+        IrNode::Div(x, d) => {
+            let c = ir.as_const(*d)?;
+            inexact(c).then_some((*op, c, true, *x))
+        }
+        _ => None,
+    }
+}
+
+/// The operands an instruction reads (a fused scaled argument reads `x`, not `c*x`).
+fn operands(ir: &Ir, id: IrId) -> Vec<IrId> {
+    match scaled_unary(ir, id) {
+        Some((.., x)) => vec![x],
+        None => ir.children(id),
+    }
+}
+
 /// Steps 2 and 3: orders the reachable nodes, hoists constants, allocates registers.
 fn schedule(ir: &Ir, root: IrId, vars: Vec<String>) -> Tape {
     let n = ir.nodes.len();
@@ -296,7 +327,7 @@ fn schedule(ir: &Ir, root: IrId, vars: Vec<String>) -> Tape {
     let mut stack = vec![root];
     while let Some(id) = stack.pop() {
         if !std::mem::replace(&mut live[id.0 as usize], true) {
-            stack.extend(ir.children(id));
+            stack.extend(operands(ir, id));
         }
     }
     let order: Vec<IrId> = (0..n as u32).map(IrId).filter(|i| live[i.0 as usize]).collect();
@@ -311,7 +342,7 @@ fn schedule(ir: &Ir, root: IrId, vars: Vec<String>) -> Tape {
     let body: Vec<IrId> = order.iter().copied().filter(|&i| ir.as_const(i).is_none()).collect();
     let mut last_use = vec![0usize; n];
     for (pos, &id) in body.iter().enumerate() {
-        for c in ir.children(id) {
+        for c in operands(ir, id) {
             last_use[c.0 as usize] = pos;
         }
     }
@@ -324,7 +355,18 @@ fn schedule(ir: &Ir, root: IrId, vars: Vec<String>) -> Tape {
             nregs - 1
         }));
         let r = |c: &IrId| reg[c.0 as usize].unwrap_or(Reg(0));
+        let scaled = scaled_unary(ir, id);
         instrs.push(match ir.node(id) {
+            _ if scaled.is_some() => {
+                let (op, c, divide, x) = scaled.unwrap_or((UnaryOp::Exp, 1.0, false, id));
+                Instr::UnaryScaled {
+                    dst,
+                    op,
+                    c,
+                    divide,
+                    a: r(&x),
+                }
+            }
             IrNode::Const(_) => continue,
             IrNode::Var(i) => Instr::Load { dst, var: *i },
             IrNode::Lin(k, terms) => Instr::Lin {
@@ -360,7 +402,7 @@ fn schedule(ir: &Ir, root: IrId, vars: Vec<String>) -> Tape {
         });
         reg[id.0 as usize] = Some(dst);
         // Operands read for the last time free their registers (constants never).
-        let mut kids = ir.children(id);
+        let mut kids = operands(ir, id);
         kids.sort_unstable();
         kids.dedup();
         for c in kids {

@@ -137,6 +137,21 @@ pub enum Instr {
         /// The argument.
         a: Reg,
     },
+    /// `dst = op(c*a)` (or `op(a/c)` when `divide`), with the argument formed
+    /// exactly as a double-double so that an exponential does not magnify its
+    /// rounding (`sigmoid(1.5*x)` at `x = -432`).
+    UnaryScaled {
+        /// The destination.
+        dst: Reg,
+        /// The kernel (one with [`UnaryOp::takes_scaled`]).
+        op: UnaryOp,
+        /// The constant factor or divisor.
+        c: f64,
+        /// Whether the argument is `a/c` rather than `c*a`.
+        divide: bool,
+        /// The register scaled.
+        a: Reg,
+    },
     /// `dst = max(a, b)`, exact; NaN if either is NaN.
     Max {
         /// The destination.
@@ -193,6 +208,7 @@ impl Instr {
             | Instr::PowConst { dst, .. }
             | Instr::PowVar { dst, .. }
             | Instr::Unary { dst, .. }
+            | Instr::UnaryScaled { dst, .. }
             | Instr::Max { dst, .. }
             | Instr::Min { dst, .. }
             | Instr::Cmp { dst, .. }
@@ -230,6 +246,19 @@ impl fmt::Display for Instr {
             Instr::PowConst { dst, a, p } => write!(f, "{dst} = {a}^{p:?}"),
             Instr::PowVar { dst, a, b } => write!(f, "{dst} = {a}^{b}"),
             Instr::Unary { dst, op, a } => write!(f, "{dst} = {} {a}", op.name()),
+            Instr::UnaryScaled {
+                dst,
+                op,
+                c,
+                divide,
+                a,
+            } => {
+                if *divide {
+                    write!(f, "{dst} = {}({a}/{c:?})", op.name())
+                } else {
+                    write!(f, "{dst} = {}({c:?}*{a})", op.name())
+                }
+            }
             Instr::Max { dst, a, b } => write!(f, "{dst} = max {a} {b}"),
             Instr::Min { dst, a, b } => write!(f, "{dst} = min {a} {b}"),
             Instr::Cmp { dst, op, a, b } => write!(f, "{dst} = {a} {} {b}", op.as_str()),

@@ -213,6 +213,16 @@ fn exec(ins: &Instr, buf: &mut [f64], inputs: &[&[f64]], start: usize, len: usiz
             let (d, [a]) = split(buf, *dst, [*a], len);
             exec_unary(*op, d, a);
         }
+        Instr::UnaryScaled {
+            dst,
+            op,
+            c,
+            divide,
+            a,
+        } => {
+            let (d, [a]) = split(buf, *dst, [*a], len);
+            exec_unary_scaled(*op, *c, *divide, d, a);
+        }
         Instr::Max { dst, a, b } => {
             let (d, [a, b]) = split(buf, *dst, [*a, *b], len);
             map2(d, a, b, kernels::max);
@@ -290,7 +300,40 @@ fn exec_unary(op: UnaryOp, d: &mut [f64], a: &[f64]) {
         UnaryOp::Softplus => map1(d, a, kernels::softplus),
         UnaryOp::LogSigmoid => map1(d, a, kernels::log_sigmoid),
         UnaryOp::Sech2 => map1(d, a, kernels::sech2),
+        UnaryOp::TanhSoftplus => map1(d, a, kernels::tanh_softplus),
+        UnaryOp::Sech2Softplus => map1(d, a, kernels::sech2_softplus),
         UnaryOp::NormCdf => map1(d, a, kernels::norm_cdf),
         UnaryOp::NormPdf => map1(d, a, kernels::norm_pdf),
+    }
+}
+
+/// `op(c*x)` or `op(x/c)` with the argument as a double-double.
+#[inline(always)]
+fn map_scaled(d: &mut [f64], a: &[f64], c: f64, divide: bool, f: impl Fn(f64, f64) -> f64) {
+    if divide {
+        map1(d, a, |x| {
+            let (hi, lo) = kernels::scaled_arg(x, c, true);
+            f(hi, lo)
+        });
+    } else {
+        map1(d, a, |x| {
+            let (hi, lo) = kernels::scaled_arg(x, c, false);
+            f(hi, lo)
+        });
+    }
+}
+
+#[inline(always)]
+fn exec_unary_scaled(op: UnaryOp, c: f64, divide: bool, d: &mut [f64], a: &[f64]) {
+    match op {
+        UnaryOp::Exp => map_scaled(d, a, c, divide, kernels::exp_dd),
+        UnaryOp::Expm1 => map_scaled(d, a, c, divide, kernels::expm1_dd),
+        UnaryOp::Sigmoid => map_scaled(d, a, c, divide, kernels::sigmoid_dd),
+        UnaryOp::SigmoidDeriv => map_scaled(d, a, c, divide, kernels::sigmoid_deriv_dd),
+        UnaryOp::Softplus => map_scaled(d, a, c, divide, kernels::softplus_dd),
+        UnaryOp::LogSigmoid => map_scaled(d, a, c, divide, kernels::log_sigmoid_dd),
+        UnaryOp::Tanh => map_scaled(d, a, c, divide, kernels::tanh_dd),
+        UnaryOp::Sech2 => map_scaled(d, a, c, divide, kernels::sech2_dd),
+        other => map_scaled(d, a, c, divide, |hi, lo| other.apply_dd(hi, lo)),
     }
 }

@@ -57,6 +57,10 @@ pub enum UnaryOp {
     LogSigmoid,
     /// `1 - tanh(u)^2`
     Sech2,
+    /// `tanh(softplus(u))`, the gate of `mish`
+    TanhSoftplus,
+    /// `1 - tanh(softplus(u))^2`
+    Sech2Softplus,
     /// `Phi(u)`, the standard normal distribution function
     NormCdf,
     /// `phi(u)`, the standard normal density
@@ -64,6 +68,42 @@ pub enum UnaryOp {
 }
 
 impl UnaryOp {
+    /// Whether the kernel has a form taking its argument as a double-double, used for
+    /// `op(c*x)` and `op(x/c)` with an inexact constant `c` (see
+    /// [`Instr::UnaryScaled`](super::tape::Instr::UnaryScaled)).
+    #[must_use]
+    pub fn takes_scaled(self) -> bool {
+        matches!(
+            self,
+            UnaryOp::Exp
+                | UnaryOp::Expm1
+                | UnaryOp::Sigmoid
+                | UnaryOp::SigmoidDeriv
+                | UnaryOp::Softplus
+                | UnaryOp::LogSigmoid
+                | UnaryOp::Tanh
+                | UnaryOp::Sech2
+        )
+    }
+
+    /// Applies the kernel to the double-double argument `hi + lo` (kernels without a
+    /// double-double form use `hi`).
+    #[inline(always)]
+    #[must_use]
+    pub fn apply_dd(self, hi: f64, lo: f64) -> f64 {
+        match self {
+            UnaryOp::Exp => kernels::exp_dd(hi, lo),
+            UnaryOp::Expm1 => kernels::expm1_dd(hi, lo),
+            UnaryOp::Sigmoid => kernels::sigmoid_dd(hi, lo),
+            UnaryOp::SigmoidDeriv => kernels::sigmoid_deriv_dd(hi, lo),
+            UnaryOp::Softplus => kernels::softplus_dd(hi, lo),
+            UnaryOp::LogSigmoid => kernels::log_sigmoid_dd(hi, lo),
+            UnaryOp::Tanh => kernels::tanh_dd(hi, lo),
+            UnaryOp::Sech2 => kernels::sech2_dd(hi, lo),
+            _ => self.apply(hi),
+        }
+    }
+
     /// The name printed in the tape listing.
     #[must_use]
     pub fn name(self) -> &'static str {
@@ -82,6 +122,8 @@ impl UnaryOp {
             UnaryOp::Softplus => "softplus",
             UnaryOp::LogSigmoid => "log_sigmoid",
             UnaryOp::Sech2 => "sech2",
+            UnaryOp::TanhSoftplus => "tanh_softplus",
+            UnaryOp::Sech2Softplus => "sech2_softplus",
             UnaryOp::NormCdf => "Phi",
             UnaryOp::NormPdf => "phi",
         }
@@ -106,6 +148,8 @@ impl UnaryOp {
             UnaryOp::Softplus => kernels::softplus(x),
             UnaryOp::LogSigmoid => kernels::log_sigmoid(x),
             UnaryOp::Sech2 => kernels::sech2(x),
+            UnaryOp::TanhSoftplus => kernels::tanh_softplus(x),
+            UnaryOp::Sech2Softplus => kernels::sech2_softplus(x),
             UnaryOp::NormCdf => kernels::norm_cdf(x),
             UnaryOp::NormPdf => kernels::norm_pdf(x),
         }
@@ -148,6 +192,13 @@ fn exact_quotient(a: f64, b: f64) -> Option<f64> {
     let q = ra / rb;
     let f = q.to_f64();
     (f.is_finite() && Rational::from_f64(f)? == q).then_some(f)
+}
+
+/// Whether `a*b` is exactly representable, and the product if so.
+fn exact_product(a: f64, b: f64) -> Option<f64> {
+    let p = Rational::from_f64(a)? * Rational::from_f64(b)?;
+    let f = p.to_f64();
+    (f.is_finite() && Rational::from_f64(f)? == p).then_some(f)
 }
 
 impl Ir {
@@ -209,8 +260,24 @@ impl Ir {
         match merged.as_slice() {
             [] => return self.constant(k),
             [(c, t)] if k == 0.0 && *c == 1.0 => return *t,
-            [(c, t)] if k != 0.0 => {
-                if let Some(id) = self.stabilise(k, *c, *t) {
+            [(c, t)] if k == 0.0 => {
+                // c*(c2*x) = (c c2)*x when c c2 is exact (always for c = -1).
+                if let IrNode::Lin(k2, ts) = self.node(*t) {
+                    if f64::from_bits(*k2) == 0.0 && ts.len() == 1 {
+                        let (c2, x) = (f64::from_bits(ts[0].0), ts[0].1);
+                        if let Some(cc) = exact_product(*c, c2) {
+                            return self.lin(0.0, vec![(cc, x)]);
+                        }
+                    }
+                }
+            }
+            [(c, t)] => {
+                if let Some(id) = self.stabilise(k, *c, *t, true) {
+                    return id;
+                }
+            }
+            _ if k != 0.0 => {
+                if let Some(id) = self.pair_constant(k, &merged) {
                     return id;
                 }
             }
@@ -220,8 +287,34 @@ impl Ir {
         self.intern(IrNode::Lin((k + 0.0).to_bits(), terms))
     }
 
-    /// The rewrites of `k + c*t` (k != 0) listed in the module header.
-    fn stabilise(&mut self, k: f64, c: f64, t: IrId) -> Option<IrId> {
+    /// In a sum of several terms, applies a rewrite of the module header to the
+    /// constant and one term, unless the rewritten term would merge with another
+    /// term (that would be simplification, which is not the compiler's business, and
+    /// would make the identity `tanh(x) + 1 - 2 sigmoid(2x)` vanish unevaluated).
+    fn pair_constant(&mut self, k: f64, terms: &[(f64, IrId)]) -> Option<IrId> {
+        for (i, &(c, t)) in terms.iter().enumerate() {
+            let Some(id) = self.stabilise(k, c, t, false) else {
+                continue;
+            };
+            let (nc, nt) = match self.node(id) {
+                IrNode::Lin(k2, ts) if f64::from_bits(*k2) == 0.0 && ts.len() == 1 => {
+                    (f64::from_bits(ts[0].0), ts[0].1)
+                }
+                _ => (1.0, id),
+            };
+            if terms.iter().any(|&(_, other)| other == nt) {
+                continue;
+            }
+            let mut rest = terms.to_vec();
+            rest[i] = (nc, nt);
+            return Some(self.lin(0.0, rest));
+        }
+        None
+    }
+
+    /// The rewrites of `k + c*t` (k != 0) listed in the module header; the last two
+    /// (exact shifts) only for a lone term (`single`).
+    fn stabilise(&mut self, k: f64, c: f64, t: IrId, single: bool) -> Option<IrId> {
         match self.node(t).clone() {
             IrNode::Unary(UnaryOp::Sigmoid, u) if c == -k => {
                 let nu = self.neg(u);
@@ -243,6 +336,10 @@ impl Ir {
                     let s = self.unary(UnaryOp::Sech2, u);
                     Some(self.scale(k, s))
                 }
+                IrNode::Unary(UnaryOp::TanhSoftplus, u) => {
+                    let s = self.unary(UnaryOp::Sech2Softplus, u);
+                    Some(self.scale(k, s))
+                }
                 _ => None,
             },
             IrNode::Unary(UnaryOp::Exp, u) if c == -k => {
@@ -250,14 +347,14 @@ impl Ir {
                 Some(self.scale(-k, e))
             }
             // k + x/d = (x + k*d)/d when k*d is exact: one rounding, exact root.
-            IrNode::Div(x, d) if c == 1.0 => {
+            IrNode::Div(x, d) if c == 1.0 && single => {
                 let dv = self.as_const(d)?;
                 let kd = k * dv;
                 exact_quotient(kd, dv).filter(|&q| q == k)?;
                 let shifted = self.lin(kd, vec![(1.0, x)]);
                 Some(self.div(shifted, d))
             }
-            _ if c != 1.0 && c != -1.0 => {
+            _ if single && c != 1.0 && c != -1.0 => {
                 let q = exact_quotient(k, c)?;
                 let shifted = self.lin(q, vec![(1.0, t)]);
                 Some(self.scale(c, shifted))
@@ -270,11 +367,30 @@ impl Ir {
         if let Some(v) = self.as_const(a) {
             return self.constant(op.apply(v));
         }
+        // tanh(softplus(u)) and its sech^2 have closed forms without cancellation.
+        if let IrNode::Unary(UnaryOp::Softplus, u) = *self.node(a) {
+            match op {
+                UnaryOp::Tanh => return self.unary(UnaryOp::TanhSoftplus, u),
+                UnaryOp::Sech2 => return self.unary(UnaryOp::Sech2Softplus, u),
+                _ => {}
+            }
+        }
         self.intern(IrNode::Unary(op, a))
     }
 
-    /// Whether `b` is `-a` (or `a` is `-b`).
+    /// Whether `b` is `-a` (or `a` is `-b`), also as `c*x` against `-c*x`.
     fn negates(&self, a: IrId, b: IrId) -> bool {
+        if let (IrNode::Lin(k1, t1), IrNode::Lin(k2, t2)) = (self.node(a), self.node(b)) {
+            if f64::from_bits(*k1) == 0.0
+                && f64::from_bits(*k2) == 0.0
+                && t1.len() == 1
+                && t2.len() == 1
+                && t1[0].1 == t2[0].1
+                && f64::from_bits(t1[0].0) == -f64::from_bits(t2[0].0)
+            {
+                return true;
+            }
+        }
         let is_neg_of = |x: IrId, y: IrId| match self.node(x) {
             IrNode::Lin(k, terms) => {
                 f64::from_bits(*k) == 0.0 && terms.len() == 1 && terms[0] == ((-1.0f64).to_bits(), y)

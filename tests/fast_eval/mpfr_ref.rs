@@ -2,7 +2,13 @@
 //! language's semantics (undefined points are `None`), at increasing precision until
 //! the value rounded to f64 is stable (Ziv's strategy), and the ulp distance.
 
+use std::cell::Cell;
 use std::collections::HashMap;
+
+thread_local! {
+    /// Set when a directed evaluation overflowed or underflowed the f64 range.
+    static OUT_OF_RANGE: Cell<bool> = const { Cell::new(false) };
+}
 
 use actsym::expr::{ExprId, Func, Graph, Node, Symbol};
 use num_traits::ToPrimitive;
@@ -110,7 +116,18 @@ pub fn eval_rounded(
             Node::Diff(..) => panic!("diff in a reference expression"),
         };
         let v = match round_to {
-            Some((bits, r)) => v.map(|x| Float::with_val_round(bits, &x, r).0),
+            // Like f64: overflow to infinity; an underflowing value (where f64 would
+            // lose relative precision) marks the evaluation as unusable (NaN).
+            Some((bits, r)) => v.map(|x| {
+                let y = Float::with_val_round(bits, &x, r).0;
+                let a = y.to_f64().abs();
+                if a > f64::MAX || (a < f64::MIN_POSITIVE && !y.is_zero()) {
+                    OUT_OF_RANGE.with(|c| c.set(true));
+                    y
+                } else {
+                    y
+                }
+            }),
             None => v,
         };
         val.insert(id, v);
@@ -165,12 +182,15 @@ pub fn ulps(got: f64, want: &Float) -> f64 {
 }
 
 /// The naive f64-like evaluations with all roundings up and all down (256-bit
-/// operations, each result rounded to 53 bits).
-pub fn directed(g: &Graph, root: ExprId, vars: &[Symbol], point: &[f64]) -> [Option<Float>; 2] {
+/// operations, each result rounded to 53 bits); `None` when an intermediate value
+/// left the normal f64 range (where f64 itself would change the result).
+pub fn directed(g: &Graph, root: ExprId, vars: &[Symbol], point: &[f64]) -> Option<[Option<Float>; 2]> {
+    OUT_OF_RANGE.with(|c| c.set(false));
     let env: HashMap<Symbol, Float> = vars
         .iter()
         .zip(point)
         .map(|(&s, &x)| (s, Float::with_val(256, x)))
         .collect();
-    [Round::Up, Round::Down].map(|r| eval_rounded(g, root, &env, 256, Some((53, r))))
+    let r = [Round::Up, Round::Down].map(|r| eval_rounded(g, root, &env, 256, Some((53, r))));
+    (!OUT_OF_RANGE.with(Cell::get)).then_some(r)
 }

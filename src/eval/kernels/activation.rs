@@ -105,3 +105,37 @@ pub fn cosh(x: f64) -> f64 {
     let h = half_exp_abs(x);
     h + 0.25 / h
 }
+
+/// `tanh(softplus(x))`, the gate of `mish`: with `w = exp(x)`, it is
+/// `w(w + 2)/(w(w + 2) + 2)`, rewritten with `e = exp(-x)` for `x > 0` as
+/// `(1 + 2e)/(1 + 2e + 2e^2)`; no cancellation and no overflow.
+#[inline(always)]
+pub fn tanh_softplus(x: f64) -> f64 {
+    let e = exp(-x.abs());
+    let p = e * (e + 2.0);
+    let neg = p / (p + 2.0);
+    let q = 1.0 + 2.0 * e;
+    let pos = q / (q + 2.0 * (e * e));
+    if x > 0.0 {
+        pos
+    } else {
+        neg
+    }
+}
+
+/// `1 - tanh(softplus(x))^2 = 4(w + 1)^2/(w^2 + 2w + 2)^2` with `w = exp(x)`; for
+/// `x > 0` the same with `e = exp(-x)`: `4(1 + e)^2 exp(-2x)/(1 + 2e + 2e^2)^2`.
+#[inline(always)]
+pub fn sech2_softplus(x: f64) -> f64 {
+    let e = exp(-x.abs());
+    let d_neg = e * (e + 2.0) + 2.0;
+    let neg = 4.0 * ((e + 1.0) * (e + 1.0)) / (d_neg * d_neg);
+    let e2 = exp(-2.0 * x.abs());
+    let d_pos = 1.0 + 2.0 * e + 2.0 * (e * e);
+    let pos = 4.0 * ((1.0 + e) * (1.0 + e)) * e2 / (d_pos * d_pos);
+    if x > 0.0 {
+        pos
+    } else {
+        neg
+    }
+}

@@ -20,11 +20,19 @@
 mod activation;
 mod exp_log;
 mod normal;
+mod scaled;
 mod tables;
 
-pub use activation::{cosh, log_sigmoid, sech2, sigmoid, sigmoid_deriv, sinh, softplus, tanh};
+pub use activation::{
+    cosh, log_sigmoid, sech2, sech2_softplus, sigmoid, sigmoid_deriv, sinh, softplus, tanh,
+    tanh_softplus,
+};
 pub use exp_log::{exp, exp_dd, expm1, log, log1p};
 pub use normal::{erf, norm_cdf, norm_pdf};
+pub use scaled::{
+    expm1_dd, log_sigmoid_dd, scaled_arg, sech2_dd, sigmoid_deriv_dd, sigmoid_dd, softplus_dd,
+    tanh_dd,
+};
 
 /// `max(a, b)`, NaN if either is NaN (an undefined operand makes `max` undefined).
 #[inline(always)]
