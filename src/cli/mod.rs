@@ -6,6 +6,7 @@ mod check_cmd;
 mod defs_cmd;
 mod derive_cmd;
 mod eval_cmd;
+mod grid;
 mod prove_cmd;
 mod session;
 

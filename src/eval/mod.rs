@@ -28,6 +28,6 @@ pub mod tape;
 mod tape_exec;
 mod tape_ir;
 mod tape_prelude;
-pub use tape::{CompileError, Instr, Reg, Tape, UnaryOp, CHUNK};
 pub use tape::EvalError as TapeError;
+pub use tape::{CompileError, Instr, Reg, Tape, UnaryOp, CHUNK};
 pub use tape_exec::PARALLEL_THRESHOLD;

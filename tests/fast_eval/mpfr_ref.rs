@@ -184,7 +184,12 @@ pub fn ulps(got: f64, want: &Float) -> f64 {
 /// The naive f64-like evaluations with all roundings up and all down (256-bit
 /// operations, each result rounded to 53 bits); `None` when an intermediate value
 /// left the normal f64 range (where f64 itself would change the result).
-pub fn directed(g: &Graph, root: ExprId, vars: &[Symbol], point: &[f64]) -> Option<[Option<Float>; 2]> {
+pub fn directed(
+    g: &Graph,
+    root: ExprId,
+    vars: &[Symbol],
+    point: &[f64],
+) -> Option<[Option<Float>; 2]> {
     OUT_OF_RANGE.with(|c| c.set(false));
     let env: HashMap<Symbol, Float> = vars
         .iter()

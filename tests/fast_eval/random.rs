@@ -35,7 +35,13 @@ fn render(e: &E) -> String {
             "max" | "min" => format!("{op}({}, {})", render(a), render(b)),
             _ => format!("({} {op} {})", render(a), render(b)),
         },
-        E::If(a, b, c, d) => format!("if({} > {}, {}, {})", render(a), render(b), render(c), render(d)),
+        E::If(a, b, c, d) => format!(
+            "if({} > {}, {}, {})",
+            render(a),
+            render(b),
+            render(c),
+            render(d)
+        ),
     }
 }
 
