@@ -108,11 +108,7 @@ fn show(
             if shared.defs.is_empty() || line.len() >= plain.len() {
                 emit(&format!("{plain}\n"))
             } else {
-                let mut out = format!("{}\n", shared.main);
-                for (name, def) in &shared.defs {
-                    out.push_str(&format!("  where {name} = {def}\n"));
-                }
-                emit(&out)
+                emit(&format!("{line}\n"))
             }
         }
         Format::Latex => emit(&format!("{}\n", print::latex(g, e))),
