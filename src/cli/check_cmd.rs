@@ -6,7 +6,6 @@ use std::time::Duration;
 use actsym::parse;
 use actsym::print;
 use actsym::prove::explain;
-use actsym::prove::numeric::SideValue;
 use actsym::prove::verdict::{check_claim, Options, Report, Verdict};
 
 use super::{emit, CliError, Session};
@@ -40,13 +39,6 @@ pub struct CheckArgs {
     /// Time budget in seconds; past it the verdict is unknown.
     #[arg(long, default_value_t = 10.0, value_name = "SECONDS")]
     time_limit: f64,
-}
-
-fn side_text(v: &SideValue) -> String {
-    match v {
-        SideValue::Defined(d) => d.clone(),
-        SideValue::Undefined(why) => format!("undefined ({why})"),
-    }
 }
 
 fn exit_code(v: Verdict) -> u8 {
@@ -137,21 +129,8 @@ fn json(
         return obj;
     };
     if let Some(cx) = &report.counterexample {
-        let point: serde_json::Map<String, serde_json::Value> = cx
-            .point
-            .iter()
-            .map(|(v, r)| {
-                (
-                    g.name(*v).to_owned(),
-                    serde_json::Value::String(r.to_string()),
-                )
-            })
-            .collect();
-        map.insert("counterexample".into(), serde_json::Value::Object(point));
-        map.insert(
-            "values".into(),
-            serde_json::json!({ "lhs": side_text(&cx.lhs), "rhs": side_text(&cx.rhs) }),
-        );
+        map.insert("counterexample".into(), cx.point_json(g));
+        map.insert("values".into(), cx.values_json());
     }
     if let Some(steps) = steps {
         map.insert(
@@ -198,14 +177,9 @@ fn text(
         }
         Verdict::Refuted => {
             if let Some(cx) = &report.counterexample {
-                let point: Vec<String> = cx
-                    .point
-                    .iter()
-                    .map(|(v, r)| format!("{} = {r}", g.name(*v)))
-                    .collect();
-                out.push_str(&format!("  counterexample: {}\n", point.join(", ")));
-                out.push_str(&format!("  left side:  {}\n", side_text(&cx.lhs)));
-                out.push_str(&format!("  right side: {}\n", side_text(&cx.rhs)));
+                out.push_str(&format!("  counterexample: {}\n", cx.point_text(g)));
+                out.push_str(&format!("  left side:  {}\n", cx.lhs));
+                out.push_str(&format!("  right side: {}\n", cx.rhs));
                 out.push_str(&format!("  method: {}\n", report.method));
             }
         }

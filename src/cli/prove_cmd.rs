@@ -6,7 +6,6 @@ use std::path::PathBuf;
 use actsym::parse::{self, Claim};
 use actsym::print;
 use actsym::prove::chain::parse_chain;
-use actsym::prove::numeric::SideValue;
 use actsym::prove::verdict::{check_claim, Options, Verdict};
 
 use super::check_cmd::{claim_text, EXIT_REFUTED, EXIT_UNKNOWN};
@@ -21,13 +20,6 @@ pub struct ProveArgs {
     /// Print one JSON object: verdict, claim, and each step with its verdict.
     #[arg(long)]
     json: bool,
-}
-
-fn value_text(v: &SideValue) -> String {
-    match v {
-        SideValue::Defined(d) => d.clone(),
-        SideValue::Undefined(why) => format!("undefined ({why})"),
-    }
 }
 
 pub fn run(session: &mut Session, args: &ProveArgs) -> Result<u8, CliError> {
@@ -73,28 +65,15 @@ pub fn run(session: &mut Session, args: &ProveArgs) -> Result<u8, CliError> {
             "reason": step.reason,
         });
         if let Some(cx) = &report.counterexample {
-            let point: Vec<String> = cx
-                .point
-                .iter()
-                .map(|(v, r)| format!("{} = {r}", g.name(*v)))
-                .collect();
             out.push_str(&format!(
                 "    counterexample: {}; left side {}, right side {}\n",
-                point.join(", "),
-                value_text(&cx.lhs),
-                value_text(&cx.rhs)
+                cx.point_text(g),
+                cx.lhs,
+                cx.rhs
             ));
             if let Some(map) = js.as_object_mut() {
-                let obj: serde_json::Map<String, serde_json::Value> = cx
-                    .point
-                    .iter()
-                    .map(|(v, r)| (g.name(*v).to_owned(), r.to_string().into()))
-                    .collect();
-                map.insert("counterexample".into(), obj.into());
-                map.insert(
-                    "values".into(),
-                    serde_json::json!({"lhs": value_text(&cx.lhs), "rhs": value_text(&cx.rhs)}),
-                );
+                map.insert("counterexample".into(), cx.point_json(g));
+                map.insert("values".into(), cx.values_json());
             }
         } else if report.verdict == Verdict::Unknown {
             if let Some(note) = &report.note {

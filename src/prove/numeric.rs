@@ -36,6 +36,15 @@ pub enum SideValue {
     Undefined(String),
 }
 
+impl std::fmt::Display for SideValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SideValue::Defined(d) => write!(f, "{d}"),
+            SideValue::Undefined(why) => write!(f, "undefined ({why})"),
+        }
+    }
+}
+
 /// What one point says about a claim.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum PointOutcome {

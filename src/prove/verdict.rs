@@ -81,6 +81,41 @@ pub struct Counterexample {
     pub rhs: SideValue,
 }
 
+impl Counterexample {
+    /// The point as `x = 0, beta = 1/2`.
+    #[must_use]
+    pub fn point_text(&self, g: &Graph) -> String {
+        let parts: Vec<String> = self
+            .point
+            .iter()
+            .map(|(v, r)| format!("{} = {r}", g.name(*v)))
+            .collect();
+        parts.join(", ")
+    }
+
+    /// The point as a JSON object of exact rationals: `{"x": "-3/2"}`.
+    #[must_use]
+    pub fn point_json(&self, g: &Graph) -> serde_json::Value {
+        let map: serde_json::Map<String, serde_json::Value> = self
+            .point
+            .iter()
+            .map(|(v, r)| {
+                (
+                    g.name(*v).to_owned(),
+                    serde_json::Value::String(r.to_string()),
+                )
+            })
+            .collect();
+        serde_json::Value::Object(map)
+    }
+
+    /// Both sides' values as a JSON object `{"lhs": ..., "rhs": ...}`.
+    #[must_use]
+    pub fn values_json(&self) -> serde_json::Value {
+        serde_json::json!({ "lhs": self.lhs.to_string(), "rhs": self.rhs.to_string() })
+    }
+}
+
 /// The outcome of a check.
 #[derive(Clone, Debug)]
 pub struct Report {
