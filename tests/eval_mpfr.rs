@@ -103,15 +103,39 @@ fn known_values_to_50_digits() {
     let v = eval_at(&mut g, s, "0", 50).expect("sigmoid(0)");
     assert_eq!((v.decimal.as_str(), v.exact.is_some()), ("0.5", true));
     let t = g.func(Func::Tanh, x);
-    check_at(&mut g, t, "1", 50, "0.76159415595576488811945828260479359041276859725794");
+    check_at(
+        &mut g,
+        t,
+        "1",
+        50,
+        "0.76159415595576488811945828260479359041276859725794",
+    );
     let erf = g.func(Func::Erf, x);
-    check_at(&mut g, erf, "1/2", 50, "0.52049987781304653768274665389196452873645157575796");
+    check_at(
+        &mut g,
+        erf,
+        "1/2",
+        50,
+        "0.52049987781304653768274665389196452873645157575796",
+    );
     let p = phi_cdf(&mut g, x);
     check_at(&mut g, p, "0", 50, "0.5");
     let e = g.func(Func::Exp, x);
-    check_at(&mut g, e, "1", 50, "2.7182818284590452353602874713526624977572470937000");
+    check_at(
+        &mut g,
+        e,
+        "1",
+        50,
+        "2.7182818284590452353602874713526624977572470937000",
+    );
     let pi = g.pi();
-    check_at(&mut g, pi, "0", 50, "3.1415926535897932384626433832795028841971693993751");
+    check_at(
+        &mut g,
+        pi,
+        "0",
+        50,
+        "3.1415926535897932384626433832795028841971693993751",
+    );
 }
 
 #[test]
@@ -119,7 +143,13 @@ fn sigmoid_at_minus_800() {
     let mut g = Graph::new();
     let x = g.var("x");
     let s = sigmoid(&mut g, x);
-    check_at(&mut g, s, "-800", 30, "3.66787458417768721345549565426e-348");
+    check_at(
+        &mut g,
+        s,
+        "-800",
+        30,
+        "3.66787458417768721345549565426e-348",
+    );
 }
 
 #[test]
@@ -130,11 +160,27 @@ fn large_arguments_neither_overflow_nor_crawl() {
     let s = sigmoid(&mut g, x);
     let l = g.func(Func::Log, x);
     let started = Instant::now();
-    check_at(&mut g, e, "1e6", 30, "3.03321539680208754508640214142e434294");
-    check_at(&mut g, s, "-1e6", 30, "3.29683147808855857896890796911e-434295");
+    check_at(
+        &mut g,
+        e,
+        "1e6",
+        30,
+        "3.03321539680208754508640214142e434294",
+    );
+    check_at(
+        &mut g,
+        s,
+        "-1e6",
+        30,
+        "3.29683147808855857896890796911e-434295",
+    );
     check_at(&mut g, s, "1e6", 30, "1.00000000000000000000000000000");
     check_at(&mut g, l, "1e-300", 30, "-690.775527898213705205397436405");
-    assert!(started.elapsed() < Duration::from_secs(2), "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
+    );
 }
 
 #[test]
@@ -143,7 +189,13 @@ fn cancelling_forms_stay_tight() {
     let mut g = Graph::new();
     let x = g.var("x");
     let p = phi_cdf(&mut g, x);
-    check_at(&mut g, p, "-800", 30, "2.90810685189616916012697096756e-138978");
+    check_at(
+        &mut g,
+        p,
+        "-800",
+        30,
+        "2.90810685189616916012697096756e-138978",
+    );
     let t = g.func(Func::Tanh, x);
     let one = g.int(1);
     let d = g.sub(one, t);
@@ -178,7 +230,12 @@ fn correct_rounding_at_boundaries() {
     let e = g.func(Func::Exp, l);
     let v = eval_at(&mut g, e, "1/8", 2).expect("a value");
     assert_eq!(v.decimal, "0.1");
-    assert!(v.note.as_deref().is_some_and(|n| n.contains("only 1 of the 2")), "{v:?}");
+    assert!(
+        v.note
+            .as_deref()
+            .is_some_and(|n| n.contains("only 1 of the 2")),
+        "{v:?}"
+    );
     // Just below a tie, the digits are certified.
     check_at(&mut g, e, "1/8", 3, "0.125");
 }
@@ -205,7 +262,10 @@ fn an_exact_zero_is_reported_with_a_note() {
     assert_eq!(v.decimal, "0");
     assert_eq!(v.exact, None);
     let note = v.note.expect("a note");
-    assert!(note.contains("|v| <= 2^-40") && note.contains("not certified"), "{note}");
+    assert!(
+        note.contains("|v| <= 2^-40") && note.contains("not certified"),
+        "{note}"
+    );
 }
 
 // ---------------------------------------------------------------------------
@@ -225,10 +285,20 @@ fn undefined_points_name_the_operation() {
     let logx = g.func(Func::Log, x);
     let cases = [
         (log0, "0", "log", "log of 0 is undefined"),
-        (sqrt_m1, "0", "sqrt", "sqrt of a negative number (-1) is undefined"),
+        (
+            sqrt_m1,
+            "0",
+            "sqrt",
+            "sqrt of a negative number (-1) is undefined",
+        ),
         (inv0, "0", "division", "division by zero"),
         (pow0, "0", "division", "division by zero"),
-        (logx, "-2", "log", "log of a negative number (-2) is undefined"),
+        (
+            logx,
+            "-2",
+            "log",
+            "log of a negative number (-2) is undefined",
+        ),
     ];
     for (e, at, op, message) in cases {
         match eval_at(&mut g, e, at, 30) {
@@ -239,7 +309,10 @@ fn undefined_points_name_the_operation() {
         }
         // The interval evaluator says the same without the exact pass.
         let env = env_of(&mut g, &[("x", at)]);
-        assert!(matches!(enclose(&g, e, &env, 64), Err(EvalError::Undefined { .. })));
+        assert!(matches!(
+            enclose(&g, e, &env, 64),
+            Err(EvalError::Undefined { .. })
+        ));
     }
 }
 
@@ -257,7 +330,10 @@ fn structural_errors() {
     let d = g.diff_node(sum, xs);
     let env = env_of(&mut g, &[("x", "1"), ("y", "2")]);
     assert_eq!(enclose(&g, d, &env, 64), Err(EvalError::Diff));
-    assert_eq!(EvalError::Diff.to_string(), "diff(...) is not evaluated yet");
+    assert_eq!(
+        EvalError::Diff.to_string(),
+        "diff(...) is not evaluated yet"
+    );
     let f = g.symbol("nosuch");
     let call = g.call(f, vec![x]);
     assert_eq!(
@@ -267,10 +343,16 @@ fn structural_errors() {
     let u = g.undefined();
     assert!(matches!(
         enclose(&g, u, &env, 64),
-        Err(EvalError::Undefined { op: "undefined", .. })
+        Err(EvalError::Undefined {
+            op: "undefined",
+            ..
+        })
     ));
     let c = g.cmp(CmpOp::Lt, x, y);
-    assert!(matches!(enclose(&g, c, &env, 64), Err(EvalError::Mistyped(_))));
+    assert!(matches!(
+        enclose(&g, c, &env, 64),
+        Err(EvalError::Mistyped(_))
+    ));
 }
 
 // ---------------------------------------------------------------------------
@@ -334,23 +416,51 @@ fn an_undecidable_condition_takes_the_hull_of_defined_branches() {
 
 #[test]
 fn prelude_functions_through_the_parser() {
-    check_text("sigmoid(x)", &[("x", "-800")], 30, "3.66787458417768721345549565426e-348");
+    check_text(
+        "sigmoid(x)",
+        &[("x", "-800")],
+        30,
+        "3.66787458417768721345549565426e-348",
+    );
     check_text("Phi(x)", &[("x", "0")], 50, "0.5");
     check_text("sigmoid(x)", &[("x", "0")], 30, "0.5");
-    check_text("tanh(1)", &[], 50, "0.76159415595576488811945828260479359041276859725794");
+    check_text(
+        "tanh(1)",
+        &[],
+        50,
+        "0.76159415595576488811945828260479359041276859725794",
+    );
     check_text("relu(x) + leaky_relu(x)", &[("x", "-3")], 30, "-0.03");
     check_text("elu(x, 1)", &[("x", "-1")], 20, "-0.63212055882855767840");
     check_text("heaviside(x)", &[("x", "0")], 30, "0");
-    check_text("softplus(x)", &[("x", "-1e6")], 30, "3.29683147808855857896890796911e-434295");
-    check_text("gelu(x)", &[("x", "-800")], 30, "-2.32648548151693532810157677405e-138975");
-    check_text("swish(x, beta)", &[("x", "1/2"), ("beta", "3/2")], 25, "0.3395893495876964865798401");
+    check_text(
+        "softplus(x)",
+        &[("x", "-1e6")],
+        30,
+        "3.29683147808855857896890796911e-434295",
+    );
+    check_text(
+        "gelu(x)",
+        &[("x", "-800")],
+        30,
+        "-2.32648548151693532810157677405e-138975",
+    );
+    check_text(
+        "swish(x, beta)",
+        &[("x", "1/2"), ("beta", "3/2")],
+        25,
+        "0.3395893495876964865798401",
+    );
     check_text("if(x > 0, log(x), 0)", &[("x", "-1")], 30, "0");
     check_text("2^(1/2)", &[], 20, "1.4142135623730950488");
 }
 
 #[test]
 fn parsed_undefined_points() {
-    assert_eq!(undefined_text("log(0)", &[], "log"), "log of 0 is undefined");
+    assert_eq!(
+        undefined_text("log(0)", &[], "log"),
+        "log of 0 is undefined"
+    );
     assert_eq!(
         undefined_text("sqrt(-1)", &[], "sqrt"),
         "sqrt of a negative number (-1) is undefined"
@@ -451,7 +561,10 @@ fn exact(e: &Rat, x: &BigRational, y: &BigRational) -> Option<BigRational> {
             if a.is_zero() && *k < 0 {
                 return None;
             }
-            num_traits::pow(if *k < 0 { a.recip() } else { a }, k.unsigned_abs() as usize)
+            num_traits::pow(
+                if *k < 0 { a.recip() } else { a },
+                k.unsigned_abs() as usize,
+            )
         }
         Rat::Abs(a) => exact(a, x, y)?.abs(),
         Rat::Max(a, b) => exact(a, x, y)?.max(exact(b, x, y)?),
