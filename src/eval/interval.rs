@@ -234,6 +234,7 @@ impl Arith {
     }
 
     /// The enclosure of an exact integer.
+    #[must_use]
     pub fn integer(&mut self, k: i32) -> Interval {
         Interval::point(Float::with_val(self.prec, k))
     }
@@ -376,6 +377,7 @@ impl Arith {
     }
 
     /// `abs(a)`.
+    #[must_use]
     pub fn abs(&mut self, a: &Interval) -> Interval {
         if a.lo.cmp0() != Some(Ordering::Less) {
             return a.clone();
@@ -390,6 +392,7 @@ impl Arith {
     }
 
     /// `sign(a)`: the hull of the signs in the interval (-1, 0 or 1 when decided).
+    #[must_use]
     pub fn sign(&mut self, a: &Interval) -> Interval {
         let s = |f: &Float| match f.cmp0() {
             Some(Ordering::Less) => -1,
@@ -403,6 +406,7 @@ impl Arith {
     }
 
     /// `max(a, b)`, exact.
+    #[must_use]
     pub fn max(&mut self, a: &Interval, b: &Interval) -> Interval {
         Interval {
             lo: max_ref(&a.lo, &b.lo).clone(),
@@ -411,6 +415,7 @@ impl Arith {
     }
 
     /// `min(a, b)`, exact.
+    #[must_use]
     pub fn min(&mut self, a: &Interval, b: &Interval) -> Interval {
         Interval {
             lo: min_ref(&a.lo, &b.lo).clone(),
