@@ -39,6 +39,9 @@ impl Digits {
         let ds = self.digits.as_str();
         let n = ds.len() as i64;
         let e = self.exp10;
+        if ds.is_empty() {
+            return "0".to_owned();
+        }
         let lead = e - 1; // the decimal exponent of the first digit
         let mut out = String::with_capacity(ds.len() + 8);
         if self.negative {
@@ -88,7 +91,7 @@ pub fn decimal_of_rational(r: &BigRational, digits: u32) -> String {
         return "0".to_owned();
     }
     let digits = digits.max(1);
-    if let Some(exact) = terminating_digits(r) {
+    if let Some(exact) = terminating_digits(r, digits) {
         if exact.digits.len() <= digits as usize {
             return exact.render();
         }
@@ -97,24 +100,35 @@ pub fn decimal_of_rational(r: &BigRational, digits: u32) -> String {
 }
 
 /// The exact decimal digits of `r != 0` if its expansion terminates (the denominator
-/// has no prime factors but 2 and 5) and is not absurdly long.
-fn terminating_digits(r: &BigRational) -> Option<Digits> {
-    let mut den = r.denom().clone();
-    let (mut twos, mut fives) = (0u64, 0u64);
-    let two = BigInt::from(2);
+/// has no prime factors but 2 and 5) within about `digits` significant digits.
+fn terminating_digits(r: &BigRational, digits: u32) -> Option<Digits> {
+    // Strip the factors 2 (by a shift) and 5 (27 at a time while they divide, as
+    // 5^27 fits a u64), so huge denominators cost few big divisions.
+    let twos = r.denom().trailing_zeros().unwrap_or(0);
+    let mut den: BigInt = r.denom() >> twos;
+    let mut fives = 0u64;
+    let five27 = BigInt::from(5u64.pow(27));
     let five = BigInt::from(5);
-    while den.is_even() {
-        den /= &two;
-        twos += 1;
-    }
-    while (&den % &five).is_zero() {
-        den /= &five;
-        fives += 1;
+    for (step, count) in [(&five27, 27u64), (&five, 1u64)] {
+        loop {
+            let (q, rem) = den.div_rem(step);
+            if !rem.is_zero() {
+                break;
+            }
+            den = q;
+            fives += count;
+        }
     }
     if !den.is_one() {
         return None;
     }
     let k = twos.max(fives);
+    // The expansion has k decimals and its significant digits span at least
+    // k - log10(denominator) places: skip the big arithmetic when that is too many.
+    let log10_den = twos as f64 * std::f64::consts::LOG10_2 + fives as f64 * 5f64.log10();
+    if k as f64 - log10_den > f64::from(digits) + 2.0 {
+        return None;
+    }
     let scaled = r.numer().abs() * num_traits::pow(BigInt::from(10), usize::try_from(k).ok()?);
     let q = scaled / r.denom();
     let text = q.to_str_radix(10);
@@ -263,6 +277,17 @@ mod tests {
         check(q(1, 8), 2, "0.12"); // a tie: to even
         check(q(3, 8), 2, "0.38"); // a tie: to even
         check(q(1_234_567, 1), 3, "1230000");
+    }
+
+    #[test]
+    fn long_terminating_expansions_are_rounded_quickly() {
+        let tiny = BigRational::new(BigInt::from(1), num_traits::pow(BigInt::from(2), 200_000));
+        let started = std::time::Instant::now();
+        let text = decimal_of_rational(&tiny, 5);
+        assert!(text == "1.0020e-60206", "{text}");
+        assert!(started.elapsed().as_secs() < 2);
+        check(q(1, 1024), 30, "0.0009765625");
+        check(q(1, 1024), 4, "0.0009766");
     }
 
     #[test]

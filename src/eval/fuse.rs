@@ -39,6 +39,7 @@ pub(crate) enum Fusion {
 
 impl Fusion {
     /// The extra operand the fused form reads (a grandchild of the node).
+    #[must_use]
     pub fn operand(&self) -> ExprId {
         match self {
             Fusion::Erfc { u, .. } | Fusion::OneTanh { u, .. } | Fusion::Expm1 { u, .. } => *u,

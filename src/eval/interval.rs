@@ -234,6 +234,7 @@ impl Arith {
     }
 
     /// The enclosure of an exact integer.
+    #[must_use]
     pub fn integer(&mut self, k: i32) -> Interval {
         Interval::point(Float::with_val(self.prec, k))
     }
@@ -376,6 +377,7 @@ impl Arith {
     }
 
     /// `abs(a)`.
+    #[must_use]
     pub fn abs(&mut self, a: &Interval) -> Interval {
         if a.lo.cmp0() != Some(Ordering::Less) {
             return a.clone();
@@ -390,6 +392,7 @@ impl Arith {
     }
 
     /// `sign(a)`: the hull of the signs in the interval (-1, 0 or 1 when decided).
+    #[must_use]
     pub fn sign(&mut self, a: &Interval) -> Interval {
         let s = |f: &Float| match f.cmp0() {
             Some(Ordering::Less) => -1,
@@ -403,6 +406,7 @@ impl Arith {
     }
 
     /// `max(a, b)`, exact.
+    #[must_use]
     pub fn max(&mut self, a: &Interval, b: &Interval) -> Interval {
         Interval {
             lo: max_ref(&a.lo, &b.lo).clone(),
@@ -411,6 +415,7 @@ impl Arith {
     }
 
     /// `min(a, b)`, exact.
+    #[must_use]
     pub fn min(&mut self, a: &Interval, b: &Interval) -> Interval {
         Interval {
             lo: min_ref(&a.lo, &b.lo).clone(),
@@ -449,5 +454,80 @@ pub fn decide(op: crate::expr::CmpOp, a: &Interval, b: &Interval) -> Option<bool
         CmpOp::Ge if a.lo >= b.hi => Some(true),
         CmpOp::Gt if a.hi <= b.lo => Some(false),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn iv(lo: f64, hi: f64) -> Interval {
+        Interval {
+            lo: Float::with_val(64, lo),
+            hi: Float::with_val(64, hi),
+        }
+    }
+
+    #[test]
+    fn products_and_quotients_take_corners() {
+        let mut ar = Arith::new(64);
+        assert_eq!(ar.mul(&iv(-2.0, 3.0), &iv(-1.0, 4.0)), Ok(iv(-8.0, 12.0)));
+        assert_eq!(ar.div(&iv(1.0, 2.0), &iv(-4.0, -1.0)), Ok(iv(-2.0, -0.25)));
+        assert!(matches!(
+            ar.div(&iv(1.0, 2.0), &iv(0.0, 0.0)),
+            Err(EvalError::Undefined { op: "division", .. })
+        ));
+        assert_eq!(
+            ar.div(&iv(1.0, 2.0), &iv(-1.0, 1.0)),
+            Err(EvalError::Undecided)
+        );
+    }
+
+    #[test]
+    fn domains_are_three_valued() {
+        let mut ar = Arith::new(64);
+        assert!(matches!(
+            ar.log(&iv(-1.0, 0.0), None),
+            Err(EvalError::Undefined { .. })
+        ));
+        assert_eq!(ar.log(&iv(0.0, 1.0), None), Err(EvalError::Undecided));
+        let l = ar.log(&iv(1.0, 1.0), None).expect("log 1");
+        assert!(l.is_zero());
+    }
+
+    #[test]
+    fn cosh_abs_sign_and_extrema() {
+        let mut ar = Arith::new(64);
+        let c = ar.cosh(&iv(-1.0, 2.0)).expect("cosh");
+        assert!(c.lo == 1 && c.hi > 3.76 && c.hi < 3.77);
+        let c = ar.cosh(&iv(-2.0, -1.0)).expect("cosh");
+        assert!(c.lo > 1.54 && c.lo < 1.55);
+        assert_eq!(ar.abs(&iv(-3.0, 2.0)), iv(0.0, 3.0));
+        assert_eq!(ar.sign(&iv(-3.0, 0.0)), iv(-1.0, 0.0));
+        assert_eq!(ar.max(&iv(-3.0, 2.0), &iv(0.0, 1.0)), iv(0.0, 2.0));
+        assert_eq!(ar.min(&iv(-3.0, 2.0), &iv(0.0, 1.0)), iv(-3.0, 1.0));
+        let e = ar.erfc(&iv(0.0, 0.0)).expect("erfc");
+        assert!(e.lo == 1 && e.hi == 1);
+    }
+
+    #[test]
+    fn range_limits() {
+        let mut ar = Arith::new(64);
+        assert_eq!(ar.exp(&iv(1e10, 1e10)), Err(EvalError::Overflow));
+        let tiny = ar
+            .exp(&iv(-1e10, -1e10))
+            .expect("an enclosure of a tiny value");
+        assert!(tiny.lo.is_zero() && tiny.hi > 0 && ar.underflowed());
+    }
+
+    #[test]
+    fn conditions_decide_only_when_certain() {
+        use crate::expr::CmpOp;
+        let (a, b) = (iv(0.0, 1.0), iv(1.0, 2.0));
+        assert_eq!(decide(CmpOp::Le, &a, &b), Some(true));
+        assert_eq!(decide(CmpOp::Gt, &a, &b), Some(false));
+        assert_eq!(decide(CmpOp::Lt, &a, &b), None);
+        assert_eq!(decide(CmpOp::Ne, &iv(1.0, 1.0), &iv(1.0, 1.0)), Some(false));
+        assert_eq!(decide(CmpOp::Ne, &a, &iv(0.5, 0.5)), None);
     }
 }

@@ -8,6 +8,10 @@
 //! enclosures overlap), both branches are evaluated and their hull is the enclosure
 //! if both are defined; otherwise the result is undecided.
 //!
+//! Sums that cancel catastrophically (`1 + erf(u)`, `1 - tanh(u)`, `exp(u) - 1`,
+//! `log(1 + t)`) are tightened by fused forms (`erfc`, `expm1`, `log1p`), so that
+//! `Phi(-800)` and `softplus(-1e6)` get their digits at ordinary precision.
+//!
 //! Calls of defined functions must be expanded first ([`defs::expand`]; the
 //! precision loop [`evaluate`](super::evaluate) does it): a call reaching the walk is
 //! [`EvalError::UnexpandedCall`]. `diff(...)` is [`EvalError::Diff`].

@@ -185,3 +185,115 @@ impl Arith {
         self.corners(a, e, |ar, x, y, r| ar.round(x.pow(y), r))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use num_bigint::BigInt;
+
+    fn iv(lo: f64, hi: f64) -> Interval {
+        Interval {
+            lo: Float::with_val(64, lo),
+            hi: Float::with_val(64, hi),
+        }
+    }
+
+    fn q(n: i64, d: i64) -> BigRational {
+        BigRational::new(BigInt::from(n), BigInt::from(d))
+    }
+
+    #[test]
+    fn integer_powers() {
+        let mut ar = Arith::new(64);
+        let p = |ar: &mut Arith, a: Interval, k: i32| ar.pow_int(&a, &Integer::from(k));
+        assert_eq!(p(&mut ar, iv(-2.0, 3.0), 2), Ok(iv(0.0, 9.0)));
+        assert_eq!(p(&mut ar, iv(-3.0, -2.0), 2), Ok(iv(4.0, 9.0)));
+        assert_eq!(p(&mut ar, iv(-2.0, 3.0), 3), Ok(iv(-8.0, 27.0)));
+        assert_eq!(p(&mut ar, iv(1.0, 2.0), -1), Ok(iv(0.5, 1.0)));
+        assert_eq!(p(&mut ar, iv(-2.0, -1.0), -2), Ok(iv(0.25, 1.0)));
+        assert_eq!(p(&mut ar, iv(-2.0, -1.0), -1), Ok(iv(-1.0, -0.5)));
+        assert_eq!(p(&mut ar, iv(0.0, 0.0), 0), Ok(iv(1.0, 1.0)));
+        assert_eq!(p(&mut ar, iv(-1.0, 1.0), -2), Err(EvalError::Undecided));
+        assert!(matches!(
+            p(&mut ar, iv(0.0, 0.0), -3),
+            Err(EvalError::Undefined { op: "division", .. })
+        ));
+    }
+
+    #[test]
+    fn rational_powers_need_a_nonnegative_base() {
+        let mut ar = Arith::new(64);
+        let half = q(1, 2);
+        assert_eq!(
+            ar.pow_rational(&iv(4.0, 9.0), &half, None),
+            Ok(iv(2.0, 3.0))
+        );
+        assert_eq!(
+            ar.pow_rational(&iv(0.0, 0.0), &half, None),
+            Ok(iv(0.0, 0.0))
+        );
+        assert_eq!(
+            ar.pow_rational(&iv(-1.0, 4.0), &half, None),
+            Err(EvalError::Undecided)
+        );
+        match ar.pow_rational(&iv(-1.0, -1.0), &half, None) {
+            Err(EvalError::Undefined { op, detail }) => {
+                assert_eq!(
+                    (op, detail.as_str()),
+                    ("sqrt", "sqrt of a negative number (-1) is undefined")
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(
+            ar.pow_rational(&iv(0.0, 0.0), &q(-1, 2), None),
+            Err(EvalError::Undefined { .. })
+        ));
+        let cube_root = ar.pow_rational(&iv(8.0, 8.0), &q(1, 3), None).expect("2");
+        assert!(cube_root.contains(&Float::with_val(64, 2)));
+        // An integer exponent takes a negative base.
+        assert_eq!(
+            ar.pow_rational(&iv(-2.0, -2.0), &q(3, 1), None),
+            Ok(iv(-8.0, -8.0))
+        );
+    }
+
+    #[test]
+    fn real_powers() {
+        let mut ar = Arith::new(64);
+        let three = iv(3.0, 3.0);
+        assert_eq!(ar.pow_interval(&iv(-2.0, -2.0), &three), Ok(iv(-8.0, -8.0)));
+        assert!(matches!(
+            ar.pow_interval(&iv(-2.0, -2.0), &iv(0.5, 0.5)),
+            Err(EvalError::Undefined { op: "power", .. })
+        ));
+        assert_eq!(
+            ar.pow_interval(&iv(-2.0, -2.0), &iv(2.5, 3.5)),
+            Err(EvalError::Undecided)
+        );
+        assert!(matches!(
+            ar.pow_interval(&iv(-2.0, -2.0), &iv(2.25, 2.75)),
+            Err(EvalError::Undefined { .. })
+        ));
+        assert_eq!(
+            ar.pow_interval(&iv(0.0, 0.0), &iv(0.0, 0.0)),
+            Ok(iv(1.0, 1.0))
+        );
+        assert_eq!(
+            ar.pow_interval(&iv(0.0, 0.0), &iv(0.5, 1.5)),
+            Ok(iv(0.0, 0.0))
+        );
+        assert_eq!(
+            ar.pow_interval(&iv(0.0, 4.0), &iv(-0.5, 0.5)),
+            Err(EvalError::Undecided)
+        );
+        assert_eq!(
+            ar.pow_interval(&iv(1.0, 4.0), &iv(0.5, 0.5)),
+            Ok(iv(1.0, 2.0))
+        );
+        assert_eq!(
+            ar.pow_interval(&iv(0.25, 4.0), &iv(-0.5, 0.5)),
+            Ok(iv(0.5, 2.0))
+        );
+    }
+}
