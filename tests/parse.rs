@@ -305,3 +305,10 @@ fn syntax_error_kinds_are_typed() {
     );
     assert_eq!(e.span, 0..13);
 }
+
+#[test]
+fn zero_powers_keep_the_domain() {
+    differ("(x/(x - x))^0", "1");
+    differ("(1/x)^0", "1");
+    same("(x^2)^0", "1");
+}

@@ -347,10 +347,11 @@ impl Graph {
                 let k = e.to_integer();
                 match self.node(base).clone() {
                     // (u^a)^k = u^(a k) for integer a, unless both are negative
+                    // or k = 0 (u^a may be undefined where u is not)
                     // ((x^-1)^-1 is undefined at 0, x is not).
                     Node::Pow(b, a) => {
                         if let Some(a) = self.as_num(a).cloned() {
-                            if a.is_integer() && !(a.is_negative() && k.is_negative()) {
+                            if a.is_integer() && !k.is_zero() && !(a.is_negative() && k.is_negative()) {
                                 let prod = self.num(a * BigRational::from_integer(k));
                                 return self.pow(b, prod);
                             }
