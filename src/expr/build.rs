@@ -343,15 +343,37 @@ impl Graph {
                     return folded;
                 }
             }
+            // sqrt(u^(2m)) = abs(u)^m: both are defined exactly where u^(2m) is.
+            if e == BigRational::new(BigInt::one(), BigInt::from(2)) {
+                if let Node::Pow(b, a) = self.node(base).clone() {
+                    if let Some(a) = self.as_num(a).cloned() {
+                        let two = BigRational::from_integer(BigInt::from(2));
+                        if a.is_integer() && (a.to_integer() % 2u32).is_zero() && !a.is_zero() {
+                            let m = self.num(a / two);
+                            let abs = self.func(Func::Abs, b);
+                            return self.pow(abs, m);
+                        }
+                    }
+                }
+            }
             if e.is_integer() {
                 let k = e.to_integer();
+                // abs(u)^(2j) = u^(2j).
+                if let Node::Func(Func::Abs, u) = self.node(base).clone() {
+                    if (&k % 2u32).is_zero() {
+                        return self.pow(u, exp);
+                    }
+                }
                 match self.node(base).clone() {
                     // (u^a)^k = u^(a k) for integer a, unless both are negative
                     // or k = 0 (u^a may be undefined where u is not)
                     // ((x^-1)^-1 is undefined at 0, x is not).
                     Node::Pow(b, a) => {
                         if let Some(a) = self.as_num(a).cloned() {
-                            if a.is_integer() && !k.is_zero() && !(a.is_negative() && k.is_negative()) {
+                            if a.is_integer()
+                                && !k.is_zero()
+                                && !(a.is_negative() && k.is_negative())
+                            {
                                 let prod = self.num(a * BigRational::from_integer(k));
                                 return self.pow(b, prod);
                             }
