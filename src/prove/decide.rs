@@ -467,7 +467,7 @@ fn holds_on(g: &Graph, req: Requirement, ctx: &Context) -> bool {
                 None => false,
             }
         }
-        None => false,
+        None => normal::positive_where_defined(g, u) && ok(Ordering::Greater, false),
     }
 }
 

@@ -238,6 +238,20 @@ impl Normalizer {
     }
 }
 
+/// Whether `u` is positive wherever it is defined: its normal form is a quotient of
+/// polynomials with positive coefficients in `exp(...)` generators only (so `1 +
+/// tanh(x)*tanh(y)` and `sigmoid(x)/(1 - sigmoid(x))` are).
+#[must_use]
+pub fn positive_where_defined(g: &Graph, u: ExprId) -> bool {
+    let mut n = Normalizer::new(g, &[u]);
+    let Some(f) = n.normalize(g, u) else {
+        return false;
+    };
+    [&f.num, &f.den]
+        .iter()
+        .all(|p| p.all_coefficients_positive() && n.positive_generators(p))
+}
+
 /// Whether `lhs - rhs` normalises to zero: then `lhs = rhs` wherever both are defined.
 /// `None` when either side has no normal form.
 #[must_use]

@@ -54,6 +54,9 @@ pub enum PointOutcome {
     Counterexample,
     /// The point does not satisfy the `where` conditions.
     Excluded,
+    /// A value at the point is beyond MPFR's exponent range (about 10^±3e8), so the
+    /// point says nothing; it is skipped.
+    OutOfRange,
     /// Neither agreement nor disagreement could be certified.
     Unresolved(String),
 }
@@ -143,6 +146,9 @@ pub fn compare_at(
         }
         let (l, r) = match (side(g, lhs, env, prec), side(g, rhs, env, prec)) {
             (Ok(l), Ok(r)) => (l, r),
+            (Err(EvalError::Overflow), _) | (_, Err(EvalError::Overflow)) => {
+                return PointOutcome::OutOfRange
+            }
             (Err(e), _) | (_, Err(e)) => {
                 last = e.to_string();
                 continue;

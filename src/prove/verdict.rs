@@ -211,6 +211,7 @@ fn numeric_route(
     };
     let points = sample_points(g, &vars, &[lhs, rhs], opts);
     let mut unresolved = 0usize;
+    let mut out_of_range = 0usize;
     let mut last_reason = String::new();
     for env in points {
         if start.elapsed() > opts.time_limit {
@@ -223,6 +224,7 @@ fn numeric_route(
         match compare_at(g, lhs, rhs, conditions, &env) {
             PointOutcome::Agree => report.points_agreed += 1,
             PointOutcome::Excluded => {}
+            PointOutcome::OutOfRange => out_of_range += 1,
             PointOutcome::Unresolved(why) => {
                 unresolved += 1;
                 last_reason = why;
@@ -244,10 +246,15 @@ fn numeric_route(
             }
         }
     }
+    let skipped = if out_of_range > 0 {
+        format!(" ({out_of_range} points beyond the representable range skipped)")
+    } else {
+        String::new()
+    };
     if unresolved == 0 && report.points_agreed > 0 {
         report.verdict = Verdict::Verified;
         report.method = format!(
-            "numeric: {} points agree to the working precision",
+            "numeric: {} points agree to the working precision{skipped}",
             report.points_agreed
         );
     } else if report.points_agreed == 0 && unresolved == 0 {
