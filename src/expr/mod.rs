@@ -359,14 +359,27 @@ impl Graph {
         id
     }
 
+    /// Recomputes the facts of every node, children first. Called after definitions
+    /// are registered: calls built before their definition existed (forward
+    /// references, the bodies of a file) learn that they are defined everywhere.
+    /// Facts only become more precise, so canonical forms built earlier stay sound.
+    pub(crate) fn refresh_info(&mut self) {
+        for i in 0..self.nodes.len() {
+            let fresh = info::compute(self, &self.nodes[i]);
+            self.info[i] = fresh;
+        }
+    }
+
     /// Every node reachable from `roots`, in increasing id order (children first).
     #[must_use]
     pub fn reachable(&self, roots: &[ExprId]) -> Vec<ExprId> {
-        let mut seen = vec![false; self.nodes.len()];
+        // A set, not a bitmap over the whole arena: the cost follows the size of the
+        // subgraph, not of the graph.
+        let mut seen: std::collections::HashSet<ExprId> = std::collections::HashSet::new();
         let mut stack: Vec<ExprId> = roots.to_vec();
         let mut out = Vec::new();
         while let Some(id) = stack.pop() {
-            if std::mem::replace(&mut seen[id.index()], true) {
+            if !seen.insert(id) {
                 continue;
             }
             out.push(id);

@@ -44,14 +44,6 @@ pub enum SyntaxError {
         /// The cycle, as `f -> g -> f`.
         cycle: String,
     },
-    /// A definition of a name that already has one.
-    #[error("'{name}' is already defined{where_}")]
-    Redefinition {
-        /// The name.
-        name: String,
-        /// Where the first definition is (` at line 3`, ` in the prelude`, ...).
-        where_: String,
-    },
     /// A name that the language reserves used as a variable or parameter.
     #[error("'{name}' is a reserved word and cannot be used as a name")]
     Reserved {
@@ -127,7 +119,9 @@ pub struct ParseError {
 }
 
 impl ParseError {
-    pub(crate) fn new(error: SyntaxError, span: Range<usize>) -> Self {
+    /// An error at a span, without a hint.
+    #[must_use]
+    pub fn new(error: SyntaxError, span: Range<usize>) -> Self {
         ParseError {
             error,
             span,
@@ -210,7 +204,14 @@ pub fn nearest<'a>(name: &str, known: impl IntoIterator<Item = &'a str>) -> Opti
     known
         .into_iter()
         .map(|k| (strsim::damerau_levenshtein(&lower, &k.to_lowercase()), k))
-        .filter(|&(d, k)| d <= 2.max(k.len() / 4) && d < k.len().max(name.len()))
+        .filter(|&(d, k)| {
+            let limit = if name.len() <= 3 {
+                1
+            } else {
+                2.max(k.len() / 4)
+            };
+            d <= limit && d < k.len().min(name.len())
+        })
         .min_by_key(|&(d, k)| (d, k.len()))
         .map(|(_, k)| k)
 }

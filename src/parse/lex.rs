@@ -34,6 +34,10 @@ pub fn ident(i: &str) -> IResult<&str, &str> {
     .parse(i)
 }
 
+/// A number literal read: the rest and its value, or why it is malformed and the
+/// length of the bad part.
+pub type LexedNumber<'a> = Result<(&'a str, BigRational), (NumberError, usize)>;
+
 /// Why a number literal is malformed.
 #[derive(Debug, PartialEq, Eq)]
 pub enum NumberError {
@@ -48,7 +52,7 @@ pub enum NumberError {
 /// A number literal `DIGITS [. DIGITS] [(e|E) [+|-] DIGITS]` as an exact rational
 /// (`0.1` is `1/10`). Returns the rest, the value and the literal's length; `None`
 /// when the input does not start with a digit.
-pub fn number(i: &str) -> Option<Result<(&str, BigRational), (NumberError, usize)>> {
+pub fn number(i: &str) -> Option<LexedNumber<'_>> {
     let res: IResult<&str, &str> = digit1(i);
     let (mut rest, int_part) = res.ok()?;
     let mut digits = int_part.to_owned();
@@ -157,11 +161,23 @@ mod tests {
     #[test]
     fn numbers_are_exact() {
         assert_eq!(num("0.1"), BigRational::new(1.into(), 10.into()));
-        assert_eq!(num("1e-40"), BigRational::new(1.into(), num_traits::pow(BigInt::from(10), 40)));
+        assert_eq!(
+            num("1e-40"),
+            BigRational::new(1.into(), num_traits::pow(BigInt::from(10), 40))
+        );
         assert_eq!(num("2.5E+2"), BigRational::from_integer(250.into()));
-        assert!(matches!(number("1."), Some(Err((NumberError::NoFractionDigits, _)))));
-        assert!(matches!(number("1e+"), Some(Err((NumberError::NoExponentDigits, _)))));
-        assert!(matches!(number("1e99999"), Some(Err((NumberError::ExponentTooLarge, _)))));
+        assert!(matches!(
+            number("1."),
+            Some(Err((NumberError::NoFractionDigits, _)))
+        ));
+        assert!(matches!(
+            number("1e+"),
+            Some(Err((NumberError::NoExponentDigits, _)))
+        ));
+        assert!(matches!(
+            number("1e99999"),
+            Some(Err((NumberError::ExponentTooLarge, _)))
+        ));
         // `2e` before a letter is left for the implicit-multiplication check.
         assert!(matches!(number("2ex"), Some(Ok(("ex", _)))));
     }

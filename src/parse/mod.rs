@@ -28,7 +28,7 @@ use crate::expr::{CmpOp, ExprId, Func, Graph, Node, Symbol};
 use lex::NumberError;
 
 /// The deepest nesting of parentheses, unary minus, powers and calls accepted.
-pub const MAX_NESTING: u32 = 5_000;
+pub const MAX_NESTING: u32 = 8_000;
 /// The largest source text accepted, in bytes.
 pub const MAX_INPUT_BYTES: usize = 1 << 20;
 
@@ -101,15 +101,9 @@ pub fn parse_source(
         let Some(head) = p.def_head(&src[r.start..r.end]) else {
             continue;
         };
-        if let Some(first) = pending.get(head.name) {
-            let (line, _) = line_col(src, first.name_span.start);
-            return Err(ParseError::new(
-                SyntaxError::Redefinition {
-                    name: head.name.to_owned(),
-                    where_: format!(" at line {line}"),
-                },
-                head.name_span,
-            ));
+        // The first `f(x) = ...` of a new name defines it; later ones are claims.
+        if pending.contains_key(head.name) {
+            continue;
         }
         pending.insert(
             head.name.to_owned(),
@@ -130,10 +124,39 @@ pub fn parse_source(
         statements.push(Statement { kind, span: r });
     }
     check_cycles(g, &defs)?;
-    for (mut def, _) in defs {
-        def.total = g.info(def.body).total;
-        def.sign = g.info(def.body).sign;
-        g.defs.insert(def);
+    // Register in dependency order (callees first), refreshing node facts after each
+    // round, so a body's calls know their callees are defined everywhere.
+    let added = !defs.is_empty();
+    let file_order: Vec<Symbol> = defs.iter().map(|(d, _)| d.name).collect();
+    let mut remaining = defs;
+    while !remaining.is_empty() {
+        let names: Vec<Symbol> = remaining.iter().map(|(d, _)| d.name).collect();
+        let (ready, waiting): (Vec<_>, Vec<_>) = remaining.into_iter().partition(|(d, _)| {
+            g.reachable(&[d.body])
+                .into_iter()
+                .all(|id| match g.node(id) {
+                    Node::Call(f, _) => !names.contains(f) || *f == d.name,
+                    _ => true,
+                })
+        });
+        if ready.is_empty() {
+            // Unreachable after the cycle check; register the rest as they are.
+            for (def, _) in waiting {
+                g.defs.insert(def);
+            }
+            break;
+        }
+        for (mut def, _) in ready {
+            def.total = g.info(def.body).total;
+            def.sign = g.info(def.body).sign;
+            g.defs.insert(def);
+        }
+        g.refresh_info();
+        remaining = waiting;
+    }
+    if added {
+        g.refresh_info();
+        g.defs.list_last(&file_order);
     }
     g.check_limits()
         .map_err(|e| ParseError::new(SyntaxError::Limit(e), 0..src.len()))?;
@@ -265,8 +288,10 @@ fn check_cycles(g: &Graph, defs: &[(Definition, Range<usize>)]) -> Result<(), Pa
                 *next += 1;
                 if colour[w] == 1 {
                     let pos = stack.iter().position(|&(u, _)| u == w).unwrap_or(0);
-                    let mut names: Vec<&str> =
-                        stack[pos..].iter().map(|&(u, _)| g.name(defs[u].0.name)).collect();
+                    let mut names: Vec<&str> = stack[pos..]
+                        .iter()
+                        .map(|&(u, _)| g.name(defs[u].0.name))
+                        .collect();
                     names.push(g.name(defs[w].0.name));
                     return Err(ParseError::new(
                         SyntaxError::RecursiveDefinition {
@@ -316,7 +341,12 @@ fn keyword_at(i: &str, word: &str) -> bool {
 }
 
 impl<'s, 'g> Parser<'s, 'g> {
-    fn new(g: &'g mut Graph, src: &'s str, end: usize, pending: &'g HashMap<String, Pending>) -> Self {
+    fn new(
+        g: &'g mut Graph,
+        src: &'s str,
+        end: usize,
+        pending: &'g HashMap<String, Pending>,
+    ) -> Self {
         Parser {
             g,
             src,
@@ -365,7 +395,7 @@ impl<'s, 'g> Parser<'s, 'g> {
 
     fn err_at<T>(&self, error: SyntaxError, at: &str, len: usize) -> Result<T, ParseError> {
         let s = self.off(at);
-        Err(ParseError::new(error, s..s + len.min(at.len()).max(0)))
+        Err(ParseError::new(error, s..s + len.min(at.len())))
     }
 
     fn expected<T>(&self, what: &str, at: &'s str) -> Result<T, ParseError> {
@@ -454,7 +484,13 @@ impl<'s, 'g> Parser<'s, 'g> {
         origin: &Origin,
     ) -> Result<(StatementKind, Option<Definition>), ParseError> {
         if let Some(head) = self.def_head(i) {
-            return self.definition(i, head, origin);
+            let defines = self
+                .pending
+                .get(head.name)
+                .is_none_or(|p| p.name_span == head.name_span);
+            if defines {
+                return self.definition(i, head, origin);
+            }
         }
         let (r, lhs) = self.expr(i)?;
         let r = self.ws(r);
@@ -481,7 +517,14 @@ impl<'s, 'g> Parser<'s, 'g> {
                 }
             }
             self.finish(r)?;
-            return Ok((StatementKind::Claim(Claim { lhs, rhs, conditions }), None));
+            return Ok((
+                StatementKind::Claim(Claim {
+                    lhs,
+                    rhs,
+                    conditions,
+                }),
+                None,
+            ));
         }
         self.finish(r)?;
         Ok((StatementKind::Expr(lhs), None))
@@ -527,8 +570,9 @@ impl<'s, 'g> Parser<'s, 'g> {
                         params: "...".into(),
                     }
                 };
-                return Err(ParseError::new(err, span.clone())
-                    .with_help("choose another parameter name"));
+                return Err(
+                    ParseError::new(err, span.clone()).with_help("choose another parameter name")
+                );
             }
             if names.iter().any(|n| n == p) {
                 return Err(ParseError::new(
@@ -666,7 +710,12 @@ impl<'s, 'g> Parser<'s, 'g> {
 
     /// Reports `2x`, `2 x`, `x(y)` where `x` is no function, `(a)(b)`: an operand
     /// directly after an operand.
-    fn check_implicit(&self, left: &'s str, left_end: &'s str, at: &'s str) -> Result<(), ParseError> {
+    fn check_implicit(
+        &self,
+        left: &'s str,
+        left_end: &'s str,
+        at: &'s str,
+    ) -> Result<(), ParseError> {
         if !starts_operand(at) {
             return Ok(());
         }
@@ -861,10 +910,7 @@ impl<'s, 'g> Parser<'s, 'g> {
     fn call(&mut self, name: &'s str, span: Range<usize>, paren: &'s str) -> PResult<'s, ExprId> {
         let Some(expected) = self.arity(name) else {
             let known = self.known_functions();
-            let err = ParseError::new(
-                SyntaxError::UnknownFunction { name: name.into() },
-                span,
-            );
+            let err = ParseError::new(SyntaxError::UnknownFunction { name: name.into() }, span);
             let help = match nearest(name, known.iter().map(String::as_str)) {
                 Some(k) => format!("did you mean '{k}'?"),
                 None if !RESERVED.contains(&name) => {

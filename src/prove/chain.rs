@@ -1,0 +1,208 @@
+//! Derivation chains, the input of `actsym prove FILE`:
+//!
+//! ```text
+//! # tanh in terms of sigmoid
+//! claim: tanh(x) + 1 = 2*sigmoid(2*x)
+//! = (exp(2*x) - 1)/(exp(2*x) + 1) + 1   by tanh in exponentials
+//! = 2*exp(2*x)/(exp(2*x) + 1)
+//! = 2/(1 + exp(-2*x))                   by dividing by exp(2*x)
+//! = 2*sigmoid(2*x)                      by definition of sigmoid
+//! ```
+//!
+//! Definitions may come before the claim. Each `= expr [by reason]` line is one step
+//! from the previous expression (the claim's left side first); the last expression
+//! must be the claim's right side.
+
+use std::ops::Range;
+
+use crate::defs::Origin;
+use crate::expr::{ExprId, Graph};
+use crate::parse::{self, Claim, ParseError, StatementKind, SyntaxError};
+
+/// One step of a chain.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ChainStep {
+    /// The expression the step arrives at.
+    pub expr: ExprId,
+    /// The reason given after `by`, if any.
+    pub reason: Option<String>,
+    /// The line's byte span in the file.
+    pub span: Range<usize>,
+}
+
+/// A claim and the chain of steps that derives it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Chain {
+    /// The claim.
+    pub claim: Claim,
+    /// The claim line's span.
+    pub claim_span: Range<usize>,
+    /// The steps, in order.
+    pub steps: Vec<ChainStep>,
+}
+
+fn shift(mut e: ParseError, by: usize) -> ParseError {
+    e.span = e.span.start + by..e.span.end + by;
+    e
+}
+
+/// Splits `expr   by reason` at the first ` by ` outside parentheses (the reason may
+/// itself say "by").
+fn split_reason(text: &str) -> (&str, Option<&str>) {
+    let mut depth = 0i32;
+    let bytes = text.as_bytes();
+    let mut found = None;
+    for (k, &b) in bytes.iter().enumerate() {
+        match b {
+            b'(' => depth += 1,
+            b')' => depth -= 1,
+            b'b' if depth == 0
+                && text[k..].starts_with("by")
+                && k > 0
+                && bytes[k - 1].is_ascii_whitespace()
+                && bytes.get(k + 2).is_none_or(|c| c.is_ascii_whitespace()) =>
+            {
+                found = Some(k);
+                break;
+            }
+            _ => {}
+        }
+    }
+    match found {
+        Some(k) => (&text[..k], Some(text[k + 2..].trim())),
+        None => (text, None),
+    }
+}
+
+/// Reads a derivation chain.
+pub fn parse_chain(g: &mut Graph, src: &str, name: &str) -> Result<Chain, ParseError> {
+    let mut claim: Option<(Claim, Range<usize>)> = None;
+    let mut steps = Vec::new();
+    let mut defs_text = String::new();
+    let mut offset = 0;
+    for line in src.split_inclusive('\n') {
+        let start = offset;
+        offset += line.len();
+        let body = line.trim_end_matches(['\n', '\r']);
+        let code = body.split('#').next().unwrap_or("");
+        let trimmed = code.trim_start();
+        let lead = code.len() - trimmed.len();
+        if trimmed.trim().is_empty() {
+            continue;
+        }
+        let span = start + lead..start + code.trim_end().len();
+        if let Some(rest) = trimmed.strip_prefix("claim:") {
+            if claim.is_some() {
+                return Err(ParseError::new(
+                    SyntaxError::WrongStatement {
+                        expected: "one claim per file",
+                        found: "a second claim",
+                    },
+                    span,
+                ));
+            }
+            let at = start + lead + "claim:".len();
+            let stmts = parse::parse_source(g, rest, Origin::User(name.into()))
+                .map_err(|e| shift(e, at))?;
+            match stmts.as_slice() {
+                [s] => match &s.kind {
+                    StatementKind::Claim(c) => claim = Some((c.clone(), span)),
+                    _ => {
+                        return Err(ParseError::new(
+                            SyntaxError::WrongStatement {
+                                expected: "a claim after 'claim:'",
+                                found: "something else",
+                            },
+                            span,
+                        ))
+                    }
+                },
+                _ => {
+                    return Err(ParseError::new(
+                        SyntaxError::WrongStatement {
+                            expected: "one claim after 'claim:'",
+                            found: "several statements",
+                        },
+                        span,
+                    ))
+                }
+            }
+        } else if let Some(rest) = trimmed.strip_prefix('=') {
+            if claim.is_none() {
+                return Err(ParseError::new(
+                    SyntaxError::WrongStatement {
+                        expected: "a 'claim:' line before the steps",
+                        found: "a step",
+                    },
+                    span,
+                ));
+            }
+            let (expr_text, reason) = split_reason(rest);
+            let at = start + lead + 1;
+            let expr = parse::parse_expr(g, expr_text).map_err(|e| shift(e, at))?;
+            steps.push(ChainStep {
+                expr,
+                reason: reason.map(str::to_owned),
+                span,
+            });
+        } else if claim.is_none() {
+            // Definitions before the claim.
+            defs_text.clear();
+            defs_text.push_str(code);
+            let stmts = parse::parse_source(g, &defs_text, Origin::User(name.into()))
+                .map_err(|e| shift(e, start))?;
+            if stmts
+                .iter()
+                .any(|s| !matches!(s.kind, StatementKind::Definition(_)))
+            {
+                return Err(ParseError::new(
+                    SyntaxError::WrongStatement {
+                        expected: "definitions, a 'claim:' line, or '= expr' steps",
+                        found: "another statement",
+                    },
+                    span,
+                ));
+            }
+        } else {
+            return Err(ParseError::new(
+                SyntaxError::WrongStatement {
+                    expected: "a step '= expr [by reason]'",
+                    found: "another line",
+                },
+                span,
+            ));
+        }
+    }
+    let Some((claim, claim_span)) = claim else {
+        return Err(ParseError::new(
+            SyntaxError::WrongStatement {
+                expected: "a 'claim:' line",
+                found: "none",
+            },
+            src.len()..src.len(),
+        ));
+    };
+    Ok(Chain {
+        claim,
+        claim_span,
+        steps,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chains_parse_with_reasons_and_spans() {
+        let mut g = Graph::with_prelude();
+        let src = "# demo\nsq(x) = x^2\nclaim: sq(x + 1) = x^2 + 2*x + 1\n= (x + 1)^2   by definition of sq\n= x^2 + 2*x + 1 # expand\n";
+        let chain = parse_chain(&mut g, src, "demo.prove").unwrap();
+        assert_eq!(chain.steps.len(), 2);
+        assert_eq!(chain.steps[0].reason.as_deref(), Some("definition of sq"));
+        assert_eq!(&src[chain.steps[1].span.clone()], "= x^2 + 2*x + 1");
+        let bad = "claim: x = x\n= 2x\n";
+        let e = parse_chain(&mut g, bad, "bad").unwrap_err();
+        assert_eq!(e.line_col(bad), (2, 3));
+    }
+}

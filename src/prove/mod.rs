@@ -1,0 +1,12 @@
+//! Deciding claims: the exponential-rational normal form and its algebra.
+
+pub mod chain;
+pub mod check;
+pub mod decide;
+pub mod explain;
+pub mod normal;
+pub mod numeric;
+pub mod points;
+pub mod poly;
+pub mod region;
+pub mod verdict;

@@ -1,0 +1,388 @@
+//! The exponential-rational normal form: an expression without piecewise nodes
+//! becomes a quotient of polynomials over Q in generators — variables,
+//! `exp(m/q)` for each exponent shape `m` (with `q` the lcm of the denominators of the
+//! rational multiples of `m` that occur), and opaque atoms (`log(u)`, `erf(u)`,
+//! `sqrt(2)`, `pi`, ...) treated as independent symbols.
+//!
+//! Soundness: if the normal form of `L - R` is the zero rational function, `L = R` at
+//! every point where both are defined (a formal identity holds for every value of the
+//! generators, and the normal form equals the expression wherever the expression is
+//! defined). A non-zero normal form proves nothing: the generators may be dependent.
+
+use std::collections::HashMap;
+
+use num_bigint::BigInt;
+use num_integer::Integer;
+use num_rational::BigRational;
+use num_traits::{One, ToPrimitive, Zero};
+
+use super::poly::{Gen, Poly, RatFn};
+use crate::expr::{ExprId, Func, Graph, Node, Symbol};
+
+/// What a generator stands for.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Generator {
+    /// A variable.
+    Var(Symbol),
+    /// `exp(shape/q)`, where the shape is a product of factors; the empty product is
+    /// the constant 1 (so `exp(1/q)`).
+    Exp {
+        /// The factors of the exponent's non-rational part.
+        shape: Vec<ExprId>,
+        /// The denominator.
+        q: BigInt,
+    },
+    /// An opaque atom: the node itself.
+    Atom(ExprId),
+    /// `log(c)` of a positive rational `c != 1`.
+    LogConst(BigRational),
+    /// `log(p)` of a polynomial `p` in `exp` generators with positive coefficients
+    /// (so positive), normalised by its content.
+    LogPoly(Poly),
+}
+
+/// Builds normal forms over one set of generators (shared by both sides of a claim).
+pub struct Normalizer {
+    gens: Vec<Generator>,
+    index: HashMap<Generator, Gen>,
+    /// The denominator `q` per exponent shape.
+    scale: HashMap<Vec<ExprId>, BigInt>,
+    memo: HashMap<ExprId, Option<RatFn>>,
+}
+
+/// `u` as a constant plus rational multiples of shapes (`2 - x/2 + 3*beta*x` gives
+/// `(2, []), (-1/2, [x]), (3, [beta, x])`).
+fn decompose(g: &Graph, u: ExprId) -> Vec<(BigRational, Vec<ExprId>)> {
+    let terms: Vec<ExprId> = match g.node(u) {
+        Node::Add(ts) => ts.to_vec(),
+        _ => vec![u],
+    };
+    terms
+        .into_iter()
+        .map(|t| match g.node(t) {
+            Node::Num(r) => (r.clone(), Vec::new()),
+            Node::Mul(fs) => match g.node(fs[0]) {
+                Node::Num(c) => (c.clone(), fs[1..].to_vec()),
+                _ => (BigRational::one(), fs.to_vec()),
+            },
+            _ => (BigRational::one(), vec![t]),
+        })
+        .collect()
+}
+
+impl Normalizer {
+    /// A normaliser for the expressions under `roots` (it scans their exponents).
+    #[must_use]
+    pub fn new(g: &Graph, roots: &[ExprId]) -> Self {
+        let mut scale: HashMap<Vec<ExprId>, BigInt> = HashMap::new();
+        for id in g.reachable(roots) {
+            let (arg, factor) = match g.node(id) {
+                Node::Func(Func::Exp | Func::Sinh | Func::Cosh, u) => (*u, 1),
+                Node::Func(Func::Tanh, u) => (*u, 2),
+                _ => continue,
+            };
+            for (c, shape) in decompose(g, arg) {
+                let c = c * BigRational::from_integer(BigInt::from(factor));
+                let q = scale.entry(shape).or_insert_with(BigInt::one);
+                *q = q.lcm(c.denom());
+            }
+        }
+        Normalizer {
+            gens: Vec::new(),
+            index: HashMap::new(),
+            scale,
+            memo: HashMap::new(),
+        }
+    }
+
+    /// The generators used so far, by index.
+    #[must_use]
+    pub fn generators(&self) -> &[Generator] {
+        &self.gens
+    }
+
+    fn gen(&mut self, g: Generator) -> Gen {
+        if let Some(&i) = self.index.get(&g) {
+            return i;
+        }
+        let i = self.gens.len() as Gen;
+        self.gens.push(g.clone());
+        self.index.insert(g, i);
+        i
+    }
+
+    /// `exp(k*u)` as a product of generator powers.
+    fn exp_of(&mut self, g: &Graph, u: ExprId, k: i64) -> Option<RatFn> {
+        let mut out = RatFn::constant(BigRational::one());
+        for (c, shape) in decompose(g, u) {
+            let c = c * BigRational::from_integer(BigInt::from(k));
+            if c.is_zero() {
+                continue;
+            }
+            let q = self.scale.get(&shape).cloned().unwrap_or_else(BigInt::one);
+            let power = (c * BigRational::from_integer(q.clone()))
+                .to_integer()
+                .to_i64()?;
+            let gen = self.gen(Generator::Exp { shape, q });
+            out = out.mul(&RatFn::gen_power(gen, power))?;
+        }
+        Some(out)
+    }
+
+    /// Whether every generator of `p` is an `exp(...)`, so positive.
+    fn positive_generators(&self, p: &Poly) -> bool {
+        p.generators()
+            .all(|gen| matches!(self.gens.get(gen as usize), Some(Generator::Exp { .. })))
+    }
+
+    /// `log(u)` for `u` a quotient of polynomials in `exp` generators with positive
+    /// coefficients: `log(c m p) = log(c) + log(m) + log(p)` (each factor is positive),
+    /// where `log` of a monomial in `exp(shape/q)` is linear in the shapes. This makes
+    /// `log(exp(u)) = u` and `log(1 + exp(-x)) = log(1 + exp(x)) - x` exact.
+    fn log_of(&mut self, u: ExprId) -> Option<RatFn> {
+        let f = self.child(u)?;
+        let mut out = RatFn::constant(BigRational::zero());
+        for (part, sign) in [(&f.num, 1i64), (&f.den, -1i64)] {
+            if !part.all_coefficients_positive() || !self.positive_generators(part) {
+                return None;
+            }
+            let (c, mono, p) = part.split_content()?;
+            let mut term = RatFn::constant(BigRational::zero());
+            if !c.is_one() {
+                let gen = self.gen(Generator::LogConst(c));
+                term = term.add(&RatFn::gen_power(gen, 1))?;
+            }
+            for (gen, k) in mono {
+                let Some(Generator::Exp { shape, q }) = self.gens.get(gen as usize).cloned() else {
+                    return None;
+                };
+                // log(exp(shape/q)^k) = k*shape/q.
+                let mut s = RatFn::constant(BigRational::new(BigInt::from(k), q));
+                for factor in shape {
+                    s = s.mul(&self.child(factor)?)?;
+                }
+                term = term.add(&s)?;
+            }
+            if p != Poly::one() {
+                let gen = self.gen(Generator::LogPoly(p));
+                term = term.add(&RatFn::gen_power(gen, 1))?;
+            }
+            let scaled = term.mul(&RatFn::constant(BigRational::from_integer(sign.into())))?;
+            out = out.add(&scaled)?;
+        }
+        Some(out)
+    }
+
+    /// The normal form of `root`, or `None` when it is undefined everywhere, too
+    /// large, or holds a node the normal form does not cover.
+    pub fn normalize(&mut self, g: &Graph, root: ExprId) -> Option<RatFn> {
+        for id in g.reachable(&[root]) {
+            if self.memo.contains_key(&id) {
+                continue;
+            }
+            let v = self.node_form(g, id);
+            self.memo.insert(id, v);
+        }
+        self.memo.get(&root).cloned().flatten()
+    }
+
+    fn child(&self, id: ExprId) -> Option<RatFn> {
+        self.memo.get(&id).cloned().flatten()
+    }
+
+    fn node_form(&mut self, g: &Graph, id: ExprId) -> Option<RatFn> {
+        let one = || RatFn::constant(BigRational::one());
+        match g.node(id) {
+            Node::Num(r) => Some(RatFn::constant(r.clone())),
+            Node::Var(s) => Some(RatFn::gen_power(self.gen(Generator::Var(*s)), 1)),
+            Node::Add(ts) => {
+                let mut acc = RatFn::constant(BigRational::zero());
+                for &t in ts.iter() {
+                    acc = acc.add(&self.child(t)?)?;
+                }
+                Some(acc)
+            }
+            Node::Mul(fs) => {
+                let mut acc = one();
+                for &f in fs.iter() {
+                    acc = acc.mul(&self.child(f)?)?;
+                }
+                Some(acc)
+            }
+            Node::Pow(b, e) => match g.as_num(*e) {
+                Some(k) if k.is_integer() => self.child(*b)?.pow(k.to_integer().to_i64()?),
+                _ => Some(RatFn::gen_power(self.gen(Generator::Atom(id)), 1)),
+            },
+            Node::Func(Func::Exp, u) => self.exp_of(g, *u, 1),
+            Node::Func(Func::Log, u) => match self.log_of(*u) {
+                Some(f) => Some(f),
+                None => Some(RatFn::gen_power(self.gen(Generator::Atom(id)), 1)),
+            },
+            Node::Func(Func::Tanh, u) => {
+                let e = self.exp_of(g, *u, 2)?;
+                e.sub(&one())?.mul(&e.add(&one())?.recip()?)
+            }
+            Node::Func(f @ (Func::Sinh | Func::Cosh), u) => {
+                let e = self.exp_of(g, *u, 1)?;
+                let inv = e.recip()?;
+                let s = if *f == Func::Sinh {
+                    e.sub(&inv)?
+                } else {
+                    e.add(&inv)?
+                };
+                s.mul(&RatFn::constant(BigRational::new(1.into(), 2.into())))
+            }
+            Node::Undefined | Node::Bool(_) | Node::Cmp(..) => None,
+            _ => Some(RatFn::gen_power(self.gen(Generator::Atom(id)), 1)),
+        }
+    }
+}
+
+/// Whether `u` is positive wherever it is defined: its normal form is a quotient of
+/// polynomials with positive coefficients in `exp(...)` generators only (so `1 +
+/// tanh(x)*tanh(y)` and `sigmoid(x)/(1 - sigmoid(x))` are).
+#[must_use]
+pub fn positive_where_defined(g: &Graph, u: ExprId) -> bool {
+    let mut n = Normalizer::new(g, &[u]);
+    let Some(f) = n.normalize(g, u) else {
+        return false;
+    };
+    [&f.num, &f.den]
+        .iter()
+        .all(|p| p.all_coefficients_positive() && n.positive_generators(p))
+}
+
+/// Whether `lhs - rhs` normalises to zero: then `lhs = rhs` wherever both are defined.
+/// `None` when either side has no normal form.
+#[must_use]
+pub fn difference_is_zero(g: &Graph, lhs: ExprId, rhs: ExprId) -> Option<(bool, Poly)> {
+    let mut n = Normalizer::new(g, &[lhs, rhs]);
+    let l = n.normalize(g, lhs)?;
+    let r = n.normalize(g, rhs)?;
+    let d = l.sub(&r)?;
+    Some((d.is_zero(), d.num))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{defs, parse};
+
+    fn zero(a: &str, b: &str) -> bool {
+        let mut g = Graph::with_prelude();
+        let l = parse::parse_expr(&mut g, a).unwrap();
+        let r = parse::parse_expr(&mut g, b).unwrap();
+        let (l, r) = (defs::expand(&mut g, l), defs::expand(&mut g, r));
+        difference_is_zero(&g, l, r)
+            .map(|(z, _)| z)
+            .unwrap_or(false)
+    }
+
+    #[test]
+    fn the_sigmoid_tanh_family() {
+        assert!(zero("tanh(x) + 1", "2*sigmoid(2*x)"));
+        assert!(!zero("tanh(x) + 1", "sigmoid(2*x)"));
+        assert!(zero("sigmoid(x)", "exp(x)/(1 + exp(x))"));
+        assert!(zero("1 - sigmoid(x)", "sigmoid(-x)"));
+        assert!(zero(
+            "sigmoid(x)*(1 - sigmoid(x))",
+            "exp(-x)/(1 + exp(-x))^2"
+        ));
+        assert!(zero("tanh(x/2)", "2*sigmoid(x) - 1"));
+        assert!(zero("swish(x, beta)", "x/(1 + exp(-beta*x))"));
+        assert!(zero("sinh(3*beta*x)", "(exp(3*beta*x) - exp(-3*beta*x))/2"));
+        assert!(zero("cosh(x)^2 - sinh(x)^2", "1"));
+        assert!(zero(
+            "softplus(x) - softplus(-x)",
+            "log(1 + exp(x)) - log(1 + exp(-x))"
+        ));
+        assert!(zero("softplus(x) - softplus(-x)", "x"));
+        assert!(zero("log(exp(3*x))", "3*x"));
+        assert!(zero("log_sigmoid(x)", "-log(1 + exp(-x))"));
+        assert!(zero("log(sigmoid(x))", "x - softplus(x)"));
+        assert!(!zero("log(x*y)", "log(x) + log(y)"));
+    }
+}
+
+/// The normal forms of both sides of a claim, for explanations.
+#[derive(Clone, Debug)]
+pub struct Explained {
+    /// Each generator: its name and what it stands for (`t = exp(x)`).
+    pub generators: Vec<(String, String)>,
+    /// The left side's normal form.
+    pub lhs: String,
+    /// The right side's normal form.
+    pub rhs: String,
+    /// The numerator of `lhs - rhs`.
+    pub difference: String,
+}
+
+/// Explains the normal forms of `lhs` and `rhs` over shared generators.
+#[must_use]
+pub fn explain(g: &Graph, lhs: ExprId, rhs: ExprId) -> Option<Explained> {
+    let mut n = Normalizer::new(g, &[lhs, rhs]);
+    let l = n.normalize(g, lhs)?;
+    let r = n.normalize(g, rhs)?;
+    let d = l.sub(&r)?;
+    let mut exp_count = 0;
+    let mut atom_count = 0;
+    let mut names = Vec::new();
+    let mut generators = Vec::new();
+    for gen in n.generators() {
+        let (name, meaning) = match gen {
+            Generator::Var(s) => (g.name(*s).to_owned(), String::new()),
+            Generator::Exp { shape, q } => {
+                exp_count += 1;
+                let name = if exp_count == 1 {
+                    "t".to_owned()
+                } else {
+                    format!("t{exp_count}")
+                };
+                let shape_text = if shape.is_empty() {
+                    "1".to_owned()
+                } else {
+                    shape
+                        .iter()
+                        .map(|&f| crate::print::text(g, f))
+                        .collect::<Vec<_>>()
+                        .join("*")
+                };
+                let arg = if q == &BigInt::one() {
+                    shape_text
+                } else {
+                    format!("{shape_text}/{q}")
+                };
+                (name.clone(), format!("{name} = exp({arg})"))
+            }
+            Generator::Atom(id) => {
+                atom_count += 1;
+                let name = format!("a{atom_count}");
+                (
+                    name.clone(),
+                    format!("{name} = {}", crate::print::text(g, *id)),
+                )
+            }
+            Generator::LogConst(c) => {
+                atom_count += 1;
+                let name = format!("a{atom_count}");
+                (name.clone(), format!("{name} = log({c})"))
+            }
+            Generator::LogPoly(p) => {
+                atom_count += 1;
+                let name = format!("a{atom_count}");
+                let text = p.to_text(&names);
+                (name.clone(), format!("{name} = log({text})"))
+            }
+        };
+        names.push(name.clone());
+        if !meaning.is_empty() {
+            generators.push((name, meaning));
+        }
+    }
+    Some(Explained {
+        generators,
+        lhs: l.to_text(&names),
+        rhs: r.to_text(&names),
+        difference: d.num.to_text(&names),
+    })
+}
