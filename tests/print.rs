@@ -123,6 +123,9 @@ fn text_numbers_and_atoms() {
     check_text("0.05", "0.05");
     check_text("-3", "-3");
     check_text("1e3", "1000");
+    check_text("1e-40", "1e-40");
+    check_text("-0.0000000025*x", "-2.5e-9*x");
+    check_text("0.000001", "0.000001");
     check_text("pi", "pi");
     check_text("undefined", "undefined");
     check_text("1/0 + undefined", "undefined");
@@ -186,6 +189,13 @@ fn text_of_nodes_the_parser_does_not_build_directly() {
     check_node(&mut g, e, "-((x + 1)/y)");
     let e = g.mul(vec![m2, xp1, yinv]);
     check_node(&mut g, e, "-2*(x + 1)/y");
+    // Powers of one positive base merge in a product: `x/(pi*sqrt(pi))` would parse
+    // as x*(pi^(3/2))^(-1).
+    let pi = g.pi();
+    let sqrt_pi = g.sqrt(pi);
+    let a = g.div(x, sqrt_pi);
+    let e = g.div(a, pi);
+    check_node(&mut g, e, "x/pi/sqrt(pi)");
     // Truth values print as comparisons that fold back to them.
     let t = g.boolean(true);
     assert_eq!(print::text(&g, t), "0 < 1");
@@ -243,6 +253,7 @@ fn latex_one_liners() {
     );
     check_latex("diff(sigmoid(x), x)", r"\frac{d}{dx} \sigma(x)");
     check_latex("pi*x", r"\pi x");
+    check_latex("1e-40*x - 0.5", r"1 \times 10^{-40} x - \frac{1}{2}");
     check_latex("(1/2)^x", r"\left(\frac{1}{2}\right)^{x}");
 }
 
@@ -327,6 +338,34 @@ fn deep_expressions_print_on_a_small_stack() {
     let (t, l, ops) = handle.join().expect("no stack overflow");
     assert!(t > 20_000 && l > 20_000);
     assert_eq!(ops, 24_995, "5 operations per 4 levels");
+}
+
+#[test]
+fn deep_json_is_built_without_recursion() {
+    let mut g = Graph::new();
+    let e = deep(&mut g, 19_996);
+    // serde_json drops values recursively (documented on `print::json`), so the
+    // thread gets room for the drop; building is iterative.
+    let handle = std::thread::Builder::new()
+        .stack_size(64 * 1024 * 1024)
+        .spawn(move || {
+            let v = print::json(&g, e);
+            let mut depth = 0;
+            let mut cur = &v;
+            // Follow the one argument that is an operation.
+            while let Some(next) = cur
+                .get("args")
+                .and_then(|a| a.as_array())
+                .and_then(|a| a.iter().find(|c| c.get("args").is_some()))
+            {
+                depth += 1;
+                cur = next;
+            }
+            depth
+        })
+        .expect("spawn");
+    let depth = handle.join().expect("no stack overflow");
+    assert_eq!(depth, 19_995, "one object per level below the root");
 }
 
 #[test]
