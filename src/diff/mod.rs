@@ -42,7 +42,7 @@ mod rules;
 use std::collections::HashMap;
 
 use crate::expr::{ExprId, Graph, LimitExceeded, Node, Symbol};
-use crate::simplify::simplify;
+use crate::simplify::{simplify, Budget, Simplifier};
 
 /// How a derivative is taken where the function has a kink.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -147,9 +147,13 @@ pub fn derive_n(
             max: MAX_ORDER,
         });
     }
+    // One simplifier for all orders: successive derivatives share most subterms.
+    let mut simplifier = Simplifier::new(g, Budget::default());
     let mut cur = e;
     for _ in 0..order {
-        cur = derive(g, cur, var, kink)?;
+        let d = derive_raw(g, cur, var, kink)?;
+        cur = simplifier.run(g, d);
+        g.check_limits()?;
     }
     Ok(cur)
 }

@@ -16,6 +16,8 @@ use crate::expr::{ExprId, Func, Graph, Node, Symbol};
 pub(super) struct Names {
     sigmoid: Option<Symbol>,
     softplus: Option<Symbol>,
+    /// The prelude's `relu`, which conditions see through.
+    pub(super) relu: Option<Symbol>,
 }
 
 impl Names {
@@ -29,6 +31,7 @@ impl Names {
         Names {
             sigmoid: prelude("sigmoid"),
             softplus: prelude("softplus"),
+            relu: prelude("relu"),
         }
     }
 }
