@@ -81,6 +81,7 @@ impl Form {
     }
 
     /// The operations of the form written as a tree (as [`OpCounter`] counts them).
+    #[cfg(test)]
     fn ops(&self, g: &Graph, counter: &mut OpCounter) -> u64 {
         match self {
             Form::Node(id) => counter.count(g, *id),
@@ -134,9 +135,9 @@ fn factored_form(p: &Poly, content: &Mono) -> Form {
     Form::prod(fs)
 }
 
-/// The polynomial collected by powers of `atom`, each coefficient with its common
-/// factor taken out (`2 + b*x - 2*b*x*s` becomes `2 + x*b*(1 - 2*s)`).
-fn collected_form(p: &Poly, atom: ExprId) -> Option<Form> {
+/// The terms of `p` grouped by their power of `atom`, that power removed; `None`
+/// when that would not group anything.
+fn group_by_power(p: &Poly, atom: ExprId) -> Option<BTreeMap<u32, Poly>> {
     let mut groups: BTreeMap<u32, Poly> = BTreeMap::new();
     for (m, c) in &p.terms {
         let k = m.iter().find(|(a, _)| *a == atom).map_or(0, |&(_, k)| k);
@@ -145,9 +146,13 @@ fn collected_form(p: &Poly, atom: ExprId) -> Option<Form> {
         // leaves them distinct.
         groups.entry(k).or_default().terms.insert(rest, *c);
     }
-    if groups.len() < 2 || groups.values().all(|q| q.terms.len() < 2) {
-        return None;
-    }
+    (groups.len() >= 2 && groups.values().any(|q| q.terms.len() >= 2)).then_some(groups)
+}
+
+/// The polynomial collected by powers of `atom`, each coefficient with its common
+/// factor taken out (`2 + b*x - 2*b*x*s` becomes `2 + x*b*(1 - 2*s)`).
+fn collected_form(p: &Poly, atom: ExprId) -> Option<Form> {
+    let groups = group_by_power(p, atom)?;
     let terms = groups
         .iter()
         .map(|(&k, q)| {
@@ -254,6 +259,85 @@ fn common_factors(g: &mut Graph, terms: &[ExprId]) -> Option<(Vec<ExprId>, Vec<E
     Some((common, cofactors))
 }
 
+/// A polynomial candidate form, before it is built.
+#[derive(Clone, Copy, Debug)]
+enum Candidate {
+    /// The expansion as it is.
+    Expanded,
+    /// The common monomial taken out.
+    Factored,
+    /// Collected by powers of an atom.
+    Collected(ExprId),
+}
+
+// The costs below are what `Form::ops` would count for the forms built above, found
+// without building them. Sums and products count one operation per operand after
+// the first, so nesting does not change the count, and a factor 1 is not written.
+
+/// The operations of `atom^k` (the atom's own, and the power).
+fn atom_cost(g: &Graph, ops: &mut OpCounter, a: ExprId, k: u32) -> u64 {
+    ops.count(g, a) + u64::from(k > 1)
+}
+
+/// A product's operand costs and how many operands it has.
+type Parts = (u64, u64);
+
+fn product_cost((cost, factors): Parts) -> u64 {
+    cost + factors.saturating_sub(1)
+}
+
+/// The term `c*m` as product operands.
+fn term_parts(g: &Graph, ops: &mut OpCounter, m: &Mono, c: Q) -> Parts {
+    let cost = m.iter().map(|&(a, k)| atom_cost(g, ops, a, k)).sum();
+    (cost, m.len() as u64 + u64::from(!c.is_one()))
+}
+
+/// The polynomial written as a sum of products.
+fn poly_cost(g: &Graph, ops: &mut OpCounter, p: &Poly) -> u64 {
+    let terms: u64 = p
+        .terms
+        .iter()
+        .map(|(m, c)| product_cost(term_parts(g, ops, m, *c)))
+        .sum();
+    terms + (p.terms.len() as u64).saturating_sub(1)
+}
+
+/// `content * (p / content)` as product operands.
+fn factored_parts(g: &Graph, ops: &mut OpCounter, p: &Poly, content: &Mono) -> Parts {
+    let (mut cost, mut factors) = (0, content.len() as u64);
+    for &(a, k) in content {
+        cost += atom_cost(g, ops, a, k);
+    }
+    let rest = p.divide(content);
+    match rest.terms.iter().next() {
+        Some((m, c)) if rest.terms.len() == 1 => {
+            let (rc, rf) = term_parts(g, ops, m, *c);
+            cost += rc;
+            factors += rf;
+        }
+        _ => {
+            cost += poly_cost(g, ops, &rest);
+            factors += 1;
+        }
+    }
+    (cost, factors)
+}
+
+/// The polynomial collected by powers of `atom` (see [`collected_form`]).
+fn collected_cost(g: &Graph, ops: &mut OpCounter, p: &Poly, atom: ExprId) -> Option<u64> {
+    let groups = group_by_power(p, atom)?;
+    let mut total = (groups.len() as u64).saturating_sub(1);
+    for (k, q) in &groups {
+        let (cost, factors) = factored_parts(g, ops, q, &q.content());
+        total += if *k == 0 {
+            product_cost((cost, factors))
+        } else {
+            product_cost((cost + atom_cost(g, ops, atom, *k), factors + 1))
+        };
+    }
+    Some(total)
+}
+
 /// The form of the sum `id` with the fewest operations among: itself, its common
 /// factors taken out, its expansion (with its common monomial taken out), and its
 /// expansion collected by each atom.
@@ -289,34 +373,80 @@ pub(super) fn best_sum_form(
     let Some(p) = memo.expand_sum(g, id, work) else {
         return best.1;
     };
-    let mut forms = vec![poly_form(&p)];
+    // Cost every candidate from the polynomial alone, build only the cheapest, and
+    // keep it only if it is really smaller once built.
+    let mut cheapest: Option<(u64, Candidate)> = None;
+    let mut consider = |n: u64, c: Candidate| {
+        if n < best.0 && cheapest.as_ref().is_none_or(|b| n < b.0) {
+            cheapest = Some((n, c));
+        }
+    };
+    consider(poly_cost(g, ops, &p), Candidate::Expanded);
     let content = p.content();
     if !content.is_empty() {
         let rest = p.divide(&content);
         let unit = rest.terms.iter().any(|(m, c)| m.is_empty() && c.is_one());
         if !unit {
-            forms.push(factored_form(&p, &content));
+            consider(product_cost(factored_parts(g, ops, &p, &content)), Candidate::Factored);
         }
     }
     let atoms = p.atoms();
     if atoms.len() <= MAX_COLLECT_ATOMS {
-        forms.extend(atoms.into_iter().filter_map(|a| collected_form(&p, a)));
-    }
-    // Cost every candidate, build only the cheapest, and keep it only if it is
-    // really smaller once built.
-    let mut cheapest: Option<(u64, Form)> = None;
-    for f in forms {
-        let n = f.ops(g, ops);
-        if n < best.0 && cheapest.as_ref().is_none_or(|c| n < c.0) {
-            cheapest = Some((n, f));
+        for a in atoms {
+            // Collecting by an atom of a single term only regroups the others.
+            let uses = p.terms.keys().filter(|m| m.iter().any(|(b, _)| *b == a)).count();
+            if uses < 2 {
+                continue;
+            }
+            if let Some(n) = collected_cost(g, ops, &p, a) {
+                consider(n, Candidate::Collected(a));
+            }
         }
     }
-    if let Some((_, f)) = cheapest {
-        let cand = f.build(g);
-        let n = ops.count(g, cand);
-        if n < best.0 {
-            best = (n, cand);
+    if let Some((_, c)) = cheapest {
+        let form = match c {
+            Candidate::Expanded => Some(poly_form(&p)),
+            Candidate::Factored => Some(factored_form(&p, &content)),
+            Candidate::Collected(a) => collected_form(&p, a),
+        };
+        if let Some(form) = form {
+            let cand = form.build(g);
+            let n = ops.count(g, cand);
+            if n < best.0 {
+                best = (n, cand);
+            }
         }
     }
     best.1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::simplify::Work;
+
+    /// The costs found without building agree with the built forms' counts.
+    #[test]
+    fn costs_match_the_forms() {
+        let mut g = Graph::with_prelude();
+        let src = "(1 - sigmoid(b*x))*(2 + b*x - 3*x*sigmoid(b*x)^2) + 5*x^2*b - sigmoid(b*x)/2";
+        let e = crate::parse::parse_expr(&mut g, src).expect("parses");
+        let mut memo = Expansions::default();
+        let mut work = Work::new(1_000_000);
+        let p = memo.expand_sum(&mut g, e, &mut work).expect("expands");
+        let mut ops = OpCounter::new();
+        assert_eq!(poly_cost(&g, &mut ops, &p), poly_form(&p).ops(&g, &mut ops));
+        for a in p.atoms() {
+            if let Some(n) = collected_cost(&g, &mut ops, &p, a) {
+                let f = collected_form(&p, a).expect("same grouping");
+                assert_eq!(n, f.ops(&g, &mut ops));
+            }
+            let content = vec![(a, 1)];
+            let f = factored_form(&p, &content);
+            let n = product_cost(factored_parts(&g, &mut ops, &p, &content));
+            if p.terms.keys().all(|m| m.iter().any(|(b, _)| *b == a)) {
+                assert_eq!(n, f.ops(&g, &mut ops));
+            }
+        }
+    }
 }
