@@ -13,7 +13,7 @@ use std::collections::HashMap;
 
 use num_traits::{One, Signed, Zero};
 
-use crate::expr::{BigRational, CmpOp, ExprId, Graph, Node, SignInfo, Symbol};
+use crate::expr::{BigRational, CmpOp, ExprId, Func, Graph, Node, SignInfo, Symbol};
 
 /// `u < v`.
 const LT: u8 = 1;
@@ -237,6 +237,16 @@ fn through_extremum(
     c: &BigRational,
     relu: Option<Symbol>,
 ) -> Option<ExprId> {
+    if let Node::Func(Func::Abs, a) = g.node(u) {
+        // |a| against c: below 0 never; at 0 exactly where a = 0.
+        let a = *a;
+        let map: [u8; 3] = match c.cmp(&BigRational::zero()) {
+            Ordering::Less => [GT, GT, GT],
+            Ordering::Equal => [GT, EQ, GT],
+            Ordering::Greater => return None,
+        };
+        return ordering_through(g, op, a, c, map, relu);
+    }
     let (a, k, is_max) = match g.node(u) {
         Node::Max(x, y) => (*y, g.as_num(*x)?.clone(), true),
         Node::Min(x, y) => (*y, g.as_num(*x)?.clone(), false),
@@ -253,6 +263,19 @@ fn through_extremum(
         (Ordering::Equal, true) => [EQ, EQ, GT],
         (Ordering::Equal, false) => [LT, EQ, EQ],
     };
+    ordering_through(g, op, a, c, map, relu)
+}
+
+/// `f(a) op c`, where the ordering of `f(a)` against `c` is `map[i]` for the ordering
+/// `i` (less, equal, greater) of `a` against `c`, as a comparison of `a` with `c`.
+fn ordering_through(
+    g: &mut Graph,
+    op: CmpOp,
+    a: ExprId,
+    c: &BigRational,
+    map: [u8; 3],
+    relu: Option<Symbol>,
+) -> Option<ExprId> {
     let t = truth_set(op);
     let set = ORDERS
         .iter()

@@ -144,13 +144,19 @@ fn eval_node(
     }
 }
 
-/// erf by the Abramowitz-Stegun 7.1.26 series is too coarse for difference
-/// quotients; this uses the continued Taylor series / asymptotic tail in f64.
+/// erf in f64: the Taylor series near 0, the continued fraction of erfc beyond.
 fn erf(x: f64) -> f64 {
-    if x.abs() > 6.0 {
-        return x.signum();
+    let a = x.abs();
+    if a > 2.5 {
+        // erfc(a) = exp(-a^2)/sqrt(pi) / (a + (1/2)/(a + 1/(a + (3/2)/(a + ...))))
+        let mut k = a;
+        for n in (1..=80).rev() {
+            k = a + f64::from(n) / 2.0 / k;
+        }
+        let erfc = (-a * a).exp() / std::f64::consts::PI.sqrt() / k;
+        return x.signum() * (1.0 - erfc);
     }
-    // Taylor series: erf(x) = 2/sqrt(pi) * sum (-1)^n x^(2n+1) / (n! (2n+1)).
+    // erf(x) = 2/sqrt(pi) * sum (-1)^n x^(2n+1) / (n! (2n+1)).
     let mut sum = 0.0;
     let mut term = x;
     let mut n = 0.0;
