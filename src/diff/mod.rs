@@ -249,7 +249,11 @@ impl Deriver {
             }
         }
         g.check_limits()?;
-        Ok(self.memo.get(&root).copied().unwrap_or_else(|| g.undefined()))
+        Ok(self
+            .memo
+            .get(&root)
+            .copied()
+            .unwrap_or_else(|| g.undefined()))
     }
 
     /// Whether `root` depends on the variable (iteratively, memoised).
@@ -323,8 +327,12 @@ impl Deriver {
                 // This recursion is bounded by the depth of the definition hierarchy
                 // (definitions cannot be cyclic).
                 let body = expand_diffs(g, def.body, self.kink)?;
-                let bindings: HashMap<Symbol, ExprId> =
-                    def.params.iter().copied().zip(args.iter().copied()).collect();
+                let bindings: HashMap<Symbol, ExprId> = def
+                    .params
+                    .iter()
+                    .copied()
+                    .zip(args.iter().copied())
+                    .collect();
                 g.substitute(body, &bindings)
             }
             Node::Diff(..) => expand_diffs(g, id, self.kink)?,

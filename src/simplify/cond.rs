@@ -311,7 +311,15 @@ fn read_pieces(g: &Graph, id: ExprId, u: ExprId, v: ExprId) -> Pieces {
     Pieces { u, v, at }
 }
 
-fn fill(g: &Graph, id: ExprId, possible: u8, u: ExprId, v: ExprId, at: &mut [ExprId; 3], depth: u32) {
+fn fill(
+    g: &Graph,
+    id: ExprId,
+    possible: u8,
+    u: ExprId,
+    v: ExprId,
+    at: &mut [ExprId; 3],
+    depth: u32,
+) {
     if possible == 0 {
         return;
     }

@@ -12,9 +12,7 @@ const MAX_COPIED_OPS: u64 = 8;
 /// The branches of an `if` whose branches are both constants.
 fn constant_if(g: &Graph, id: ExprId) -> Option<(ExprId, ExprId, ExprId)> {
     match g.node(id) {
-        Node::If(c, a, b) if g.as_num(*a).is_some() && g.as_num(*b).is_some() => {
-            Some((*c, *a, *b))
-        }
+        Node::If(c, a, b) if g.as_num(*a).is_some() && g.as_num(*b).is_some() => Some((*c, *a, *b)),
         _ => None,
     }
 }

@@ -202,8 +202,9 @@ fn local_rules(g: &mut Graph, id: ExprId, cx: &mut Context<'_>) -> ExprId {
             .or_else(|| changed(lift::into_constant_if(g, id))),
         Node::Func(..) => changed(patterns::function(g, id, names))
             .or_else(|| changed(lift::into_constant_if(g, id))),
-        Node::Max(..) | Node::Min(..) => changed(ordered_extremum(g, id))
-            .or_else(|| changed(lift::into_constant_if(g, id))),
+        Node::Max(..) | Node::Min(..) => {
+            changed(ordered_extremum(g, id)).or_else(|| changed(lift::into_constant_if(g, id)))
+        }
         _ => None,
     };
     out.unwrap_or(id)

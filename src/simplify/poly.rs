@@ -184,7 +184,13 @@ fn merge_partial(into: &mut Vec<ExprId>, from: &[ExprId]) {
 impl Expansions {
     /// Expands `id` into a polynomial over atoms. `None` when it grows past the
     /// limits or the budget is spent.
-    fn expand(&mut self, g: &mut Graph, id: ExprId, depth: u32, work: &mut Work) -> Option<Rc<Expanded>> {
+    fn expand(
+        &mut self,
+        g: &mut Graph,
+        id: ExprId,
+        depth: u32,
+        work: &mut Work,
+    ) -> Option<Rc<Expanded>> {
         if let Some(e) = self.map.get(&id) {
             return Some(Rc::clone(e));
         }
@@ -268,7 +274,12 @@ impl Expansions {
     }
 
     /// The expanded polynomial of a sum, if expanding keeps its domain.
-    pub(super) fn expand_sum(&mut self, g: &mut Graph, id: ExprId, work: &mut Work) -> Option<Poly> {
+    pub(super) fn expand_sum(
+        &mut self,
+        g: &mut Graph,
+        id: ExprId,
+        work: &mut Work,
+    ) -> Option<Poly> {
         let e = self.expand(g, id, 0, work)?;
         let kept: HashSet<ExprId> = e.poly.atoms().into_iter().collect();
         e.partial

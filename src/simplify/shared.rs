@@ -108,12 +108,7 @@ pub fn shared_form_with(
 fn worth_naming(node: &Node) -> bool {
     !matches!(
         node,
-        Node::Num(_)
-            | Node::Pi
-            | Node::Bool(_)
-            | Node::Undefined
-            | Node::Var(_)
-            | Node::Cmp(..)
+        Node::Num(_) | Node::Pi | Node::Bool(_) | Node::Undefined | Node::Var(_) | Node::Cmp(..)
     )
 }
 

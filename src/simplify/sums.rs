@@ -235,7 +235,10 @@ fn common_factors(g: &mut Graph, terms: &[ExprId]) -> Option<(Vec<ExprId>, Vec<E
                 continue;
             }
             let (b, k) = base_exp(g, f);
-            match common.iter().find(|&&(cb, ck)| cb == b && ck.signum() == k.signum()) {
+            match common
+                .iter()
+                .find(|&&(cb, ck)| cb == b && ck.signum() == k.signum())
+            {
                 Some(&(_, ck)) if ck == k => {}
                 Some(&(_, ck)) => {
                     let kn = g.num(BigRational::from_integer(BigInt::from(k - ck)));
@@ -387,14 +390,21 @@ pub(super) fn best_sum_form(
         let rest = p.divide(&content);
         let unit = rest.terms.iter().any(|(m, c)| m.is_empty() && c.is_one());
         if !unit {
-            consider(product_cost(factored_parts(g, ops, &p, &content)), Candidate::Factored);
+            consider(
+                product_cost(factored_parts(g, ops, &p, &content)),
+                Candidate::Factored,
+            );
         }
     }
     let atoms = p.atoms();
     if atoms.len() <= MAX_COLLECT_ATOMS {
         for a in atoms {
             // Collecting by an atom of a single term only regroups the others.
-            let uses = p.terms.keys().filter(|m| m.iter().any(|(b, _)| *b == a)).count();
+            let uses = p
+                .terms
+                .keys()
+                .filter(|m| m.iter().any(|(b, _)| *b == a))
+                .count();
             if uses < 2 {
                 continue;
             }

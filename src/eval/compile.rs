@@ -1,0 +1,498 @@
+//! The compiler from the expression graph to a [`Tape`].
+//!
+//! Three steps, none recursive over the expression's depth:
+//! 1. Lowering: the nodes reachable from the root are visited children first (the
+//!    graph's id order) and mapped into the hash-consed intermediate form of
+//!    `tape_ir.rs`. Constant subtrees (`sqrt(2/pi)`, `1/6`) are evaluated in 256-bit
+//!    MPFR and rounded once. Calls of prelude functions become fused kernels
+//!    (`tape_prelude.rs`); calls of other defined functions are inlined from their
+//!    definitions (recursion here is bounded by the nesting of definitions).
+//! 2. Scheduling: the nodes reachable from the root in the intermediate form, in id
+//!    order; shared subexpressions are one node (hash-consing), hence one
+//!    instruction. Constants become registers filled once per thread (hoisted).
+//! 3. Register allocation by liveness: a register is reused as soon as the last
+//!    instruction reading it has been emitted.
+
+use std::collections::HashMap;
+
+use num_traits::ToPrimitive;
+use rug::Float;
+
+use super::tape::{CompileError, Instr, Reg, Tape};
+use super::tape_ir::{Ir, IrId, IrNode, UnaryOp};
+use super::tape_prelude::{self, const_value, rational_f64};
+use crate::defs::Origin;
+use crate::expr::{ExprId, Func, Graph, Node, Symbol};
+
+/// How deeply definitions may call each other before compilation gives up.
+const MAX_DEF_DEPTH: u32 = 64;
+
+/// Compiles `root` as a function of `vars`; see [`Tape::compile`].
+pub(crate) fn compile(g: &Graph, root: ExprId, vars: &[Symbol]) -> Result<Tape, CompileError> {
+    let mut low = Lowering {
+        g,
+        ir: Ir::default(),
+        top: HashMap::new(),
+    };
+    for (i, &v) in vars.iter().enumerate() {
+        let id = low.ir.var(i as u32);
+        low.top.entry(v).or_insert(id);
+    }
+    let out = low.lower(root, &HashMap::new(), 0)?;
+    let names = vars.iter().map(|&v| g.name(v).to_owned()).collect();
+    Ok(schedule(&low.ir, out, names))
+}
+
+/// The state of lowering one expression.
+pub(crate) struct Lowering<'g> {
+    g: &'g Graph,
+    pub(crate) ir: Ir,
+    /// The compiled variables.
+    top: HashMap<Symbol, IrId>,
+}
+
+impl Lowering<'_> {
+    /// Lowers the subgraph under `root`, with `params` binding the parameters of the
+    /// definition being inlined (empty at the top level).
+    fn lower(
+        &mut self,
+        root: ExprId,
+        params: &HashMap<Symbol, IrId>,
+        depth: u32,
+    ) -> Result<IrId, CompileError> {
+        if depth > MAX_DEF_DEPTH {
+            return Err(CompileError::TooDeep(MAX_DEF_DEPTH));
+        }
+        let g = self.g;
+        let mut map: HashMap<ExprId, IrId> = HashMap::new();
+        let mut consts: HashMap<ExprId, Float> = HashMap::new();
+        for id in g.reachable(&[root]) {
+            if let Some(v) = const_value(g, id, &consts) {
+                let c = self.ir.constant(v.to_f64());
+                consts.insert(id, v);
+                map.insert(id, c);
+                continue;
+            }
+            let node = g.node(id);
+            let ir = self.lower_node(node, &map, params, depth)?;
+            map.insert(id, ir);
+        }
+        // The root is reachable from itself, so it was mapped.
+        map.get(&root)
+            .copied()
+            .ok_or(CompileError::Unsupported("an unreachable root"))
+    }
+
+    fn lower_node(
+        &mut self,
+        node: &Node,
+        map: &HashMap<ExprId, IrId>,
+        params: &HashMap<Symbol, IrId>,
+        depth: u32,
+    ) -> Result<IrId, CompileError> {
+        let g = self.g;
+        // Children come before parents, so every child is mapped already.
+        let m = |c: &ExprId| map.get(c).copied().unwrap_or(IrId(0));
+        Ok(match node {
+            Node::Num(r) => self.ir.constant(rational_f64(r)),
+            Node::Pi => self.ir.constant(std::f64::consts::PI),
+            Node::Bool(b) => self.ir.constant(if *b { 1.0 } else { 0.0 }),
+            Node::Undefined => self.ir.constant(f64::NAN),
+            Node::Var(s) => match params.get(s).or_else(|| self.top.get(s)) {
+                Some(&v) => v,
+                None => return Err(CompileError::UnknownVariable(g.name(*s).to_owned())),
+            },
+            Node::Add(terms) => {
+                let mut k = 0.0;
+                let mut lin = Vec::with_capacity(terms.len());
+                for t in terms.iter() {
+                    let t = m(t);
+                    match self.ir.node(t) {
+                        IrNode::Const(v) => k += f64::from_bits(*v),
+                        IrNode::Lin(k0, ts) if f64::from_bits(*k0) == 0.0 && ts.len() == 1 => {
+                            lin.push((f64::from_bits(ts[0].0), ts[0].1));
+                        }
+                        _ => lin.push((1.0, t)),
+                    }
+                }
+                self.ir.lin(k, lin)
+            }
+            Node::Mul(factors) => self.lower_product(factors, map),
+            Node::Pow(b, e) => self.lower_pow(*b, *e, map)?,
+            Node::Func(f, a) => {
+                let a = m(a);
+                let op = match f {
+                    Func::Exp => UnaryOp::Exp,
+                    Func::Log => {
+                        // log(1 + exp(u)) is softplus(u), without the overflow.
+                        if let Some(u) = self.exp_plus_one(a) {
+                            return Ok(self.ir.unary(UnaryOp::Softplus, u));
+                        }
+                        UnaryOp::Log
+                    }
+                    Func::Abs => UnaryOp::Abs,
+                    Func::Sign => UnaryOp::Sign,
+                    Func::Tanh => UnaryOp::Tanh,
+                    Func::Sinh => UnaryOp::Sinh,
+                    Func::Cosh => UnaryOp::Cosh,
+                    Func::Erf => UnaryOp::Erf,
+                };
+                self.ir.unary(op, a)
+            }
+            Node::Max(a, b) => self.ir.max(m(a), m(b)),
+            Node::Min(a, b) => self.ir.min(m(a), m(b)),
+            Node::Cmp(op, a, b) => self.ir.cmp(*op, m(a), m(b)),
+            Node::If(c, a, b) => self.ir.select(m(c), m(a), m(b)),
+            Node::Call(f, args) => {
+                let args: Vec<IrId> = args.iter().map(m).collect();
+                self.lower_call(*f, args, depth)?
+            }
+            Node::Diff(..) => return Err(CompileError::Unsupported("an unevaluated diff(...)")),
+        })
+    }
+
+    /// `u` when `a` is `1 + exp(u)`.
+    fn exp_plus_one(&self, a: IrId) -> Option<IrId> {
+        let IrNode::Lin(k, ts) = self.ir.node(a) else {
+            return None;
+        };
+        if f64::from_bits(*k) != 1.0 || ts.len() != 1 || ts[0].0 != 1f64.to_bits() {
+            return None;
+        }
+        match self.ir.node(ts[0].1) {
+            IrNode::Unary(UnaryOp::Exp, u) => Some(*u),
+            _ => None,
+        }
+    }
+
+    /// A product: the rational coefficient, the factors, and the factors with a
+    /// negative integer exponent collected into one division.
+    fn lower_product(&mut self, factors: &[ExprId], map: &HashMap<ExprId, IrId>) -> IrId {
+        let g = self.g;
+        let mut coef = 1.0;
+        let mut divisor: Option<f64> = None;
+        let mut num = Vec::new();
+        let mut den = Vec::new();
+        for f in factors {
+            if let Node::Num(r) = g.node(*f) {
+                // 1/6 is not a float but 6 is: divide by 6 (one rounding).
+                match tape_prelude::exact_reciprocal(r) {
+                    Some(q) if divisor.is_none() => divisor = Some(q),
+                    _ => coef *= rational_f64(r),
+                }
+                continue;
+            }
+            if let Node::Pow(b, e) = g.node(*f) {
+                if let Some(n) = g
+                    .as_num(*e)
+                    .filter(|r| r.is_integer())
+                    .and_then(|r| r.to_integer().to_i32())
+                {
+                    if n < 0 {
+                        let base = map.get(b).copied().unwrap_or(IrId(0));
+                        den.push(self.ir.powi(base, -n));
+                        continue;
+                    }
+                }
+            }
+            let ir = map.get(f).copied().unwrap_or(IrId(0));
+            match self.ir.as_const(ir) {
+                Some(v) => coef *= v,
+                None => num.push(ir),
+            }
+        }
+        let ir = &mut self.ir;
+        let mut val = match (num.is_empty(), den.is_empty()) {
+            (false, true) => ir.product(num),
+            (false, false) => {
+                let n = ir.product(num);
+                let d = ir.product(den);
+                ir.div(n, d)
+            }
+            (true, false) => {
+                let c = ir.constant(coef);
+                coef = 1.0;
+                let d = ir.product(den);
+                ir.div(c, d)
+            }
+            (true, true) => ir.constant(1.0),
+        };
+        if coef != 1.0 {
+            val = ir.scale(coef, val);
+        }
+        if let Some(q) = divisor {
+            let q = ir.constant(q);
+            val = ir.div(val, q);
+        }
+        val
+    }
+
+    fn lower_pow(
+        &mut self,
+        b: ExprId,
+        e: ExprId,
+        map: &HashMap<ExprId, IrId>,
+    ) -> Result<IrId, CompileError> {
+        let g = self.g;
+        let base = map.get(&b).copied().unwrap_or(IrId(0));
+        let ir = &mut self.ir;
+        let Some(r) = g.as_num(e) else {
+            let ex = map.get(&e).copied().unwrap_or(IrId(0));
+            return Ok(ir.pow_var(base, ex));
+        };
+        if r.is_integer() {
+            let n = r
+                .to_integer()
+                .to_i32()
+                .ok_or(CompileError::Unsupported("an integer exponent beyond 2^31"))?;
+            return Ok(ir.powi(base, n));
+        }
+        let two = num_bigint::BigInt::from(2);
+        if *r.denom() == two {
+            let s = ir.sqrt(base);
+            let p = r.numer().to_i32().ok_or(CompileError::Unsupported(
+                "a half-integer exponent beyond 2^31",
+            ))?;
+            return Ok(match p {
+                1 => s,
+                -1 => {
+                    let one = ir.constant(1.0);
+                    ir.div(one, s)
+                }
+                3 => ir.mul(base, s),
+                _ => ir.powi(s, p),
+            });
+        }
+        Ok(ir.pow_const(base, rational_f64(r)))
+    }
+
+    /// A call: fused when it is a prelude function (not redefined by the user),
+    /// otherwise inlined from its definition.
+    fn lower_call(&mut self, f: Symbol, args: Vec<IrId>, depth: u32) -> Result<IrId, CompileError> {
+        let g = self.g;
+        let name = g.name(f);
+        let def = g.defs.get(f);
+        let redefined = def.is_some_and(|d| d.origin != Origin::Prelude);
+        if !redefined {
+            if let Some(r) = tape_prelude::fused(&mut self.ir, name, &args) {
+                return r;
+            }
+        }
+        let Some(def) = def else {
+            return Err(CompileError::UnknownFunction(name.to_owned()));
+        };
+        if def.params.len() != args.len() {
+            return Err(CompileError::Arity {
+                name: name.to_owned(),
+                expected: def.params.len(),
+                found: args.len(),
+            });
+        }
+        let bindings: HashMap<Symbol, IrId> = def.params.iter().copied().zip(args).collect();
+        self.lower(def.body, &bindings, depth + 1)
+    }
+}
+
+/// `op(c*x)` or `op(x/c)` with a constant `c` that is not a power of two, for a
+/// kernel with a double-double form: `(op, c, divide, x)`.
+fn scaled_unary(ir: &Ir, id: IrId) -> Option<(UnaryOp, f64, bool, IrId)> {
+    let IrNode::Unary(op, a) = ir.node(id) else {
+        return None;
+    };
+    if !op.takes_scaled() {
+        return None;
+    }
+    let inexact = |c: f64| c.is_finite() && c != 0.0 && c.to_bits() & ((1u64 << 52) - 1) != 0;
+    match ir.node(*a) {
+        IrNode::Lin(k, ts) if f64::from_bits(*k) == 0.0 && ts.len() == 1 => {
+            let c = f64::from_bits(ts[0].0);
+            inexact(c).then_some((*op, c, false, ts[0].1))
+        }
+        IrNode::Div(x, d) => {
+            let c = ir.as_const(*d)?;
+            inexact(c).then_some((*op, c, true, *x))
+        }
+        _ => None,
+    }
+}
+
+/// The operands an instruction reads (a fused scaled argument reads `x`, not `c*x`).
+fn operands(ir: &Ir, id: IrId) -> Vec<IrId> {
+    match scaled_unary(ir, id) {
+        Some((.., x)) => vec![x],
+        None => ir.children(id),
+    }
+}
+
+/// Steps 2 and 3: orders the reachable nodes, hoists constants, allocates registers.
+fn schedule(ir: &Ir, root: IrId, vars: Vec<String>) -> Tape {
+    let n = ir.nodes.len();
+    let mut live = vec![false; n];
+    let mut stack = vec![root];
+    while let Some(id) = stack.pop() {
+        if !std::mem::replace(&mut live[id.0 as usize], true) {
+            stack.extend(operands(ir, id));
+        }
+    }
+    let order: Vec<IrId> = (0..n as u32)
+        .map(IrId)
+        .filter(|i| live[i.0 as usize])
+        .collect();
+    let mut reg: Vec<Option<Reg>> = vec![None; n];
+    let mut consts = Vec::new();
+    for &id in &order {
+        if let Some(v) = ir.as_const(id) {
+            reg[id.0 as usize] = Some(Reg(consts.len() as u32));
+            consts.push(v);
+        }
+    }
+    let body: Vec<IrId> = order
+        .iter()
+        .copied()
+        .filter(|&i| ir.as_const(i).is_none())
+        .collect();
+    let mut last_use = vec![0usize; n];
+    for (pos, &id) in body.iter().enumerate() {
+        for c in operands(ir, id) {
+            last_use[c.0 as usize] = pos;
+        }
+    }
+    let mut nregs = consts.len() as u32;
+    let mut free: Vec<u32> = Vec::new();
+    let mut instrs = Vec::with_capacity(body.len());
+    for (pos, &id) in body.iter().enumerate() {
+        let dst = Reg(free.pop().unwrap_or_else(|| {
+            nregs += 1;
+            nregs - 1
+        }));
+        let r = |c: &IrId| reg[c.0 as usize].unwrap_or(Reg(0));
+        let scaled = scaled_unary(ir, id);
+        instrs.push(match ir.node(id) {
+            _ if scaled.is_some() => {
+                let (op, c, divide, x) = scaled.unwrap_or((UnaryOp::Exp, 1.0, false, id));
+                Instr::UnaryScaled {
+                    dst,
+                    op,
+                    c,
+                    divide,
+                    a: r(&x),
+                }
+            }
+            IrNode::Const(_) => continue,
+            IrNode::Var(i) => Instr::Load { dst, var: *i },
+            IrNode::Lin(k, terms) => Instr::Lin {
+                dst,
+                k: f64::from_bits(*k),
+                terms: terms
+                    .iter()
+                    .map(|(c, t)| (f64::from_bits(*c), r(t)))
+                    .collect(),
+            },
+            IrNode::Mul(a, b) => Instr::Mul {
+                dst,
+                a: r(a),
+                b: r(b),
+            },
+            IrNode::Div(a, b) => Instr::Div {
+                dst,
+                a: r(a),
+                b: r(b),
+            },
+            IrNode::PowI(a, n) => Instr::PowI {
+                dst,
+                a: r(a),
+                n: *n,
+            },
+            IrNode::Sqrt(a) => Instr::Sqrt { dst, a: r(a) },
+            IrNode::PowConst(a, p) => Instr::PowConst {
+                dst,
+                a: r(a),
+                p: f64::from_bits(*p),
+            },
+            IrNode::PowVar(a, b) => Instr::PowVar {
+                dst,
+                a: r(a),
+                b: r(b),
+            },
+            IrNode::Unary(op, a) => Instr::Unary {
+                dst,
+                op: *op,
+                a: r(a),
+            },
+            IrNode::Max(a, b) => Instr::Max {
+                dst,
+                a: r(a),
+                b: r(b),
+            },
+            IrNode::Min(a, b) => Instr::Min {
+                dst,
+                a: r(a),
+                b: r(b),
+            },
+            IrNode::Cmp(op, a, b) => Instr::Cmp {
+                dst,
+                op: *op,
+                a: r(a),
+                b: r(b),
+            },
+            IrNode::Select(c, a, b) => Instr::Select {
+                dst,
+                cond: r(c),
+                a: r(a),
+                b: r(b),
+            },
+        });
+        reg[id.0 as usize] = Some(dst);
+        // Operands read for the last time free their registers (constants never).
+        let mut kids = operands(ir, id);
+        kids.sort_unstable();
+        kids.dedup();
+        for c in kids {
+            if last_use[c.0 as usize] == pos && ir.as_const(c).is_none() {
+                if let Some(Reg(x)) = reg[c.0 as usize] {
+                    free.push(x);
+                }
+            }
+        }
+    }
+    let out = reg[root.0 as usize].unwrap_or(Reg(0));
+    Tape {
+        vars,
+        consts,
+        instrs,
+        nregs,
+        out,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shared_subexpressions_are_one_instruction() {
+        let mut g = Graph::new();
+        let x = g.var("x");
+        let s = g.symbol("sigmoid");
+        let sx = g.call(s, vec![x]);
+        let one = g.int(1);
+        let e = g.add(vec![sx, one]);
+        let e2 = g.mul(vec![e, sx]);
+        let xs = g.symbol("x");
+        let tape = compile(&g, e2, &[xs]).unwrap();
+        let sigmoids = tape
+            .instructions()
+            .iter()
+            .filter(|i| {
+                matches!(
+                    i,
+                    Instr::Unary {
+                        op: UnaryOp::Sigmoid,
+                        ..
+                    }
+                )
+            })
+            .count();
+        assert_eq!(sigmoids, 1);
+    }
+}

@@ -1,0 +1,339 @@
+//! Runs tapes: chunked batch loops, run-time CPU dispatch and threads.
+//!
+//! The whole interpreter loop (chunks -> instructions -> lanes) is one
+//! `#[inline(always)]` function, instantiated twice: once as is (baseline x86-64 or
+//! any other target) and once inside an `#[target_feature(enable = "avx2")]` function
+//! chosen at run time with `is_x86_feature_detected!`. The kernels are inlined into
+//! both, so the lane loops become 4-wide AVX2 code without `-C target-cpu` flags.
+//! Neither instantiation contracts multiplications and additions into FMA, and every
+//! lane's result depends only on that lane's inputs, so the dispatch level, the chunk
+//! boundaries and the thread split never change a result's bits.
+
+use rayon::prelude::*;
+
+use super::kernels;
+use super::tape::{Instr, Reg, Tape, CHUNK};
+use super::tape_ir::UnaryOp;
+use crate::expr::CmpOp;
+
+/// Batches shorter than this stay on the calling thread.
+pub const PARALLEL_THRESHOLD: usize = 1 << 15;
+
+/// The number of points one parallel task evaluates.
+const BLOCK: usize = 32 * CHUNK;
+
+/// `x^n` by repeated squaring; NaN where undefined (`0^n`, `n < 0`; NaN `x`).
+#[inline(always)]
+pub(crate) fn powi(x: f64, n: i32) -> f64 {
+    let mut acc = 1.0;
+    let mut base = x;
+    let mut m = n.unsigned_abs();
+    while m > 0 {
+        if m & 1 == 1 {
+            acc *= base;
+        }
+        base *= base;
+        m >>= 1;
+    }
+    let v = if n < 0 { kernels::div(1.0, acc) } else { acc };
+    if x.is_nan() {
+        x
+    } else {
+        v
+    }
+}
+
+/// A comparison as a lane value (1, 0, or NaN for an undefined operand).
+#[inline(always)]
+pub(crate) fn compare(op: CmpOp, a: f64, b: f64) -> f64 {
+    let holds = match op {
+        CmpOp::Lt => a < b,
+        CmpOp::Le => a <= b,
+        CmpOp::Gt => a > b,
+        CmpOp::Ge => a >= b,
+        CmpOp::Ne => a != b,
+    };
+    kernels::truth(holds, a, b)
+}
+
+/// A scratch buffer for one thread: every register's chunk, constants filled in.
+fn new_scratch(tape: &Tape) -> Vec<f64> {
+    let mut buf = vec![0.0; tape.nregs as usize * CHUNK];
+    for (reg, &c) in buf.chunks_mut(CHUNK).zip(&tape.consts) {
+        reg.fill(c);
+    }
+    buf
+}
+
+/// Evaluates all of `out` on this thread.
+pub(crate) fn run(tape: &Tape, inputs: &[&[f64]], out: &mut [f64]) {
+    let mut scratch = new_scratch(tape);
+    run_range(tape, &mut scratch, inputs, 0, out);
+}
+
+/// Evaluates all of `out`, in blocks on rayon's threads when it is long.
+pub(crate) fn run_parallel(tape: &Tape, inputs: &[&[f64]], out: &mut [f64]) {
+    if out.len() < PARALLEL_THRESHOLD {
+        run(tape, inputs, out);
+        return;
+    }
+    out.par_chunks_mut(BLOCK).enumerate().for_each_init(
+        || new_scratch(tape),
+        |scratch, (i, block)| run_range(tape, scratch, inputs, i * BLOCK, block),
+    );
+}
+
+/// Evaluates the points `offset..offset + out.len()` of `inputs` into `out`.
+fn run_range(tape: &Tape, scratch: &mut [f64], inputs: &[&[f64]], offset: usize, out: &mut [f64]) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        if std::is_x86_feature_detected!("avx2") {
+            // SAFETY: the CPU supports AVX2, checked just above.
+            unsafe { run_range_avx2(tape, scratch, inputs, offset, out) };
+            return;
+        }
+    }
+    run_range_impl(tape, scratch, inputs, offset, out);
+}
+
+/// [`run_range_impl`] compiled with AVX2 enabled.
+///
+/// # Safety
+/// The CPU must support AVX2.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn run_range_avx2(
+    tape: &Tape,
+    scratch: &mut [f64],
+    inputs: &[&[f64]],
+    offset: usize,
+    out: &mut [f64],
+) {
+    run_range_impl(tape, scratch, inputs, offset, out);
+}
+
+#[inline(always)]
+fn run_range_impl(
+    tape: &Tape,
+    scratch: &mut [f64],
+    inputs: &[&[f64]],
+    offset: usize,
+    out: &mut [f64],
+) {
+    let o = tape.out.0 as usize * CHUNK;
+    for (ci, out_chunk) in out.chunks_mut(CHUNK).enumerate() {
+        let start = offset + ci * CHUNK;
+        let len = out_chunk.len();
+        for ins in &tape.instrs {
+            exec(ins, scratch, inputs, start, len);
+        }
+        out_chunk.copy_from_slice(&scratch[o..o + len]);
+    }
+}
+
+/// The destination register's lanes and the source registers' lanes. The compiler
+/// guarantees that the destination is not among the sources.
+#[inline(always)]
+fn split<const N: usize>(
+    buf: &mut [f64],
+    dst: Reg,
+    srcs: [Reg; N],
+    len: usize,
+) -> (&mut [f64], [&[f64]; N]) {
+    let d = dst.0 as usize;
+    let (lo, hi) = buf.split_at_mut(d * CHUNK);
+    let (dchunk, rest) = hi.split_at_mut(CHUNK);
+    let (lo, rest): (&[f64], &[f64]) = (lo, rest);
+    let srcs = srcs.map(|s| {
+        let s = s.0 as usize;
+        if s < d {
+            &lo[s * CHUNK..s * CHUNK + len]
+        } else {
+            let at = (s - d - 1) * CHUNK;
+            &rest[at..at + len]
+        }
+    });
+    (&mut dchunk[..len], srcs)
+}
+
+#[inline(always)]
+fn map1(d: &mut [f64], a: &[f64], f: impl Fn(f64) -> f64) {
+    for (o, &x) in d.iter_mut().zip(a) {
+        *o = f(x);
+    }
+}
+
+#[inline(always)]
+fn map2(d: &mut [f64], a: &[f64], b: &[f64], f: impl Fn(f64, f64) -> f64) {
+    for ((o, &x), &y) in d.iter_mut().zip(a).zip(b) {
+        *o = f(x, y);
+    }
+}
+
+/// Runs one instruction over `len` lanes starting at point `start`.
+#[inline(always)]
+fn exec(ins: &Instr, buf: &mut [f64], inputs: &[&[f64]], start: usize, len: usize) {
+    match ins {
+        Instr::Load { dst, var } => {
+            let (d, []) = split(buf, *dst, [], len);
+            d.copy_from_slice(&inputs[*var as usize][start..start + len]);
+        }
+        Instr::Lin { dst, k, terms } => exec_lin(buf, *dst, *k, terms, len),
+        Instr::Mul { dst, a, b } => {
+            let (d, [a, b]) = split(buf, *dst, [*a, *b], len);
+            map2(d, a, b, |x, y| x * y);
+        }
+        Instr::Div { dst, a, b } => {
+            let (d, [a, b]) = split(buf, *dst, [*a, *b], len);
+            map2(d, a, b, kernels::div);
+        }
+        Instr::PowI { dst, a, n } => {
+            let (d, [a]) = split(buf, *dst, [*a], len);
+            match *n {
+                2 => map1(d, a, |x| x * x),
+                3 => map1(d, a, |x| x * (x * x)),
+                -1 => map1(d, a, |x| kernels::div(1.0, x)),
+                -2 => map1(d, a, |x| kernels::div(1.0, x * x)),
+                n => map1(d, a, |x| powi(x, n)),
+            }
+        }
+        Instr::Sqrt { dst, a } => {
+            let (d, [a]) = split(buf, *dst, [*a], len);
+            map1(d, a, kernels::sqrt);
+        }
+        Instr::PowConst { dst, a, p } => {
+            let (d, [a]) = split(buf, *dst, [*a], len);
+            map1(d, a, |x| kernels::pow_const(x, *p));
+        }
+        Instr::PowVar { dst, a, b } => {
+            let (d, [a, b]) = split(buf, *dst, [*a, *b], len);
+            map2(d, a, b, kernels::pow_var);
+        }
+        Instr::Unary { dst, op, a } => {
+            let (d, [a]) = split(buf, *dst, [*a], len);
+            exec_unary(*op, d, a);
+        }
+        Instr::UnaryScaled {
+            dst,
+            op,
+            c,
+            divide,
+            a,
+        } => {
+            let (d, [a]) = split(buf, *dst, [*a], len);
+            exec_unary_scaled(*op, *c, *divide, d, a);
+        }
+        Instr::Max { dst, a, b } => {
+            let (d, [a, b]) = split(buf, *dst, [*a, *b], len);
+            map2(d, a, b, kernels::max);
+        }
+        Instr::Min { dst, a, b } => {
+            let (d, [a, b]) = split(buf, *dst, [*a, *b], len);
+            map2(d, a, b, kernels::min);
+        }
+        Instr::Cmp { dst, op, a, b } => {
+            let (d, [a, b]) = split(buf, *dst, [*a, *b], len);
+            match op {
+                CmpOp::Lt => map2(d, a, b, |x, y| compare(CmpOp::Lt, x, y)),
+                CmpOp::Le => map2(d, a, b, |x, y| compare(CmpOp::Le, x, y)),
+                CmpOp::Gt => map2(d, a, b, |x, y| compare(CmpOp::Gt, x, y)),
+                CmpOp::Ge => map2(d, a, b, |x, y| compare(CmpOp::Ge, x, y)),
+                CmpOp::Ne => map2(d, a, b, |x, y| compare(CmpOp::Ne, x, y)),
+            }
+        }
+        Instr::Select { dst, cond, a, b } => {
+            let (d, [c, a, b]) = split(buf, *dst, [*cond, *a, *b], len);
+            for (((o, &c), &x), &y) in d.iter_mut().zip(c).zip(a).zip(b) {
+                *o = kernels::select(c, x, y);
+            }
+        }
+    }
+}
+
+/// `dst = k + sum c_i t_i`, one pass per term, summed left to right.
+#[inline(always)]
+fn exec_lin(buf: &mut [f64], dst: Reg, k: f64, terms: &[(f64, Reg)], len: usize) {
+    let Some(((c0, r0), rest)) = terms.split_first() else {
+        let (d, []) = split(buf, dst, [], len);
+        d.fill(k);
+        return;
+    };
+    {
+        let (d, [a]) = split(buf, dst, [*r0], len);
+        let c0 = *c0;
+        if k == 0.0 {
+            map1(d, a, |x| c0 * x);
+        } else {
+            map1(d, a, |x| k + c0 * x);
+        }
+    }
+    for (c, r) in rest {
+        let (d, [a]) = split(buf, dst, [*r], len);
+        let c = *c;
+        if c == 1.0 {
+            for (o, &x) in d.iter_mut().zip(a) {
+                *o += x;
+            }
+        } else {
+            for (o, &x) in d.iter_mut().zip(a) {
+                *o += c * x;
+            }
+        }
+    }
+}
+
+/// One fused kernel over a chunk; the match is outside the lane loop.
+#[inline(always)]
+fn exec_unary(op: UnaryOp, d: &mut [f64], a: &[f64]) {
+    match op {
+        UnaryOp::Exp => map1(d, a, kernels::exp),
+        UnaryOp::Expm1 => map1(d, a, kernels::expm1),
+        UnaryOp::Log => map1(d, a, kernels::log),
+        UnaryOp::Abs => map1(d, a, f64::abs),
+        UnaryOp::Sign => map1(d, a, kernels::sign),
+        UnaryOp::Tanh => map1(d, a, kernels::tanh),
+        UnaryOp::Sinh => map1(d, a, kernels::sinh),
+        UnaryOp::Cosh => map1(d, a, kernels::cosh),
+        UnaryOp::Erf => map1(d, a, kernels::erf),
+        UnaryOp::Sigmoid => map1(d, a, kernels::sigmoid),
+        UnaryOp::SigmoidDeriv => map1(d, a, kernels::sigmoid_deriv),
+        UnaryOp::Softplus => map1(d, a, kernels::softplus),
+        UnaryOp::LogSigmoid => map1(d, a, kernels::log_sigmoid),
+        UnaryOp::Sech2 => map1(d, a, kernels::sech2),
+        UnaryOp::TanhSoftplus => map1(d, a, kernels::tanh_softplus),
+        UnaryOp::Sech2Softplus => map1(d, a, kernels::sech2_softplus),
+        UnaryOp::NormCdf => map1(d, a, kernels::norm_cdf),
+        UnaryOp::NormPdf => map1(d, a, kernels::norm_pdf),
+    }
+}
+
+/// `op(c*x)` or `op(x/c)` with the argument as a double-double.
+#[inline(always)]
+fn map_scaled(d: &mut [f64], a: &[f64], c: f64, divide: bool, f: impl Fn(f64, f64) -> f64) {
+    if divide {
+        map1(d, a, |x| {
+            let (hi, lo) = kernels::scaled_arg(x, c, true);
+            f(hi, lo)
+        });
+    } else {
+        map1(d, a, |x| {
+            let (hi, lo) = kernels::scaled_arg(x, c, false);
+            f(hi, lo)
+        });
+    }
+}
+
+#[inline(always)]
+fn exec_unary_scaled(op: UnaryOp, c: f64, divide: bool, d: &mut [f64], a: &[f64]) {
+    match op {
+        UnaryOp::Exp => map_scaled(d, a, c, divide, kernels::exp_dd),
+        UnaryOp::Expm1 => map_scaled(d, a, c, divide, kernels::expm1_dd),
+        UnaryOp::Sigmoid => map_scaled(d, a, c, divide, kernels::sigmoid_dd),
+        UnaryOp::SigmoidDeriv => map_scaled(d, a, c, divide, kernels::sigmoid_deriv_dd),
+        UnaryOp::Softplus => map_scaled(d, a, c, divide, kernels::softplus_dd),
+        UnaryOp::LogSigmoid => map_scaled(d, a, c, divide, kernels::log_sigmoid_dd),
+        UnaryOp::Tanh => map_scaled(d, a, c, divide, kernels::tanh_dd),
+        UnaryOp::Sech2 => map_scaled(d, a, c, divide, kernels::sech2_dd),
+        other => map_scaled(d, a, c, divide, |hi, lo| other.apply_dd(hi, lo)),
+    }
+}

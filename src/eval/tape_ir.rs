@@ -1,0 +1,551 @@
+//! The compiler's intermediate form: a small hash-consed DAG of f64 operations.
+//!
+//! The expression graph is lowered into this form (see `compile.rs`): calls of prelude
+//! functions become fused kernels, constants are rounded to f64, and the constructors
+//! here rewrite numerically unstable shapes into stable ones as they are built:
+//!
+//! - `k - k*sigmoid(u)` -> `k*sigmoid(-u)` (no cancellation for large `u`);
+//! - `k - 2k*sigmoid(u)` -> `-k*tanh(u/2)` (accurate near `u = 0`);
+//! - `k + k*tanh(u)` -> `2k*sigmoid(2u)` and `k - k*tanh(u)` -> `2k*sigmoid(-2u)`;
+//! - `k - k*tanh(u)^2` -> `k*sech2(u)`; `k - k*exp(u)` -> `-k*expm1(u)`;
+//! - `sigmoid(u)*sigmoid(-u)` (the derivative of the sigmoid) -> one fused kernel;
+//! - `k + c*u` -> `c*(u + k/c)` when `k/c` is exact, so the root `u = -k/c` is exact.
+//!
+//! Every rewrite is an identity of real functions that keeps the domain, so the tape
+//! computes the same function as the graph. Hash-consing makes shared subexpressions
+//! (including those exposed by inlining) one node, hence one tape instruction.
+
+use std::collections::HashMap;
+
+use rug::Rational;
+
+use super::kernels;
+use crate::expr::CmpOp;
+
+/// An id of an [`IrNode`]; children have smaller ids than parents.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
+pub(crate) struct IrId(pub(crate) u32);
+
+/// The fused one-argument kernels of the tape.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+pub enum UnaryOp {
+    /// `exp(u)`
+    Exp,
+    /// `exp(u) - 1`
+    Expm1,
+    /// `log(u)`, NaN for `u <= 0`
+    Log,
+    /// `abs(u)`
+    Abs,
+    /// `sign(u)`
+    Sign,
+    /// `tanh(u)`
+    Tanh,
+    /// `sinh(u)`
+    Sinh,
+    /// `cosh(u)`
+    Cosh,
+    /// `erf(u)`
+    Erf,
+    /// `sigmoid(u) = 1/(1 + exp(-u))`
+    Sigmoid,
+    /// `sigmoid(u)*(1 - sigmoid(u))`, the sigmoid's derivative
+    SigmoidDeriv,
+    /// `softplus(u) = log(1 + exp(u))`
+    Softplus,
+    /// `log_sigmoid(u) = -softplus(-u)`
+    LogSigmoid,
+    /// `1 - tanh(u)^2`
+    Sech2,
+    /// `tanh(softplus(u))`, the gate of `mish`
+    TanhSoftplus,
+    /// `1 - tanh(softplus(u))^2`
+    Sech2Softplus,
+    /// `Phi(u)`, the standard normal distribution function
+    NormCdf,
+    /// `phi(u)`, the standard normal density
+    NormPdf,
+}
+
+impl UnaryOp {
+    /// Whether the kernel has a form taking its argument as a double-double, used for
+    /// `op(c*x)` and `op(x/c)` with an inexact constant `c` (see
+    /// [`Instr::UnaryScaled`](super::tape::Instr::UnaryScaled)).
+    #[must_use]
+    pub fn takes_scaled(self) -> bool {
+        matches!(
+            self,
+            UnaryOp::Exp
+                | UnaryOp::Expm1
+                | UnaryOp::Sigmoid
+                | UnaryOp::SigmoidDeriv
+                | UnaryOp::Softplus
+                | UnaryOp::LogSigmoid
+                | UnaryOp::Tanh
+                | UnaryOp::Sech2
+        )
+    }
+
+    /// Applies the kernel to the double-double argument `hi + lo` (kernels without a
+    /// double-double form use `hi`).
+    #[inline(always)]
+    #[must_use]
+    pub fn apply_dd(self, hi: f64, lo: f64) -> f64 {
+        match self {
+            UnaryOp::Exp => kernels::exp_dd(hi, lo),
+            UnaryOp::Expm1 => kernels::expm1_dd(hi, lo),
+            UnaryOp::Sigmoid => kernels::sigmoid_dd(hi, lo),
+            UnaryOp::SigmoidDeriv => kernels::sigmoid_deriv_dd(hi, lo),
+            UnaryOp::Softplus => kernels::softplus_dd(hi, lo),
+            UnaryOp::LogSigmoid => kernels::log_sigmoid_dd(hi, lo),
+            UnaryOp::Tanh => kernels::tanh_dd(hi, lo),
+            UnaryOp::Sech2 => kernels::sech2_dd(hi, lo),
+            _ => self.apply(hi),
+        }
+    }
+
+    /// The name printed in the tape listing.
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        match self {
+            UnaryOp::Exp => "exp",
+            UnaryOp::Expm1 => "expm1",
+            UnaryOp::Log => "log",
+            UnaryOp::Abs => "abs",
+            UnaryOp::Sign => "sign",
+            UnaryOp::Tanh => "tanh",
+            UnaryOp::Sinh => "sinh",
+            UnaryOp::Cosh => "cosh",
+            UnaryOp::Erf => "erf",
+            UnaryOp::Sigmoid => "sigmoid",
+            UnaryOp::SigmoidDeriv => "sigmoid_deriv",
+            UnaryOp::Softplus => "softplus",
+            UnaryOp::LogSigmoid => "log_sigmoid",
+            UnaryOp::Sech2 => "sech2",
+            UnaryOp::TanhSoftplus => "tanh_softplus",
+            UnaryOp::Sech2Softplus => "sech2_softplus",
+            UnaryOp::NormCdf => "Phi",
+            UnaryOp::NormPdf => "phi",
+        }
+    }
+
+    /// Applies the kernel to one value.
+    #[inline(always)]
+    #[must_use]
+    pub fn apply(self, x: f64) -> f64 {
+        match self {
+            UnaryOp::Exp => kernels::exp(x),
+            UnaryOp::Expm1 => kernels::expm1(x),
+            UnaryOp::Log => kernels::log(x),
+            UnaryOp::Abs => x.abs(),
+            UnaryOp::Sign => kernels::sign(x),
+            UnaryOp::Tanh => kernels::tanh(x),
+            UnaryOp::Sinh => kernels::sinh(x),
+            UnaryOp::Cosh => kernels::cosh(x),
+            UnaryOp::Erf => kernels::erf(x),
+            UnaryOp::Sigmoid => kernels::sigmoid(x),
+            UnaryOp::SigmoidDeriv => kernels::sigmoid_deriv(x),
+            UnaryOp::Softplus => kernels::softplus(x),
+            UnaryOp::LogSigmoid => kernels::log_sigmoid(x),
+            UnaryOp::Sech2 => kernels::sech2(x),
+            UnaryOp::TanhSoftplus => kernels::tanh_softplus(x),
+            UnaryOp::Sech2Softplus => kernels::sech2_softplus(x),
+            UnaryOp::NormCdf => kernels::norm_cdf(x),
+            UnaryOp::NormPdf => kernels::norm_pdf(x),
+        }
+    }
+}
+
+/// One node of the intermediate form. Floats are stored as bits so nodes hash.
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+pub(crate) enum IrNode {
+    Const(u64),
+    Var(u32),
+    /// `k + sum c_i * t_i`, at least one term.
+    Lin(u64, Box<[(u64, IrId)]>),
+    Mul(IrId, IrId),
+    Div(IrId, IrId),
+    PowI(IrId, i32),
+    Sqrt(IrId),
+    PowConst(IrId, u64),
+    PowVar(IrId, IrId),
+    Unary(UnaryOp, IrId),
+    Max(IrId, IrId),
+    Min(IrId, IrId),
+    Cmp(CmpOp, IrId, IrId),
+    Select(IrId, IrId, IrId),
+}
+
+/// The hash-consed arena of the intermediate form.
+#[derive(Default)]
+pub(crate) struct Ir {
+    pub(crate) nodes: Vec<IrNode>,
+    memo: HashMap<IrNode, IrId>,
+}
+
+/// Whether `q = a/b` is exactly representable, and `q` if so.
+fn exact_quotient(a: f64, b: f64) -> Option<f64> {
+    let (ra, rb) = (Rational::from_f64(a)?, Rational::from_f64(b)?);
+    if rb == 0 {
+        return None;
+    }
+    let q = ra / rb;
+    let f = q.to_f64();
+    (f.is_finite() && Rational::from_f64(f)? == q).then_some(f)
+}
+
+/// Whether `a*b` is exactly representable, and the product if so.
+fn exact_product(a: f64, b: f64) -> Option<f64> {
+    let p = Rational::from_f64(a)? * Rational::from_f64(b)?;
+    let f = p.to_f64();
+    (f.is_finite() && Rational::from_f64(f)? == p).then_some(f)
+}
+
+impl Ir {
+    pub(crate) fn node(&self, id: IrId) -> &IrNode {
+        &self.nodes[id.0 as usize]
+    }
+
+    fn intern(&mut self, node: IrNode) -> IrId {
+        if let Some(&id) = self.memo.get(&node) {
+            return id;
+        }
+        let id = IrId(self.nodes.len() as u32);
+        self.nodes.push(node.clone());
+        self.memo.insert(node, id);
+        id
+    }
+
+    pub(crate) fn as_const(&self, id: IrId) -> Option<f64> {
+        match self.node(id) {
+            IrNode::Const(b) => Some(f64::from_bits(*b)),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn constant(&mut self, v: f64) -> IrId {
+        // One NaN, so that all undefined constants are one node.
+        let v = if v.is_nan() { f64::NAN } else { v };
+        self.intern(IrNode::Const(v.to_bits()))
+    }
+
+    pub(crate) fn var(&mut self, i: u32) -> IrId {
+        self.intern(IrNode::Var(i))
+    }
+
+    /// `c * a`.
+    pub(crate) fn scale(&mut self, c: f64, a: IrId) -> IrId {
+        self.lin(0.0, vec![(c, a)])
+    }
+
+    /// `-a`.
+    pub(crate) fn neg(&mut self, a: IrId) -> IrId {
+        self.scale(-1.0, a)
+    }
+
+    /// `k + sum c_i t_i`, with the stabilising rewrites of the module header.
+    pub(crate) fn lin(&mut self, k: f64, terms: Vec<(f64, IrId)>) -> IrId {
+        // -0 and +0 are one constant term.
+        let mut k = k + 0.0;
+        let mut merged: Vec<(f64, IrId)> = Vec::with_capacity(terms.len());
+        for (c, t) in terms {
+            if let Some(v) = self.as_const(t) {
+                k += c * v;
+            } else if let Some(slot) = merged.iter_mut().find(|s| s.1 == t) {
+                slot.0 += c;
+            } else {
+                merged.push((c, t));
+            }
+        }
+        match merged.as_slice() {
+            [] => return self.constant(k),
+            [(c, t)] if k == 0.0 && *c == 1.0 => return *t,
+            [(c, t)] if k == 0.0 => {
+                // c*(c2*x) = (c c2)*x when c c2 is exact (always for c = -1).
+                if let IrNode::Lin(k2, ts) = self.node(*t) {
+                    if f64::from_bits(*k2) == 0.0 && ts.len() == 1 {
+                        let (c2, x) = (f64::from_bits(ts[0].0), ts[0].1);
+                        if let Some(cc) = exact_product(*c, c2) {
+                            return self.lin(0.0, vec![(cc, x)]);
+                        }
+                    }
+                }
+            }
+            [(c, t)] => {
+                if let Some(id) = self.stabilise(k, *c, *t, true) {
+                    return id;
+                }
+            }
+            _ if k != 0.0 => {
+                if let Some(id) = self.pair_constant(k, &merged) {
+                    return id;
+                }
+            }
+            _ => {}
+        }
+        let terms = merged.into_iter().map(|(c, t)| (c.to_bits(), t)).collect();
+        self.intern(IrNode::Lin((k + 0.0).to_bits(), terms))
+    }
+
+    /// In a sum of several terms, applies a rewrite of the module header to the
+    /// constant and one term, unless the rewritten term would merge with another
+    /// term (that would be simplification, which is not the compiler's business, and
+    /// would make the identity `tanh(x) + 1 - 2 sigmoid(2x)` vanish unevaluated).
+    fn pair_constant(&mut self, k: f64, terms: &[(f64, IrId)]) -> Option<IrId> {
+        for (i, &(c, t)) in terms.iter().enumerate() {
+            let Some(id) = self.stabilise(k, c, t, false) else {
+                continue;
+            };
+            let (nc, nt) = match self.node(id) {
+                IrNode::Lin(k2, ts) if f64::from_bits(*k2) == 0.0 && ts.len() == 1 => {
+                    (f64::from_bits(ts[0].0), ts[0].1)
+                }
+                _ => (1.0, id),
+            };
+            if terms.iter().any(|&(_, other)| other == nt) {
+                continue;
+            }
+            let mut rest = terms.to_vec();
+            rest[i] = (nc, nt);
+            return Some(self.lin(0.0, rest));
+        }
+        None
+    }
+
+    /// The rewrites of `k + c*t` (k != 0) listed in the module header; the last two
+    /// (exact shifts) only for a lone term (`single`).
+    fn stabilise(&mut self, k: f64, c: f64, t: IrId, single: bool) -> Option<IrId> {
+        match self.node(t).clone() {
+            IrNode::Unary(UnaryOp::Sigmoid, u) if c == -k => {
+                let nu = self.neg(u);
+                let s = self.unary(UnaryOp::Sigmoid, nu);
+                Some(self.scale(k, s))
+            }
+            IrNode::Unary(UnaryOp::Sigmoid, u) if c == -2.0 * k => {
+                let half = self.scale(0.5, u);
+                let th = self.unary(UnaryOp::Tanh, half);
+                Some(self.scale(-k, th))
+            }
+            IrNode::Unary(UnaryOp::Tanh, u) if c == k || c == -k => {
+                let two_u = self.scale(if c == k { 2.0 } else { -2.0 }, u);
+                let s = self.unary(UnaryOp::Sigmoid, two_u);
+                Some(self.scale(2.0 * k, s))
+            }
+            IrNode::PowI(b, 2) if c == -k => match self.node(b).clone() {
+                IrNode::Unary(UnaryOp::Tanh, u) => {
+                    let s = self.unary(UnaryOp::Sech2, u);
+                    Some(self.scale(k, s))
+                }
+                IrNode::Unary(UnaryOp::TanhSoftplus, u) => {
+                    let s = self.unary(UnaryOp::Sech2Softplus, u);
+                    Some(self.scale(k, s))
+                }
+                _ => None,
+            },
+            IrNode::Unary(UnaryOp::Exp, u) if c == -k => {
+                let e = self.unary(UnaryOp::Expm1, u);
+                Some(self.scale(-k, e))
+            }
+            // k + x/d = (x + k*d)/d when k*d is exact: one rounding, exact root.
+            IrNode::Div(x, d) if c == 1.0 && single => {
+                let dv = self.as_const(d)?;
+                let kd = k * dv;
+                exact_quotient(kd, dv).filter(|&q| q == k)?;
+                let shifted = self.lin(kd, vec![(1.0, x)]);
+                Some(self.div(shifted, d))
+            }
+            _ if single && c != 1.0 && c != -1.0 => {
+                let q = exact_quotient(k, c)?;
+                let shifted = self.lin(q, vec![(1.0, t)]);
+                Some(self.scale(c, shifted))
+            }
+            _ => None,
+        }
+    }
+
+    pub(crate) fn unary(&mut self, op: UnaryOp, a: IrId) -> IrId {
+        if let Some(v) = self.as_const(a) {
+            return self.constant(op.apply(v));
+        }
+        // tanh(softplus(u)) and its sech^2 have closed forms without cancellation.
+        if let IrNode::Unary(UnaryOp::Softplus, u) = *self.node(a) {
+            match op {
+                UnaryOp::Tanh => return self.unary(UnaryOp::TanhSoftplus, u),
+                UnaryOp::Sech2 => return self.unary(UnaryOp::Sech2Softplus, u),
+                _ => {}
+            }
+        }
+        self.intern(IrNode::Unary(op, a))
+    }
+
+    /// Whether `b` is `-a` (or `a` is `-b`), also as `c*x` against `-c*x`.
+    fn negates(&self, a: IrId, b: IrId) -> bool {
+        if let (IrNode::Lin(k1, t1), IrNode::Lin(k2, t2)) = (self.node(a), self.node(b)) {
+            if f64::from_bits(*k1) == 0.0
+                && f64::from_bits(*k2) == 0.0
+                && t1.len() == 1
+                && t2.len() == 1
+                && t1[0].1 == t2[0].1
+                && f64::from_bits(t1[0].0) == -f64::from_bits(t2[0].0)
+            {
+                return true;
+            }
+        }
+        let is_neg_of = |x: IrId, y: IrId| match self.node(x) {
+            IrNode::Lin(k, terms) => {
+                f64::from_bits(*k) == 0.0
+                    && terms.len() == 1
+                    && terms[0] == ((-1.0f64).to_bits(), y)
+            }
+            _ => false,
+        };
+        is_neg_of(a, b) || is_neg_of(b, a)
+    }
+
+    /// `a * b`.
+    pub(crate) fn mul(&mut self, a: IrId, b: IrId) -> IrId {
+        match (self.as_const(a), self.as_const(b)) {
+            (Some(x), Some(y)) => return self.constant(x * y),
+            (Some(x), None) => return self.scale(x, b),
+            (None, Some(y)) => return self.scale(y, a),
+            _ => {}
+        }
+        if let (IrNode::Unary(UnaryOp::Sigmoid, u), IrNode::Unary(UnaryOp::Sigmoid, v)) =
+            (self.node(a).clone(), self.node(b).clone())
+        {
+            if self.negates(u, v) {
+                return self.unary(UnaryOp::SigmoidDeriv, u);
+            }
+        }
+        let (a, b) = if a <= b { (a, b) } else { (b, a) };
+        self.intern(IrNode::Mul(a, b))
+    }
+
+    /// The product of `factors` (at least one), pairing `sigmoid(u)` with
+    /// `sigmoid(-u)` first so the fused derivative kernel is found in long products.
+    pub(crate) fn product(&mut self, mut factors: Vec<IrId>) -> IrId {
+        let mut i = 0;
+        while i < factors.len() {
+            let mut paired = false;
+            if let IrNode::Unary(UnaryOp::Sigmoid, u) = self.node(factors[i]).clone() {
+                for j in i + 1..factors.len() {
+                    if let IrNode::Unary(UnaryOp::Sigmoid, v) = self.node(factors[j]).clone() {
+                        if self.negates(u, v) {
+                            factors.remove(j);
+                            factors[i] = self.unary(UnaryOp::SigmoidDeriv, u);
+                            paired = true;
+                            break;
+                        }
+                    }
+                }
+            }
+            if !paired {
+                i += 1;
+            }
+        }
+        let mut it = factors.into_iter();
+        let Some(first) = it.next() else {
+            return self.constant(1.0);
+        };
+        it.fold(first, |acc, f| self.mul(acc, f))
+    }
+
+    /// `a / b` (NaN where `b = 0`).
+    pub(crate) fn div(&mut self, a: IrId, b: IrId) -> IrId {
+        match (self.as_const(a), self.as_const(b)) {
+            (Some(x), Some(y)) => return self.constant(kernels::div(x, y)),
+            (_, Some(y)) if y != 0.0 => {
+                if let Some(r) = exact_quotient(1.0, y) {
+                    return self.scale(r, a);
+                }
+            }
+            _ => {}
+        }
+        self.intern(IrNode::Div(a, b))
+    }
+
+    pub(crate) fn powi(&mut self, a: IrId, n: i32) -> IrId {
+        if n == 1 {
+            return a;
+        }
+        if let Some(v) = self.as_const(a) {
+            return self.constant(super::tape_exec::powi(v, n));
+        }
+        self.intern(IrNode::PowI(a, n))
+    }
+
+    pub(crate) fn sqrt(&mut self, a: IrId) -> IrId {
+        if let Some(v) = self.as_const(a) {
+            return self.constant(kernels::sqrt(v));
+        }
+        self.intern(IrNode::Sqrt(a))
+    }
+
+    pub(crate) fn pow_const(&mut self, a: IrId, p: f64) -> IrId {
+        if let Some(v) = self.as_const(a) {
+            return self.constant(kernels::pow_const(v, p));
+        }
+        self.intern(IrNode::PowConst(a, p.to_bits()))
+    }
+
+    pub(crate) fn pow_var(&mut self, a: IrId, b: IrId) -> IrId {
+        if let (Some(x), Some(y)) = (self.as_const(a), self.as_const(b)) {
+            return self.constant(kernels::pow_var(x, y));
+        }
+        self.intern(IrNode::PowVar(a, b))
+    }
+
+    pub(crate) fn max(&mut self, a: IrId, b: IrId) -> IrId {
+        if let (Some(x), Some(y)) = (self.as_const(a), self.as_const(b)) {
+            return self.constant(kernels::max(x, y));
+        }
+        let (a, b) = if a <= b { (a, b) } else { (b, a) };
+        self.intern(IrNode::Max(a, b))
+    }
+
+    pub(crate) fn min(&mut self, a: IrId, b: IrId) -> IrId {
+        if let (Some(x), Some(y)) = (self.as_const(a), self.as_const(b)) {
+            return self.constant(kernels::min(x, y));
+        }
+        let (a, b) = if a <= b { (a, b) } else { (b, a) };
+        self.intern(IrNode::Min(a, b))
+    }
+
+    pub(crate) fn cmp(&mut self, op: CmpOp, a: IrId, b: IrId) -> IrId {
+        if let (Some(x), Some(y)) = (self.as_const(a), self.as_const(b)) {
+            return self.constant(super::tape_exec::compare(op, x, y));
+        }
+        self.intern(IrNode::Cmp(op, a, b))
+    }
+
+    pub(crate) fn select(&mut self, c: IrId, a: IrId, b: IrId) -> IrId {
+        if let Some(v) = self.as_const(c) {
+            return if v.is_nan() {
+                c
+            } else if v != 0.0 {
+                a
+            } else {
+                b
+            };
+        }
+        self.intern(IrNode::Select(c, a, b))
+    }
+
+    /// The children of a node.
+    pub(crate) fn children(&self, id: IrId) -> Vec<IrId> {
+        match self.node(id) {
+            IrNode::Const(_) | IrNode::Var(_) => vec![],
+            IrNode::Lin(_, terms) => terms.iter().map(|t| t.1).collect(),
+            IrNode::PowI(a, _) | IrNode::Sqrt(a) | IrNode::PowConst(a, _) | IrNode::Unary(_, a) => {
+                vec![*a]
+            }
+            IrNode::Mul(a, b)
+            | IrNode::Div(a, b)
+            | IrNode::PowVar(a, b)
+            | IrNode::Max(a, b)
+            | IrNode::Min(a, b)
+            | IrNode::Cmp(_, a, b) => vec![*a, *b],
+            IrNode::Select(c, a, b) => vec![*c, *a, *b],
+        }
+    }
+}

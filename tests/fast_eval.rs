@@ -1,0 +1,344 @@
+//! Tests of the compiled fast evaluator (the tape) against MPFR: every prelude
+//! function and its first two derivatives over [-1000, 1000] (the ulp table), the
+//! extremes ±800 and ±1e6, kinks, random expressions (proptest), common
+//! subexpressions, and the agreement of the batch, single-point and parallel paths.
+//!
+//! `FAST_EVAL_POINTS=20000 cargo test --release --test fast_eval ulp_table -- --nocapture`
+//! prints the full table.
+
+#[path = "fast_eval/cases.rs"]
+mod cases;
+#[path = "fast_eval/gen_coeffs.rs"]
+mod gen_coeffs;
+#[path = "fast_eval/mpfr_ref.rs"]
+mod mpfr_ref;
+#[path = "fast_eval/random.rs"]
+mod random;
+
+use actsym::eval::{CompileError, Instr, Tape, UnaryOp};
+use actsym::expr::{ExprId, Graph, Symbol};
+use actsym::parse::parse_expr;
+use mpfr_ref::{reference, ulps};
+
+/// Parses `src` with the prelude and compiles it for `x`.
+fn compile(src: &str) -> (Graph, ExprId, Symbol, Tape) {
+    let mut g = Graph::with_prelude();
+    let e = parse_expr(&mut g, src).unwrap_or_else(|err| panic!("{src}: {err}"));
+    let x = g.symbol("x");
+    let tape = Tape::compile(&g, e, &[x]).unwrap_or_else(|err| panic!("{src}: {err}"));
+    (g, e, x, tape)
+}
+
+/// A deterministic pseudo-random sequence in [0, 1).
+fn uniform(seed: u64, n: usize) -> Vec<f64> {
+    let mut s = seed;
+    (0..n)
+        .map(|_| {
+            s ^= s << 13;
+            s ^= s >> 7;
+            s ^= s << 17;
+            (s >> 11) as f64 / (1u64 << 53) as f64
+        })
+        .collect()
+}
+
+/// The sample of [-1000, 1000]: an even grid, random points, a dense random sample
+/// of [-10, 10], and special points.
+fn sample(n: usize) -> Vec<f64> {
+    let mut xs: Vec<f64> = (0..=n)
+        .map(|i| -1000.0 + 2000.0 * i as f64 / n as f64)
+        .collect();
+    xs.extend(uniform(7, n).into_iter().map(|u| -1000.0 + 2000.0 * u));
+    xs.extend(uniform(11, n).into_iter().map(|u| -10.0 + 20.0 * u));
+    xs.extend([
+        0.0, -0.0, 1e-300, -1e-300, 5e-324, 1e-8, -1e-8, 0.5, -0.5, 1.0, -1.0, 3.0, -3.0, 6.0,
+        37.0, -37.0, 38.5, -38.5, 40.0, -40.0, 709.0, 710.0, -745.0, 800.0, -800.0,
+    ]);
+    xs
+}
+
+fn points() -> usize {
+    std::env::var("FAST_EVAL_POINTS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(400)
+}
+
+/// Results below this may have had subnormal intermediates (`x*sigmoid(1.5x)` at
+/// `x = -475` multiplies a subnormal `sigmoid` by 475): they are reported apart.
+const TINY: f64 = f64::MIN_POSITIVE * 1024.0;
+
+/// The table of the closing note: max ulp per prelude function and derivative order
+/// over [-1000, 1000], outside the windows of `cases.rs` (non-structural roots; the
+/// far tail of `gelu_tanh`) and above [`TINY`]; those are the last two columns.
+#[test]
+fn ulp_table() {
+    let xs = sample(points());
+    let mut failures = Vec::new();
+    println!(
+        "{:<14} {:>5} {:>9} {:>12}   {:>9} {:>10}",
+        "function", "order", "max ulp", "at x", "excluded", "tiny"
+    );
+    for c in cases::cases() {
+        let (g, e, x, tape) = compile(&c.expr);
+        let mut out = vec![0.0; xs.len()];
+        tape.eval_batch(&[&xs], &mut out).unwrap();
+        let (mut worst, mut at, mut near_root, mut subnormal) = (0.0f64, 0.0, 0.0f64, 0.0f64);
+        for (&xi, &got) in xs.iter().zip(&out) {
+            let want = reference(&g, e, &[x], &[xi]);
+            let Some(want) = want else {
+                assert!(
+                    got.is_nan(),
+                    "{} order {}: defined {got} at undefined x = {xi}",
+                    c.name,
+                    c.order
+                );
+                continue;
+            };
+            let err = ulps(got, &want);
+            if c.roots.iter().any(|r| (xi - r).abs() < cases::ROOT_WINDOW) || xi < c.from {
+                near_root = near_root.max(err);
+            } else if want.to_f64().abs() < TINY {
+                subnormal = subnormal.max(err);
+            } else if err > worst {
+                worst = err;
+                at = xi;
+            }
+        }
+        println!(
+            "{:<14} {:>5} {:>9.3} {:>12.6}   {:>9.1} {:>10.1}",
+            c.name, c.order, worst, at, near_root, subnormal
+        );
+        if worst > 4.0 {
+            failures.push(format!(
+                "{} order {}: {worst} ulp at x = {at}",
+                c.name, c.order
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "over 4 ulp:\n{}", failures.join("\n"));
+}
+
+/// Where the true value is finite, the result is finite (no overflow to inf/NaN).
+#[test]
+fn extremes_do_not_overflow() {
+    let xs = [800.0, -800.0, 1e6, -1e6, 1e300, -1e300, 745.0, -745.0];
+    for src in [
+        "sigmoid(x)",
+        "softplus(x)",
+        "log_sigmoid(x)",
+        "tanh(x)",
+        "gelu(x)",
+        "Phi(x)",
+        "phi(x)",
+        "sigmoid(x)*(1 - sigmoid(x))",
+        "1 - sigmoid(x)",
+        "Phi(x) + x*phi(x)",
+        "mish(x)",
+        "swish(x, 3/2)",
+        "1 - tanh(x)^2",
+        "elu(x, 1)",
+        "gelu_tanh(x)",
+        "softplus(-x)",
+    ] {
+        let (g, e, x, tape) = compile(src);
+        for &xi in &xs {
+            let got = tape.eval_point(&[xi]).unwrap();
+            let want = reference(&g, e, &[x], &[xi]).expect("defined");
+            let w = want.to_f64();
+            if w.is_finite() {
+                assert!(got.is_finite(), "{src} at {xi}: {got}, true {w}");
+                if w.abs() >= TINY {
+                    assert!(ulps(got, &want) <= 4.0, "{src} at {xi}: {got}, true {w}");
+                }
+            }
+        }
+    }
+}
+
+/// Kinks follow the symbolic side's convention, exactly.
+#[test]
+fn kinks_are_exact() {
+    for (src, at, want) in [
+        ("relu(x)", 0.0, 0.0),
+        ("if(x > 0, 1, 0)", 0.0, 0.0),
+        ("max(x, 2*x)", 0.0, 0.0),
+        ("abs(x)", -0.0, 0.0),
+        ("sign(x)", 0.0, 0.0),
+        ("sign(x)", -2.0, -1.0),
+        ("hard_sigmoid(x)", -3.0, 0.0),
+        ("hard_sigmoid(x)", 3.0, 1.0),
+        ("hard_swish(x)", -3.0, 0.0),
+        ("relu6(x)", 6.0, 6.0),
+        ("heaviside(x)", 0.0, 0.0),
+        ("elu(x, 1)", 0.0, 0.0),
+        ("prelu(x, 0.25)", -2.0, -0.5),
+        ("min(x, 0)", 0.0, 0.0),
+    ] {
+        let (_, _, _, tape) = compile(src);
+        assert_eq!(tape.eval_point(&[at]).unwrap(), want, "{src} at {at}");
+    }
+    // Just beside the kink of hard_sigmoid the value is exact: (x + 3)/6 has one rounding.
+    let (g, e, x, tape) = compile("hard_sigmoid(x)");
+    let xi = -3.0 + 1e-12;
+    let want = reference(&g, e, &[x], &[xi]).unwrap();
+    assert!(ulps(tape.eval_point(&[xi]).unwrap(), &want) <= 1.0);
+}
+
+/// Undefined points are NaN, and an `if` does not leak the branch not taken.
+#[test]
+fn undefined_points_are_nan() {
+    for (src, at) in [
+        ("log(x)", 0.0),
+        ("log(x)", -1.0),
+        ("1/x", 0.0),
+        ("sqrt(x)", -1.0),
+        ("x^(-2)", 0.0),
+        ("max(log(x), 1)", -1.0),
+    ] {
+        let (_, _, _, tape) = compile(src);
+        assert!(tape.eval_point(&[at]).unwrap().is_nan(), "{src} at {at}");
+    }
+    let (_, _, _, tape) = compile("if(x > 0, log(x), 7)");
+    assert_eq!(tape.eval_point(&[-1.0]).unwrap(), 7.0);
+    assert_eq!(tape.eval_point(&[1.0]).unwrap(), 0.0);
+}
+
+/// A shared subexpression is computed once: the instructions are counted.
+#[test]
+fn shared_subexpressions_are_computed_once() {
+    let (_, _, _, tape) = compile("sigmoid(x)*(1 - sigmoid(x)) + sigmoid(x)^2 + exp(sigmoid(x))");
+    let count = |op: UnaryOp| {
+        tape.instructions()
+            .iter()
+            .filter(|i| matches!(i, Instr::Unary { op: o, .. } if *o == op))
+            .count()
+    };
+    assert_eq!(count(UnaryOp::Sigmoid), 1, "{tape}");
+    // sigmoid*(1 - sigmoid) is one fused kernel.
+    assert_eq!(count(UnaryOp::SigmoidDeriv), 1, "{tape}");
+    let (_, _, _, tape) = compile("tanh(x^2 + 1) + 3*tanh(x^2 + 1) + (x^2 + 1)^2");
+    let tanhs = tape
+        .instructions()
+        .iter()
+        .filter(|i| {
+            matches!(
+                i,
+                Instr::Unary {
+                    op: UnaryOp::Tanh,
+                    ..
+                }
+            )
+        })
+        .count();
+    let squares = tape
+        .instructions()
+        .iter()
+        .filter(|i| matches!(i, Instr::PowI { n: 2, .. }))
+        .count();
+    assert_eq!((tanhs, squares), (1, 2), "{tape}");
+    // Registers are reused: a chain of 40 operations needs few registers.
+    let chain = (0..40).fold("x".to_owned(), |acc, i| format!("tanh({acc} + {i})"));
+    let (_, _, _, tape) = compile(&chain);
+    assert!(tape.registers() < 10, "{} registers", tape.registers());
+    assert_eq!(tape.instructions().len(), 81);
+}
+
+/// The batch, single-point and multi-thread paths agree bit for bit.
+#[test]
+fn paths_agree_bit_for_bit() {
+    let n = 100_003;
+    let xs: Vec<f64> = uniform(3, n)
+        .into_iter()
+        .map(|u| -50.0 + 100.0 * u)
+        .collect();
+    for src in [
+        "gelu(x) + sigmoid(x)*(1 - sigmoid(x))",
+        "if(x > 1, log(x), mish(x))",
+        "erf(x)*tanh(x)/x",
+    ] {
+        let (_, _, _, tape) = compile(src);
+        let mut batch = vec![0.0; n];
+        let mut par = vec![0.0; n];
+        tape.eval_batch(&[&xs], &mut batch).unwrap();
+        tape.eval_batch_parallel(&[&xs], &mut par).unwrap();
+        for (i, &xi) in xs.iter().enumerate().step_by(97) {
+            let p = tape.eval_point(&[xi]).unwrap();
+            assert_eq!(p.to_bits(), batch[i].to_bits(), "{src} at {xi}");
+        }
+        assert!(
+            batch
+                .iter()
+                .zip(&par)
+                .all(|(a, b)| a.to_bits() == b.to_bits()),
+            "{src}"
+        );
+    }
+}
+
+#[test]
+fn compile_errors_are_typed() {
+    let mut g = Graph::with_prelude();
+    let e = parse_expr(&mut g, "x + y").unwrap();
+    let x = g.symbol("x");
+    assert_eq!(
+        Tape::compile(&g, e, &[x]).unwrap_err(),
+        CompileError::UnknownVariable("y".into())
+    );
+    let d = parse_expr(&mut g, "diff(x^2, x)").unwrap();
+    assert!(matches!(
+        Tape::compile(&g, d, &[x]),
+        Err(CompileError::Unsupported(_))
+    ));
+    let f = g.symbol("nosuch");
+    let call = g.call(f, vec![e]);
+    let y = g.symbol("y");
+    assert_eq!(
+        Tape::compile(&g, call, &[x, y]).unwrap_err(),
+        CompileError::UnknownFunction("nosuch".into())
+    );
+    let s = g.symbol("sigmoid");
+    let xv = g.var("x");
+    let bad = g.call(s, vec![xv, xv]);
+    assert!(matches!(
+        Tape::compile(&g, bad, &[x]),
+        Err(CompileError::Arity { .. })
+    ));
+    let tape = Tape::compile(&g, xv, &[x]).unwrap();
+    assert!(tape.eval_batch(&[], &mut [0.0]).is_err());
+    assert!(tape.eval_batch(&[&[1.0, 2.0]], &mut [0.0]).is_err());
+}
+
+#[test]
+fn user_definitions_are_inlined_and_redefinitions_respected() {
+    let mut g = Graph::with_prelude();
+    let stmts = actsym::parse::parse_source(
+        &mut g,
+        "sq(t) = t*t\nsigmoid(t) = t + 1",
+        actsym::defs::Origin::User("t".into()),
+    );
+    if stmts.is_err() {
+        // Redefining a prelude name may be refused by the parser; then test only sq.
+        actsym::parse::parse_source(
+            &mut g,
+            "sq(t) = t*t",
+            actsym::defs::Origin::User("t".into()),
+        )
+        .unwrap();
+    }
+    let e = parse_expr(&mut g, "sq(x + 1) + sigmoid(x)").unwrap();
+    let x = g.symbol("x");
+    let tape = Tape::compile(&g, e, &[x]).unwrap();
+    let got = tape.eval_point(&[2.0]).unwrap();
+    let want = mpfr_ref::reference(&g, e, &[x], &[2.0]).unwrap().to_f64();
+    assert_eq!(got, want);
+}
+
+#[test]
+fn listing_shows_constants_and_instructions() {
+    let (_, _, _, tape) = compile("swish(x, 1.5) + 2");
+    let text = tape.to_string();
+    assert!(text.contains("sigmoid"), "{text}");
+    assert!(text.contains("load x0"), "{text}");
+    assert!(text.starts_with("# tape: 1 input(s)"), "{text}");
+}
