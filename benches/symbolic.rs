@@ -49,14 +49,31 @@ fn measure(src: &str, order: u32, runs: usize) -> (Duration, usize, u64, u64) {
 }
 
 fn print_table() {
-    println!("\n{:<14} {:>12} {:>10} {:>10} {:>12}", "case", "time", "DAG nodes", "tree ops", "shared ops");
+    println!(
+        "\n{:<14} {:>12} {:>10} {:>10} {:>12}",
+        "case", "time", "DAG nodes", "tree ops", "shared ops"
+    );
     for n in 1..=8 {
         let (t, nodes, ops, shared) = measure(&swish_src(), n, 21);
-        println!("{:<14} {:>12.3?} {:>10} {:>10} {:>12}", format!("swish n={n}"), t, nodes, ops, shared);
+        println!(
+            "{:<14} {:>12.3?} {:>10} {:>10} {:>12}",
+            format!("swish n={n}"),
+            t,
+            nodes,
+            ops,
+            shared
+        );
     }
     for k in 1..=12 {
         let (t, nodes, ops, shared) = measure(&sigmoid_tower(k), 1, 21);
-        println!("{:<14} {:>12.3?} {:>10} {:>10} {:>12}", format!("sigmoid∘{k}"), t, nodes, ops, shared);
+        println!(
+            "{:<14} {:>12.3?} {:>10} {:>10} {:>12}",
+            format!("sigmoid∘{k}"),
+            t,
+            nodes,
+            ops,
+            shared
+        );
     }
     println!();
 }

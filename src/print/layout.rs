@@ -292,7 +292,13 @@ pub fn den_power(g: &Graph, f: ExprId, rule: DenRule) -> Option<(ExprId, BigRati
             Node::Pow(_, e2) => !g.as_num(*e2).is_some_and(|r2| r2.is_negative()),
             _ => true,
         };
-        if !r.is_integer() || !base_ok {
+        // A positive base defined everywhere combines any rational exponents, so
+        // `1/sqrt(2)` and `x/pi^(3/2)` parse back to `2^(-1/2)` and `x*pi^(-3/2)`.
+        let positive = g.info(*b).sign == crate::expr::SignInfo::Positive
+            && g.info(*b).total
+            && !matches!(g.node(*b), Node::Pow(..));
+        let integer_ok = r.is_integer() && base_ok;
+        if !integer_ok && !(positive && !r.is_integer()) {
             return None;
         }
     }
