@@ -58,7 +58,10 @@ fn rules_of_the_builtins() {
         ("max(x, 2*x)", "if(x > 0, 2, 1)"),
         ("max(x, x + 1)", "1"),
         ("if(x > 1, x^2, 2*x - 1)", "if(x > 1, 2*x, 2)"),
-        ("if(x > 0, x + 1, 0)", "if(x > 0, 1, if(x < 0, 0, undefined))"),
+        (
+            "if(x > 0, x + 1, 0)",
+            "if(x > 0, 1, if(x < 0, 0, undefined))",
+        ),
         ("if(y > 0, x^2, x)", "if(y > 0, 2*x, 1)"),
     ];
     for (src, want) in cases {
@@ -100,7 +103,10 @@ fn named_rules_keep_names() {
 #[test]
 fn second_derivatives_read_like_the_textbook() {
     let cases = [
-        ("sigmoid(x)", "sigmoid(x)*(1 - sigmoid(x))*(1 - 2*sigmoid(x))"),
+        (
+            "sigmoid(x)",
+            "sigmoid(x)*(1 - sigmoid(x))*(1 - 2*sigmoid(x))",
+        ),
         ("tanh(x)", "-2*tanh(x)*(1 - tanh(x)^2)"),
         ("phi(x)", "(x^2 - 1)*phi(x)"),
         ("gelu(x)", "(2 - x^2)*phi(x)"),
@@ -126,7 +132,12 @@ fn derivatives_with_respect_to_parameters() {
         "x^2*sigmoid(beta*x)*(1 - sigmoid(beta*x))",
     );
     check_derive("prelu(x, alpha)", "alpha", Kink::Left, "min(x, 0)");
-    check_derive("elu(x, alpha)", "alpha", Kink::Left, "if(x > 0, 0, exp(x) - 1)");
+    check_derive(
+        "elu(x, alpha)",
+        "alpha",
+        Kink::Left,
+        "if(x > 0, 0, exp(x) - 1)",
+    );
 }
 
 #[test]
@@ -137,7 +148,12 @@ fn user_definitions_are_differentiated_through_their_bodies() {
         Kink::Left,
         "2*x*sigmoid(x) + x^2*sigmoid(x)*(1 - sigmoid(x))",
     );
-    check_derive("g(u, a) = a*relu(u); g(2*x, 3)", "x", Kink::Left, "if(x > 0, 6, 0)");
+    check_derive(
+        "g(u, a) = a*relu(u); g(2*x, 3)",
+        "x",
+        Kink::Left,
+        "if(x > 0, 6, 0)",
+    );
     check_derive("h(u) = diff(u^3, u); h(x)", "x", Kink::Left, "6*x");
 }
 
@@ -181,7 +197,10 @@ fn value_at(g: &mut Graph, e: ExprId, point: &str) -> ExprId {
 #[test]
 fn kink_table_in_every_mode() {
     for (src, point, want) in KINKS {
-        for (kink, want) in [Kink::Left, Kink::Right, Kink::Autodiff].into_iter().zip(want) {
+        for (kink, want) in [Kink::Left, Kink::Right, Kink::Autodiff]
+            .into_iter()
+            .zip(want)
+        {
             let mut g = Graph::with_prelude();
             let e = parse(&mut g, src);
             let x = g.symbol("x");
@@ -216,7 +235,11 @@ fn eval_of_diff_uses_the_same_rules() {
         let got = value_at(&mut g, e, point);
         let defined = g.as_num(got).is_some();
         if want == "undefined" {
-            assert!(!defined, "{src} at {point} should be undefined, got {}", show(&g, got));
+            assert!(
+                !defined,
+                "{src} at {point} should be undefined, got {}",
+                show(&g, got)
+            );
         } else {
             let w = parse(&mut g, want);
             assert_eq!(got, w, "{src} at {point}: got {}", show(&g, got));
@@ -267,12 +290,54 @@ fn higher_orders_stay_small() {
     let e = parse(&mut g, "swish(x, beta)");
     let x = g.symbol("x");
     let d = derive_n(&mut g, e, x, 8, Kink::Left).expect("derivative");
-    assert!(g.dag_size(d) < 100, "swish'''''''' has {} nodes", g.dag_size(d));
+    assert!(
+        g.dag_size(d) < 100,
+        "swish'''''''' has {} nodes",
+        g.dag_size(d)
+    );
     assert!(actsym::simplify::op_count(&g, d) <= 92);
     let src = format!("{}x{}", "sigmoid(".repeat(12), ")".repeat(12));
     let e = parse(&mut g, &src);
     let d = derive(&mut g, e, x, Kink::Left).expect("derivative");
     assert!(actsym::simplify::dag_op_count(&g, d) <= 82);
+}
+
+/// The first and second derivatives with respect to `x` of every prelude function,
+/// called with its own parameter names, printed by `print`.
+fn prelude_report(print: fn(&Graph, ExprId) -> String) -> String {
+    let mut g = Graph::with_prelude();
+    let x = g.symbol("x");
+    let defs: Vec<(String, Vec<String>)> = g
+        .defs
+        .iter()
+        .map(|d| {
+            let params = d.params.iter().map(|&p| g.name(p).to_owned()).collect();
+            (g.name(d.name).to_owned(), params)
+        })
+        .collect();
+    let mut out = String::new();
+    for (name, params) in defs {
+        let src = format!("{name}({})", params.join(", "));
+        let e = parse(&mut g, &src);
+        for order in 1..=2 {
+            let line = match derive_n(&mut g, e, x, order, Kink::Left) {
+                Ok(d) => print(&g, d),
+                Err(err) => format!("error: {err}"),
+            };
+            out.push_str(&format!("d{order}/dx{order} {src} = {line}\n"));
+        }
+    }
+    out
+}
+
+#[test]
+fn prelude_derivatives_text() {
+    insta::assert_snapshot!(prelude_report(actsym::print::text));
+}
+
+#[test]
+fn prelude_derivatives_latex() {
+    insta::assert_snapshot!(prelude_report(actsym::print::latex));
 }
 
 // ---------------------------------------------------------------------------
@@ -305,8 +370,11 @@ fn piecewise_linear() -> impl Strategy<Value = Recipe> {
             (inner.clone(), inner.clone()).prop_map(|(a, b)| Recipe::Min(a.into(), b.into())),
             inner.clone().prop_map(|a| Recipe::Abs(a.into())),
             inner.clone().prop_map(|a| Recipe::Call("relu", a.into())),
-            (inner.clone(), inner.clone(), inner)
-                .prop_map(|(c, a, b)| Recipe::If(c.into(), a.into(), b.into())),
+            (inner.clone(), inner.clone(), inner).prop_map(|(c, a, b)| Recipe::If(
+                c.into(),
+                a.into(),
+                b.into()
+            )),
         ]
     })
 }
@@ -320,8 +388,12 @@ fn smooth() -> impl Strategy<Value = Recipe> {
             (-3i32..=3, inner.clone()).prop_map(|(k, a)| Recipe::Scale(k, a.into())),
             inner.clone().prop_map(|a| Recipe::Func("tanh", a.into())),
             inner.clone().prop_map(|a| Recipe::Func("sinh", a.into())),
-            inner.clone().prop_map(|a| Recipe::Call("sigmoid", a.into())),
-            inner.clone().prop_map(|a| Recipe::Call("softplus", a.into())),
+            inner
+                .clone()
+                .prop_map(|a| Recipe::Call("sigmoid", a.into())),
+            inner
+                .clone()
+                .prop_map(|a| Recipe::Call("softplus", a.into())),
             inner.clone().prop_map(|a| Recipe::Call("phi", a.into())),
             inner.clone().prop_map(|a| Recipe::Call("swish2", a.into())),
             inner.prop_map(|a| Recipe::Call("gelu", a.into())),

@@ -52,7 +52,10 @@ fn known_patterns() {
     let cases = [
         ("1/(1 + exp(-x))", "sigmoid(x)"),
         ("exp(-x)/(1 + exp(-x))^2", "sigmoid(x)*(1 - sigmoid(x))"),
-        ("exp(-2*u)/(1 + exp(-2*u))^2", "sigmoid(2*u)*(1 - sigmoid(2*u))"),
+        (
+            "exp(-2*u)/(1 + exp(-2*u))^2",
+            "sigmoid(2*u)*(1 - sigmoid(2*u))",
+        ),
         ("log(1 + exp(x))", "softplus(x)"),
         ("1/cosh(x)^2", "1 - tanh(x)^2"),
         ("sinh(x)/cosh(x)", "tanh(x)"),
@@ -78,10 +81,16 @@ fn conditions_and_branches() {
         ("if(exp(x) > 0, a, b)", "a"),
         ("if(relu(x) > 0, a, b)", "if(x > 0, a, b)"),
         ("if(min(x, 1) > -1, a, b)", "if(x > -1, a, b)"),
-        ("if(x > 0, 1, 0) + alpha*if(x > 0, 0, 1)", "if(x > 0, 1, alpha)"),
+        (
+            "if(x > 0, 1, 0) + alpha*if(x > 0, 0, 1)",
+            "if(x > 0, 1, alpha)",
+        ),
         ("min(if(x > 0, 1, 0), 0)", "0"),
         ("2*if(x > 0, 0, 1)", "if(x > 0, 0, 2)"),
-        ("if(x > 0, 1, if(x < 0, 2*x + 1, 1))", "if(x < 0, 2*x + 1, 1)"),
+        (
+            "if(x > 0, 1, if(x < 0, 2*x + 1, 1))",
+            "if(x < 0, 2*x + 1, 1)",
+        ),
     ];
     for (src, want) in cases {
         check(src, want);
@@ -122,21 +131,18 @@ fn budgets_are_honoured_and_work_is_bounded() {
     let e = parse(&mut g, src);
     let t = Instant::now();
     let s = simplify(&mut g, e);
-    assert!(t.elapsed() < Duration::from_secs(20), "took {:?}", t.elapsed());
+    assert!(
+        t.elapsed() < Duration::from_secs(20),
+        "took {:?}",
+        t.elapsed()
+    );
     // Equal at a point.
     let point = [("x", 0.3), ("y", -0.7), ("z", 1.1)];
     let (a, b) = (eval_f64(&mut g, e, &point), eval_f64(&mut g, s, &point));
     let (a, b) = (a.unwrap_or(f64::NAN), b.unwrap_or(f64::NAN));
     assert!((a - b).abs() <= 1e-9 * a.abs().max(1.0), "{a} vs {b}");
     // A tiny budget still gives an equal expression.
-    let tiny = simplify_with(
-        &mut g,
-        e,
-        Budget {
-            passes: 1,
-            work: 5,
-        },
-    );
+    let tiny = simplify_with(&mut g, e, Budget { passes: 1, work: 5 });
     let c = eval_f64(&mut g, tiny, &point).unwrap_or(f64::NAN);
     assert!((a - c).abs() <= 1e-9 * a.abs().max(1.0), "{a} vs {c}");
 }
@@ -200,8 +206,20 @@ fn rational_recipe() -> impl Strategy<Value = Recipe> {
             (inner.clone(), inner.clone()).prop_map(|(a, b)| Recipe::Max(a.into(), b.into())),
             (inner.clone(), inner.clone()).prop_map(|(a, b)| Recipe::Min(a.into(), b.into())),
             inner.clone().prop_map(|a| Recipe::Abs(a.into())),
-            (op.clone(), inner.clone(), inner.clone(), inner.clone(), inner)
-                .prop_map(|(op, c, a, b, d)| Recipe::If(op, c.into(), a.into(), b.into(), d.into())),
+            (
+                op.clone(),
+                inner.clone(),
+                inner.clone(),
+                inner.clone(),
+                inner
+            )
+                .prop_map(|(op, c, a, b, d)| Recipe::If(
+                    op,
+                    c.into(),
+                    a.into(),
+                    b.into(),
+                    d.into()
+                )),
         ]
     })
 }
