@@ -9,7 +9,7 @@ mod common;
 use actsym::diff::{derive, derive_n, expand_diffs, DiffError, Kink, MAX_ORDER};
 use actsym::expr::{BigRational, ExprId, Graph, Node};
 use actsym::simplify::simplify;
-use common::{at, eval_f64, parse, q, show};
+use common::{at, eval_f64, mpfr_at, parse, q, show};
 use num_traits::Signed;
 use proptest::prelude::*;
 
@@ -302,6 +302,44 @@ fn higher_orders_stay_small() {
     assert!(actsym::simplify::dag_op_count(&g, d) <= 82);
 }
 
+/// The first and second derivatives with respect to `x` of every prelude function,
+/// called with its own parameter names, printed by `print`.
+fn prelude_report(print: fn(&Graph, ExprId) -> String) -> String {
+    let mut g = Graph::with_prelude();
+    let x = g.symbol("x");
+    let defs: Vec<(String, Vec<String>)> = g
+        .defs
+        .iter()
+        .map(|d| {
+            let params = d.params.iter().map(|&p| g.name(p).to_owned()).collect();
+            (g.name(d.name).to_owned(), params)
+        })
+        .collect();
+    let mut out = String::new();
+    for (name, params) in defs {
+        let src = format!("{name}({})", params.join(", "));
+        let e = parse(&mut g, &src);
+        for order in 1..=2 {
+            let line = match derive_n(&mut g, e, x, order, Kink::Left) {
+                Ok(d) => print(&g, d),
+                Err(err) => format!("error: {err}"),
+            };
+            out.push_str(&format!("d{order}/dx{order} {src} = {line}\n"));
+        }
+    }
+    out
+}
+
+#[test]
+fn prelude_derivatives_text() {
+    insta::assert_snapshot!(prelude_report(actsym::print::text));
+}
+
+#[test]
+fn prelude_derivatives_latex() {
+    insta::assert_snapshot!(prelude_report(actsym::print::latex));
+}
+
 // ---------------------------------------------------------------------------
 // Property tests.
 
@@ -498,5 +536,66 @@ proptest! {
         let scale = 1.0 + quotient.abs() + f1.abs();
         prop_assert!((got - quotient).abs() < 1e-5 * scale,
             "d/dx {} at {}: {} vs quotient {}; derivative {}", show(&g, e), x0, got, quotient, show(&g, d));
+    }
+
+    /// Smooth expressions at rational points: the derivative matches the MPFR
+    /// central difference quotient with a step of 1e-20, to 15 digits.
+    #[test]
+    fn smooth_derivatives_match_mpfr_quotients(r in smooth(), k in -14i64..=14) {
+        let mut g = Graph::with_prelude();
+        let e = build(&mut g, &r);
+        let x = g.symbol("x");
+        let d = derive(&mut g, e, x, Kink::Left).expect("derivative");
+        let p = BigRational::new(k.into(), 7.into());
+        let h = q("1/100000000000000000000");
+        let (Some(f1), Some(f2)) = (mpfr_at(&mut g, e, &(p.clone() + h.clone()), 60), mpfr_at(&mut g, e, &(p.clone() - h.clone()), 60)) else {
+            return Ok(());
+        };
+        let quotient = (f1 - f2) / (h * BigRational::from_integer(2.into()));
+        let got = mpfr_at(&mut g, d, &p, 30);
+        prop_assert!(got.is_some(), "derivative {} of {} undefined at {}", show(&g, d), show(&g, e), p);
+        let got = got.unwrap_or_default();
+        let tol = q("1/1000000000000000") * (BigRational::from_integer(1.into()) + quotient.abs());
+        prop_assert!((got.clone() - quotient.clone()).abs() <= tol,
+            "d/dx {} at {}: {} vs quotient {}", show(&g, e), p, got, quotient);
+    }
+}
+
+/// One-sided derivatives at kinks of non-linear expressions, against MPFR one-sided
+/// quotients with a step of 1e-25 from the selected side.
+#[test]
+fn one_sided_mpfr_quotients_at_kinks() {
+    let cases = [
+        ("relu(sinh(x))", "0"),
+        ("abs(x^3 - x)", "1"),
+        ("abs(x^3 - x)", "0"),
+        ("max(tanh(x), sinh(x))", "0"),
+        ("min(exp(x), 1 + 2*x)", "0"),
+        ("elu(x, 1/2)", "0"),
+        ("relu(x)*sigmoid(x)", "0"),
+        ("abs(log(x))", "1"),
+    ];
+    let h = q("1/10000000000000000000000000");
+    for (src, point) in cases {
+        for (kink, side) in [(Kink::Left, -1), (Kink::Right, 1)] {
+            let mut g = Graph::with_prelude();
+            let e = parse(&mut g, src);
+            let x = g.symbol("x");
+            let d = derive(&mut g, e, x, kink).expect("derivative");
+            let p = q(point);
+            let step = if side < 0 { -h.clone() } else { h.clone() };
+            let f0 = mpfr_at(&mut g, e, &p, 60).expect("defined at the kink");
+            let f1 = mpfr_at(&mut g, e, &(p.clone() + step.clone()), 60).expect("defined nearby");
+            let quotient = (f1 - f0) / step;
+            let got = mpfr_at(&mut g, d, &p, 30).expect("derivative defined");
+            let tol = q("1/1000000000000");
+            assert!(
+                (got.clone() - quotient.clone()).abs() <= tol,
+                "{src} at {point} [{}]: {} vs one-sided quotient {}",
+                kink.name(),
+                got,
+                quotient
+            );
+        }
     }
 }

@@ -171,3 +171,36 @@ fn erf(x: f64) -> f64 {
     }
     2.0 / std::f64::consts::PI.sqrt() * sum
 }
+
+/// An exact rational from a decimal string (`-1.25e-3`).
+pub fn decimal(s: &str) -> Option<BigRational> {
+    use actsym::expr::BigInt;
+    let (mantissa, exp) = match s.split_once(['e', 'E']) {
+        Some((m, e)) => (m, e.parse::<i32>().ok()?),
+        None => (s, 0),
+    };
+    let (neg, mantissa) = match mantissa.strip_prefix('-') {
+        Some(m) => (true, m),
+        None => (false, mantissa),
+    };
+    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let digits: BigInt = format!("{int}{frac}").parse().ok()?;
+    let scale = exp - i32::try_from(frac.len()).ok()?;
+    let ten = BigRational::from_integer(BigInt::from(10));
+    let mut r = BigRational::from_integer(digits);
+    if scale >= 0 {
+        r *= num_traits::pow(ten, usize::try_from(scale).ok()?);
+    } else {
+        r /= num_traits::pow(ten, usize::try_from(-scale).ok()?);
+    }
+    Some(if neg { -r } else { r })
+}
+
+/// The value of `e` at `x = point` by the MPFR evaluator, to `digits` digits, as an
+/// exact rational (`None` where `e` is undefined).
+pub fn mpfr_at(g: &mut Graph, e: ExprId, point: &BigRational, digits: u32) -> Option<BigRational> {
+    let x = g.symbol("x");
+    let env: HashMap<_, _> = [(x, point.clone())].into_iter().collect();
+    let v = actsym::eval::evaluate(g, e, &env, digits).ok()?;
+    v.exact.or_else(|| decimal(&v.decimal))
+}
