@@ -2,10 +2,11 @@
 //!
 //! The whole interpreter loop (chunks -> instructions -> lanes) is one
 //! `#[inline(always)]` function, instantiated twice: once as is (baseline x86-64 or
-//! any other target) and once inside an `#[target_feature(enable = "avx2")]` function
-//! chosen at run time with `is_x86_feature_detected!`. The kernels are inlined into
-//! both, so the lane loops become 4-wide AVX2 code without `-C target-cpu` flags.
-//! Neither instantiation contracts multiplications and additions into FMA, and every
+//! any other target) and once inside an `#[target_feature(enable = "avx2,fma")]`
+//! function chosen at run time with `is_x86_feature_detected!`. The kernels are
+//! inlined into both, so the lane loops become 4-wide AVX2 code with FMA without
+//! `-C target-cpu` flags. The kernels' fused multiply-adds are `f64::mul_add`, exact
+//! on every target (one instruction with FMA, a library call without), and every
 //! lane's result depends only on that lane's inputs, so the dispatch level, the chunk
 //! boundaries and the thread split never change a result's bits.
 
@@ -87,8 +88,8 @@ pub(crate) fn run_parallel(tape: &Tape, inputs: &[&[f64]], out: &mut [f64]) {
 fn run_range(tape: &Tape, scratch: &mut [f64], inputs: &[&[f64]], offset: usize, out: &mut [f64]) {
     #[cfg(target_arch = "x86_64")]
     {
-        if std::is_x86_feature_detected!("avx2") {
-            // SAFETY: the CPU supports AVX2, checked just above.
+        if std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("fma") {
+            // SAFETY: the CPU supports AVX2 and FMA, checked just above.
             unsafe { run_range_avx2(tape, scratch, inputs, offset, out) };
             return;
         }
@@ -96,12 +97,12 @@ fn run_range(tape: &Tape, scratch: &mut [f64], inputs: &[&[f64]], offset: usize,
     run_range_impl(tape, scratch, inputs, offset, out);
 }
 
-/// [`run_range_impl`] compiled with AVX2 enabled.
+/// [`run_range_impl`] compiled with AVX2 and FMA enabled.
 ///
 /// # Safety
-/// The CPU must support AVX2.
+/// The CPU must support AVX2 and FMA.
 #[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
+#[target_feature(enable = "avx2,fma")]
 unsafe fn run_range_avx2(
     tape: &Tape,
     scratch: &mut [f64],
@@ -156,18 +157,30 @@ fn split<const N: usize>(
     (&mut dchunk[..len], srcs)
 }
 
-#[inline(always)]
-fn map1(d: &mut [f64], a: &[f64], f: impl Fn(f64) -> f64) {
-    for (o, &x) in d.iter_mut().zip(a) {
-        *o = f(x);
-    }
+/// `d[i] = f(a[i])` for the lanes of a chunk. A macro rather than a function taking a
+/// closure: closures and function items would be compiled as separate functions
+/// without the caller's AVX2 target feature, and called once per lane.
+macro_rules! map1 {
+    ($d:expr, $a:expr, |$x:ident| $body:expr) => {
+        for (o, &$x) in $d.iter_mut().zip($a) {
+            *o = $body;
+        }
+    };
+    ($d:expr, $a:expr, $f:path) => {
+        map1!($d, $a, |x| $f(x))
+    };
 }
 
-#[inline(always)]
-fn map2(d: &mut [f64], a: &[f64], b: &[f64], f: impl Fn(f64, f64) -> f64) {
-    for ((o, &x), &y) in d.iter_mut().zip(a).zip(b) {
-        *o = f(x, y);
-    }
+/// `d[i] = f(a[i], b[i])` for the lanes of a chunk (see [`map1`]).
+macro_rules! map2 {
+    ($d:expr, $a:expr, $b:expr, |$x:ident, $y:ident| $body:expr) => {
+        for ((o, &$x), &$y) in $d.iter_mut().zip($a).zip($b) {
+            *o = $body;
+        }
+    };
+    ($d:expr, $a:expr, $b:expr, $f:path) => {
+        map2!($d, $a, $b, |x, y| $f(x, y))
+    };
 }
 
 /// Runs one instruction over `len` lanes starting at point `start`.
@@ -181,33 +194,33 @@ fn exec(ins: &Instr, buf: &mut [f64], inputs: &[&[f64]], start: usize, len: usiz
         Instr::Lin { dst, k, terms } => exec_lin(buf, *dst, *k, terms, len),
         Instr::Mul { dst, a, b } => {
             let (d, [a, b]) = split(buf, *dst, [*a, *b], len);
-            map2(d, a, b, |x, y| x * y);
+            map2!(d, a, b, |x, y| x * y);
         }
         Instr::Div { dst, a, b } => {
             let (d, [a, b]) = split(buf, *dst, [*a, *b], len);
-            map2(d, a, b, kernels::div);
+            map2!(d, a, b, kernels::div);
         }
         Instr::PowI { dst, a, n } => {
             let (d, [a]) = split(buf, *dst, [*a], len);
             match *n {
-                2 => map1(d, a, |x| x * x),
-                3 => map1(d, a, |x| x * (x * x)),
-                -1 => map1(d, a, |x| kernels::div(1.0, x)),
-                -2 => map1(d, a, |x| kernels::div(1.0, x * x)),
-                n => map1(d, a, |x| powi(x, n)),
+                2 => map1!(d, a, |x| x * x),
+                3 => map1!(d, a, |x| x * (x * x)),
+                -1 => map1!(d, a, |x| kernels::div(1.0, x)),
+                -2 => map1!(d, a, |x| kernels::div(1.0, x * x)),
+                n => map1!(d, a, |x| powi(x, n)),
             }
         }
         Instr::Sqrt { dst, a } => {
             let (d, [a]) = split(buf, *dst, [*a], len);
-            map1(d, a, kernels::sqrt);
+            map1!(d, a, kernels::sqrt);
         }
         Instr::PowConst { dst, a, p } => {
             let (d, [a]) = split(buf, *dst, [*a], len);
-            map1(d, a, |x| kernels::pow_const(x, *p));
+            map1!(d, a, |x| kernels::pow_const(x, *p));
         }
         Instr::PowVar { dst, a, b } => {
             let (d, [a, b]) = split(buf, *dst, [*a, *b], len);
-            map2(d, a, b, kernels::pow_var);
+            map2!(d, a, b, kernels::pow_var);
         }
         Instr::Unary { dst, op, a } => {
             let (d, [a]) = split(buf, *dst, [*a], len);
@@ -225,20 +238,20 @@ fn exec(ins: &Instr, buf: &mut [f64], inputs: &[&[f64]], start: usize, len: usiz
         }
         Instr::Max { dst, a, b } => {
             let (d, [a, b]) = split(buf, *dst, [*a, *b], len);
-            map2(d, a, b, kernels::max);
+            map2!(d, a, b, kernels::max);
         }
         Instr::Min { dst, a, b } => {
             let (d, [a, b]) = split(buf, *dst, [*a, *b], len);
-            map2(d, a, b, kernels::min);
+            map2!(d, a, b, kernels::min);
         }
         Instr::Cmp { dst, op, a, b } => {
             let (d, [a, b]) = split(buf, *dst, [*a, *b], len);
             match op {
-                CmpOp::Lt => map2(d, a, b, |x, y| compare(CmpOp::Lt, x, y)),
-                CmpOp::Le => map2(d, a, b, |x, y| compare(CmpOp::Le, x, y)),
-                CmpOp::Gt => map2(d, a, b, |x, y| compare(CmpOp::Gt, x, y)),
-                CmpOp::Ge => map2(d, a, b, |x, y| compare(CmpOp::Ge, x, y)),
-                CmpOp::Ne => map2(d, a, b, |x, y| compare(CmpOp::Ne, x, y)),
+                CmpOp::Lt => map2!(d, a, b, |x, y| compare(CmpOp::Lt, x, y)),
+                CmpOp::Le => map2!(d, a, b, |x, y| compare(CmpOp::Le, x, y)),
+                CmpOp::Gt => map2!(d, a, b, |x, y| compare(CmpOp::Gt, x, y)),
+                CmpOp::Ge => map2!(d, a, b, |x, y| compare(CmpOp::Ge, x, y)),
+                CmpOp::Ne => map2!(d, a, b, |x, y| compare(CmpOp::Ne, x, y)),
             }
         }
         Instr::Select { dst, cond, a, b } => {
@@ -262,9 +275,9 @@ fn exec_lin(buf: &mut [f64], dst: Reg, k: f64, terms: &[(f64, Reg)], len: usize)
         let (d, [a]) = split(buf, dst, [*r0], len);
         let c0 = *c0;
         if k == 0.0 {
-            map1(d, a, |x| c0 * x);
+            map1!(d, a, |x| c0 * x);
         } else {
-            map1(d, a, |x| k + c0 * x);
+            map1!(d, a, |x| k + c0 * x);
         }
     }
     for (c, r) in rest {
@@ -286,54 +299,55 @@ fn exec_lin(buf: &mut [f64], dst: Reg, k: f64, terms: &[(f64, Reg)], len: usize)
 #[inline(always)]
 fn exec_unary(op: UnaryOp, d: &mut [f64], a: &[f64]) {
     match op {
-        UnaryOp::Exp => map1(d, a, kernels::exp),
-        UnaryOp::Expm1 => map1(d, a, kernels::expm1),
-        UnaryOp::Log => map1(d, a, kernels::log),
-        UnaryOp::Abs => map1(d, a, f64::abs),
-        UnaryOp::Sign => map1(d, a, kernels::sign),
-        UnaryOp::Tanh => map1(d, a, kernels::tanh),
-        UnaryOp::Sinh => map1(d, a, kernels::sinh),
-        UnaryOp::Cosh => map1(d, a, kernels::cosh),
-        UnaryOp::Erf => map1(d, a, kernels::erf),
-        UnaryOp::Sigmoid => map1(d, a, kernels::sigmoid),
-        UnaryOp::SigmoidDeriv => map1(d, a, kernels::sigmoid_deriv),
-        UnaryOp::Softplus => map1(d, a, kernels::softplus),
-        UnaryOp::LogSigmoid => map1(d, a, kernels::log_sigmoid),
-        UnaryOp::Sech2 => map1(d, a, kernels::sech2),
-        UnaryOp::TanhSoftplus => map1(d, a, kernels::tanh_softplus),
-        UnaryOp::Sech2Softplus => map1(d, a, kernels::sech2_softplus),
-        UnaryOp::NormCdf => map1(d, a, kernels::norm_cdf),
-        UnaryOp::NormPdf => map1(d, a, kernels::norm_pdf),
+        UnaryOp::Exp => map1!(d, a, kernels::exp),
+        UnaryOp::Expm1 => map1!(d, a, kernels::expm1),
+        UnaryOp::Log => map1!(d, a, kernels::log),
+        UnaryOp::Abs => map1!(d, a, f64::abs),
+        UnaryOp::Sign => map1!(d, a, kernels::sign),
+        UnaryOp::Tanh => map1!(d, a, kernels::tanh),
+        UnaryOp::Sinh => map1!(d, a, kernels::sinh),
+        UnaryOp::Cosh => map1!(d, a, kernels::cosh),
+        UnaryOp::Erf => map1!(d, a, kernels::erf),
+        UnaryOp::Sigmoid => map1!(d, a, kernels::sigmoid),
+        UnaryOp::SigmoidDeriv => map1!(d, a, kernels::sigmoid_deriv),
+        UnaryOp::Softplus => map1!(d, a, kernels::softplus),
+        UnaryOp::LogSigmoid => map1!(d, a, kernels::log_sigmoid),
+        UnaryOp::Sech2 => map1!(d, a, kernels::sech2),
+        UnaryOp::TanhSoftplus => map1!(d, a, kernels::tanh_softplus),
+        UnaryOp::Sech2Softplus => map1!(d, a, kernels::sech2_softplus),
+        UnaryOp::NormCdf => map1!(d, a, kernels::norm_cdf),
+        UnaryOp::NormPdf => map1!(d, a, kernels::norm_pdf),
     }
 }
 
-/// `op(c*x)` or `op(x/c)` with the argument as a double-double.
-#[inline(always)]
-fn map_scaled(d: &mut [f64], a: &[f64], c: f64, divide: bool, f: impl Fn(f64, f64) -> f64) {
-    if divide {
-        map1(d, a, |x| {
-            let (hi, lo) = kernels::scaled_arg(x, c, true);
-            f(hi, lo)
-        });
-    } else {
-        map1(d, a, |x| {
-            let (hi, lo) = kernels::scaled_arg(x, c, false);
-            f(hi, lo)
-        });
-    }
+/// `op(c*x)` or `op(x/c)` with the argument as a double-double (see [`map1`]).
+macro_rules! map_scaled {
+    ($d:expr, $a:expr, $c:expr, $divide:expr, $f:path) => {
+        if $divide {
+            map1!($d, $a, |x| {
+                let (hi, lo) = kernels::scaled_arg(x, $c, true);
+                $f(hi, lo)
+            });
+        } else {
+            map1!($d, $a, |x| {
+                let (hi, lo) = kernels::scaled_arg(x, $c, false);
+                $f(hi, lo)
+            });
+        }
+    };
 }
 
 #[inline(always)]
 fn exec_unary_scaled(op: UnaryOp, c: f64, divide: bool, d: &mut [f64], a: &[f64]) {
     match op {
-        UnaryOp::Exp => map_scaled(d, a, c, divide, kernels::exp_dd),
-        UnaryOp::Expm1 => map_scaled(d, a, c, divide, kernels::expm1_dd),
-        UnaryOp::Sigmoid => map_scaled(d, a, c, divide, kernels::sigmoid_dd),
-        UnaryOp::SigmoidDeriv => map_scaled(d, a, c, divide, kernels::sigmoid_deriv_dd),
-        UnaryOp::Softplus => map_scaled(d, a, c, divide, kernels::softplus_dd),
-        UnaryOp::LogSigmoid => map_scaled(d, a, c, divide, kernels::log_sigmoid_dd),
-        UnaryOp::Tanh => map_scaled(d, a, c, divide, kernels::tanh_dd),
-        UnaryOp::Sech2 => map_scaled(d, a, c, divide, kernels::sech2_dd),
-        other => map_scaled(d, a, c, divide, |hi, lo| other.apply_dd(hi, lo)),
+        UnaryOp::Exp => map_scaled!(d, a, c, divide, kernels::exp_dd),
+        UnaryOp::Expm1 => map_scaled!(d, a, c, divide, kernels::expm1_dd),
+        UnaryOp::Sigmoid => map_scaled!(d, a, c, divide, kernels::sigmoid_dd),
+        UnaryOp::SigmoidDeriv => map_scaled!(d, a, c, divide, kernels::sigmoid_deriv_dd),
+        UnaryOp::Softplus => map_scaled!(d, a, c, divide, kernels::softplus_dd),
+        UnaryOp::LogSigmoid => map_scaled!(d, a, c, divide, kernels::log_sigmoid_dd),
+        UnaryOp::Tanh => map_scaled!(d, a, c, divide, kernels::tanh_dd),
+        UnaryOp::Sech2 => map_scaled!(d, a, c, divide, kernels::sech2_dd),
+        other => map1!(d, a, |x| other.apply(if divide { x / c } else { c * x })),
     }
 }
