@@ -152,6 +152,22 @@ pub enum Instr {
         /// The register scaled.
         a: Reg,
     },
+    /// `sig = sigmoid(u)` and `deriv = sigmoid(u)*(1 - sigmoid(u))` from one
+    /// exponential, with `u = c*a` (or `a/c` when `divide`) formed exactly; `c = 1`
+    /// for a plain argument. Emitted when both are needed (derivatives of `swish`,
+    /// compositions of `sigmoid`).
+    SigmoidPair {
+        /// Receives the sigmoid.
+        sig: Reg,
+        /// Receives its derivative.
+        deriv: Reg,
+        /// The register scaled.
+        a: Reg,
+        /// The constant factor or divisor.
+        c: f64,
+        /// Whether the argument is `a/c` rather than `c*a`.
+        divide: bool,
+    },
     /// `dst = max(a, b)`, exact; NaN if either is NaN.
     Max {
         /// The destination.
@@ -195,7 +211,7 @@ pub enum Instr {
 }
 
 impl Instr {
-    /// The register this instruction writes.
+    /// The register this instruction writes (the first one, for a pair).
     #[must_use]
     pub fn dst(&self) -> Reg {
         match self {
@@ -209,6 +225,7 @@ impl Instr {
             | Instr::PowVar { dst, .. }
             | Instr::Unary { dst, .. }
             | Instr::UnaryScaled { dst, .. }
+            | Instr::SigmoidPair { sig: dst, .. }
             | Instr::Max { dst, .. }
             | Instr::Min { dst, .. }
             | Instr::Cmp { dst, .. }
@@ -258,6 +275,20 @@ impl fmt::Display for Instr {
                 } else {
                     write!(f, "{dst} = {}({c:?}*{a})", op.name())
                 }
+            }
+            Instr::SigmoidPair {
+                sig,
+                deriv,
+                a,
+                c,
+                divide,
+            } => {
+                let arg = match (*c == 1.0, *divide) {
+                    (true, false) => format!("{a}"),
+                    (_, true) => format!("{a}/{c:?}"),
+                    (_, false) => format!("{c:?}*{a}"),
+                };
+                write!(f, "{sig}, {deriv} = sigmoid, sigmoid_deriv({arg})")
             }
             Instr::Max { dst, a, b } => write!(f, "{dst} = max {a} {b}"),
             Instr::Min { dst, a, b } => write!(f, "{dst} = min {a} {b}"),

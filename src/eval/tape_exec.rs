@@ -236,6 +236,17 @@ fn exec(ins: &Instr, buf: &mut [f64], inputs: &[&[f64]], start: usize, len: usiz
             let (d, [a]) = split(buf, *dst, [*a], len);
             exec_unary_scaled(*op, *c, *divide, d, a);
         }
+        Instr::SigmoidPair {
+            sig,
+            deriv,
+            a,
+            c,
+            divide,
+        } => {
+            if let Some((s, d, x)) = two_outputs(buf, *sig, *deriv, *a, len) {
+                exec_sigmoid_pair(s, d, x, *c, *divide);
+            }
+        }
         Instr::Max { dst, a, b } => {
             let (d, [a, b]) = split(buf, *dst, [*a, *b], len);
             map2!(d, a, b, kernels::max);
@@ -260,6 +271,51 @@ fn exec(ins: &Instr, buf: &mut [f64], inputs: &[&[f64]], start: usize, len: usiz
                 *o = kernels::select(c, x, y);
             }
         }
+    }
+}
+
+/// Two distinct destination registers and one source (all distinct, by the
+/// compiler's construction; `None` otherwise).
+#[inline(always)]
+fn two_outputs(
+    buf: &mut [f64],
+    w1: Reg,
+    w2: Reg,
+    r: Reg,
+    len: usize,
+) -> Option<(&mut [f64], &mut [f64], &[f64])> {
+    let (mut a, mut b, mut c) = (None, None, None);
+    for (i, chunk) in buf.chunks_mut(CHUNK).enumerate() {
+        let i = i as u32;
+        if i == w1.0 {
+            a = Some(chunk);
+        } else if i == w2.0 {
+            b = Some(chunk);
+        } else if i == r.0 {
+            c = Some(&*chunk);
+        }
+    }
+    Some((&mut a?[..len], &mut b?[..len], &c?[..len]))
+}
+
+#[inline(always)]
+fn exec_sigmoid_pair(s: &mut [f64], d: &mut [f64], a: &[f64], c: f64, divide: bool) {
+    macro_rules! pair_loop {
+        (|$x:ident| $arg:expr) => {
+            for ((so, dout), &$x) in s.iter_mut().zip(d.iter_mut()).zip(a) {
+                let (hi, lo) = $arg;
+                let (sv, dv) = kernels::sigmoid_pair(hi, lo);
+                *so = sv;
+                *dout = dv;
+            }
+        };
+    }
+    if c == 1.0 && !divide {
+        pair_loop!(|x| (x, 0.0));
+    } else if divide {
+        pair_loop!(|x| kernels::scaled_arg(x, c, true));
+    } else {
+        pair_loop!(|x| kernels::scaled_arg(x, c, false));
     }
 }
 

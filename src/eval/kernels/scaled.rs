@@ -46,6 +46,15 @@ pub fn sigmoid_dd(hi: f64, lo: f64) -> f64 {
     n / (1.0 + e)
 }
 
+/// `(sigmoid(u), sigmoid'(u))` for `u = hi + lo`, from one exponential.
+#[inline(always)]
+pub fn sigmoid_pair(hi: f64, lo: f64) -> (f64, f64) {
+    let e = exp_neg_abs(hi, lo);
+    let d = 1.0 + e;
+    let n = if hi >= 0.0 { 1.0 } else { e };
+    (n / d, e / (d * d))
+}
+
 /// `sigmoid'(hi + lo)`.
 #[inline(always)]
 pub fn sigmoid_deriv_dd(hi: f64, lo: f64) -> f64 {
