@@ -60,7 +60,14 @@ impl Mlp {
             s ^= s << 17;
             ((s >> 40) % 33) as f64 / 16.0 - 1.0 // k/16 in [-1, 1]
         };
-        let mut m = Mlp { w1: [0.0; 16], b1: [0.0; 16], w2: [[0.0; 16]; 16], b2: [0.0; 16], w3: [0.0; 16], b3: 0.0 };
+        let mut m = Mlp {
+            w1: [0.0; 16],
+            b1: [0.0; 16],
+            w2: [[0.0; 16]; 16],
+            b2: [0.0; 16],
+            w3: [0.0; 16],
+            b3: 0.0,
+        };
         for j in 0..16 {
             m.w1[j] = next();
             m.b1[j] = next();
@@ -76,14 +83,20 @@ impl Mlp {
 
     /// The network as text, with `relu(u)` spelled by `relu`.
     fn text(&self, relu: &dyn Fn(&str) -> String) -> String {
-        let h1: Vec<String> = (0..16).map(|j| relu(&format!("{}*x + {}", self.w1[j], self.b1[j]))).collect();
+        let h1: Vec<String> = (0..16)
+            .map(|j| relu(&format!("{}*x + {}", self.w1[j], self.b1[j])))
+            .collect();
         let h2: Vec<String> = (0..16)
             .map(|i| {
-                let sum: Vec<String> = (0..16).map(|j| format!("{}*{}", self.w2[i][j], h1[j])).collect();
+                let sum: Vec<String> = (0..16)
+                    .map(|j| format!("{}*{}", self.w2[i][j], h1[j]))
+                    .collect();
                 relu(&format!("{} + {}", sum.join(" + "), self.b2[i]))
             })
             .collect();
-        let out: Vec<String> = (0..16).map(|i| format!("{}*{}", self.w3[i], h2[i])).collect();
+        let out: Vec<String> = (0..16)
+            .map(|i| format!("{}*{}", self.w3[i], h2[i]))
+            .collect();
         format!("{} + {}", out.join(" + "), self.b3).replace("+ -", "- ")
     }
 }
@@ -122,16 +135,16 @@ fn hand_w4(xs: &[f64], out: &mut [f64], _: &Mlp) {
 fn hand_w5(xs: &[f64], out: &mut [f64], m: &Mlp) {
     for (o, &x) in out.iter_mut().zip(xs) {
         let mut h1 = [0.0; 16];
-        for j in 0..16 {
-            h1[j] = (m.w1[j] * x + m.b1[j]).max(0.0);
+        for ((h, w), b) in h1.iter_mut().zip(&m.w1).zip(&m.b1) {
+            *h = (w * x + b).max(0.0);
         }
         let mut y = m.b3;
-        for i in 0..16 {
-            let mut s = m.b2[i];
-            for j in 0..16 {
-                s += m.w2[i][j] * h1[j];
+        for ((row, b), w3) in m.w2.iter().zip(&m.b2).zip(&m.w3) {
+            let mut s = *b;
+            for (w, h) in row.iter().zip(&h1) {
+                s += w * h;
             }
-            y += m.w3[i] * s.max(0.0);
+            y += w3 * s.max(0.0);
         }
         *o = y;
     }
@@ -150,17 +163,31 @@ fn hand_w6(xs: &[f64], out: &mut [f64], _: &Mlp) {
 fn workloads(m: &Mlp) -> Vec<Workload> {
     let sig = |u: &str| format!("1/(1 + exp(-({u})))");
     let sig_fe = |u: &str| format!("1/(1 + e()^(-({u})))");
-    let swish_d = |s: &dyn Fn(&str) -> String| format!("{} + 1.5*x*{}*(1 - {})", s("1.5*x"), s("1.5*x"), s("1.5*x"));
+    let swish_d = |s: &dyn Fn(&str) -> String| {
+        format!("{} + 1.5*x*{}*(1 - {})", s("1.5*x"), s("1.5*x"), s("1.5*x"))
+    };
     let w6 = |s: &dyn Fn(&str) -> String| {
         let s1 = s("x");
         let s2 = s(&s1);
         let s3 = s(&s2);
         let s4 = s(&s3);
-        [s1, s2, s3, s4].iter().map(|t| format!("{t}*(1 - {t})")).collect::<Vec<_>>().join("*")
+        [s1, s2, s3, s4]
+            .iter()
+            .map(|t| format!("{t}*(1 - {t})"))
+            .collect::<Vec<_>>()
+            .join("*")
     };
     let w4 = |s: &dyn Fn(&str) -> String| format!("tanh(x) + 1 - 2*{}", s("2*x"));
     vec![
-        Workload { name: "W1", actsym: "sigmoid(x)".into(), exmex: Some(sig("x")), fasteval: Some(sig_fe("x")), meval: Some(sig("x")), hand: hand_w1, interp_points: 200_000 },
+        Workload {
+            name: "W1",
+            actsym: "sigmoid(x)".into(),
+            exmex: Some(sig("x")),
+            fasteval: Some(sig_fe("x")),
+            meval: Some(sig("x")),
+            hand: hand_w1,
+            interp_points: 200_000,
+        },
         Workload {
             name: "W2",
             actsym: "sigmoid(1.5*x) + 1.5*x*sigmoid(1.5*x)*(1 - sigmoid(1.5*x))".into(),
@@ -171,7 +198,15 @@ fn workloads(m: &Mlp) -> Vec<Workload> {
             interp_points: 100_000,
         },
         // No erf in exmex, fasteval or meval.
-        Workload { name: "W3", actsym: "Phi(x) + x*phi(x)".into(), exmex: None, fasteval: None, meval: None, hand: hand_w3, interp_points: 0 },
+        Workload {
+            name: "W3",
+            actsym: "Phi(x) + x*phi(x)".into(),
+            exmex: None,
+            fasteval: None,
+            meval: None,
+            hand: hand_w3,
+            interp_points: 0,
+        },
         Workload {
             name: "W4",
             actsym: "tanh(x) + 1 - 2*sigmoid(2*x)".into(),
@@ -210,7 +245,10 @@ fn median(v: &mut [f64]) -> f64 {
 /// The CPU time of this thread in ns. The machine is shared, so single-thread figures
 /// count only the time this thread ran; the all-threads figure is wall time.
 fn thread_ns() -> f64 {
-    let mut t = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+    let mut t = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
     // SAFETY: `t` is a valid timespec to write into.
     unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut t) };
     t.tv_sec as f64 * 1e9 + t.tv_nsec as f64
@@ -250,15 +288,29 @@ fn main() {
         let e = parse_expr(&mut g, &w.actsym).expect("workload parses");
         tapes.push((e, Tape::compile(&g, e, &[xsym]).expect("workload compiles")));
     }
-    let exmex: Vec<_> = loads.iter().map(|w| w.exmex.as_ref().map(|t| exmex::parse::<f64>(t).expect("exmex parses"))).collect();
-    let parser = fasteval::Parser { expr_len_limit: 1 << 20, expr_depth_limit: 1 << 10 };
+    let exmex: Vec<_> = loads
+        .iter()
+        .map(|w| {
+            w.exmex
+                .as_ref()
+                .map(|t| exmex::parse::<f64>(t).expect("exmex parses"))
+        })
+        .collect();
+    let parser = fasteval::Parser {
+        expr_len_limit: 1 << 20,
+        expr_depth_limit: 1 << 10,
+    };
     let mut slab = fasteval::Slab::with_capacity(1 << 16);
     let fe: Vec<_> = loads
         .iter()
         .map(|w| {
             w.fasteval.as_ref().map(|t| {
                 let mut sl = fasteval::Slab::with_capacity(1 << 16);
-                let c = parser.parse(t, &mut sl.ps).expect("fasteval parses").from(&sl.ps).compile(&sl.ps, &mut sl.cs);
+                let c = parser
+                    .parse(t, &mut sl.ps)
+                    .expect("fasteval parses")
+                    .from(&sl.ps)
+                    .compile(&sl.ps, &mut sl.cs);
                 (c, sl)
             })
         })
@@ -266,7 +318,14 @@ fn main() {
     slab.clear();
     let me: Vec<_> = loads
         .iter()
-        .map(|w| w.meval.as_ref().map(|t| t.parse::<meval::Expr>().expect("meval parses").bind("x").expect("binds")))
+        .map(|w| {
+            w.meval.as_ref().map(|t| {
+                t.parse::<meval::Expr>()
+                    .expect("meval parses")
+                    .bind("x")
+                    .expect("binds")
+            })
+        })
         .collect();
 
     let k = loads.len();
@@ -280,9 +339,13 @@ fn main() {
     for _ in 0..ROUNDS {
         for (i, w) in loads.iter().enumerate() {
             let tape = &tapes[i].1;
-            t_act[i].push(time(N, || tape.eval_batch(&[&xs], &mut out).expect("shapes")));
+            t_act[i].push(time(N, || {
+                tape.eval_batch(&[&xs], &mut out).expect("shapes")
+            }));
             black_box(&out);
-            t_par[i].push(time_wall(N, || tape.eval_batch_parallel(&[&xs], &mut out).expect("shapes")));
+            t_par[i].push(time_wall(N, || {
+                tape.eval_batch_parallel(&[&xs], &mut out).expect("shapes")
+            }));
             black_box(&out);
             t_hand[i].push(time(N, || (w.hand)(black_box(&xs), &mut out, &m)));
             black_box(&out);
@@ -312,7 +375,13 @@ fn main() {
             black_box(&out);
         }
     }
-    let fmt = |v: &mut Vec<f64>| if v.is_empty() { "n/a".to_owned() } else { format!("{:.2}", median(v)) };
+    let fmt = |v: &mut Vec<f64>| {
+        if v.is_empty() {
+            "n/a".to_owned()
+        } else {
+            format!("{:.2}", median(v))
+        }
+    };
     let mut results = Vec::new();
     for (i, w) in loads.iter().enumerate() {
         let (e, tape) = &tapes[i];
@@ -348,7 +417,14 @@ fn main() {
 
 /// The largest error of the tape against MPFR over 2000 of the points, in ulp of the
 /// true value (or of 1 for a workload whose true value is 0).
-fn ulp_max(g: &Graph, e: actsym::expr::ExprId, x: actsym::expr::Symbol, tape: &Tape, xs: &[f64], zero: bool) -> f64 {
+fn ulp_max(
+    g: &Graph,
+    e: actsym::expr::ExprId,
+    x: actsym::expr::Symbol,
+    tape: &Tape,
+    xs: &[f64],
+    zero: bool,
+) -> f64 {
     let mut worst: f64 = 0.0;
     for &xi in xs.iter().step_by(xs.len() / 2000) {
         let got = tape.eval_point(&[xi]).expect("one variable");

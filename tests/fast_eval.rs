@@ -45,7 +45,9 @@ fn uniform(seed: u64, n: usize) -> Vec<f64> {
 /// The sample of [-1000, 1000]: an even grid, random points, a dense random sample
 /// of [-10, 10], and special points.
 fn sample(n: usize) -> Vec<f64> {
-    let mut xs: Vec<f64> = (0..=n).map(|i| -1000.0 + 2000.0 * i as f64 / n as f64).collect();
+    let mut xs: Vec<f64> = (0..=n)
+        .map(|i| -1000.0 + 2000.0 * i as f64 / n as f64)
+        .collect();
     xs.extend(uniform(7, n).into_iter().map(|u| -1000.0 + 2000.0 * u));
     xs.extend(uniform(11, n).into_iter().map(|u| -10.0 + 20.0 * u));
     xs.extend([
@@ -56,7 +58,10 @@ fn sample(n: usize) -> Vec<f64> {
 }
 
 fn points() -> usize {
-    std::env::var("FAST_EVAL_POINTS").ok().and_then(|s| s.parse().ok()).unwrap_or(400)
+    std::env::var("FAST_EVAL_POINTS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(400)
 }
 
 /// Results below this may have had subnormal intermediates (`x*sigmoid(1.5x)` at
@@ -87,10 +92,16 @@ fn ulp_table() {
         let (g, e, x, tape) = compile(&c.expr);
         let mut out = vec![0.0; xs.len()];
         tape.eval_batch(&[&xs], &mut out).unwrap();
-        let (mut worst, mut at, mut per_cond, mut tiny, mut root) = (0.0f64, 0.0, 0.0f64, 0.0f64, 0.0f64);
+        let (mut worst, mut at, mut per_cond, mut tiny, mut root) =
+            (0.0f64, 0.0, 0.0f64, 0.0f64, 0.0f64);
         for (&xi, &got) in xs.iter().zip(&out) {
             let Some(want) = reference(&g, e, &[x], &[xi]) else {
-                assert!(got.is_nan(), "{} order {}: {got} at undefined x = {xi}", c.name, c.order);
+                assert!(
+                    got.is_nan(),
+                    "{} order {}: {got} at undefined x = {xi}",
+                    c.name,
+                    c.order
+                );
                 continue;
             };
             let err = ulps(got, &want);
@@ -121,10 +132,17 @@ fn ulp_table() {
             c.name, c.order, worst, at, root, per_cond, tiny
         );
         if worst > c.bound || per_cond > 1.5 {
-            failures.push(format!("{} order {}: {worst} ulp at x = {at}, {per_cond} ulp/cond", c.name, c.order));
+            failures.push(format!(
+                "{} order {}: {worst} ulp at x = {at}, {per_cond} ulp/cond",
+                c.name, c.order
+            ));
         }
     }
-    assert!(failures.is_empty(), "over the bound:\n{}", failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "over the bound:\n{}",
+        failures.join("\n")
+    );
 }
 
 /// Where the true value is finite, the result is finite (no overflow to inf/NaN).
@@ -132,9 +150,22 @@ fn ulp_table() {
 fn extremes_do_not_overflow() {
     let xs = [800.0, -800.0, 1e6, -1e6, 1e300, -1e300, 745.0, -745.0];
     for src in [
-        "sigmoid(x)", "softplus(x)", "log_sigmoid(x)", "tanh(x)", "gelu(x)", "Phi(x)", "phi(x)",
-        "sigmoid(x)*(1 - sigmoid(x))", "1 - sigmoid(x)", "Phi(x) + x*phi(x)", "mish(x)",
-        "swish(x, 3/2)", "1 - tanh(x)^2", "elu(x, 1)", "gelu_tanh(x)", "softplus(-x)",
+        "sigmoid(x)",
+        "softplus(x)",
+        "log_sigmoid(x)",
+        "tanh(x)",
+        "gelu(x)",
+        "Phi(x)",
+        "phi(x)",
+        "sigmoid(x)*(1 - sigmoid(x))",
+        "1 - sigmoid(x)",
+        "Phi(x) + x*phi(x)",
+        "mish(x)",
+        "swish(x, 3/2)",
+        "1 - tanh(x)^2",
+        "elu(x, 1)",
+        "gelu_tanh(x)",
+        "softplus(-x)",
     ] {
         let (g, e, x, tape) = compile(src);
         for &xi in &xs {
@@ -183,7 +214,14 @@ fn kinks_are_exact() {
 /// Undefined points are NaN, and an `if` does not leak the branch not taken.
 #[test]
 fn undefined_points_are_nan() {
-    for (src, at) in [("log(x)", 0.0), ("log(x)", -1.0), ("1/x", 0.0), ("sqrt(x)", -1.0), ("x^(-2)", 0.0), ("max(log(x), 1)", -1.0)] {
+    for (src, at) in [
+        ("log(x)", 0.0),
+        ("log(x)", -1.0),
+        ("1/x", 0.0),
+        ("sqrt(x)", -1.0),
+        ("x^(-2)", 0.0),
+        ("max(log(x), 1)", -1.0),
+    ] {
         let (_, _, _, tape) = compile(src);
         assert!(tape.eval_point(&[at]).unwrap().is_nan(), "{src} at {at}");
     }
@@ -206,8 +244,24 @@ fn shared_subexpressions_are_computed_once() {
     // sigmoid*(1 - sigmoid) is one fused kernel.
     assert_eq!(count(UnaryOp::SigmoidDeriv), 1, "{tape}");
     let (_, _, _, tape) = compile("tanh(x^2 + 1) + 3*tanh(x^2 + 1) + (x^2 + 1)^2");
-    let tanhs = tape.instructions().iter().filter(|i| matches!(i, Instr::Unary { op: UnaryOp::Tanh, .. })).count();
-    let squares = tape.instructions().iter().filter(|i| matches!(i, Instr::PowI { n: 2, .. })).count();
+    let tanhs = tape
+        .instructions()
+        .iter()
+        .filter(|i| {
+            matches!(
+                i,
+                Instr::Unary {
+                    op: UnaryOp::Tanh,
+                    ..
+                }
+            )
+        })
+        .count();
+    let squares = tape
+        .instructions()
+        .iter()
+        .filter(|i| matches!(i, Instr::PowI { n: 2, .. }))
+        .count();
     assert_eq!((tanhs, squares), (1, 2), "{tape}");
     // Registers are reused: a chain of 40 operations needs few registers.
     let chain = (0..40).fold("x".to_owned(), |acc, i| format!("tanh({acc} + {i})"));
@@ -220,8 +274,15 @@ fn shared_subexpressions_are_computed_once() {
 #[test]
 fn paths_agree_bit_for_bit() {
     let n = 100_003;
-    let xs: Vec<f64> = uniform(3, n).into_iter().map(|u| -50.0 + 100.0 * u).collect();
-    for src in ["gelu(x) + sigmoid(x)*(1 - sigmoid(x))", "if(x > 1, log(x), mish(x))", "erf(x)*tanh(x)/x"] {
+    let xs: Vec<f64> = uniform(3, n)
+        .into_iter()
+        .map(|u| -50.0 + 100.0 * u)
+        .collect();
+    for src in [
+        "gelu(x) + sigmoid(x)*(1 - sigmoid(x))",
+        "if(x > 1, log(x), mish(x))",
+        "erf(x)*tanh(x)/x",
+    ] {
         let (_, _, _, tape) = compile(src);
         let mut batch = vec![0.0; n];
         let mut par = vec![0.0; n];
@@ -231,7 +292,13 @@ fn paths_agree_bit_for_bit() {
             let p = tape.eval_point(&[xi]).unwrap();
             assert_eq!(p.to_bits(), batch[i].to_bits(), "{src} at {xi}");
         }
-        assert!(batch.iter().zip(&par).all(|(a, b)| a.to_bits() == b.to_bits()), "{src}");
+        assert!(
+            batch
+                .iter()
+                .zip(&par)
+                .all(|(a, b)| a.to_bits() == b.to_bits()),
+            "{src}"
+        );
     }
 }
 
@@ -240,17 +307,29 @@ fn compile_errors_are_typed() {
     let mut g = Graph::with_prelude();
     let e = parse_expr(&mut g, "x + y").unwrap();
     let x = g.symbol("x");
-    assert_eq!(Tape::compile(&g, e, &[x]).unwrap_err(), CompileError::UnknownVariable("y".into()));
+    assert_eq!(
+        Tape::compile(&g, e, &[x]).unwrap_err(),
+        CompileError::UnknownVariable("y".into())
+    );
     let d = parse_expr(&mut g, "diff(x^2, x)").unwrap();
-    assert!(matches!(Tape::compile(&g, d, &[x]), Err(CompileError::Unsupported(_))));
+    assert!(matches!(
+        Tape::compile(&g, d, &[x]),
+        Err(CompileError::Unsupported(_))
+    ));
     let f = g.symbol("nosuch");
     let call = g.call(f, vec![e]);
     let y = g.symbol("y");
-    assert_eq!(Tape::compile(&g, call, &[x, y]).unwrap_err(), CompileError::UnknownFunction("nosuch".into()));
+    assert_eq!(
+        Tape::compile(&g, call, &[x, y]).unwrap_err(),
+        CompileError::UnknownFunction("nosuch".into())
+    );
     let s = g.symbol("sigmoid");
     let xv = g.var("x");
     let bad = g.call(s, vec![xv, xv]);
-    assert!(matches!(Tape::compile(&g, bad, &[x]), Err(CompileError::Arity { .. })));
+    assert!(matches!(
+        Tape::compile(&g, bad, &[x]),
+        Err(CompileError::Arity { .. })
+    ));
     let tape = Tape::compile(&g, xv, &[x]).unwrap();
     assert!(tape.eval_batch(&[], &mut [0.0]).is_err());
     assert!(tape.eval_batch(&[&[1.0, 2.0]], &mut [0.0]).is_err());
@@ -259,10 +338,19 @@ fn compile_errors_are_typed() {
 #[test]
 fn user_definitions_are_inlined_and_redefinitions_respected() {
     let mut g = Graph::with_prelude();
-    let stmts = actsym::parse::parse_source(&mut g, "sq(t) = t*t\nsigmoid(t) = t + 1", actsym::defs::Origin::User("t".into()));
+    let stmts = actsym::parse::parse_source(
+        &mut g,
+        "sq(t) = t*t\nsigmoid(t) = t + 1",
+        actsym::defs::Origin::User("t".into()),
+    );
     if stmts.is_err() {
         // Redefining a prelude name may be refused by the parser; then test only sq.
-        actsym::parse::parse_source(&mut g, "sq(t) = t*t", actsym::defs::Origin::User("t".into())).unwrap();
+        actsym::parse::parse_source(
+            &mut g,
+            "sq(t) = t*t",
+            actsym::defs::Origin::User("t".into()),
+        )
+        .unwrap();
     }
     let e = parse_expr(&mut g, "sq(x + 1) + sigmoid(x)").unwrap();
     let x = g.symbol("x");
@@ -284,7 +372,10 @@ fn listing_shows_constants_and_instructions() {
 /// The CPU time of this thread, in ns: timings on a shared machine count only the
 /// time this thread ran.
 fn thread_ns() -> f64 {
-    let mut t = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+    let mut t = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
     // SAFETY: `t` is a valid timespec to write into.
     unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut t) };
     t.tv_sec as f64 * 1e9 + t.tv_nsec as f64
@@ -294,7 +385,10 @@ fn thread_ns() -> f64 {
 #[test]
 #[ignore = "timing, not a check"]
 fn kernel_throughput() {
-    let xs: Vec<f64> = uniform(5, 1 << 20).into_iter().map(|u| -8.0 + 16.0 * u).collect();
+    let xs: Vec<f64> = uniform(5, 1 << 20)
+        .into_iter()
+        .map(|u| -8.0 + 16.0 * u)
+        .collect();
     let mut out = vec![0.0; xs.len()];
     let mut best_sq = f64::INFINITY;
     for _ in 0..5 {
@@ -306,7 +400,20 @@ fn kernel_throughput() {
         best_sq = best_sq.min((thread_ns() - t) / xs.len() as f64);
     }
     println!("hand x*x {best_sq:.2} ns/point");
-    for src in ["x", "x*x", "exp(x)", "sigmoid(x)", "sigmoid(x)*(1 - sigmoid(x))", "tanh(x)", "softplus(x)", "Phi(x)", "phi(x)", "log(x)", "erf(x)", "max(x, 0)"] {
+    for src in [
+        "x",
+        "x*x",
+        "exp(x)",
+        "sigmoid(x)",
+        "sigmoid(x)*(1 - sigmoid(x))",
+        "tanh(x)",
+        "softplus(x)",
+        "Phi(x)",
+        "phi(x)",
+        "log(x)",
+        "erf(x)",
+        "max(x, 0)",
+    ] {
         let (_, _, _, tape) = compile(src);
         let mut best = f64::INFINITY;
         for _ in 0..5 {

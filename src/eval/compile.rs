@@ -183,7 +183,11 @@ impl Lowering<'_> {
                 continue;
             }
             if let Node::Pow(b, e) = g.node(*f) {
-                if let Some(n) = g.as_num(*e).filter(|r| r.is_integer()).and_then(|r| r.to_integer().to_i32()) {
+                if let Some(n) = g
+                    .as_num(*e)
+                    .filter(|r| r.is_integer())
+                    .and_then(|r| r.to_integer().to_i32())
+                {
                     if n < 0 {
                         let base = map.get(b).copied().unwrap_or(IrId(0));
                         den.push(self.ir.powi(base, -n));
@@ -352,7 +356,10 @@ fn schedule(ir: &Ir, root: IrId, vars: Vec<String>) -> Tape {
             stack.extend(operands(ir, id));
         }
     }
-    let order: Vec<IrId> = (0..n as u32).map(IrId).filter(|i| live[i.0 as usize]).collect();
+    let order: Vec<IrId> = (0..n as u32)
+        .map(IrId)
+        .filter(|i| live[i.0 as usize])
+        .collect();
     let mut reg: Vec<Option<Reg>> = vec![None; n];
     let mut consts = Vec::new();
     for &id in &order {
@@ -361,7 +368,11 @@ fn schedule(ir: &Ir, root: IrId, vars: Vec<String>) -> Tape {
             consts.push(v);
         }
     }
-    let body: Vec<IrId> = order.iter().copied().filter(|&i| ir.as_const(i).is_none()).collect();
+    let body: Vec<IrId> = order
+        .iter()
+        .copied()
+        .filter(|&i| ir.as_const(i).is_none())
+        .collect();
     let mut last_use = vec![0usize; n];
     for (pos, &id) in body.iter().enumerate() {
         for c in operands(ir, id) {
@@ -440,21 +451,52 @@ fn schedule(ir: &Ir, root: IrId, vars: Vec<String>) -> Tape {
             IrNode::Lin(k, terms) => Instr::Lin {
                 dst,
                 k: f64::from_bits(*k),
-                terms: terms.iter().map(|(c, t)| (f64::from_bits(*c), r(t))).collect(),
+                terms: terms
+                    .iter()
+                    .map(|(c, t)| (f64::from_bits(*c), r(t)))
+                    .collect(),
             },
-            IrNode::Mul(a, b) => Instr::Mul { dst, a: r(a), b: r(b) },
-            IrNode::Div(a, b) => Instr::Div { dst, a: r(a), b: r(b) },
-            IrNode::PowI(a, n) => Instr::PowI { dst, a: r(a), n: *n },
+            IrNode::Mul(a, b) => Instr::Mul {
+                dst,
+                a: r(a),
+                b: r(b),
+            },
+            IrNode::Div(a, b) => Instr::Div {
+                dst,
+                a: r(a),
+                b: r(b),
+            },
+            IrNode::PowI(a, n) => Instr::PowI {
+                dst,
+                a: r(a),
+                n: *n,
+            },
             IrNode::Sqrt(a) => Instr::Sqrt { dst, a: r(a) },
             IrNode::PowConst(a, p) => Instr::PowConst {
                 dst,
                 a: r(a),
                 p: f64::from_bits(*p),
             },
-            IrNode::PowVar(a, b) => Instr::PowVar { dst, a: r(a), b: r(b) },
-            IrNode::Unary(op, a) => Instr::Unary { dst, op: *op, a: r(a) },
-            IrNode::Max(a, b) => Instr::Max { dst, a: r(a), b: r(b) },
-            IrNode::Min(a, b) => Instr::Min { dst, a: r(a), b: r(b) },
+            IrNode::PowVar(a, b) => Instr::PowVar {
+                dst,
+                a: r(a),
+                b: r(b),
+            },
+            IrNode::Unary(op, a) => Instr::Unary {
+                dst,
+                op: *op,
+                a: r(a),
+            },
+            IrNode::Max(a, b) => Instr::Max {
+                dst,
+                a: r(a),
+                b: r(b),
+            },
+            IrNode::Min(a, b) => Instr::Min {
+                dst,
+                a: r(a),
+                b: r(b),
+            },
             IrNode::Cmp(op, a, b) => Instr::Cmp {
                 dst,
                 op: *op,
@@ -499,7 +541,15 @@ mod tests {
         let sigmoids = tape
             .instructions()
             .iter()
-            .filter(|i| matches!(i, Instr::Unary { op: UnaryOp::Sigmoid, .. }))
+            .filter(|i| {
+                matches!(
+                    i,
+                    Instr::Unary {
+                        op: UnaryOp::Sigmoid,
+                        ..
+                    }
+                )
+            })
             .count();
         assert_eq!(sigmoids, 1);
     }

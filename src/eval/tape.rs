@@ -429,11 +429,7 @@ impl Tape {
     /// Like [`eval_batch`](Tape::eval_batch), split across all cores when there are at
     /// least [`PARALLEL_THRESHOLD`](super::tape_exec::PARALLEL_THRESHOLD) points.
     /// The results are bit-for-bit those of `eval_batch`.
-    pub fn eval_batch_parallel(
-        &self,
-        inputs: &[&[f64]],
-        out: &mut [f64],
-    ) -> Result<(), EvalError> {
+    pub fn eval_batch_parallel(&self, inputs: &[&[f64]], out: &mut [f64]) -> Result<(), EvalError> {
         self.check(inputs, out.len())?;
         super::tape_exec::run_parallel(self, inputs, out);
         Ok(())

@@ -393,7 +393,9 @@ impl Ir {
         }
         let is_neg_of = |x: IrId, y: IrId| match self.node(x) {
             IrNode::Lin(k, terms) => {
-                f64::from_bits(*k) == 0.0 && terms.len() == 1 && terms[0] == ((-1.0f64).to_bits(), y)
+                f64::from_bits(*k) == 0.0
+                    && terms.len() == 1
+                    && terms[0] == ((-1.0f64).to_bits(), y)
             }
             _ => false,
         };

@@ -24,7 +24,8 @@ fn case(name: &'static str, order: u32, expr: &str, roots: &[f64]) -> Case {
     Case {
         name,
         order,
-        expr: expr.replace('V', "(sqrt(2/pi)*(x + 0.044715*x^3))")
+        expr: expr
+            .replace('V', "(sqrt(2/pi)*(x + 0.044715*x^3))")
             .replace('D', "(sqrt(2/pi)*(1 + 0.134145*x^2))")
             .replace('T', "tanh(softplus(x))")
             .replace('L', "1.0507009873554804934193349852946")
@@ -65,7 +66,12 @@ fn cases_at_4_ulp() -> Vec<Case> {
         case("relu6", 1, "if(x > 0, if(x <= 6, 1, 0), 0)", &[]),
         case("sigmoid", 0, "sigmoid(x)", &[]),
         case("sigmoid", 1, "sigmoid(x)*(1 - sigmoid(x))", &[]),
-        case("sigmoid", 2, "sigmoid(x)*(1 - sigmoid(x))*(1 - 2*sigmoid(x))", &[]),
+        case(
+            "sigmoid",
+            2,
+            "sigmoid(x)*(1 - sigmoid(x))*(1 - 2*sigmoid(x))",
+            &[],
+        ),
         case("log_sigmoid", 0, "log_sigmoid(x)", &[]),
         case("log_sigmoid", 1, "1 - sigmoid(x)", &[]),
         case("log_sigmoid", 2, "-sigmoid(x)*(1 - sigmoid(x))", &[]),
@@ -88,7 +94,12 @@ fn cases_at_4_ulp() -> Vec<Case> {
             &[-2.399_357_280_515_467 / 1.5, 2.399_357_280_515_467 / 1.5],
         ),
         case("silu", 0, "silu(x)", &[]),
-        case("silu", 1, "sigmoid(x) + x*sigmoid(x)*(1 - sigmoid(x))", &[-1.278_464_542_761_074]),
+        case(
+            "silu",
+            1,
+            "sigmoid(x) + x*sigmoid(x)*(1 - sigmoid(x))",
+            &[-1.278_464_542_761_074],
+        ),
         case(
             "silu",
             2,
@@ -96,7 +107,12 @@ fn cases_at_4_ulp() -> Vec<Case> {
             &[-2.399_357_280_515_467, 2.399_357_280_515_467],
         ),
         case("hard_swish", 0, "hard_swish(x)", &[]),
-        case("hard_swish", 1, "if(x > -3, if(x <= 3, (2*x + 3)/6, 1), 0)", &[-1.5]),
+        case(
+            "hard_swish",
+            1,
+            "if(x > -3, if(x <= 3, (2*x + 3)/6, 1), 0)",
+            &[-1.5],
+        ),
         case("hard_swish", 2, "if(x > -3, if(x <= 3, 1/3, 0), 0)", &[]),
         case("Phi", 0, "Phi(x)", &[]),
         case("Phi", 1, "phi(x)", &[]),
@@ -106,9 +122,19 @@ fn cases_at_4_ulp() -> Vec<Case> {
         case("phi", 2, "(x^2 - 1)*phi(x)", &[-1.0, 1.0]),
         case("gelu", 0, "gelu(x)", &[]),
         case("gelu", 1, "Phi(x) + x*phi(x)", &[-0.751_791_524_693_564_5]),
-        case("gelu", 2, "(2 - x^2)*phi(x)", &[-std::f64::consts::SQRT_2, std::f64::consts::SQRT_2]),
+        case(
+            "gelu",
+            2,
+            "(2 - x^2)*phi(x)",
+            &[-std::f64::consts::SQRT_2, std::f64::consts::SQRT_2],
+        ),
         case("gelu_tanh", 0, "gelu_tanh(x)", &[]),
-        case("gelu_tanh", 1, "(1 + tanh(V))/2 + x*(1 - tanh(V)^2)*D/2", &[-0.752_461_422_071_016]),
+        case(
+            "gelu_tanh",
+            1,
+            "(1 + tanh(V))/2 + x*(1 - tanh(V)^2)*D/2",
+            &[-0.752_461_422_071_016],
+        ),
         case(
             "gelu_tanh",
             2,
@@ -125,7 +151,12 @@ fn cases_at_4_ulp() -> Vec<Case> {
         case("celu(.,3/2)", 1, "if(x > 0, 1, exp(x/1.5))", &[]),
         case("celu(.,3/2)", 2, "if(x > 0, 0, exp(x/1.5)/1.5)", &[]),
         case("mish", 0, "mish(x)", &[]),
-        case("mish", 1, "T + x*(1 - T^2)*sigmoid(x)", &[-1.192_431_214_515_495]),
+        case(
+            "mish",
+            1,
+            "T + x*(1 - T^2)*sigmoid(x)",
+            &[-1.192_431_214_515_495],
+        ),
         case(
             "mish",
             2,

@@ -144,12 +144,18 @@ fn generate_kernel_coefficients() {
     let ln2 = Float::with_val(PREC, Constant::Log2);
     let hi = f64::from_bits(ln2.to_f64().to_bits() & 0xffff_ffff_ffe0_0000);
     let lo = Float::with_val(PREC, &ln2 - hi).to_f64();
-    println!("LN2_HI = {:#018x} LN2_LO = {:#018x}", hi.to_bits(), lo.to_bits());
+    println!(
+        "LN2_HI = {:#018x} LN2_LO = {:#018x}",
+        hi.to_bits(),
+        lo.to_bits()
+    );
     // Phi(x) = 1/2 + x P(x^2) on |x| <= 1/2.
     let central = |s: &Float| {
         let x = Float::with_val(PREC, s.sqrt_ref());
         if x.is_zero() {
-            return Float::with_val(PREC, 2 * Float::with_val(PREC, Constant::Pi)).sqrt().recip();
+            return Float::with_val(PREC, 2 * Float::with_val(PREC, Constant::Pi))
+                .sqrt()
+                .recip();
         }
         let sqrt2 = Float::with_val(PREC, 2).sqrt();
         let phi = (Float::with_val(PREC, &x / &sqrt2).erf() + 1u32) / 2u32;

@@ -81,16 +81,20 @@ pub fn eval_rounded(
             }
             // Functions of a (rounded) operand are evaluated at the working precision,
             // not at the operand's.
-            Node::Func(func, a) => get(a).map(|a| Float::with_val(prec, a)).and_then(|a| match func {
-                Func::Exp => Some(a.exp()),
-                Func::Log => (a > 0).then(|| a.ln()),
-                Func::Abs => Some(a.abs()),
-                Func::Sign => Some(if a.is_zero() { f(0.0) } else { a.signum() }),
-                Func::Tanh => Some(a.tanh()),
-                Func::Sinh => Some(a.sinh()),
-                Func::Cosh => Some(a.cosh()),
-                Func::Erf => Some(a.erf()),
-            }),
+            Node::Func(func, a) => {
+                get(a)
+                    .map(|a| Float::with_val(prec, a))
+                    .and_then(|a| match func {
+                        Func::Exp => Some(a.exp()),
+                        Func::Log => (a > 0).then(|| a.ln()),
+                        Func::Abs => Some(a.abs()),
+                        Func::Sign => Some(if a.is_zero() { f(0.0) } else { a.signum() }),
+                        Func::Tanh => Some(a.tanh()),
+                        Func::Sinh => Some(a.sinh()),
+                        Func::Cosh => Some(a.cosh()),
+                        Func::Erf => Some(a.erf()),
+                    })
+            }
             Node::Max(a, b) => get(a).zip(get(b)).map(|(x, y)| if x >= y { x } else { y }),
             Node::Min(a, b) => get(a).zip(get(b)).map(|(x, y)| if x <= y { x } else { y }),
             Node::Cmp(op, a, b) => get(a).zip(get(b)).map(|(x, y)| {
@@ -195,7 +199,12 @@ pub fn ulps(got: f64, want: &Float) -> f64 {
 /// Six naive f64-like evaluations with random rounding directions (256-bit
 /// operations, each result rounded to 53 bits); `None` when an intermediate value
 /// left the normal f64 range (where f64 itself would change the result).
-pub fn directed(g: &Graph, root: ExprId, vars: &[Symbol], point: &[f64]) -> Option<Vec<Option<Float>>> {
+pub fn directed(
+    g: &Graph,
+    root: ExprId,
+    vars: &[Symbol],
+    point: &[f64],
+) -> Option<Vec<Option<Float>>> {
     OUT_OF_RANGE.with(|c| c.set(false));
     let env: HashMap<Symbol, Float> = vars
         .iter()
@@ -203,7 +212,9 @@ pub fn directed(g: &Graph, root: ExprId, vars: &[Symbol], point: &[f64]) -> Opti
         .map(|(&s, &x)| (s, Float::with_val(256, x)))
         .collect();
     let seed = Cell::new(0x9e37_79b9_7f4a_7c15 ^ point.first().map_or(0, |x| x.to_bits()));
-    let r = (0..6).map(|_| eval_rounded(g, root, &env, 256, Some((53, &seed)))).collect();
+    let r = (0..6)
+        .map(|_| eval_rounded(g, root, &env, 256, Some((53, &seed))))
+        .collect();
     (!OUT_OF_RANGE.with(Cell::get)).then_some(r)
 }
 

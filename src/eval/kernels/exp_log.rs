@@ -91,13 +91,7 @@ fn expm1_poly(r: f64) -> f64 {
 #[inline(always)]
 pub fn exp_dd(a: f64, b: f64) -> f64 {
     // Clamping keeps k in range; results beyond these bounds are inf or 0 anyway.
-    let a = if a > 712.0 {
-        712.0
-    } else if a < -750.0 {
-        -750.0
-    } else {
-        a
-    };
+    let a = a.clamp(-750.0, 712.0); // NaN stays NaN
     let (k, r) = reduce(a, b);
     let p = 1.0 + expm1_poly(r);
     // Scale in two steps so that 2^k never leaves the normal range; the second
@@ -115,13 +109,7 @@ pub fn exp(x: f64) -> f64 {
 /// `exp(x) - 1`, accurate relative to the result also near 0.
 #[inline(always)]
 pub fn expm1(x: f64) -> f64 {
-    let a = if x > 712.0 {
-        712.0
-    } else if x < -750.0 {
-        -750.0
-    } else {
-        x
-    };
+    let a = x.clamp(-750.0, 712.0); // NaN stays NaN
     let (k, r) = reduce(a, 0.0);
     let em = expm1_poly(r);
     // Near 0 (k = 0) the polynomial is the answer. For moderate k, 2^k (1 + em) - 1 is

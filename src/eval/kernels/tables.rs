@@ -7,7 +7,7 @@
 
 /// PHI_CENTRAL on [0, 0.25]: degree 7, max error 1.286 u (u = 2^-53).
 pub(super) const PHI_CENTRAL: [f64; 8] = [
-f64::from_bits(0x3fd9029d1c8c7b4b), // 3.9078452861752017e-1
+    f64::from_bits(0x3fd9029d1c8c7b4b), // 3.9078452861752017e-1
     f64::from_bits(0xbf8065b226fc7977), // -8.006469549908897e-3
     f64::from_bits(0x3f2389280bc05495), // 1.4904607621760561e-4
     f64::from_bits(0xbec288036df2b763), // -2.2091033851844398e-6
@@ -19,7 +19,7 @@ f64::from_bits(0x3fd9029d1c8c7b4b), // 3.9078452861752017e-1
 
 /// ERF_CENTRAL on [0, 1]: degree 12, max error 1.500 u (u = 2^-53).
 pub(super) const ERF_CENTRAL: [f64; 13] = [
-f64::from_bits(0x3feee51eb23cb7ea), // 9.654687386698673e-1
+    f64::from_bits(0x3feee51eb23cb7ea), // 9.654687386698673e-1
     f64::from_bits(0xbfc1fd16292151fd), // -1.405360890227171e-1
     f64::from_bits(0x3f9454368017b042), // 1.9852496688983708e-2
     f64::from_bits(0xbf62b902b7b2f28e), // -2.2854855611441132e-3
@@ -36,7 +36,7 @@ f64::from_bits(0x3feee51eb23cb7ea), // 9.654687386698673e-1
 
 /// TANH_CENTRAL on [0, 1]: degree 16, max error 0.996 u (u = 2^-53).
 pub(super) const TANH_CENTRAL: [f64; 17] = [
-f64::from_bits(0x3feb8dc7c4fd973f), // 8.610571715805476e-1
+    f64::from_bits(0x3feb8dc7c4fd973f), // 8.610571715805476e-1
     f64::from_bits(0xbfbdaa89a77c6e98), // -1.1588344897284697e-1
     f64::from_bits(0x3f93a41c966bcf62), // 1.918072383973824e-2
     f64::from_bits(0xbf6a6bd9b0b82edd), // -3.225255180728455e-3
@@ -57,7 +57,7 @@ f64::from_bits(0x3feb8dc7c4fd973f), // 8.610571715805476e-1
 
 /// TAIL_NEAR on [0.5, 2]: degree 18, max error 1.640 u (u = 2^-53).
 pub(super) const TAIL_NEAR: [f64; 19] = [
-f64::from_bits(0x3fcd898de09c6f19), // 2.3076032130563176e-1
+    f64::from_bits(0x3fcd898de09c6f19), // 2.3076032130563176e-1
     f64::from_bits(0xbfb536e5965752a2), // -8.286890907704472e-2
     f64::from_bits(0x3f9aae90bf7c3f0a), // 2.6056539237344224e-2
     f64::from_bits(0xbf7e4a7bd3aaa8c7), // -7.395251940275744e-3
@@ -80,7 +80,7 @@ f64::from_bits(0x3fcd898de09c6f19), // 2.3076032130563176e-1
 
 /// TAIL_MID on [2, 4]: degree 18, max error 1.658 u (u = 2^-53).
 pub(super) const TAIL_MID: [f64; 19] = [
-f64::from_bits(0x3fbf1b89c231e9b8), // 1.2151394835556217e-1
+    f64::from_bits(0x3fbf1b89c231e9b8), // 1.2151394835556217e-1
     f64::from_bits(0xbfa19cef11763837), // -3.4400435334746175e-2
     f64::from_bits(0x3f82c08ca0025593), // 9.156321175661819e-3
     f64::from_bits(0xbf62ed73326d2a83), // -2.310490602586869e-3
@@ -103,7 +103,7 @@ f64::from_bits(0x3fbf1b89c231e9b8), // 1.2151394835556217e-1
 
 /// TAIL_FAR on [0.000001, 1]: degree 20, max error 1.211 u (u = 2^-53).
 pub(super) const TAIL_FAR: [f64; 21] = [
-f64::from_bits(0x3fd8ccaf51f7aded), // 3.874929714645237e-1
+    f64::from_bits(0x3fd8ccaf51f7aded), // 3.874929714645237e-1
     f64::from_bits(0xbf859f4727362ca8), // -1.0557704815047878e-2
     f64::from_bits(0x3f49be60ff95bec9), // 7.856343865295319e-4
     f64::from_bits(0xbf1780ac6c5cdc65), // -8.965542209869863e-5
