@@ -294,7 +294,7 @@ impl Lowering<'_> {
 }
 
 /// Frees the registers of the operands of `id` read for the last time at `pos`
-/// (constants never: they are hoisted).
+/// (constants and variables never: they are hoisted or read in place).
 fn free_operands(
     ir: &Ir,
     id: IrId,
@@ -307,7 +307,8 @@ fn free_operands(
     kids.sort_unstable();
     kids.dedup();
     for c in kids {
-        if last_use[c.0 as usize] == pos && ir.as_const(c).is_none() {
+        let scratch = !matches!(ir.node(c), IrNode::Const(_) | IrNode::Var(_));
+        if last_use[c.0 as usize] == pos && scratch {
             if let Some(Reg(x)) = reg[c.0 as usize] {
                 free.push(x);
             }
@@ -404,7 +405,17 @@ fn schedule(ir: &Ir, root: IrId, vars: Vec<String>) -> Tape {
             nregs - 1
         }))
     };
+    // Variables are read in place: placeholder registers from the top of the range,
+    // renamed to `nregs + i` once the number of scratch registers is known.
+    for &id in &body {
+        if let IrNode::Var(i) = ir.node(id) {
+            reg[id.0 as usize] = Some(Reg(u32::MAX - i));
+        }
+    }
     for (pos, &id) in body.iter().enumerate() {
+        if matches!(ir.node(id), IrNode::Var(_)) {
+            continue;
+        }
         if reg[id.0 as usize].is_some() {
             // The second of a pair, already computed with its partner.
             free_operands(ir, id, pos, &last_use, &reg, &mut free);
@@ -446,8 +457,7 @@ fn schedule(ir: &Ir, root: IrId, vars: Vec<String>) -> Tape {
                     a: r(&x),
                 }
             }
-            IrNode::Const(_) => continue,
-            IrNode::Var(i) => Instr::Load { dst, var: *i },
+            IrNode::Const(_) | IrNode::Var(_) => continue,
             IrNode::Lin(k, terms) => Instr::Lin {
                 dst,
                 k: f64::from_bits(*k),
@@ -513,7 +523,18 @@ fn schedule(ir: &Ir, root: IrId, vars: Vec<String>) -> Tape {
         reg[id.0 as usize] = Some(dst);
         free_operands(ir, id, pos, &last_use, &reg, &mut free);
     }
-    let out = reg[root.0 as usize].unwrap_or(Reg(0));
+    let inputs_from = nregs;
+    let rename = |r: Reg| {
+        if r.0 >= u32::MAX - vars.len() as u32 {
+            Reg(inputs_from + (u32::MAX - r.0))
+        } else {
+            r
+        }
+    };
+    for ins in &mut instrs {
+        ins.map_regs(rename);
+    }
+    let out = rename(reg[root.0 as usize].unwrap_or(Reg(0)));
     Tape {
         vars,
         consts,

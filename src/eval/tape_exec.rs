@@ -121,33 +121,95 @@ fn run_range_impl(
     offset: usize,
     out: &mut [f64],
 ) {
-    let o = tape.out.0 as usize * CHUNK;
+    let nregs = tape.nregs as usize;
+    // The last instruction writes straight into the output when it computes the
+    // result (one pass over the chunk less).
+    let direct = tape
+        .instrs
+        .last()
+        .is_some_and(|i| i.dst() == tape.out && !matches!(i, Instr::SigmoidPair { .. }));
+    let (body, last) = match tape.instrs.split_last() {
+        Some((l, b)) => (b, Some(l)),
+        None => (&tape.instrs[..], None),
+    };
     for (ci, out_chunk) in out.chunks_mut(CHUNK).enumerate() {
         let start = offset + ci * CHUNK;
         let len = out_chunk.len();
-        for ins in &tape.instrs {
-            exec(ins, scratch, inputs, start, len);
+        let mut f = Frame {
+            buf: &mut *scratch,
+            inputs,
+            start,
+            len,
+            nregs,
+            out: None,
+        };
+        for ins in body {
+            exec(ins, &mut f);
         }
-        out_chunk.copy_from_slice(&scratch[o..o + len]);
+        if let Some(l) = last {
+            if direct {
+                f.out = Some(&mut *out_chunk);
+                exec(l, &mut f);
+                continue;
+            }
+            exec(l, &mut f);
+        }
+        let o = tape.out.0 as usize;
+        match inputs.get(o.wrapping_sub(nregs)) {
+            Some(x) if o >= nregs => out_chunk.copy_from_slice(&x[start..start + len]),
+            _ => out_chunk.copy_from_slice(&scratch[o * CHUNK..o * CHUNK + len]),
+        }
     }
 }
 
-/// The destination register's lanes and the source registers' lanes. The compiler
-/// guarantees that the destination is not among the sources.
+/// One chunk's view of the registers: the scratch buffer (registers `0..nregs`), the
+/// inputs (register `nregs + i` is variable `i`, read in place), and, for the last
+/// instruction, the output chunk to write into directly.
+struct Frame<'a, 'o> {
+    buf: &'a mut [f64],
+    inputs: &'a [&'a [f64]],
+    start: usize,
+    len: usize,
+    nregs: usize,
+    out: Option<&'o mut [f64]>,
+}
+
+/// The destination's lanes and the sources' lanes. The compiler guarantees that the
+/// destination is a scratch register not among the sources.
 #[inline(always)]
-fn split<const N: usize>(
-    buf: &mut [f64],
+fn split<'f, const N: usize>(
+    f: &'f mut Frame<'_, '_>,
     dst: Reg,
     srcs: [Reg; N],
-    len: usize,
-) -> (&mut [f64], [&[f64]; N]) {
+) -> (&'f mut [f64], [&'f [f64]; N]) {
+    let (len, start, nregs) = (f.len, f.start, f.nregs);
+    let inputs: &'f [&'f [f64]] = f.inputs;
+    let input = move |s: usize| -> &'f [f64] {
+        inputs
+            .get(s - nregs)
+            .map_or(&[][..], |x| &x[start..start + len])
+    };
+    if let Some(o) = f.out.as_deref_mut() {
+        let buf: &[f64] = f.buf;
+        let srcs = srcs.map(|s| {
+            let s = s.0 as usize;
+            if s >= nregs {
+                input(s)
+            } else {
+                &buf[s * CHUNK..s * CHUNK + len]
+            }
+        });
+        return (&mut o[..len], srcs);
+    }
     let d = dst.0 as usize;
-    let (lo, hi) = buf.split_at_mut(d * CHUNK);
+    let (lo, hi) = f.buf.split_at_mut(d * CHUNK);
     let (dchunk, rest) = hi.split_at_mut(CHUNK);
     let (lo, rest): (&[f64], &[f64]) = (lo, rest);
     let srcs = srcs.map(|s| {
         let s = s.0 as usize;
-        if s < d {
+        if s >= nregs {
+            input(s)
+        } else if s < d {
             &lo[s * CHUNK..s * CHUNK + len]
         } else {
             let at = (s - d - 1) * CHUNK;
@@ -183,25 +245,20 @@ macro_rules! map2 {
     };
 }
 
-/// Runs one instruction over `len` lanes starting at point `start`.
 #[inline(always)]
-fn exec(ins: &Instr, buf: &mut [f64], inputs: &[&[f64]], start: usize, len: usize) {
+fn exec(ins: &Instr, f: &mut Frame<'_, '_>) {
     match ins {
-        Instr::Load { dst, var } => {
-            let (d, []) = split(buf, *dst, [], len);
-            d.copy_from_slice(&inputs[*var as usize][start..start + len]);
-        }
-        Instr::Lin { dst, k, terms } => exec_lin(buf, *dst, *k, terms, len),
+        Instr::Lin { dst, k, terms } => exec_lin(f, *dst, *k, terms),
         Instr::Mul { dst, a, b } => {
-            let (d, [a, b]) = split(buf, *dst, [*a, *b], len);
+            let (d, [a, b]) = split(f, *dst, [*a, *b]);
             map2!(d, a, b, |x, y| x * y);
         }
         Instr::Div { dst, a, b } => {
-            let (d, [a, b]) = split(buf, *dst, [*a, *b], len);
+            let (d, [a, b]) = split(f, *dst, [*a, *b]);
             map2!(d, a, b, kernels::div);
         }
         Instr::PowI { dst, a, n } => {
-            let (d, [a]) = split(buf, *dst, [*a], len);
+            let (d, [a]) = split(f, *dst, [*a]);
             match *n {
                 2 => map1!(d, a, |x| x * x),
                 3 => map1!(d, a, |x| x * (x * x)),
@@ -211,19 +268,19 @@ fn exec(ins: &Instr, buf: &mut [f64], inputs: &[&[f64]], start: usize, len: usiz
             }
         }
         Instr::Sqrt { dst, a } => {
-            let (d, [a]) = split(buf, *dst, [*a], len);
+            let (d, [a]) = split(f, *dst, [*a]);
             map1!(d, a, kernels::sqrt);
         }
         Instr::PowConst { dst, a, p } => {
-            let (d, [a]) = split(buf, *dst, [*a], len);
+            let (d, [a]) = split(f, *dst, [*a]);
             map1!(d, a, |x| kernels::pow_const(x, *p));
         }
         Instr::PowVar { dst, a, b } => {
-            let (d, [a, b]) = split(buf, *dst, [*a, *b], len);
+            let (d, [a, b]) = split(f, *dst, [*a, *b]);
             map2!(d, a, b, kernels::pow_var);
         }
         Instr::Unary { dst, op, a } => {
-            let (d, [a]) = split(buf, *dst, [*a], len);
+            let (d, [a]) = split(f, *dst, [*a]);
             exec_unary(*op, d, a);
         }
         Instr::UnaryScaled {
@@ -233,7 +290,7 @@ fn exec(ins: &Instr, buf: &mut [f64], inputs: &[&[f64]], start: usize, len: usiz
             divide,
             a,
         } => {
-            let (d, [a]) = split(buf, *dst, [*a], len);
+            let (d, [a]) = split(f, *dst, [*a]);
             exec_unary_scaled(*op, *c, *divide, d, a);
         }
         Instr::SigmoidPair {
@@ -243,20 +300,20 @@ fn exec(ins: &Instr, buf: &mut [f64], inputs: &[&[f64]], start: usize, len: usiz
             c,
             divide,
         } => {
-            if let Some((s, d, x)) = two_outputs(buf, *sig, *deriv, *a, len) {
+            if let Some((s, d, x)) = two_outputs(f, *sig, *deriv, *a) {
                 exec_sigmoid_pair(s, d, x, *c, *divide);
             }
         }
         Instr::Max { dst, a, b } => {
-            let (d, [a, b]) = split(buf, *dst, [*a, *b], len);
+            let (d, [a, b]) = split(f, *dst, [*a, *b]);
             map2!(d, a, b, kernels::max);
         }
         Instr::Min { dst, a, b } => {
-            let (d, [a, b]) = split(buf, *dst, [*a, *b], len);
+            let (d, [a, b]) = split(f, *dst, [*a, *b]);
             map2!(d, a, b, kernels::min);
         }
         Instr::Cmp { dst, op, a, b } => {
-            let (d, [a, b]) = split(buf, *dst, [*a, *b], len);
+            let (d, [a, b]) = split(f, *dst, [*a, *b]);
             match op {
                 CmpOp::Lt => map2!(d, a, b, |x, y| compare(CmpOp::Lt, x, y)),
                 CmpOp::Le => map2!(d, a, b, |x, y| compare(CmpOp::Le, x, y)),
@@ -266,7 +323,7 @@ fn exec(ins: &Instr, buf: &mut [f64], inputs: &[&[f64]], start: usize, len: usiz
             }
         }
         Instr::Select { dst, cond, a, b } => {
-            let (d, [c, a, b]) = split(buf, *dst, [*cond, *a, *b], len);
+            let (d, [c, a, b]) = split(f, *dst, [*cond, *a, *b]);
             for (((o, &c), &x), &y) in d.iter_mut().zip(c).zip(a).zip(b) {
                 *o = kernels::select(c, x, y);
             }
@@ -277,15 +334,19 @@ fn exec(ins: &Instr, buf: &mut [f64], inputs: &[&[f64]], start: usize, len: usiz
 /// Two distinct destination registers and one source (all distinct, by the
 /// compiler's construction; `None` otherwise).
 #[inline(always)]
-fn two_outputs(
-    buf: &mut [f64],
+fn two_outputs<'f>(
+    f: &'f mut Frame<'_, '_>,
     w1: Reg,
     w2: Reg,
     r: Reg,
-    len: usize,
-) -> Option<(&mut [f64], &mut [f64], &[f64])> {
+) -> Option<(&'f mut [f64], &'f mut [f64], &'f [f64])> {
+    let len = f.len;
     let (mut a, mut b, mut c) = (None, None, None);
-    for (i, chunk) in buf.chunks_mut(CHUNK).enumerate() {
+    if r.0 as usize >= f.nregs {
+        let x = f.inputs.get(r.0 as usize - f.nregs)?;
+        c = Some(&x[f.start..f.start + len]);
+    }
+    for (i, chunk) in f.buf.chunks_mut(CHUNK).enumerate() {
         let i = i as u32;
         if i == w1.0 {
             a = Some(chunk);
@@ -321,14 +382,14 @@ fn exec_sigmoid_pair(s: &mut [f64], d: &mut [f64], a: &[f64], c: f64, divide: bo
 
 /// `dst = k + sum c_i t_i`, one pass per term, summed left to right.
 #[inline(always)]
-fn exec_lin(buf: &mut [f64], dst: Reg, k: f64, terms: &[(f64, Reg)], len: usize) {
+fn exec_lin(f: &mut Frame<'_, '_>, dst: Reg, k: f64, terms: &[(f64, Reg)]) {
     let Some(((c0, r0), rest)) = terms.split_first() else {
-        let (d, []) = split(buf, dst, [], len);
+        let (d, []) = split(f, dst, []);
         d.fill(k);
         return;
     };
     {
-        let (d, [a]) = split(buf, dst, [*r0], len);
+        let (d, [a]) = split(f, dst, [*r0]);
         let c0 = *c0;
         if k == 0.0 {
             map1!(d, a, |x| c0 * x);
@@ -337,7 +398,7 @@ fn exec_lin(buf: &mut [f64], dst: Reg, k: f64, terms: &[(f64, Reg)], len: usize)
         }
     }
     for (c, r) in rest {
-        let (d, [a]) = split(buf, dst, [*r], len);
+        let (d, [a]) = split(f, dst, [*r]);
         let c = *c;
         if c == 1.0 {
             for (o, &x) in d.iter_mut().zip(a) {

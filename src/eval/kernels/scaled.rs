@@ -46,7 +46,9 @@ pub fn sigmoid_dd(hi: f64, lo: f64) -> f64 {
     n / (1.0 + e)
 }
 
-/// `(sigmoid(u), sigmoid'(u))` for `u = hi + lo`, from one exponential.
+/// `(sigmoid(u), sigmoid'(u))` for `u = hi + lo`, from one exponential. (Two
+/// divisions: replacing them by one reciprocal and corrected products measured
+/// 1.5 ulp worse on `swish'`.)
 #[inline(always)]
 pub fn sigmoid_pair(hi: f64, lo: f64) -> (f64, f64) {
     let e = exp_neg_abs(hi, lo);
