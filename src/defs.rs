@@ -75,6 +75,14 @@ impl Definitions {
         self.map.insert(def.name, def);
     }
 
+    /// Moves `names` to the end of the listing order, in the order given (the parser
+    /// registers a file's definitions callees first, but lists them as written).
+    pub(crate) fn list_last(&mut self, names: &[Symbol]) {
+        self.order.retain(|n| !names.contains(n));
+        self.order
+            .extend(names.iter().filter(|n| self.map.contains_key(n)));
+    }
+
     /// The number of definitions.
     #[must_use]
     pub fn len(&self) -> usize {

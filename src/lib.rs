@@ -2,20 +2,27 @@
 //!
 //! Text is parsed ([`parse`]) into a hash-consed expression graph ([`expr`]) with exact
 //! rational constants; calls of the prelude's activation functions stay named
-//! ([`defs`]); expressions print as text, LaTeX and JSON ([`print`]) and evaluate with
-//! certified digits through MPFR interval arithmetic ([`eval`]).
+//! ([`defs`]). Derivatives are taken symbolically, one-sided at kinks ([`diff`]), and
+//! simplified soundly ([`simplify`]); expressions print as text, LaTeX and JSON
+//! ([`print`]); they evaluate with certified digits through MPFR interval arithmetic
+//! ([`eval`]); claims are proved, refuted with certified counterexamples, or verified
+//! numerically ([`prove`]).
 //!
 //! ```
-//! use actsym::{expr::Graph, parse, print};
+//! use actsym::{diff, expr::Graph, parse, print};
 //! let mut g = Graph::with_prelude();
-//! let e = parse::parse_expr(&mut g, "tanh(x) + 1").unwrap();
-//! assert_eq!(print::text(&g, e), "tanh(x) + 1");
+//! let e = parse::parse_expr(&mut g, "sigmoid(x)").unwrap();
+//! let x = g.symbol("x");
+//! let d = diff::derive(&mut g, e, x, diff::Kink::Left).unwrap();
+//! assert_eq!(print::text(&g, d), "sigmoid(x)*(1 - sigmoid(x))");
 //! ```
 #![warn(missing_docs)]
 
 pub mod defs;
+pub mod diff;
 pub mod eval;
 pub mod expr;
 pub mod parse;
 pub mod print;
 pub mod prove;
+pub mod simplify;

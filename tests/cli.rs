@@ -185,3 +185,215 @@ fn help_has_examples() {
         .success()
         .stdout(predicate::str::contains("--at"));
 }
+
+#[test]
+fn check_proves_refutes_and_exits_by_verdict() {
+    actsym()
+        .args(["check", "tanh(x) + 1 = 2*sigmoid(2*x)", "--explain"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::starts_with("proved:"))
+        .stdout(predicate::str::contains("normal form"))
+        .stdout(predicate::str::contains("let t = exp(x)"));
+    let out = actsym()
+        .args(["check", "tanh(x) + 1 = sigmoid(2*x)", "--json"])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let v: serde_json::Value = serde_json::from_slice(&out).expect("one JSON object");
+    assert_eq!(v["verdict"], "refuted");
+    assert_eq!(v["counterexample"]["x"], "0");
+    assert_eq!(v["values"]["lhs"], "1");
+    assert_eq!(v["values"]["rhs"], "0.5");
+    // A 1e-40 perturbation is caught, and the overflow trap at 800 is true.
+    actsym()
+        .args(["check", "tanh(x) + 1 = 2*sigmoid(2*x) + 1e-40", "--json"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("\"verdict\":\"refuted\""));
+    actsym()
+        .args(["check", "sigmoid(x) = exp(x)/(1 + exp(x))"])
+        .assert()
+        .code(0);
+    // A claim about domains: x/x is undefined at 0.
+    actsym()
+        .args(["check", "x/x = 1", "--json"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("\"x\":\"0\""));
+    actsym()
+        .args(["check", "x/x = 1 where x > 0"])
+        .assert()
+        .code(0);
+    actsym().args(["check", "x + 1"]).assert().code(2);
+    actsym().args(["check", "x = "]).assert().code(2);
+}
+
+#[test]
+fn prove_checks_chains_and_reports_the_first_broken_step() {
+    actsym()
+        .args(["prove", "exercises/tanh-sigmoid.prove"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("the chain proves the claim"));
+    let dir = std::env::temp_dir().join(format!("actsym-prove-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let bad = dir.join("bad.prove");
+    std::fs::write(
+        &bad,
+        "claim: tanh(x) + 1 = 2*sigmoid(2*x)\n= (exp(2*x) - 1)/(exp(2*x) + 1) + 1\n= 2*exp(2*x)/(exp(2*x) - 1)\n= 2*sigmoid(2*x)\n",
+    )
+    .expect("write");
+    actsym()
+        .args(["prove", bad.to_str().expect("utf-8 path")])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "the chain breaks at step 2 (line 3)",
+        ))
+        .stdout(predicate::str::contains("counterexample: x = 0"));
+    let short = dir.join("short.prove");
+    std::fs::write(&short, "claim: relu(x) = max(x, 0)\n= max(0, x)\n= x\n").expect("write");
+    actsym()
+        .args(["prove", short.to_str().expect("utf-8 path")])
+        .assert()
+        .code(1);
+    actsym().args(["prove", "/no/such.prove"]).assert().code(2);
+}
+
+#[test]
+fn grids_with_certified_and_fast_evaluators() {
+    actsym()
+        .args(["eval", "relu(x)", "--grid", "-1:1:3"])
+        .assert()
+        .success()
+        .stdout(" x  relu(x)\n-1  0\n 0  0\n 1  1\n");
+    actsym()
+        .args(["eval", "log(x)", "--grid", "-1:1:3", "--csv"])
+        .assert()
+        .success()
+        .stdout("x,log(x)\n-1,undefined\n0,undefined\n1,0\n");
+    let out = actsym()
+        .args([
+            "eval",
+            "sigmoid(x)",
+            "--grid",
+            "-800:800:5",
+            "--fast",
+            "--csv",
+        ])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).expect("utf-8");
+    assert!(!text.contains("NaN") && !text.contains("inf"), "{text}");
+    assert!(text.contains("\n0,0.5\n"), "{text}");
+    actsym()
+        .args(["eval", "swish(x, beta)", "--at", "beta=3/2", "--show-tape"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("# tape:").and(predicate::str::contains("sigmoid")));
+    actsym()
+        .args(["eval", "x + y", "--grid", "0:1:2"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("one variable"));
+    actsym()
+        .args(["eval", "x", "--grid", "1:0:2"])
+        .assert()
+        .code(2);
+    actsym()
+        .args(["eval", "x", "--grid", "0:1:0"])
+        .assert()
+        .code(2);
+    actsym()
+        .args(["eval", "x", "--grid", "0:1"])
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn derive_prints_textbook_forms_and_kink_conventions() {
+    for (expr, expected) in [
+        ("relu(x)", "if(x > 0, 1, 0)\n"),
+        ("sigmoid(x)", "sigmoid(x)*(1 - sigmoid(x))\n"),
+        ("tanh(x)", "1 - tanh(x)^2\n"),
+        ("gelu(x)", "Phi(x) + x*phi(x)\n"),
+        ("softplus(x)", "sigmoid(x)\n"),
+    ] {
+        actsym()
+            .args(["derive", expr])
+            .assert()
+            .success()
+            .stdout(expected);
+    }
+    actsym()
+        .args(["derive", "relu(x)", "--format", "latex"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("\\begin{cases}"));
+    // The three kink conventions, and the left-hand value at the kink through eval.
+    for (kink, expr, expected) in [
+        ("left", "relu(-x)", "if(x > 0, 0, -1)\n"),
+        ("right", "relu(x)", "if(x < 0, 0, 1)\n"),
+        ("right", "abs(x)", "if(x < 0, -1, 1)\n"),
+        ("autodiff", "abs(x)", "sign(x)\n"),
+        ("autodiff", "relu(x)", "if(x > 0, 1, 0)\n"),
+    ] {
+        actsym()
+            .args(["derive", expr, "--kink", kink])
+            .assert()
+            .success()
+            .stdout(expected);
+    }
+    for (expr, value) in [
+        ("diff(relu(x), x)", "0"),
+        ("diff(prelu(x, 1/4), x)", "0.25"),
+        ("diff(min(x, 0), x)", "1"),
+        ("diff(abs(x), x)", "-1"),
+        ("diff(relu(-x), x)", "-1"),
+        ("diff(max(x, 2*x), x)", "1"),
+        ("diff(relu(relu(x)), x)", "0"),
+    ] {
+        actsym()
+            .args(["eval", expr, "--at", "x=0"])
+            .assert()
+            .success()
+            .stdout(format!("{value}\n"));
+    }
+    actsym()
+        .args(["eval", "diff(if(x > 0, x + 1, 0), x)", "--at", "x=0"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("undefined"));
+    actsym()
+        .args(["derive", "a*b"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--wrt"));
+    actsym()
+        .args(["derive", "x", "--order", "100"])
+        .assert()
+        .code(2);
+    let out = actsym()
+        .args([
+            "derive",
+            "prelu(x, alpha)",
+            "--wrt",
+            "alpha",
+            "--format",
+            "json",
+        ])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let v: serde_json::Value = serde_json::from_slice(&out).expect("one JSON object");
+    assert_eq!(v["wrt"], "alpha");
+    assert_eq!(v["text"], "min(0, x)");
+}

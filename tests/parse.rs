@@ -305,3 +305,18 @@ fn syntax_error_kinds_are_typed() {
     );
     assert_eq!(e.span, 0..13);
 }
+
+#[test]
+fn zero_powers_keep_the_domain() {
+    differ("(x/(x - x))^0", "1");
+    differ("(1/x)^0", "1");
+    same("(x^2)^0", "1");
+}
+
+#[test]
+fn square_roots_of_even_powers_are_absolute_values() {
+    same("sqrt(x^2)", "abs(x)");
+    same("sqrt(x^4)", "x^2");
+    same("sqrt(1/x^2)", "1/abs(x)");
+    differ("sqrt(x)^2", "x");
+}

@@ -3,9 +3,10 @@
 use std::collections::HashMap;
 
 use actsym::eval::{self, EvalError};
-use actsym::expr::{BigRational, Graph, Symbol};
+use actsym::expr::{BigRational, ExprId, Graph, Symbol};
 use actsym::parse;
 
+use super::grid;
 use super::{emit, CliError, Session, EXIT_OK};
 
 /// The most significant digits `--digits` may ask for.
@@ -18,14 +19,26 @@ pub struct EvalArgs {
     #[arg(value_name = "EXPR", allow_hyphen_values = true)]
     expr: Option<String>,
     /// Values of the variables, exact rationals: --at x=3/2 beta=0.1 (or several --at).
-    #[arg(long, value_name = "VAR=VALUE", num_args = 1.., allow_hyphen_values = true)]
+    #[arg(long, value_name = "VAR=VALUE", num_args = 1..)]
     at: Vec<String>,
-    /// Significant digits to print, each one certified (1 to 10000).
-    #[arg(long, default_value_t = 30, value_name = "N")]
-    digits: u32,
+    /// Significant digits to print, each one certified (1 to 10000; default 30, 12 on a grid).
+    #[arg(long, value_name = "N")]
+    digits: Option<u32>,
     /// Print one JSON object: {"value", "exact", "digits", "expression", "at"}.
     #[arg(long)]
     json: bool,
+    /// A table over N evenly spaced points from A to B: --grid -8:8:17.
+    #[arg(long, value_name = "A:B:N", allow_hyphen_values = true)]
+    grid: Option<String>,
+    /// Use the compiled f64 evaluator (fast; about 1e-16 relative error) instead of MPFR.
+    #[arg(long)]
+    fast: bool,
+    /// Print the grid as CSV.
+    #[arg(long, requires = "grid")]
+    csv: bool,
+    /// Print the compiled instruction list of the fast evaluator.
+    #[arg(long)]
+    show_tape: bool,
 }
 
 /// Reads `VAR=VALUE` with an exact rational value.
@@ -48,7 +61,10 @@ fn parse_binding(g: &mut Graph, text: &str) -> Result<(Symbol, String, BigRation
     // fold to an exact rational.
     let mut scratch = Graph::new();
     let id = parse::parse_expr(&mut scratch, value).map_err(|e| {
-        CliError::input(format!("error: in --at {var}=...\n{}", e.render(value, "<value>")))
+        CliError::input(format!(
+            "error: in --at {var}=...\n{}",
+            e.render(value, "<value>")
+        ))
     })?;
     match scratch.as_num(id) {
         Some(r) => Ok((g.symbol(var), var.to_owned(), r.clone())),
@@ -72,14 +88,17 @@ pub fn run(session: &mut Session, args: &EvalArgs) -> Result<u8, CliError> {
             }
         },
     };
-    if args.digits == 0 || args.digits > MAX_DIGITS {
+    let digits = args
+        .digits
+        .unwrap_or(if args.grid.is_some() { 12 } else { 30 });
+    if digits == 0 || digits > MAX_DIGITS {
         return Err(CliError::input(format!(
-            "error: --digits must be between 1 and {MAX_DIGITS}, got {}",
-            args.digits
+            "error: --digits must be between 1 and {MAX_DIGITS}, got {digits}"
         )));
     }
     let g = &mut session.graph;
-    let root = parse::parse_expr(g, &expr_text).map_err(|e| Session::parse_error(&expr_text, &e))?;
+    let root =
+        parse::parse_expr(g, &expr_text).map_err(|e| Session::parse_error(&expr_text, &e))?;
     let mut env: HashMap<Symbol, BigRational> = HashMap::new();
     let mut shown: Vec<(String, BigRational)> = Vec::new();
     for b in &at {
@@ -89,10 +108,18 @@ pub fn run(session: &mut Session, args: &EvalArgs) -> Result<u8, CliError> {
         }
         shown.push((name, value));
     }
+    // diff(...) inside the expression is taken symbolically first (left-hand at kinks).
+    let expanded = actsym::diff::expand_diffs(g, root, actsym::diff::Kink::Left)
+        .map_err(|e| CliError::input(format!("error: {e}")))?;
+    if args.grid.is_some() || args.fast || args.show_tape {
+        return run_fast_or_grid(g, root, expanded, &env, args, digits);
+    }
     let free = g.free_vars(root);
     for (name, _) in &shown {
         if !free.iter().any(|&s| g.name(s) == name) {
-            eprintln!("warning: --at {name}=... is not used: the expression has no variable '{name}'");
+            eprintln!(
+                "warning: --at {name}=... is not used: the expression has no variable '{name}'"
+            );
         }
     }
     let point = shown
@@ -100,7 +127,7 @@ pub fn run(session: &mut Session, args: &EvalArgs) -> Result<u8, CliError> {
         .map(|(n, v)| format!("{n} = {v}"))
         .collect::<Vec<_>>()
         .join(", ");
-    let value = eval::evaluate(g, root, &env, args.digits).map_err(|e| eval_error(&e, &point))?;
+    let value = eval::evaluate(g, expanded, &env, digits).map_err(|e| eval_error(&e, &point))?;
     if args.json {
         let at_json: serde_json::Map<String, serde_json::Value> = shown
             .iter()
@@ -109,7 +136,7 @@ pub fn run(session: &mut Session, args: &EvalArgs) -> Result<u8, CliError> {
         let mut obj = serde_json::json!({
             "value": value.decimal,
             "exact": value.exact.as_ref().map(ToString::to_string),
-            "digits": args.digits,
+            "digits": digits,
             "expression": actsym::print::text(g, root),
             "at": at_json,
         });
@@ -123,6 +150,107 @@ pub fn run(session: &mut Session, args: &EvalArgs) -> Result<u8, CliError> {
         }
         emit(&format!("{}\n", value.decimal))?;
     }
+    Ok(EXIT_OK)
+}
+
+/// `--grid`, `--fast` and `--show-tape`.
+fn run_fast_or_grid(
+    g: &mut Graph,
+    root: ExprId,
+    expanded: ExprId,
+    env: &HashMap<Symbol, BigRational>,
+    args: &EvalArgs,
+    digits: u32,
+) -> Result<u8, CliError> {
+    let free: Vec<Symbol> = g
+        .free_vars(expanded)
+        .into_iter()
+        .filter(|s| !env.contains_key(s))
+        .collect();
+    let var = match free.as_slice() {
+        [] => g.symbol("x"),
+        [v] => *v,
+        many if args.grid.is_none() => {
+            let names: Vec<&str> = many.iter().map(|&s| g.name(s)).collect();
+            return Err(CliError::input(format!(
+                "error: give every variable a value with --at ({} have none)",
+                names.join(", ")
+            )));
+        }
+        many => {
+            let names: Vec<&str> = many.iter().map(|&s| g.name(s)).collect();
+            return Err(CliError::input(format!(
+                "error: a grid runs over one variable, but {} have no value; fix the others with --at",
+                names.join(", ")
+            )));
+        }
+    };
+    let header = actsym::print::text(g, root);
+    let Some(grid_text) = &args.grid else {
+        // One point with the fast evaluator, or just the tape.
+        let mut at = env.clone();
+        let x_given = at.contains_key(&var);
+        if !x_given && !args.show_tape {
+            return Err(CliError::input(format!(
+                "error: --fast evaluates at a point: give --at {}=VALUE, or use --grid",
+                g.name(var)
+            )));
+        }
+        let value = at.remove(&var);
+        let grid = grid::Grid::parse(
+            &format!(
+                "{}:{}:1",
+                value.clone().unwrap_or_default(),
+                value.unwrap_or_default()
+            ),
+            true,
+        )?;
+        let (rows, tape) = grid::fast_rows(g, expanded, var, &at, &grid, args.show_tape)?;
+        let mut out = tape.map(|t| format!("{t}\n")).unwrap_or_default();
+        if x_given && args.fast {
+            out.push_str(&format!("{}\n", rows[0].1));
+        }
+        emit(&out)?;
+        return Ok(EXIT_OK);
+    };
+    let grid = grid::Grid::parse(grid_text, args.fast)?;
+    let name = g.name(var).to_owned();
+    let (rows, tape) = if args.fast {
+        grid::fast_rows(g, expanded, var, env, &grid, args.show_tape)?
+    } else {
+        let rows = grid::exact_rows(g, expanded, var, env, &grid, digits)?;
+        let tape = if args.show_tape {
+            grid::fast_rows(
+                g,
+                expanded,
+                var,
+                env,
+                &grid::Grid::parse("0:0:1", true)?,
+                true,
+            )?
+            .1
+        } else {
+            None
+        };
+        (rows, tape)
+    };
+    if args.json {
+        let points: Vec<serde_json::Value> = rows
+            .iter()
+            .map(|(x, v)| serde_json::json!({ name.as_str(): x, "value": v }))
+            .collect();
+        let obj = serde_json::json!({
+            "expression": header,
+            "var": name,
+            "engine": if args.fast { "fast f64" } else { "mpfr" },
+            "points": points,
+        });
+        emit(&format!("{obj}\n"))?;
+        return Ok(EXIT_OK);
+    }
+    let mut out = tape.map(|t| format!("{t}\n")).unwrap_or_default();
+    out.push_str(&grid::render(&name, &header, &rows, args.csv));
+    emit(&out)?;
     Ok(EXIT_OK)
 }
 

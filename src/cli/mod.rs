@@ -2,8 +2,12 @@
 //! validated here once; the library does the work; outcomes map to exit codes:
 //! 0 success, 1 refuted / wrong, 2 bad input, 3 unknown.
 
+mod check_cmd;
 mod defs_cmd;
-//mod eval_cmd;
+mod derive_cmd;
+mod eval_cmd;
+mod grid;
+mod prove_cmd;
 mod session;
 
 use std::io::Write;
@@ -35,11 +39,31 @@ struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
+    /// Differentiate: named functions keep their names; kinks take the left-hand derivative.
+    #[command(
+        after_help = "Examples:\n  actsym derive 'swish(x, beta)'\n  actsym derive 'relu(x)' --format latex\n  actsym derive 'sigmoid(x)' --order 3\n  actsym derive 'prelu(x, alpha)' --wrt alpha\n  actsym derive 'relu(-x)' --kink autodiff"
+    )]
+    Derive(derive_cmd::DeriveArgs),
+    /// Simplify an expression (sound: the domain is kept).
+    #[command(
+        after_help = "Examples:\n  actsym simplify 'exp(-x)/(1 + exp(-x))^2'\n  actsym simplify 'diff(gelu(x), x)' --format latex"
+    )]
+    Simplify(derive_cmd::SimplifyArgs),
     /// Evaluate an expression at exact points with correctly rounded digits (MPFR).
     #[command(
         after_help = "Examples:\n  actsym eval 'sigmoid(x)' --at x=-800 --digits 30\n  actsym eval 'swish(x, beta)' --at x=1/2 beta=3/2 --json\n  actsym eval 'log(x)' --at x=0        # exits 2: log of 0 is undefined\n\nValues are exact rationals: 3/2, -0.1, 1e-30."
     )]
-    //Eval(eval_cmd::EvalArgs),
+    Eval(eval_cmd::EvalArgs),
+    /// Decide a claim: proved, verified, refuted with a certified counterexample, or unknown.
+    #[command(
+        after_help = "Examples:\n  actsym check 'tanh(x) + 1 = 2*sigmoid(2*x)' --explain\n  actsym check 'tanh(x) + 1 = sigmoid(2*x)'            # refuted, exit 1\n  actsym check 'relu(x) = x where x >= 0' --json\n\nExit codes: 0 proved or verified, 1 refuted, 2 bad input, 3 unknown."
+    )]
+    Check(check_cmd::CheckArgs),
+    /// Check a derivation chain: each '= expr' step is proved, verified or refuted.
+    #[command(
+        after_help = "Examples:\n  actsym prove exercises/tanh-sigmoid.prove\n  actsym prove my-derivation.prove --json\n\nThe file holds a 'claim: L = R' line, then one '= expr [by reason]' line per step;\nthe last expression must be the claim's right side."
+    )]
+    Prove(prove_cmd::ProveArgs),
     /// Print every definition: the prelude, then those from --defs files.
     #[command(after_help = "Examples:\n  actsym defs\n  actsym defs --defs my_activations.act")]
     Defs(defs_cmd::DefsArgs),
@@ -55,8 +79,12 @@ pub fn run() -> u8 {
         }
     };
     let result = Session::new(&cli.defs).and_then(|mut session| match cli.command {
-        //Command::Eval(args) => eval_cmd::run(&mut session, &args),
+        Command::Eval(args) => eval_cmd::run(&mut session, &args),
         Command::Defs(args) => defs_cmd::run(&session, &args),
+        Command::Derive(args) => derive_cmd::run_derive(&mut session, &args),
+        Command::Simplify(args) => derive_cmd::run_simplify(&mut session, &args),
+        Command::Check(args) => check_cmd::run(&mut session, &args),
+        Command::Prove(args) => prove_cmd::run(&mut session, &args),
     });
     match result {
         Ok(code) => code,

@@ -343,14 +343,37 @@ impl Graph {
                     return folded;
                 }
             }
+            // sqrt(u^(2m)) = abs(u)^m: both are defined exactly where u^(2m) is.
+            if e == BigRational::new(BigInt::one(), BigInt::from(2)) {
+                if let Node::Pow(b, a) = self.node(base).clone() {
+                    if let Some(a) = self.as_num(a).cloned() {
+                        let two = BigRational::from_integer(BigInt::from(2));
+                        if a.is_integer() && (a.to_integer() % 2u32).is_zero() && !a.is_zero() {
+                            let m = self.num(a / two);
+                            let abs = self.func(Func::Abs, b);
+                            return self.pow(abs, m);
+                        }
+                    }
+                }
+            }
             if e.is_integer() {
                 let k = e.to_integer();
+                // abs(u)^(2j) = u^(2j).
+                if let Node::Func(Func::Abs, u) = self.node(base).clone() {
+                    if (&k % 2u32).is_zero() {
+                        return self.pow(u, exp);
+                    }
+                }
                 match self.node(base).clone() {
                     // (u^a)^k = u^(a k) for integer a, unless both are negative
+                    // or k = 0 (u^a may be undefined where u is not)
                     // ((x^-1)^-1 is undefined at 0, x is not).
                     Node::Pow(b, a) => {
                         if let Some(a) = self.as_num(a).cloned() {
-                            if a.is_integer() && !(a.is_negative() && k.is_negative()) {
+                            if a.is_integer()
+                                && !k.is_zero()
+                                && !(a.is_negative() && k.is_negative())
+                            {
                                 let prod = self.num(a * BigRational::from_integer(k));
                                 return self.pow(b, prod);
                             }
@@ -462,14 +485,44 @@ impl Graph {
                 return a
             }
             (Func::Abs, _) if self.info(a).sign.is_nonneg() => return a,
-            // abs(c*u) = |c| abs(u) for a rational c.
-            (Func::Abs, Node::Mul(fs)) => {
-                if let Node::Num(c) = self.node(fs[0]).clone() {
-                    let rest = fs[1..].to_vec();
+            (Func::Sign, _)
+                if self.info(a).sign == super::SignInfo::Positive && self.info(a).total =>
+            {
+                return self.int(1)
+            }
+            // Positive factors defined everywhere leave the sign alone and come out of
+            // abs: sign(x*sigmoid(x)) = sign(x), abs(x*exp(y)) = abs(x)*exp(y).
+            (Func::Sign | Func::Abs, Node::Mul(fs)) => {
+                let positive = |g: &Graph, f: ExprId| {
+                    g.info(f).sign == super::SignInfo::Positive && g.info(f).total
+                };
+                let (pos, rest): (Vec<ExprId>, Vec<ExprId>) =
+                    fs.iter().partition(|&&x| positive(self, x));
+                if !pos.is_empty() && !rest.is_empty() {
                     let inner = self.mul(rest);
+                    let outer = self.func(f, inner);
+                    return if f == Func::Sign {
+                        outer
+                    } else {
+                        let mut all = pos;
+                        all.push(outer);
+                        self.mul(all)
+                    };
+                }
+                if let (Func::Abs, Node::Num(c)) = (f, self.node(fs[0]).clone()) {
+                    let inner = self.mul(fs[1..].to_vec());
                     let abs_inner = self.func(Func::Abs, inner);
                     let cabs = self.num(c.abs());
                     return self.mul(vec![cabs, abs_inner]);
+                }
+                if let (Func::Sign, Node::Num(c)) = (f, self.node(fs[0]).clone()) {
+                    // sign(c*u) = sign(c)*sign(u) for a rational c != 0.
+                    if !c.is_zero() {
+                        let inner = self.mul(fs[1..].to_vec());
+                        let s = self.func(Func::Sign, inner);
+                        let cs = self.num(c.signum());
+                        return self.mul(vec![cs, s]);
+                    }
                 }
             }
             _ => {}

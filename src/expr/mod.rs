@@ -359,6 +359,17 @@ impl Graph {
         id
     }
 
+    /// Recomputes the facts of every node, children first. Called after definitions
+    /// are registered: calls built before their definition existed (forward
+    /// references, the bodies of a file) learn that they are defined everywhere.
+    /// Facts only become more precise, so canonical forms built earlier stay sound.
+    pub(crate) fn refresh_info(&mut self) {
+        for i in 0..self.nodes.len() {
+            let fresh = info::compute(self, &self.nodes[i]);
+            self.info[i] = fresh;
+        }
+    }
+
     /// Every node reachable from `roots`, in increasing id order (children first).
     #[must_use]
     pub fn reachable(&self, roots: &[ExprId]) -> Vec<ExprId> {

@@ -124,10 +124,39 @@ pub fn parse_source(
         statements.push(Statement { kind, span: r });
     }
     check_cycles(g, &defs)?;
-    for (mut def, _) in defs {
-        def.total = g.info(def.body).total;
-        def.sign = g.info(def.body).sign;
-        g.defs.insert(def);
+    // Register in dependency order (callees first), refreshing node facts after each
+    // round, so a body's calls know their callees are defined everywhere.
+    let added = !defs.is_empty();
+    let file_order: Vec<Symbol> = defs.iter().map(|(d, _)| d.name).collect();
+    let mut remaining = defs;
+    while !remaining.is_empty() {
+        let names: Vec<Symbol> = remaining.iter().map(|(d, _)| d.name).collect();
+        let (ready, waiting): (Vec<_>, Vec<_>) = remaining.into_iter().partition(|(d, _)| {
+            g.reachable(&[d.body])
+                .into_iter()
+                .all(|id| match g.node(id) {
+                    Node::Call(f, _) => !names.contains(f) || *f == d.name,
+                    _ => true,
+                })
+        });
+        if ready.is_empty() {
+            // Unreachable after the cycle check; register the rest as they are.
+            for (def, _) in waiting {
+                g.defs.insert(def);
+            }
+            break;
+        }
+        for (mut def, _) in ready {
+            def.total = g.info(def.body).total;
+            def.sign = g.info(def.body).sign;
+            g.defs.insert(def);
+        }
+        g.refresh_info();
+        remaining = waiting;
+    }
+    if added {
+        g.refresh_info();
+        g.defs.list_last(&file_order);
     }
     g.check_limits()
         .map_err(|e| ParseError::new(SyntaxError::Limit(e), 0..src.len()))?;

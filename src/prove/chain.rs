@@ -46,7 +46,8 @@ fn shift(mut e: ParseError, by: usize) -> ParseError {
     e
 }
 
-/// Splits `expr   by reason` at the last ` by ` outside parentheses.
+/// Splits `expr   by reason` at the first ` by ` outside parentheses (the reason may
+/// itself say "by").
 fn split_reason(text: &str) -> (&str, Option<&str>) {
     let mut depth = 0i32;
     let bytes = text.as_bytes();
@@ -62,6 +63,7 @@ fn split_reason(text: &str) -> (&str, Option<&str>) {
                 && bytes.get(k + 2).is_none_or(|c| c.is_ascii_whitespace()) =>
             {
                 found = Some(k);
+                break;
             }
             _ => {}
         }

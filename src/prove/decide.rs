@@ -388,6 +388,65 @@ pub fn requirements(g: &mut Graph, root: ExprId, ctx: &Context) -> Option<BTreeS
     Some(out)
 }
 
+/// Replaces `exp(a + c*log(u))` by `exp(a)*u^c` where `u > 0` holds throughout the
+/// region (there `log(u)` is defined and `exp(c*log(u)) = u^c`).
+fn exp_log(g: &mut Graph, root: ExprId, ctx: &Context) -> ExprId {
+    let positive_log = |g: &Graph, t: ExprId| -> Option<(BigRational, ExprId)> {
+        let (c, f) = match g.node(t) {
+            Node::Mul(fs) if fs.len() == 2 => (g.as_num(fs[0])?.clone(), fs[1]),
+            _ => (BigRational::from_integer(1.into()), t),
+        };
+        match g.node(f) {
+            Node::Func(Func::Log, u)
+                if g.info(*u).sign == crate::expr::SignInfo::Positive
+                    || holds_on(g, Requirement::Positive(*u), ctx) =>
+            {
+                Some((c, *u))
+            }
+            _ => None,
+        }
+    };
+    let has_any = g.reachable(&[root]).into_iter().any(|id| match g.node(id) {
+        Node::Func(Func::Exp, a) => {
+            let terms = match g.node(*a) {
+                Node::Add(ts) => ts.to_vec(),
+                _ => vec![*a],
+            };
+            terms.iter().any(|&t| positive_log(g, t).is_some())
+        }
+        _ => false,
+    });
+    if !has_any {
+        return root;
+    }
+    g.rewrite(root, |g, _, node| match &node {
+        Node::Func(Func::Exp, a) => {
+            let terms = match g.node(*a) {
+                Node::Add(ts) => ts.to_vec(),
+                _ => vec![*a],
+            };
+            let mut rest = Vec::new();
+            let mut factors = Vec::new();
+            for t in terms {
+                match positive_log(g, t) {
+                    Some((c, u)) => {
+                        let cn = g.num(c);
+                        factors.push(g.pow(u, cn));
+                    }
+                    None => rest.push(t),
+                }
+            }
+            if factors.is_empty() {
+                return g.rebuild(node);
+            }
+            let rest = g.add(rest);
+            factors.push(g.func(Func::Exp, rest));
+            g.mul(factors)
+        }
+        _ => g.rebuild(node),
+    })
+}
+
 /// Whether a requirement on a linear expression holds throughout the region.
 fn holds_on(g: &Graph, req: Requirement, ctx: &Context) -> bool {
     let (u, ok): (ExprId, fn(Ordering, bool) -> bool) = match req {
@@ -408,7 +467,7 @@ fn holds_on(g: &Graph, req: Requirement, ctx: &Context) -> bool {
                 None => false,
             }
         }
-        None => false,
+        None => normal::positive_where_defined(g, u) && ok(Ordering::Greater, false),
     }
 }
 
@@ -419,6 +478,10 @@ pub(super) fn decide_smooth(
     rhs: ExprId,
     ctx: &Context,
 ) -> Result<Proof, NoProof> {
+    // Rules that need the region: exp(log(u)) = u where u > 0 (the requirement of
+    // log(u) holds on the region, so both sides are defined and equal there).
+    let lhs = exp_log(g, lhs, ctx);
+    let rhs = exp_log(g, rhs, ctx);
     let dl = requirements(g, lhs, ctx)
         .ok_or_else(|| NoProof("an expression outside the normal form".into()))?;
     let dr = requirements(g, rhs, ctx)

@@ -3,7 +3,10 @@
 pub mod chain;
 pub mod check;
 pub mod decide;
+pub mod explain;
 pub mod normal;
+pub mod numeric;
 pub mod points;
 pub mod poly;
 pub mod region;
+pub mod verdict;

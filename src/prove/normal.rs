@@ -34,6 +34,11 @@ pub enum Generator {
     },
     /// An opaque atom: the node itself.
     Atom(ExprId),
+    /// `log(c)` of a positive rational `c != 1`.
+    LogConst(BigRational),
+    /// `log(p)` of a polynomial `p` in `exp` generators with positive coefficients
+    /// (so positive), normalised by its content.
+    LogPoly(Poly),
 }
 
 /// Builds normal forms over one set of generators (shared by both sides of a claim).
@@ -124,6 +129,50 @@ impl Normalizer {
         Some(out)
     }
 
+    /// Whether every generator of `p` is an `exp(...)`, so positive.
+    fn positive_generators(&self, p: &Poly) -> bool {
+        p.generators()
+            .all(|gen| matches!(self.gens.get(gen as usize), Some(Generator::Exp { .. })))
+    }
+
+    /// `log(u)` for `u` a quotient of polynomials in `exp` generators with positive
+    /// coefficients: `log(c m p) = log(c) + log(m) + log(p)` (each factor is positive),
+    /// where `log` of a monomial in `exp(shape/q)` is linear in the shapes. This makes
+    /// `log(exp(u)) = u` and `log(1 + exp(-x)) = log(1 + exp(x)) - x` exact.
+    fn log_of(&mut self, u: ExprId) -> Option<RatFn> {
+        let f = self.child(u)?;
+        let mut out = RatFn::constant(BigRational::zero());
+        for (part, sign) in [(&f.num, 1i64), (&f.den, -1i64)] {
+            if !part.all_coefficients_positive() || !self.positive_generators(part) {
+                return None;
+            }
+            let (c, mono, p) = part.split_content()?;
+            let mut term = RatFn::constant(BigRational::zero());
+            if !c.is_one() {
+                let gen = self.gen(Generator::LogConst(c));
+                term = term.add(&RatFn::gen_power(gen, 1))?;
+            }
+            for (gen, k) in mono {
+                let Some(Generator::Exp { shape, q }) = self.gens.get(gen as usize).cloned() else {
+                    return None;
+                };
+                // log(exp(shape/q)^k) = k*shape/q.
+                let mut s = RatFn::constant(BigRational::new(BigInt::from(k), q));
+                for factor in shape {
+                    s = s.mul(&self.child(factor)?)?;
+                }
+                term = term.add(&s)?;
+            }
+            if p != Poly::one() {
+                let gen = self.gen(Generator::LogPoly(p));
+                term = term.add(&RatFn::gen_power(gen, 1))?;
+            }
+            let scaled = term.mul(&RatFn::constant(BigRational::from_integer(sign.into())))?;
+            out = out.add(&scaled)?;
+        }
+        Some(out)
+    }
+
     /// The normal form of `root`, or `None` when it is undefined everywhere, too
     /// large, or holds a node the normal form does not cover.
     pub fn normalize(&mut self, g: &Graph, root: ExprId) -> Option<RatFn> {
@@ -165,6 +214,10 @@ impl Normalizer {
                 _ => Some(RatFn::gen_power(self.gen(Generator::Atom(id)), 1)),
             },
             Node::Func(Func::Exp, u) => self.exp_of(g, *u, 1),
+            Node::Func(Func::Log, u) => match self.log_of(*u) {
+                Some(f) => Some(f),
+                None => Some(RatFn::gen_power(self.gen(Generator::Atom(id)), 1)),
+            },
             Node::Func(Func::Tanh, u) => {
                 let e = self.exp_of(g, *u, 2)?;
                 e.sub(&one())?.mul(&e.add(&one())?.recip()?)
@@ -183,6 +236,20 @@ impl Normalizer {
             _ => Some(RatFn::gen_power(self.gen(Generator::Atom(id)), 1)),
         }
     }
+}
+
+/// Whether `u` is positive wherever it is defined: its normal form is a quotient of
+/// polynomials with positive coefficients in `exp(...)` generators only (so `1 +
+/// tanh(x)*tanh(y)` and `sigmoid(x)/(1 - sigmoid(x))` are).
+#[must_use]
+pub fn positive_where_defined(g: &Graph, u: ExprId) -> bool {
+    let mut n = Normalizer::new(g, &[u]);
+    let Some(f) = n.normalize(g, u) else {
+        return false;
+    };
+    [&f.num, &f.den]
+        .iter()
+        .all(|p| p.all_coefficients_positive() && n.positive_generators(p))
 }
 
 /// Whether `lhs - rhs` normalises to zero: then `lhs = rhs` wherever both are defined.
@@ -229,9 +296,93 @@ mod tests {
             "softplus(x) - softplus(-x)",
             "log(1 + exp(x)) - log(1 + exp(-x))"
         ));
-        assert!(
-            !zero("softplus(x) - softplus(-x)", "x"),
-            "needs log rules, not formal algebra"
-        );
+        assert!(zero("softplus(x) - softplus(-x)", "x"));
+        assert!(zero("log(exp(3*x))", "3*x"));
+        assert!(zero("log_sigmoid(x)", "-log(1 + exp(-x))"));
+        assert!(zero("log(sigmoid(x))", "x - softplus(x)"));
+        assert!(!zero("log(x*y)", "log(x) + log(y)"));
     }
+}
+
+/// The normal forms of both sides of a claim, for explanations.
+#[derive(Clone, Debug)]
+pub struct Explained {
+    /// Each generator: its name and what it stands for (`t = exp(x)`).
+    pub generators: Vec<(String, String)>,
+    /// The left side's normal form.
+    pub lhs: String,
+    /// The right side's normal form.
+    pub rhs: String,
+    /// The numerator of `lhs - rhs`.
+    pub difference: String,
+}
+
+/// Explains the normal forms of `lhs` and `rhs` over shared generators.
+#[must_use]
+pub fn explain(g: &Graph, lhs: ExprId, rhs: ExprId) -> Option<Explained> {
+    let mut n = Normalizer::new(g, &[lhs, rhs]);
+    let l = n.normalize(g, lhs)?;
+    let r = n.normalize(g, rhs)?;
+    let d = l.sub(&r)?;
+    let mut exp_count = 0;
+    let mut atom_count = 0;
+    let mut names = Vec::new();
+    let mut generators = Vec::new();
+    for gen in n.generators() {
+        let (name, meaning) = match gen {
+            Generator::Var(s) => (g.name(*s).to_owned(), String::new()),
+            Generator::Exp { shape, q } => {
+                exp_count += 1;
+                let name = if exp_count == 1 {
+                    "t".to_owned()
+                } else {
+                    format!("t{exp_count}")
+                };
+                let shape_text = if shape.is_empty() {
+                    "1".to_owned()
+                } else {
+                    shape
+                        .iter()
+                        .map(|&f| crate::print::text(g, f))
+                        .collect::<Vec<_>>()
+                        .join("*")
+                };
+                let arg = if q == &BigInt::one() {
+                    shape_text
+                } else {
+                    format!("{shape_text}/{q}")
+                };
+                (name.clone(), format!("{name} = exp({arg})"))
+            }
+            Generator::Atom(id) => {
+                atom_count += 1;
+                let name = format!("a{atom_count}");
+                (
+                    name.clone(),
+                    format!("{name} = {}", crate::print::text(g, *id)),
+                )
+            }
+            Generator::LogConst(c) => {
+                atom_count += 1;
+                let name = format!("a{atom_count}");
+                (name.clone(), format!("{name} = log({c})"))
+            }
+            Generator::LogPoly(p) => {
+                atom_count += 1;
+                let name = format!("a{atom_count}");
+                let text = p.to_text(&names);
+                (name.clone(), format!("{name} = log({text})"))
+            }
+        };
+        names.push(name.clone());
+        if !meaning.is_empty() {
+            generators.push((name, meaning));
+        }
+    }
+    Some(Explained {
+        generators,
+        lhs: l.to_text(&names),
+        rhs: r.to_text(&names),
+        difference: d.num.to_text(&names),
+    })
 }

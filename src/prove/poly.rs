@@ -71,8 +71,11 @@ impl Monomial {
     }
 }
 
+/// A polynomial split as `c * m * p`: a rational, a monomial, and the rest.
+pub type Content = (BigRational, Vec<(Gen, u32)>, Poly);
+
 /// A polynomial with rational coefficients; no zero coefficients are stored.
-#[derive(Clone, Debug, PartialEq, Eq, Default)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Default)]
 pub struct Poly {
     terms: BTreeMap<Monomial, BigRational>,
 }
@@ -199,6 +202,45 @@ impl Poly {
         Some(result)
     }
 
+    /// Splits off the content: `self = c * m * p` with `c` the first coefficient (so
+    /// `p` is monic in its first term), `m` the monomial of the least exponent of each
+    /// generator, and `p` a polynomial. `None` for the zero polynomial.
+    #[must_use]
+    pub fn split_content(&self) -> Option<Content> {
+        let (_, first) = self.terms.iter().next()?;
+        let c = first.clone();
+        let mut least: Option<BTreeMap<Gen, u32>> = None;
+        for m in self.terms.keys() {
+            let these: BTreeMap<Gen, u32> = m.0.iter().copied().collect();
+            least = Some(match least {
+                None => these,
+                Some(prev) => prev
+                    .into_iter()
+                    .filter_map(|(g, k)| these.get(&g).map(|&k2| (g, k.min(k2))))
+                    .collect(),
+            });
+        }
+        let least = least.unwrap_or_default();
+        let terms = self
+            .terms
+            .iter()
+            .map(|(m, coeff)| {
+                let reduced: Vec<(Gen, u32)> =
+                    m.0.iter()
+                        .map(|&(g, k)| (g, k - least.get(&g).copied().unwrap_or(0)))
+                        .filter(|&(_, k)| k > 0)
+                        .collect();
+                (Monomial(reduced), coeff / &c)
+            })
+            .collect();
+        Some((c, least.into_iter().collect(), Poly { terms }))
+    }
+
+    /// The generators that occur.
+    pub fn generators(&self) -> impl Iterator<Item = Gen> + '_ {
+        self.terms.keys().flat_map(|m| m.0.iter().map(|&(g, _)| g))
+    }
+
     /// Whether every coefficient is positive (then the polynomial is positive wherever
     /// all generators are positive).
     #[must_use]
@@ -315,6 +357,65 @@ impl RatFn {
         } else {
             p.recip()
         }
+    }
+}
+
+impl Poly {
+    /// The polynomial as text, with `names[g]` for generator `g`.
+    #[must_use]
+    pub fn to_text(&self, names: &[String]) -> String {
+        if self.terms.is_empty() {
+            return "0".into();
+        }
+        let mut out = String::new();
+        for (k, (m, c)) in self.terms.iter().rev().enumerate() {
+            let negative = c.is_negative();
+            let mag = c.abs();
+            if k == 0 {
+                if negative {
+                    out.push('-');
+                }
+            } else {
+                out.push_str(if negative { " - " } else { " + " });
+            }
+            let mono: Vec<String> = m
+                .factors()
+                .iter()
+                .map(|&(g, e)| {
+                    let name = names.get(g as usize).map_or("?", String::as_str);
+                    if e == 1 {
+                        name.to_owned()
+                    } else {
+                        format!("{name}^{e}")
+                    }
+                })
+                .collect();
+            if mono.is_empty() {
+                out.push_str(&mag.to_string());
+            } else if mag.is_one() {
+                out.push_str(&mono.join("*"));
+            } else {
+                out.push_str(&format!("{mag}*{}", mono.join("*")));
+            }
+        }
+        out
+    }
+}
+
+impl RatFn {
+    /// The rational function as text, `(num)/(den)` or just the numerator.
+    #[must_use]
+    pub fn to_text(&self, names: &[String]) -> String {
+        let num = self.num.to_text(names);
+        if self.den == Poly::one() {
+            return num;
+        }
+        let wrap = |s: String, p: &Poly| if p.len() > 1 { format!("({s})") } else { s };
+        format!(
+            "{}/{}",
+            wrap(num, &self.num),
+            wrap(self.den.to_text(names), &self.den)
+        )
     }
 }
 

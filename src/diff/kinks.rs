@@ -1,0 +1,190 @@
+//! Derivatives at kinks: `max`, `min`, `abs`, `sign` and `if`, in each [`Kink`] mode.
+//!
+//! With `a'` and `b'` the one-sided derivatives from the chosen side, the one-sided
+//! derivative of the whole expression follows compositionally. For the left side:
+//! just left of a tie of `max(a, b)` the larger function is the one with the smaller
+//! slope, so at the tie `max(a, b)' = min(a', b')`; `abs(u)` at `u = 0` is approached
+//! from below when `u' > 0` (slope `-u'`) and from above when `u' < 0` (slope `u'`),
+//! so `abs(u)' = -abs(u')` there. The right side mirrors both. At a tie each rule
+//! substitutes the tie into its value where it can (`max(x, 2*x)` at `x = 0`), so
+//! the value folds.
+//!
+//! `if(u op v, a, b)` at `u = v`: if `a` and `b` differ there the function jumps and
+//! the derivative is `undefined`; otherwise the branch active on the chosen side is
+//! the one the sign of `u' - v'` points to, and when `u' = v'` as well the two branch
+//! derivatives must agree, or the answer is `undefined` (honest, not a guess).
+
+use super::rules::{is_zero, scaled};
+use super::Kink;
+use crate::expr::{CmpOp, ExprId, Func, Graph, Node};
+use crate::simplify::cond::at_tie;
+
+/// `if(u > v, greater, if(u < v, less, tie))`, the shape every kink rule builds.
+fn three_way(
+    g: &mut Graph,
+    u: ExprId,
+    v: ExprId,
+    greater: ExprId,
+    less: ExprId,
+    tie: ExprId,
+) -> ExprId {
+    let tie = at_tie(g, u, v, tie);
+    let gt = g.cmp(CmpOp::Gt, u, v);
+    let lt = g.cmp(CmpOp::Lt, u, v);
+    let inner = g.if_(lt, less, tie);
+    g.if_(gt, greater, inner)
+}
+
+/// `d max(a, b)` (`is_max`) or `d min(a, b)`.
+pub(super) fn extremum(
+    g: &mut Graph,
+    is_max: bool,
+    [a, b]: [ExprId; 2],
+    [da, db]: [ExprId; 2],
+    kink: Kink,
+) -> ExprId {
+    if da == db {
+        return da;
+    }
+    // The varying side first, so conditions read `x > 0`, not `0 < x`.
+    let (a, b, da, db) = if g.as_num(a).is_some() {
+        (b, a, db, da)
+    } else {
+        (a, b, da, db)
+    };
+    let (greater, less) = if is_max { (da, db) } else { (db, da) };
+    let tie = match kink {
+        // Left of a tie the larger function has the smaller slope.
+        Kink::Left if is_max => g.min(da, db),
+        Kink::Left => g.max(da, db),
+        Kink::Right if is_max => g.max(da, db),
+        Kink::Right => g.min(da, db),
+        // torch.maximum / torch.minimum split the gradient evenly at a tie.
+        Kink::Autodiff => {
+            let s = g.add(vec![da, db]);
+            let half = g.frac(1, 2);
+            g.mul(vec![half, s])
+        }
+    };
+    three_way(g, a, b, greater, less, tie)
+}
+
+/// `d abs(u)`.
+pub(super) fn abs(g: &mut Graph, u: ExprId, du: ExprId, kink: Kink) -> ExprId {
+    if is_zero(g, du) {
+        return g.int(0);
+    }
+    let zero = g.int(0);
+    let ndu = g.neg(du);
+    let abs_du = g.func(Func::Abs, du);
+    let tie = match kink {
+        Kink::Left => g.neg(abs_du),
+        Kink::Right => abs_du,
+        // PyTorch: abs'(u) = sign(u), 0 at 0.
+        Kink::Autodiff => {
+            let s = g.func(Func::Sign, u);
+            return scaled(g, vec![s, du]);
+        }
+    };
+    three_way(g, u, zero, du, ndu, tie)
+}
+
+/// `d sign(u)`: 0 where `u != 0`; at `u = 0` the function jumps unless `u` stays 0
+/// nearby, which the rules cannot see, so the answer there is `undefined`.
+pub(super) fn sign(g: &mut Graph, u: ExprId, du: ExprId, kink: Kink) -> ExprId {
+    if is_zero(g, du) || kink == Kink::Autodiff {
+        return g.int(0);
+    }
+    let zero = g.int(0);
+    let ne = g.cmp(CmpOp::Ne, u, zero);
+    let undefined = g.undefined();
+    g.if_(ne, zero, undefined)
+}
+
+/// The parts of `if(u op v, a, b)` and their derivatives.
+pub(super) struct Branch {
+    /// The condition node `u op v`.
+    pub cond: ExprId,
+    /// Its operator.
+    pub op: CmpOp,
+    /// Its left operand.
+    pub u: ExprId,
+    /// Its right operand.
+    pub v: ExprId,
+    /// The value where the condition holds.
+    pub a: ExprId,
+    /// The value where it does not.
+    pub b: ExprId,
+    /// `u'`.
+    pub du: ExprId,
+    /// `v'`.
+    pub dv: ExprId,
+    /// `a'`.
+    pub da: ExprId,
+    /// `b'`.
+    pub db: ExprId,
+}
+
+/// Whether an `undefined` node is reachable from `id`: the derivative has a jump
+/// somewhere, so the expression it came from may jump there.
+fn may_jump(g: &Graph, id: ExprId) -> bool {
+    !g.info(id).total
+        && g.reachable(&[id])
+            .iter()
+            .any(|&n| matches!(g.node(n), Node::Undefined))
+}
+
+/// `d if(u op v, a, b)`. `cond_moves` says whether the condition depends on the
+/// variable at all; if not, the taken branch's derivative is the answer.
+pub(super) fn branch(g: &mut Graph, br: &Branch, cond_moves: bool, kink: Kink) -> ExprId {
+    if !cond_moves || kink == Kink::Autodiff {
+        // Autodiff differentiates the branch taken at the point, jumps or not.
+        return g.if_(br.cond, br.da, br.db);
+    }
+    let pick = |ord| {
+        if br.op.holds(ord) {
+            br.da
+        } else {
+            br.db
+        }
+    };
+    let (mut greater, mut less) = (
+        pick(std::cmp::Ordering::Greater),
+        pick(std::cmp::Ordering::Less),
+    );
+    let dw = g.sub(br.du, br.dv);
+    if may_jump(g, dw) {
+        // The condition's operands may jump, so the condition may change right at
+        // the point even away from a tie: keep the point undefined where they jump.
+        let zero = g.int(0);
+        let guard = g.mul(vec![zero, dw]);
+        greater = g.add(vec![greater, guard]);
+        less = g.add(vec![less, guard]);
+    }
+    // At the tie: the branch active on the chosen side, if the function is
+    // continuous there.
+    let undefined = g.undefined();
+    let flat = if br.da == br.db {
+        br.da
+    } else {
+        let differ = g.cmp(CmpOp::Ne, br.da, br.db);
+        g.if_(differ, undefined, br.da)
+    };
+    // u' - v' > 0 means u - v < 0 just left of the point and > 0 just right of it.
+    let (rising, falling) = match kink {
+        Kink::Right => (greater, less),
+        _ => (less, greater),
+    };
+    let zero = g.int(0);
+    let neg = g.cmp(CmpOp::Lt, dw, zero);
+    let side = g.if_(neg, falling, flat);
+    let pos = g.cmp(CmpOp::Gt, dw, zero);
+    let side = g.if_(pos, rising, side);
+    let tie = if br.a == br.b {
+        side
+    } else {
+        let jump = g.cmp(CmpOp::Ne, br.a, br.b);
+        g.if_(jump, undefined, side)
+    };
+    three_way(g, br.u, br.v, greater, less, tie)
+}

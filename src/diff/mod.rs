@@ -1,0 +1,422 @@
+//! Symbolic derivatives, exact and one-sided at kinks (DESIGN.md §2).
+//!
+//! [`derive`] differentiates an expression with respect to one variable (or parameter)
+//! and simplifies the result. Every node's derivative is computed once (a memo per
+//! node), without recursion: an explicit work stack visits children before parents,
+//! so deep expressions cannot overflow the stack.
+//!
+//! Where a function is smooth the usual rules apply. Where it is not, the [`Kink`]
+//! mode decides what "the derivative at a point" means:
+//! - [`Kink::Left`] (the default, as the chapter says): the one-sided limit of
+//!   difference quotients from the left of the *whole* expression, for every
+//!   composition (`relu(-x)` has derivative -1 at 0, `max(x, 2*x)` has 1);
+//! - [`Kink::Right`]: the same from the right;
+//! - [`Kink::Autodiff`]: what reverse-mode frameworks compute, the chain rule with
+//!   each primitive's own value at its kink (`relu'(0) = 0`, `abs'(0) = 0`, `max`
+//!   splits the gradient at a tie).
+//!
+//! At a jump of the function itself the derivative is `undefined` in every mode but
+//! autodiff; it is never silently a branch's derivative.
+//!
+//! Calls of the prelude's functions keep their names through named rules
+//! (`sigmoid' = sigmoid*(1 - sigmoid)`); other defined functions are differentiated
+//! through their bodies with the arguments substituted for the parameters.
+//!
+//! The derivative is meant where the expression is defined (`log(x)` gives `1/x`);
+//! [`expand_diffs`], which the evaluator uses, keeps the domain of the differentiated
+//! expression explicitly.
+//!
+//! ```
+//! use actsym::{diff::{derive, Kink}, expr::Graph, parse};
+//! let mut g = Graph::with_prelude();
+//! let e = parse::parse_expr(&mut g, "relu(x)").unwrap();
+//! let x = g.symbol("x");
+//! let d = derive(&mut g, e, x, Kink::Left).unwrap();
+//! assert_eq!(d, parse::parse_expr(&mut g, "if(x > 0, 1, 0)").unwrap());
+//! ```
+
+mod kinks;
+mod named;
+mod rules;
+
+use std::collections::HashMap;
+
+use crate::expr::{ExprId, Graph, LimitExceeded, Node, Symbol};
+use crate::simplify::simplify;
+
+/// How a derivative is taken where the function has a kink.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Kink {
+    /// The left-hand derivative of the whole expression (the default).
+    #[default]
+    Left,
+    /// The right-hand derivative of the whole expression.
+    Right,
+    /// What reverse-mode automatic differentiation (PyTorch) computes.
+    Autodiff,
+}
+
+impl Kink {
+    /// The mode's name as written on the command line.
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        match self {
+            Kink::Left => "left",
+            Kink::Right => "right",
+            Kink::Autodiff => "autodiff",
+        }
+    }
+
+    /// Looks a mode up by its command-line name.
+    #[must_use]
+    pub fn from_name(name: &str) -> Option<Kink> {
+        [Kink::Left, Kink::Right, Kink::Autodiff]
+            .into_iter()
+            .find(|k| k.name() == name)
+    }
+}
+
+/// The highest derivative order [`derive_n`] accepts.
+pub const MAX_ORDER: u32 = 32;
+
+/// Why a derivative could not be taken.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum DiffError {
+    /// The graph grew past its limits.
+    #[error(transparent)]
+    Limit(#[from] LimitExceeded),
+    /// The order asked for is above [`MAX_ORDER`].
+    #[error("derivative order {order} is above the limit of {max}")]
+    OrderTooHigh {
+        /// The order asked for.
+        order: u32,
+        /// The limit.
+        max: u32,
+    },
+    /// A comparison or truth value was used where a number is needed.
+    #[error("cannot differentiate a comparison: it is a truth value, not a number")]
+    Comparison,
+    /// An `if` whose condition is not a comparison.
+    #[error("cannot differentiate `if` whose condition is not a comparison")]
+    Condition,
+    /// A call of a function that has no definition.
+    #[error("cannot differentiate `{0}`: the function has no definition")]
+    UnknownFunction(String),
+    /// A derivative the rules needed was not computed first (a bug in actsym).
+    #[error("internal error in the derivative: a needed derivative is missing")]
+    Internal,
+}
+
+/// The derivative of `e` with respect to `var`, simplified.
+///
+/// # Errors
+/// [`DiffError`] when the expression calls an undefined function, uses a comparison
+/// as a number, or the graph grows past its limits.
+pub fn derive(g: &mut Graph, e: ExprId, var: Symbol, kink: Kink) -> Result<ExprId, DiffError> {
+    let d = derive_raw(g, e, var, kink)?;
+    let s = simplify(g, d);
+    g.check_limits()?;
+    Ok(s)
+}
+
+/// The derivative of `e` with respect to `var`, as the rules build it (canonical
+/// through the smart constructors, but not simplified further).
+///
+/// # Errors
+/// As [`derive`].
+pub fn derive_raw(g: &mut Graph, e: ExprId, var: Symbol, kink: Kink) -> Result<ExprId, DiffError> {
+    let mut d = Deriver::new(var, kink);
+    d.derive(g, e)
+}
+
+/// The `order`-th derivative of `e` with respect to `var`, simplified after each
+/// step (which keeps higher orders small). Order 0 is `e` itself.
+///
+/// # Errors
+/// [`DiffError::OrderTooHigh`] above [`MAX_ORDER`], else as [`derive`].
+pub fn derive_n(
+    g: &mut Graph,
+    e: ExprId,
+    var: Symbol,
+    order: u32,
+    kink: Kink,
+) -> Result<ExprId, DiffError> {
+    if order > MAX_ORDER {
+        return Err(DiffError::OrderTooHigh {
+            order,
+            max: MAX_ORDER,
+        });
+    }
+    let mut cur = e;
+    for _ in 0..order {
+        cur = derive(g, cur, var, kink)?;
+    }
+    Ok(cur)
+}
+
+/// Replaces every `diff(e, v)` node under `root` by the derivative of `e` with
+/// respect to `v`, innermost first, so the result can be evaluated. Where `e` is not
+/// defined everywhere, the replacement keeps `e`'s domain (`diff(log(x), x)` is
+/// undefined at `x = -1`, not `-1`).
+///
+/// # Errors
+/// As [`derive`].
+pub fn expand_diffs(g: &mut Graph, root: ExprId, kink: Kink) -> Result<ExprId, DiffError> {
+    if !g
+        .reachable(&[root])
+        .iter()
+        .any(|&id| matches!(g.node(id), Node::Diff(..)))
+    {
+        return Ok(root);
+    }
+    let mut failure: Option<DiffError> = None;
+    let out = g.rewrite(root, |g, _, node| match node {
+        Node::Diff(e, v) if failure.is_none() => match derive(g, e, v, kink) {
+            Ok(d) => keep_domain(g, d, e),
+            Err(err) => {
+                failure = Some(err);
+                g.undefined()
+            }
+        },
+        other => g.rebuild(other),
+    });
+    match failure {
+        Some(err) => Err(err),
+        None => Ok(out),
+    }
+}
+
+/// `d`, made undefined wherever `e` is: `d + 0*e` when `e` is not total (the smart
+/// constructors keep `0*e` exactly for that reason).
+fn keep_domain(g: &mut Graph, d: ExprId, e: ExprId) -> ExprId {
+    if g.info(e).total || matches!(g.node(d), Node::Undefined) {
+        return d;
+    }
+    let zero = g.int(0);
+    let guard = g.mul(vec![zero, e]);
+    g.add(vec![d, guard])
+}
+
+/// One derivative computation: the variable, the mode and the memo tables.
+struct Deriver {
+    var: Symbol,
+    kink: Kink,
+    /// The derivative of each node already differentiated.
+    memo: HashMap<ExprId, ExprId>,
+    /// Whether a node depends on `var`.
+    depends: HashMap<ExprId, bool>,
+    /// For a call without a named rule, its body with the arguments substituted;
+    /// for a `diff` node, its expansion.
+    expansion: HashMap<ExprId, ExprId>,
+}
+
+impl Deriver {
+    fn new(var: Symbol, kink: Kink) -> Self {
+        Deriver {
+            var,
+            kink,
+            memo: HashMap::new(),
+            depends: HashMap::new(),
+            expansion: HashMap::new(),
+        }
+    }
+
+    /// Differentiates `root`: a depth-first walk with an explicit stack, each node
+    /// finished once the derivatives it needs are known.
+    fn derive(&mut self, g: &mut Graph, root: ExprId) -> Result<ExprId, DiffError> {
+        let mut stack = vec![root];
+        while let Some(&id) = stack.last() {
+            if self.memo.contains_key(&id) {
+                stack.pop();
+                continue;
+            }
+            g.check_limits()?;
+            let needs = self.prerequisites(g, id)?;
+            let missing: Vec<ExprId> = needs
+                .into_iter()
+                .filter(|n| !self.memo.contains_key(n))
+                .collect();
+            if missing.is_empty() {
+                let d = self.rule(g, id)?;
+                self.memo.insert(id, d);
+                stack.pop();
+            } else {
+                stack.extend(missing);
+            }
+        }
+        g.check_limits()?;
+        Ok(self
+            .memo
+            .get(&root)
+            .copied()
+            .unwrap_or_else(|| g.undefined()))
+    }
+
+    /// Whether `root` depends on the variable (iteratively, memoised).
+    fn depends_on_var(&mut self, g: &Graph, root: ExprId) -> bool {
+        if let Some(&d) = self.depends.get(&root) {
+            return d;
+        }
+        let mut stack = vec![(root, false)];
+        while let Some((id, children_done)) = stack.pop() {
+            if self.depends.contains_key(&id) {
+                continue;
+            }
+            let node = g.node(id);
+            if let Node::Var(s) = node {
+                self.depends.insert(id, *s == self.var);
+                continue;
+            }
+            let children = node.children();
+            if children_done {
+                let d = children.iter().any(|c| self.depends.get(c) == Some(&true));
+                self.depends.insert(id, d);
+            } else {
+                stack.push((id, true));
+                for c in children {
+                    if !self.depends.contains_key(&c) {
+                        stack.push((c, false));
+                    }
+                }
+            }
+        }
+        self.depends.get(&root).copied().unwrap_or(true)
+    }
+
+    /// The nodes whose derivatives the rule for `id` needs.
+    fn prerequisites(&mut self, g: &mut Graph, id: ExprId) -> Result<Vec<ExprId>, DiffError> {
+        if !self.depends_on_var(g, id) {
+            return Ok(Vec::new());
+        }
+        let node = g.node(id).clone();
+        Ok(match node {
+            Node::If(c, a, b) => match g.node(c) {
+                Node::Cmp(_, u, v) => vec![*u, *v, a, b],
+                _ => return Err(DiffError::Condition),
+            },
+            Node::Cmp(..) | Node::Bool(_) => return Err(DiffError::Comparison),
+            Node::Call(f, ref args) => {
+                if named::applies(g, f, self.kink) {
+                    args.to_vec()
+                } else {
+                    vec![self.expand(g, id)?]
+                }
+            }
+            Node::Diff(..) => vec![self.expand(g, id)?],
+            other => other.children(),
+        })
+    }
+
+    /// The body of a call with its arguments substituted, or the expansion of a
+    /// `diff` node; cached per node.
+    fn expand(&mut self, g: &mut Graph, id: ExprId) -> Result<ExprId, DiffError> {
+        if let Some(&e) = self.expansion.get(&id) {
+            return Ok(e);
+        }
+        let e = match g.node(id).clone() {
+            Node::Call(f, args) => {
+                let Some(def) = g.defs.get(f).cloned() else {
+                    return Err(DiffError::UnknownFunction(g.name(f).to_owned()));
+                };
+                // Derivatives inside the body are taken before the parameters are
+                // replaced: substituting into `diff(u, x)` would change its meaning.
+                // This recursion is bounded by the depth of the definition hierarchy
+                // (definitions cannot be cyclic).
+                let body = expand_diffs(g, def.body, self.kink)?;
+                let bindings: HashMap<Symbol, ExprId> = def
+                    .params
+                    .iter()
+                    .copied()
+                    .zip(args.iter().copied())
+                    .collect();
+                g.substitute(body, &bindings)
+            }
+            Node::Diff(..) => expand_diffs(g, id, self.kink)?,
+            _ => id,
+        };
+        self.expansion.insert(id, e);
+        Ok(e)
+    }
+
+    /// The derivative of a node already differentiated.
+    fn known(&self, id: ExprId) -> Result<ExprId, DiffError> {
+        self.memo.get(&id).copied().ok_or(DiffError::Internal)
+    }
+
+    /// The derivatives of several nodes already differentiated.
+    fn all_known(&self, ids: &[ExprId]) -> Result<Vec<ExprId>, DiffError> {
+        ids.iter().map(|&i| self.known(i)).collect()
+    }
+
+    /// The derivative of `id`, all of whose prerequisites are in the memo.
+    fn rule(&mut self, g: &mut Graph, id: ExprId) -> Result<ExprId, DiffError> {
+        if matches!(g.node(id), Node::Undefined) {
+            return Ok(g.undefined());
+        }
+        if !self.depends_on_var(g, id) {
+            return Ok(g.int(0));
+        }
+        let node = g.node(id).clone();
+        Ok(match node {
+            Node::Num(_) | Node::Pi | Node::Bool(_) | Node::Undefined => g.int(0),
+            Node::Var(_) => g.int(1),
+            Node::Add(ts) => {
+                let ds = self.all_known(&ts)?;
+                g.add(ds)
+            }
+            Node::Mul(fs) => {
+                let ds = self.all_known(&fs)?;
+                rules::product(g, &fs, &ds)
+            }
+            Node::Pow(b, e) => {
+                let (db, de) = (self.known(b)?, self.known(e)?);
+                rules::power(g, b, e, db, de)
+            }
+            Node::Func(f, a) => {
+                let da = self.known(a)?;
+                rules::func(g, f, a, da, self.kink)
+            }
+            Node::Max(a, b) | Node::Min(a, b) => {
+                let (da, db) = (self.known(a)?, self.known(b)?);
+                let is_max = matches!(g.node(id), Node::Max(..));
+                kinks::extremum(g, is_max, [a, b], [da, db], self.kink)
+            }
+            Node::If(c, a, b) => {
+                let Node::Cmp(op, u, v) = g.node(c).clone() else {
+                    return Err(DiffError::Condition);
+                };
+                let cond_moves = self.depends_on_var(g, u) || self.depends_on_var(g, v);
+                let branch = kinks::Branch {
+                    cond: c,
+                    op,
+                    u,
+                    v,
+                    a,
+                    b,
+                    du: self.known(u)?,
+                    dv: self.known(v)?,
+                    da: self.known(a)?,
+                    db: self.known(b)?,
+                };
+                kinks::branch(g, &branch, cond_moves, self.kink)
+            }
+            Node::Cmp(..) => return Err(DiffError::Comparison),
+            Node::Call(f, args) => {
+                if named::applies(g, f, self.kink) {
+                    let ds = self.all_known(&args)?;
+                    match named::rule(g, f, &args, &ds, self.kink) {
+                        Some(r) => r,
+                        None => return Err(DiffError::UnknownFunction(g.name(f).to_owned())),
+                    }
+                } else {
+                    let body = self.expand(g, id)?;
+                    self.known(body)?
+                }
+            }
+            Node::Diff(..) => {
+                let e = self.expand(g, id)?;
+                self.known(e)?
+            }
+        })
+    }
+}

@@ -1,0 +1,118 @@
+//! Derivative rules of the smooth operations: sums and products, powers, and the
+//! built-in functions (`abs` and `sign` are handed to [`super::kinks`]).
+
+use num_traits::Zero;
+
+use super::{kinks, Kink};
+use crate::expr::{ExprId, Func, Graph, Node};
+
+/// Whether `id` is the exact constant 0 (a derivative that vanishes identically).
+pub(super) fn is_zero(g: &Graph, id: ExprId) -> bool {
+    g.as_num(id).is_some_and(Zero::is_zero)
+}
+
+/// The product of `factors`, or exactly 0 when one of them is the constant 0.
+/// (The smart constructor keeps `0*u` for a `u` not defined everywhere, which is
+/// right for values but only clutters a derivative that vanishes identically.)
+pub(super) fn scaled(g: &mut Graph, factors: Vec<ExprId>) -> ExprId {
+    if factors.iter().any(|&f| is_zero(g, f)) {
+        return g.int(0);
+    }
+    g.mul(factors)
+}
+
+/// The product rule: `d(f1*...*fn) = sum of fi' * (the other factors)`.
+pub(super) fn product(g: &mut Graph, factors: &[ExprId], ds: &[ExprId]) -> ExprId {
+    let mut terms = Vec::new();
+    for (i, &di) in ds.iter().enumerate() {
+        if is_zero(g, di) {
+            continue;
+        }
+        let mut fs = Vec::with_capacity(factors.len());
+        fs.push(di);
+        fs.extend(
+            factors
+                .iter()
+                .enumerate()
+                .filter(|&(j, _)| j != i)
+                .map(|(_, &f)| f),
+        );
+        terms.push(g.mul(fs));
+    }
+    if terms.is_empty() {
+        return g.int(0);
+    }
+    g.add(terms)
+}
+
+/// `d(b^e)`: `e*b^(e-1)*b'` for an exponent that does not vary, `b^e*log(b)*e'`
+/// for a base that does not, `b^e*(e'*log(b) + e*b'/b)` in general.
+pub(super) fn power(g: &mut Graph, b: ExprId, e: ExprId, db: ExprId, de: ExprId) -> ExprId {
+    if matches!(g.node(db), Node::Undefined) || matches!(g.node(de), Node::Undefined) {
+        return g.undefined();
+    }
+    if is_zero(g, de) {
+        let one = g.int(1);
+        let e1 = g.sub(e, one);
+        let p = g.pow(b, e1);
+        return scaled(g, vec![e, p, db]);
+    }
+    let this = g.pow(b, e);
+    let log_b = g.func(Func::Log, b);
+    if is_zero(g, db) {
+        return scaled(g, vec![this, log_b, de]);
+    }
+    let t1 = g.mul(vec![de, log_b]);
+    let inv_b = {
+        let m1 = g.int(-1);
+        g.pow(b, m1)
+    };
+    let t2 = g.mul(vec![e, db, inv_b]);
+    let s = g.add(vec![t1, t2]);
+    g.mul(vec![this, s])
+}
+
+/// The chain rule for a built-in function of one argument `a` with derivative `da`.
+pub(super) fn func(g: &mut Graph, f: Func, a: ExprId, da: ExprId, kink: Kink) -> ExprId {
+    if matches!(g.node(da), Node::Undefined) {
+        return g.undefined();
+    }
+    match f {
+        Func::Abs => return kinks::abs(g, a, da, kink),
+        Func::Sign => return kinks::sign(g, a, da, kink),
+        _ => {}
+    }
+    if is_zero(g, da) {
+        return g.int(0);
+    }
+    let outer = match f {
+        Func::Exp => g.func(Func::Exp, a),
+        Func::Log => {
+            let m1 = g.int(-1);
+            g.pow(a, m1)
+        }
+        Func::Tanh => {
+            // 1 - tanh(u)^2, the form the textbooks print.
+            let t = g.func(Func::Tanh, a);
+            let two = g.int(2);
+            let t2 = g.pow(t, two);
+            let one = g.int(1);
+            g.sub(one, t2)
+        }
+        Func::Sinh => g.func(Func::Cosh, a),
+        Func::Cosh => g.func(Func::Sinh, a),
+        Func::Erf => {
+            // 2/sqrt(pi) * exp(-u^2)
+            let two = g.int(2);
+            let pi = g.pi();
+            let m_half = g.frac(-1, 2);
+            let c = g.pow(pi, m_half);
+            let sq = g.pow(a, two);
+            let msq = g.neg(sq);
+            let ex = g.func(Func::Exp, msq);
+            g.mul(vec![two, c, ex])
+        }
+        Func::Abs | Func::Sign => return g.undefined(),
+    };
+    g.mul(vec![outer, da])
+}

@@ -1,0 +1,395 @@
+//! The MPFR interval evaluator over the expression graph: [`enclose`] gives an
+//! interval that certainly holds the value of an expression at an exact point.
+//!
+//! The walk is iterative (an explicit stack, no recursion) and lazy: a node's
+//! operands are evaluated when the node is demanded, and `if(c, a, b)` demands its
+//! condition first and then only the branch taken, so `if(x > 0, log(x), 0)` is 0 at
+//! `x = -1`. When the condition cannot be decided at this precision (its sides'
+//! enclosures overlap), both branches are evaluated and their hull is the enclosure
+//! if both are defined; otherwise the result is undecided.
+//!
+//! Sums that cancel catastrophically (`1 + erf(u)`, `1 - tanh(u)`, `exp(u) - 1`,
+//! `log(1 + t)`) are tightened by fused forms (`erfc`, `expm1`, `log1p`), so that
+//! `Phi(-800)` and `softplus(-1e6)` get their digits at ordinary precision.
+//!
+//! Calls of defined functions must be expanded first ([`defs::expand`]; the
+//! precision loop [`evaluate`](super::evaluate) does it): a call reaching the walk is
+//! [`EvalError::UnexpandedCall`]. `diff(...)` is [`EvalError::Diff`].
+//!
+//! Values of a node's operands are dropped as soon as every parent that uses them has
+//! been computed, so memory stays proportional to the live frontier of the DAG even at
+//! tens of thousands of bits.
+//!
+//! ```
+//! use std::collections::HashMap;
+//! use actsym::eval::enclose;
+//! use actsym::expr::{BigRational, Func, Graph};
+//! let mut g = Graph::new();
+//! let x = g.var("x");
+//! let e = g.func(Func::Exp, x);
+//! let env = HashMap::from([(g.symbol("x"), BigRational::from_integer(1.into()))]);
+//! let iv = enclose(&g, e, &env, 128).unwrap();
+//! assert!(iv.lo < iv.hi && iv.lo > 2.718281828 && iv.hi < 2.718281829);
+//! ```
+//!
+//! [`defs::expand`]: crate::defs::expand
+
+use std::collections::HashMap;
+
+use super::error::EvalError;
+use super::fuse::{combine, detect, enclose_fused, Fusion};
+use super::interval::{decide, Arith, Interval};
+use crate::expr::{BigRational, ExprId, Func, Graph, Node, Symbol};
+
+/// The enclosure of `root` at the point `env`, computed at `prec` bits.
+///
+/// Errors: [`EvalError::Undefined`] when the expression is certainly undefined at the
+/// point, [`EvalError::Undecided`] when `prec` is too low to tell (an operand touches a
+/// domain edge, or a condition is on its edge), [`EvalError::UnboundVariable`],
+/// [`EvalError::Diff`], [`EvalError::UnexpandedCall`], [`EvalError::Overflow`].
+pub fn enclose(
+    g: &Graph,
+    root: ExprId,
+    env: &HashMap<Symbol, BigRational>,
+    prec: u32,
+) -> Result<Interval, EvalError> {
+    let mut ar = Arith::new(prec);
+    enclose_with(g, root, env, &mut ar)
+}
+
+/// [`enclose`] with a caller's arithmetic, which records underflow.
+pub(crate) fn enclose_with(
+    g: &Graph,
+    root: ExprId,
+    env: &HashMap<Symbol, BigRational>,
+    ar: &mut Arith,
+) -> Result<Interval, EvalError> {
+    match Walk::new(g, root, env).run(ar)? {
+        Val::Num(iv) => Ok(iv),
+        Val::Truth(_) => Err(EvalError::Mistyped(
+            "the expression is a comparison (a truth value), not a number",
+        )),
+    }
+}
+
+/// The value of a node: a number's enclosure, or a decided truth value.
+#[derive(Clone, Debug)]
+enum Val {
+    Num(Interval),
+    Truth(bool),
+}
+
+/// The state of one reachable node during the walk.
+#[derive(Clone, Debug)]
+enum Slot {
+    /// Not computed yet.
+    Pending,
+    /// Computed.
+    Done(Result<Val, EvalError>),
+    /// Computed (or no longer needed) and dropped: every parent is done.
+    Freed,
+}
+
+struct Walk<'a> {
+    g: &'a Graph,
+    env: &'a HashMap<Symbol, BigRational>,
+    root: ExprId,
+    /// Reachable ids in increasing order; a node's slot is its position here.
+    order: Vec<ExprId>,
+    slots: Vec<Slot>,
+    /// How many parents still to be computed use each node.
+    uses: Vec<u32>,
+    /// The fused form of each node, if it has one (see [`super::fuse`]).
+    fusions: Vec<Option<Fusion>>,
+}
+
+impl<'a> Walk<'a> {
+    fn new(g: &'a Graph, root: ExprId, env: &'a HashMap<Symbol, BigRational>) -> Self {
+        let order = g.reachable(&[root]);
+        let n = order.len();
+        let fusions = order.iter().map(|&id| detect(g, id)).collect();
+        let mut walk = Walk {
+            g,
+            env,
+            root,
+            order,
+            slots: vec![Slot::Pending; n],
+            uses: vec![0; n],
+            fusions,
+        };
+        for k in 0..n {
+            for c in walk.operands(walk.order[k]) {
+                if let Some(i) = walk.slot_index(c) {
+                    walk.uses[i] += 1;
+                }
+            }
+        }
+        walk
+    }
+
+    fn slot_index(&self, id: ExprId) -> Option<usize> {
+        self.order.binary_search(&id).ok()
+    }
+
+    fn fusion(&self, id: ExprId) -> Option<&Fusion> {
+        self.slot_index(id)
+            .and_then(|i| self.fusions.get(i))
+            .and_then(Option::as_ref)
+    }
+
+    /// The nodes whose values `id` reads: its children, and the operand of its fused
+    /// form (a grandchild, kept alive until `id` is computed).
+    fn operands(&self, id: ExprId) -> Vec<ExprId> {
+        let mut cs = self.g.node(id).children();
+        cs.extend(self.fusion(id).map(Fusion::operand));
+        cs.sort_unstable();
+        cs.dedup();
+        cs
+    }
+
+    /// The computed result of a node; a missing or freed one (which the walk's order
+    /// rules out) is reported as undecided rather than trusted.
+    fn result(&self, id: ExprId) -> Result<&Val, EvalError> {
+        match self.slot_index(id).and_then(|i| self.slots.get(i)) {
+            Some(Slot::Done(Ok(v))) => Ok(v),
+            Some(Slot::Done(Err(e))) => Err(e.clone()),
+            _ => Err(EvalError::Undecided),
+        }
+    }
+
+    fn is_settled(&self, id: ExprId) -> bool {
+        match self.slot_index(id).and_then(|i| self.slots.get(i)) {
+            Some(Slot::Pending) => false,
+            Some(_) | None => true,
+        }
+    }
+
+    fn run(mut self, ar: &mut Arith) -> Result<Val, EvalError> {
+        let mut stack = vec![self.root];
+        while let Some(&id) = stack.last() {
+            if self.is_settled(id) {
+                stack.pop();
+                continue;
+            }
+            let needed: Vec<ExprId> = self
+                .demanded(id)
+                .into_iter()
+                .filter(|&c| !self.is_settled(c))
+                .collect();
+            if !needed.is_empty() {
+                stack.extend(needed);
+                continue;
+            }
+            let value = self.compute(id, ar);
+            if let Some(i) = self.slot_index(id) {
+                self.slots[i] = Slot::Done(value);
+            }
+            stack.pop();
+            if id != self.root {
+                self.release_children(id);
+            }
+        }
+        match self
+            .slot_index(self.root)
+            .map(|i| std::mem::replace(&mut self.slots[i], Slot::Freed))
+        {
+            Some(Slot::Done(v)) => v,
+            _ => Err(EvalError::Undecided),
+        }
+    }
+
+    /// Drops the values of `id`'s operands that no other parent will read.
+    fn release_children(&mut self, id: ExprId) {
+        for c in self.operands(id) {
+            if c == self.root {
+                continue;
+            }
+            if let Some(i) = self.slot_index(c) {
+                self.uses[i] = self.uses[i].saturating_sub(1);
+                if self.uses[i] == 0 {
+                    self.slots[i] = Slot::Freed;
+                }
+            }
+        }
+    }
+
+    /// The operands `id` needs now: all children, except for `if`, which needs its
+    /// condition first and then the branch it selects (both when undecided).
+    fn demanded(&self, id: ExprId) -> Vec<ExprId> {
+        match self.g.node(id) {
+            Node::If(c, a, b) => {
+                if !self.is_settled(*c) {
+                    return vec![*c];
+                }
+                match self.result(*c) {
+                    Ok(Val::Truth(true)) => vec![*a],
+                    Ok(Val::Truth(false)) => vec![*b],
+                    Err(EvalError::Undecided) => vec![*a, *b],
+                    _ => Vec::new(),
+                }
+            }
+            _ => self.operands(id),
+        }
+    }
+
+    /// The enclosure of a numeric operand.
+    fn num(&self, id: ExprId) -> Result<&Interval, EvalError> {
+        match self.result(id)? {
+            Val::Num(iv) => Ok(iv),
+            Val::Truth(_) => Err(EvalError::Mistyped(
+                "a comparison (a truth value) is used as a number",
+            )),
+        }
+    }
+
+    /// The enclosures of all operands of a strict operation; if several fail, the
+    /// most telling error wins (a certain undefined point beats "undecided").
+    fn nums(&self, ids: &[ExprId]) -> Result<Vec<&Interval>, EvalError> {
+        let mut out = Vec::with_capacity(ids.len());
+        let mut worst: Option<EvalError> = None;
+        for &c in ids {
+            match self.num(c) {
+                Ok(iv) => out.push(iv),
+                Err(e) => {
+                    if worst.as_ref().is_none_or(|w| e.rank() > w.rank()) {
+                        worst = Some(e);
+                    }
+                }
+            }
+        }
+        match worst {
+            Some(e) => Err(e),
+            None => Ok(out),
+        }
+    }
+
+    /// The exact value of an operand that is a constant or a bound variable (for
+    /// exact error messages).
+    fn exact(&self, id: ExprId) -> Option<&'a BigRational> {
+        match self.g.node(id) {
+            Node::Num(r) => Some(r),
+            Node::Var(s) => self.env.get(s),
+            _ => None,
+        }
+    }
+
+    /// The value of `id` from its operands' values, tightened by its fused form.
+    fn compute(&self, id: ExprId, ar: &mut Arith) -> Result<Val, EvalError> {
+        let plain = self.compute_plain(id, ar);
+        let Some(fusion) = self.fusion(id) else {
+            return plain;
+        };
+        let Ok(x) = self.num(fusion.operand()) else {
+            return plain;
+        };
+        let plain = match plain {
+            Ok(Val::Num(iv)) => Ok(iv),
+            Ok(truth) => return Ok(truth),
+            Err(e) => Err(e),
+        };
+        combine(plain, enclose_fused(ar, fusion, x)).map(Val::Num)
+    }
+
+    fn compute_plain(&self, id: ExprId, ar: &mut Arith) -> Result<Val, EvalError> {
+        let g = self.g;
+        let num = |r: Result<Interval, EvalError>| r.map(Val::Num);
+        match g.node(id) {
+            Node::Num(r) => num(ar.rational(r)),
+            Node::Pi => num(ar.pi()),
+            Node::Bool(b) => Ok(Val::Truth(*b)),
+            Node::Undefined => Err(EvalError::undefined(
+                "undefined",
+                "the expression is undefined here",
+            )),
+            Node::Var(s) => match self.env.get(s) {
+                Some(r) => num(ar.rational(r)),
+                None => Err(EvalError::UnboundVariable(g.name(*s).to_owned())),
+            },
+            Node::Add(ts) => {
+                let ivs = self.nums(ts)?;
+                num(fold(ar, &ivs, Arith::add))
+            }
+            Node::Mul(fs) => {
+                let ivs = self.nums(fs)?;
+                num(fold(ar, &ivs, Arith::mul))
+            }
+            Node::Pow(b, e) => {
+                let ivs = self.nums(&[*b, *e])?;
+                let (base, exponent) = (ivs[0], ivs[1]);
+                num(match g.as_num(*e) {
+                    Some(r) => ar.pow_rational(base, r, self.exact(*b)),
+                    None => ar.pow_interval(base, exponent),
+                })
+            }
+            Node::Func(f, a) => {
+                let x = self.num(*a)?;
+                num(match f {
+                    Func::Exp => ar.exp(x),
+                    Func::Log => ar.log(x, self.exact(*a)),
+                    Func::Abs => Ok(ar.abs(x)),
+                    Func::Sign => Ok(ar.sign(x)),
+                    Func::Tanh => ar.tanh(x),
+                    Func::Sinh => ar.sinh(x),
+                    Func::Cosh => ar.cosh(x),
+                    Func::Erf => ar.erf(x),
+                })
+            }
+            Node::Max(a, b) => {
+                let ivs = self.nums(&[*a, *b])?;
+                Ok(Val::Num(ar.max(ivs[0], ivs[1])))
+            }
+            Node::Min(a, b) => {
+                let ivs = self.nums(&[*a, *b])?;
+                Ok(Val::Num(ar.min(ivs[0], ivs[1])))
+            }
+            Node::Call(f, _) => {
+                let name = g.name(*f).to_owned();
+                Err(if g.defs.get(*f).is_some() {
+                    EvalError::UnexpandedCall(name)
+                } else {
+                    EvalError::UnknownFunction(name)
+                })
+            }
+            Node::Cmp(op, a, b) => {
+                let ivs = self.nums(&[*a, *b])?;
+                decide(*op, ivs[0], ivs[1])
+                    .map(Val::Truth)
+                    .ok_or(EvalError::Undecided)
+            }
+            Node::If(c, a, b) => match self.result(*c) {
+                Ok(Val::Truth(true)) => self.result(*a).cloned(),
+                Ok(Val::Truth(false)) => self.result(*b).cloned(),
+                Ok(Val::Num(_)) => Err(EvalError::Mistyped(
+                    "the condition of if(...) must be a comparison, not a number",
+                )),
+                Err(EvalError::Undecided) => {
+                    // The condition is on its edge at this precision: the value is one
+                    // of the branches, so their hull encloses it if both are defined.
+                    match (self.result(*a), self.result(*b)) {
+                        (Ok(Val::Num(x)), Ok(Val::Num(y))) => Ok(Val::Num(x.hull(y))),
+                        (Ok(Val::Truth(x)), Ok(Val::Truth(y))) if x == y => Ok(Val::Truth(*x)),
+                        _ => Err(EvalError::Undecided),
+                    }
+                }
+                Err(e) => Err(e),
+            },
+            Node::Diff(..) => Err(EvalError::Diff),
+        }
+    }
+}
+
+/// Folds the operands of a sum or product left to right.
+fn fold(
+    ar: &mut Arith,
+    ivs: &[&Interval],
+    op: fn(&mut Arith, &Interval, &Interval) -> Result<Interval, EvalError>,
+) -> Result<Interval, EvalError> {
+    let Some((first, rest)) = ivs.split_first() else {
+        return Err(EvalError::Undecided);
+    };
+    let mut acc = (*first).clone();
+    for iv in rest {
+        acc = op(ar, &acc, iv)?;
+    }
+    Ok(acc)
+}

@@ -1,0 +1,233 @@
+//! Certified decimal values: exact rational arithmetic when the expression folds to
+//! a rational, otherwise Ziv's strategy over MPFR enclosures — raise the precision
+//! until both ends of the enclosure round to the same decimal digits.
+//!
+//! Rounding to nearest is monotone, so when the lower and upper ends of an interval
+//! holding the true value round to the same `n` digits, so does the true value: every
+//! printed digit is certified. When the enclosure keeps containing 0 (an expression
+//! that is exactly 0 but not provably so, such as `tanh(x) + 1 - 2/(1 + exp(-2x))`),
+//! the answer is `0` with a note bounding `|v|` and saying it is not certified.
+//!
+//! ```
+//! use std::collections::HashMap;
+//! use actsym::eval::evaluate;
+//! use actsym::expr::{BigRational, Graph};
+//! let mut g = Graph::new();
+//! let x = g.var("x");
+//! let mx = g.neg(x);
+//! let e = g.func(actsym::expr::Func::Exp, mx);
+//! let one = g.int(1);
+//! let den = g.add(vec![one, e]);
+//! let sigmoid = g.div(one, den);
+//! let env = HashMap::from([(g.symbol("x"), BigRational::from_integer((-800).into()))]);
+//! let v = evaluate(&mut g, sigmoid, &env, 30).unwrap();
+//! assert_eq!(v.decimal, "3.66787458417768721345549565426e-348");
+//! ```
+
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+use super::decimal::{decimal_of_rational, float_digits, Digits};
+use super::error::EvalError;
+use super::interval::{Arith, Interval};
+use super::mpfr::enclose_with;
+use crate::expr::{BigRational, ExprId, Graph, Node, Symbol};
+
+/// A certified value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Value {
+    /// The value as decimal text: every digit is certified (correctly rounded), unless
+    /// `note` says otherwise.
+    pub decimal: String,
+    /// The exact value, when the expression folded to a rational.
+    pub exact: Option<BigRational>,
+    /// A remark on the value, e.g. that a 0 is only known to be tiny.
+    pub note: Option<String>,
+}
+
+/// Bounds of the precision loop.
+#[derive(Clone, Copy, Debug)]
+pub struct ZivLimits {
+    /// The highest working precision in bits (raised to 4 times the starting
+    /// precision when more digits are asked for than it allows).
+    pub max_bits: u32,
+    /// Wall-clock time after which no higher precision is tried.
+    pub time_budget: Duration,
+}
+
+impl Default for ZivLimits {
+    fn default() -> Self {
+        ZivLimits {
+            max_bits: 1 << 16,
+            time_budget: Duration::from_secs(10),
+        }
+    }
+}
+
+/// The value of `root` at the point `env` to `digits` significant decimal digits,
+/// with the default [`ZivLimits`]. See [`evaluate_with`].
+pub fn evaluate(
+    g: &mut Graph,
+    root: ExprId,
+    env: &HashMap<Symbol, BigRational>,
+    digits: u32,
+) -> Result<Value, EvalError> {
+    evaluate_with(g, root, env, digits, ZivLimits::default())
+}
+
+/// The value of `root` at the point `env` to `digits` significant decimal digits
+/// (at least 1).
+///
+/// Calls of defined functions are expanded and the point's values substituted as
+/// exact rationals; if the result folds to a rational, it is exact. Otherwise the
+/// MPFR enclosure is computed at `digits * log2(10) + 64` bits, doubling until its
+/// ends round to the same digits. Errors: [`EvalError::Undefined`] at an undefined
+/// point, [`EvalError::PrecisionExhausted`] when the limits are reached first, and the
+/// structural errors of [`enclose`](super::enclose).
+pub fn evaluate_with(
+    g: &mut Graph,
+    root: ExprId,
+    env: &HashMap<Symbol, BigRational>,
+    digits: u32,
+    limits: ZivLimits,
+) -> Result<Value, EvalError> {
+    let digits = digits.max(1);
+    let started = Instant::now();
+    let expanded = crate::defs::expand(g, root);
+    g.check_limits()?;
+    let bindings: HashMap<Symbol, ExprId> =
+        env.iter().map(|(&s, r)| (s, g.num(r.clone()))).collect();
+    let point = g.substitute(expanded, &bindings);
+    g.check_limits()?;
+    match g.node(point) {
+        Node::Num(r) => {
+            return Ok(Value {
+                decimal: decimal_of_rational(r, digits),
+                exact: Some(r.clone()),
+                note: None,
+            })
+        }
+        Node::Bool(_) => {
+            return Err(EvalError::Mistyped(
+                "the expression is a comparison (a truth value), not a number",
+            ))
+        }
+        _ => {}
+    }
+    let start = start_bits(digits);
+    let max = limits.max_bits.max(start.saturating_mul(4));
+    let mut prec = start;
+    loop {
+        let mut ar = Arith::new(prec);
+        let attempt = enclose_with(g, point, env, &mut ar);
+        let last = prec >= max || started.elapsed() >= limits.time_budget;
+        match attempt {
+            Ok(iv) => {
+                if let Some(v) = certified(&iv, digits) {
+                    return Ok(v);
+                }
+                if last {
+                    return give_up(&iv, digits, ar.prec(), ar.underflowed());
+                }
+            }
+            Err(EvalError::Undecided) => {
+                if last {
+                    return Err(if ar.underflowed() {
+                        EvalError::Overflow
+                    } else {
+                        EvalError::PrecisionExhausted { bits: ar.prec() }
+                    });
+                }
+            }
+            Err(e) => return Err(e),
+        }
+        prec = prec.saturating_mul(2).min(max);
+    }
+}
+
+/// The starting precision for `digits` decimal digits: their bits plus 64 guard bits.
+fn start_bits(digits: u32) -> u32 {
+    let bits = (f64::from(digits) * std::f64::consts::LOG2_10).ceil();
+    // digits is a u32, so bits < 1.5e10; the cast saturates beyond u32.
+    (bits as u32).saturating_add(64)
+}
+
+/// The value, if both ends of the enclosure round to the same digits (or the
+/// enclosure is exactly 0).
+fn certified(iv: &Interval, digits: u32) -> Option<Value> {
+    if iv.is_zero() {
+        return Some(Value {
+            decimal: "0".to_owned(),
+            exact: Some(BigRational::from_integer(0.into())),
+            note: None,
+        });
+    }
+    let lo = float_digits(&iv.lo, digits)?;
+    let hi = float_digits(&iv.hi, digits)?;
+    (lo == hi).then(|| Value {
+        decimal: lo.render(),
+        exact: None,
+        note: None,
+    })
+}
+
+/// What can honestly be said when the limits are reached: 0 when the enclosure is a
+/// tiny interval around 0, fewer digits when only fewer agree, otherwise an error.
+fn give_up(iv: &Interval, digits: u32, bits: u32, underflow: bool) -> Result<Value, EvalError> {
+    if iv.contains_zero() {
+        let mag = iv.magnitude();
+        // |v| <= mag < 2^exp.
+        let exp = mag.get_exp().unwrap_or(0);
+        let tiny = i64::from(exp) <= -i64::from(start_bits(digits)) + 64;
+        if tiny {
+            let why = if underflow {
+                " (below the smallest representable magnitude)"
+            } else {
+                ""
+            };
+            return Ok(Value {
+                decimal: "0".to_owned(),
+                exact: None,
+                note: Some(format!(
+                    "the value is 0 within |v| <= 2^{exp}{why}, but not certified to be exactly 0 (no sign was found at {bits} bits)"
+                )),
+            });
+        }
+        return Err(if underflow {
+            EvalError::Overflow
+        } else {
+            EvalError::PrecisionExhausted { bits }
+        });
+    }
+    // The value is at (or extremely near) a rounding boundary: print the digits that
+    // are certain, and say so.
+    for fewer in (1..digits).rev() {
+        if let (Some(lo), Some(hi)) = (float_digits(&iv.lo, fewer), float_digits(&iv.hi, fewer)) {
+            if lo == hi {
+                return Ok(partial(lo, fewer, digits, bits));
+            }
+        }
+    }
+    Err(EvalError::PrecisionExhausted { bits })
+}
+
+fn partial(d: Digits, got: u32, asked: u32, bits: u32) -> Value {
+    Value {
+        decimal: d.render(),
+        exact: None,
+        note: Some(format!(
+            "only {got} of the {asked} digits asked for could be certified within {bits} bits (the value is at or extremely near a rounding boundary)"
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn start_precision_grows_with_digits() {
+        assert_eq!(start_bits(30), 100 + 64);
+        assert!(start_bits(u32::MAX) > 1 << 30);
+    }
+}

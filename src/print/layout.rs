@@ -1,0 +1,393 @@
+//! The printing engine shared by text and LaTeX: pieces, binding strengths, the
+//! stack-driven expansion, and the analysis of sums and products into their textbook
+//! shape (term order, coefficient, numerator and denominator).
+
+use std::borrow::Cow;
+use std::cmp::Ordering;
+
+use num_bigint::BigInt;
+use num_traits::{One, Signed, ToPrimitive, Zero};
+
+use crate::expr::{BigRational, ExprId, Graph, Node};
+
+/// How tightly a printed form binds; a child printed where a stronger binding is
+/// needed gets parentheses.
+pub type Prec = u8;
+/// A comparison (`a > b`): binds loosest.
+pub const COND: Prec = 0;
+/// A sum or difference.
+pub const SUM: Prec = 1;
+/// A product or quotient (`2*x`, `x/2`, `1/3`).
+pub const PRODUCT: Prec = 2;
+/// A unary minus (`-x`, `-2`).
+pub const UNARY: Prec = 3;
+/// A power (`x^2`).
+pub const POWER: Prec = 4;
+/// An atom: a name, a non-negative number, a call, anything in brackets.
+pub const ATOM: Prec = 5;
+
+/// One piece of a node's printed form.
+pub enum Piece<'g> {
+    /// Literal text that is not an operation (brackets, commas, numbers).
+    Str(&'static str),
+    /// Owned literal text that is not an operation.
+    Text(String),
+    /// A name borrowed from the graph.
+    Name(&'g str),
+    /// An operator: `+`, `-` (binary or unary), `*`, `/`, `^`, a comparison.
+    Op(&'static str),
+    /// The head of a function application (`exp(`, `sigmoid(`).
+    Head(Cow<'g, str>),
+    /// A child node, printed in brackets when it binds looser than `min`.
+    Node {
+        /// The child.
+        id: ExprId,
+        /// The binding it needs.
+        min: Prec,
+    },
+}
+
+/// A child piece.
+pub fn node<'g>(id: ExprId, min: Prec) -> Piece<'g> {
+    Piece::Node { id, min }
+}
+
+/// A format: how one node is laid out.
+pub trait Style {
+    /// Pushes the pieces of node `id`, printed where binding `min` is needed, onto
+    /// `out`, and returns how tightly the form binds. Pieces refer only to nodes with
+    /// smaller ids (children), which [`op_count`](super::op_count) relies on.
+    fn layout<'g>(&self, g: &'g Graph, id: ExprId, min: Prec, out: &mut Vec<Piece<'g>>) -> Prec;
+
+    /// The brackets put around node `id` when it needs them.
+    fn brackets(&self, g: &Graph, id: ExprId) -> (&'static str, &'static str);
+}
+
+/// Expands the pieces of `root` with an explicit stack (no recursion on depth).
+pub fn render(style: &impl Style, g: &Graph, root: ExprId) -> String {
+    let mut out = String::new();
+    let mut stack: Vec<Piece> = vec![node(root, COND)];
+    let mut buf: Vec<Piece> = Vec::new();
+    while let Some(piece) = stack.pop() {
+        match piece {
+            Piece::Str(s) | Piece::Op(s) => out.push_str(s),
+            Piece::Text(s) => out.push_str(&s),
+            Piece::Name(s) => out.push_str(s),
+            Piece::Head(s) => out.push_str(&s),
+            Piece::Node { id, min } => {
+                let prec = style.layout(g, id, min, &mut buf);
+                let wrap = prec < min;
+                let (open, close) = if wrap {
+                    style.brackets(g, id)
+                } else {
+                    ("", "")
+                };
+                if wrap {
+                    stack.push(Piece::Str(close));
+                }
+                stack.extend(buf.drain(..).rev());
+                if wrap {
+                    stack.push(Piece::Str(open));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The rational coefficient of a term (`-3*x -> -3`, `x -> 1`, `2 -> 2`).
+#[must_use]
+pub fn coefficient(g: &Graph, id: ExprId) -> BigRational {
+    match g.node(id) {
+        Node::Num(r) => r.clone(),
+        Node::Mul(fs) => match fs.first().map(|&f| g.node(f)) {
+            Some(Node::Num(r)) => r.clone(),
+            _ => BigRational::one(),
+        },
+        _ => BigRational::one(),
+    }
+}
+
+/// The factors of a term other than its rational coefficient (`3*x*y -> [x, y]`,
+/// `x -> [x]`, `2 -> []`).
+#[must_use]
+pub fn rest_factors(g: &Graph, id: ExprId) -> Vec<ExprId> {
+    match g.node(id) {
+        Node::Num(_) => Vec::new(),
+        Node::Mul(fs) => match fs.first().map(|&f| g.node(f)) {
+            Some(Node::Num(_)) => fs[1..].to_vec(),
+            _ => fs.to_vec(),
+        },
+        _ => vec![id],
+    }
+}
+
+/// The terms of a sum with the coefficients to print them with, in display order:
+/// positive terms, then negative terms; within each sign, monomials by descending
+/// degree, then the other terms from shallow to deep, with the constant placed as a
+/// textbook places it. A negative constant trails (`-x - 1`, `exp(x) - 1`); a
+/// positive one trails a positive monomial (`x + 1`, `x^2 + x + 1`) and otherwise
+/// leads (`1 + exp(-x)`, `1 - sigmoid(x)`).
+#[must_use]
+pub fn sum_order(g: &Graph, terms: &[(ExprId, BigRational)]) -> Vec<(ExprId, BigRational)> {
+    let is_constant = |t: ExprId| matches!(g.node(t), Node::Num(_));
+    let constant_last = terms
+        .iter()
+        .any(|(t, c)| !c.is_negative() && !is_constant(*t) && degree(g, *t).is_some());
+    let group = |t: ExprId, c: &BigRational| match (c.is_negative(), is_constant(t)) {
+        (false, true) if constant_last => 2,
+        (false, true) => 0,
+        (false, false) => 1,
+        (true, false) => 3,
+        (true, true) => 4,
+    };
+    let mut out: Vec<_> = terms
+        .iter()
+        .map(|(t, c)| {
+            // Monomials by descending degree, then other terms, shallowest first
+            // (`Phi(x) + x*phi(x)`, `max(0, x) + alpha*min(0, x)`).
+            let within =
+                degree(g, *t).map_or((1, u64::from(g.info(*t).depth)), |d| (0, u64::MAX - d));
+            let key = (group(*t, c), within);
+            (key, rest_factors(g, *t), (*t, c.clone()))
+        })
+        .collect();
+    // Group, then `within`, then the factors in display order.
+    out.sort_by(|(ka, fa, _), (kb, fb, _)| {
+        ka.cmp(kb).then_with(|| {
+            fa.iter()
+                .zip(fb.iter())
+                .map(|(&x, &y)| display_cmp(g, x, y))
+                .find(|o| o.is_ne())
+                .unwrap_or_else(|| fa.len().cmp(&fb.len()))
+        })
+    });
+    out.into_iter().map(|(_, _, t)| t).collect()
+}
+
+/// The order of factors and terms on the page: by kind (numbers, `pi`, variables,
+/// powers, products, calls, sums, ...), then by name (of the variable, the function,
+/// or a power's base), then by structure. The graph's canonical order breaks ties by
+/// a structural hash, which reads as random (`sign(x)*abs(x)`, `2 - y - x`).
+#[must_use]
+pub fn display_cmp(g: &Graph, a: ExprId, b: ExprId) -> Ordering {
+    fn name(g: &Graph, id: ExprId) -> &str {
+        match g.node(id) {
+            Node::Var(s) | Node::Call(s, _) => g.name(*s),
+            Node::Func(f, _) => f.name(),
+            Node::Pow(b, _) => match g.node(*b) {
+                Node::Var(s) | Node::Call(s, _) => g.name(*s),
+                Node::Func(f, _) => f.name(),
+                _ => "",
+            },
+            _ => "",
+        }
+    }
+    let (ia, ib) = (g.info(a), g.info(b));
+    ia.rank
+        .cmp(&ib.rank)
+        .then_with(|| match (g.node(a), g.node(b)) {
+            (Node::Num(x), Node::Num(y)) => x.cmp(y),
+            _ => name(g, a).cmp(name(g, b)),
+        })
+        .then_with(|| ia.depth.cmp(&ib.depth))
+        .then_with(|| ia.shape.cmp(&ib.shape))
+        .then_with(|| a.cmp(&b))
+}
+
+/// The degree of a monomial: a coefficient times variables and `pi` raised to
+/// positive integer powers (`3*x^2*y` has degree 3); `None` for other terms.
+fn degree(g: &Graph, t: ExprId) -> Option<u64> {
+    let mut d = 0u64;
+    for f in rest_factors(g, t) {
+        let (b, k) = match g.node(f) {
+            Node::Pow(b, e) => {
+                let r = g.as_num(*e).filter(|r| r.is_integer() && r.is_positive())?;
+                (*b, r.numer().to_u64()?)
+            }
+            _ => (f, 1),
+        };
+        match g.node(b) {
+            Node::Var(_) => d = d.saturating_add(k),
+            Node::Pi => {}
+            _ => return None,
+        }
+    }
+    Some(d)
+}
+
+/// The common denominator `d > 1` of every coefficient of a sum, if they all have
+/// exactly that denominator and it is not printed as a decimal: then the sum prints
+/// as `(...)/d` (`x/2 + 1/2 -> (x + 1)/2`), which parses back to the same sum since a
+/// rational factor distributes over a sum.
+#[must_use]
+pub fn common_denominator(g: &Graph, terms: &[ExprId]) -> Option<BigInt> {
+    let first = coefficient(g, *terms.first()?);
+    let d = first.denom().clone();
+    if d.is_one() || decimal(&BigRational::new(BigInt::one(), d.clone())).is_some() {
+        return None;
+    }
+    terms
+        .iter()
+        .all(|&t| coefficient(g, t).denom() == &d)
+        .then_some(d)
+}
+
+/// Which negative powers a printer moves into a denominator.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum DenRule {
+    /// Negative integer powers of non-numeric bases that are not themselves negative
+    /// powers: exactly those for which `1/b^k` parses back to `b^(-k)`.
+    Text,
+    /// Every negative rational power (`u^(-1/2) -> 1/sqrt(u)`).
+    Latex,
+}
+
+/// A product in textbook shape: `sign * coeff * num / den`.
+pub struct Product {
+    /// Whether it prints with a leading minus.
+    pub negative: bool,
+    /// The absolute value of the rational coefficient.
+    pub coeff: BigRational,
+    /// Factors of the numerator, in canonical order.
+    pub num: Vec<ExprId>,
+    /// Factors of the denominator: a base and the positive power it is raised to.
+    pub den: Vec<(ExprId, BigRational)>,
+}
+
+/// Splits `coeff * factors` into numerator and denominator.
+#[must_use]
+pub fn split_product(g: &Graph, factors: &[ExprId], coeff: &BigRational, rule: DenRule) -> Product {
+    let mut num = Vec::new();
+    let mut den = Vec::new();
+    for &f in factors {
+        match den_power(g, f, rule) {
+            Some((b, k)) => den.push((b, k)),
+            None => num.push(f),
+        }
+    }
+    num.sort_by(|&a, &b| display_cmp(g, a, b));
+    den.sort_by(|(a, _), (b, _)| display_cmp(g, *a, *b));
+    Product {
+        negative: coeff.is_negative(),
+        coeff: coeff.abs(),
+        num,
+        den,
+    }
+}
+
+/// `Some((b, k))` when factor `f` is `b^(-k)` and goes into a denominator.
+#[must_use]
+pub fn den_power(g: &Graph, f: ExprId, rule: DenRule) -> Option<(ExprId, BigRational)> {
+    let Node::Pow(b, e) = g.node(f) else {
+        return None;
+    };
+    let r = g.as_num(*e)?;
+    if !r.is_negative() {
+        return None;
+    }
+    if rule == DenRule::Text {
+        let base_ok = match g.node(*b) {
+            Node::Num(_) => false,
+            Node::Pow(_, e2) => !g.as_num(*e2).is_some_and(|r2| r2.is_negative()),
+            _ => true,
+        };
+        if !r.is_integer() || !base_ok {
+            return None;
+        }
+    }
+    Some((*b, -r.clone()))
+}
+
+/// The decimal form of a rational whose denominator is `2^a 5^b` with `b >= 1` and at
+/// least 10, when it is not much longer than the fraction (`1/100 -> 0.01`,
+/// `8943/200000 -> 0.044715`, `1/20 -> 0.05`); `None` otherwise (`1/2`, `1/5`, `1/3`
+/// stay fractions). These are the numbers people write as decimals.
+#[must_use]
+pub fn decimal(r: &BigRational) -> Option<String> {
+    let q = r.denom();
+    if r.is_integer() || q < &BigInt::from(10) {
+        return None;
+    }
+    let (mut m, mut twos, mut fives) = (q.clone(), 0u64, 0u64);
+    let (two, five) = (BigInt::from(2), BigInt::from(5));
+    while (&m % &two).is_zero() {
+        m /= &two;
+        twos += 1;
+    }
+    while (&m % &five).is_zero() {
+        m /= &five;
+        fives += 1;
+    }
+    let q_digits = q.to_string().len() as u64;
+    let places = twos.max(fives);
+    if !m.is_one() || fives == 0 || places > q_digits + 3 {
+        return None;
+    }
+    // r = numer * 2^(places - twos) * 5^(places - fives) / 10^places.
+    let scale = num_traits::pow(two, (places - twos).to_usize()?)
+        * num_traits::pow(five, (places - fives).to_usize()?);
+    let digits = (r.numer().abs() * scale).to_string();
+    let places = places.to_usize()?;
+    let padded = format!("{digits:0>width$}", width = places + 1);
+    let (int_part, frac_part) = padded.split_at(padded.len() - places);
+    let sign = if r.is_negative() { "-" } else { "" };
+    Some(format!("{sign}{int_part}.{frac_part}"))
+}
+
+/// Whether `r` prints as a plain integer or decimal (an atom when not negative).
+#[must_use]
+pub fn is_plain(r: &BigRational) -> bool {
+    r.is_integer() || decimal(r).is_some()
+}
+
+/// Visits at most `budget` nodes of the tree under `root` (shared nodes counted each
+/// time), calling `hit` on each; stops early and returns `true` as soon as `hit` does
+/// or the budget runs out. Iterative, for the LaTeX printer's size heuristics.
+pub fn any_within(
+    g: &Graph,
+    root: ExprId,
+    budget: usize,
+    mut hit: impl FnMut(&Node) -> bool,
+) -> bool {
+    let mut stack = vec![root];
+    let mut seen = 0usize;
+    while let Some(id) = stack.pop() {
+        seen += 1;
+        if seen > budget {
+            return true;
+        }
+        let n = g.node(id);
+        if hit(n) {
+            return true;
+        }
+        stack.extend(n.children());
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn r(n: i64, d: i64) -> BigRational {
+        BigRational::new(n.into(), d.into())
+    }
+
+    #[test]
+    fn decimals_are_the_numbers_people_write_as_decimals() {
+        assert_eq!(decimal(&r(1, 100)).as_deref(), Some("0.01"));
+        assert_eq!(decimal(&r(44715, 1_000_000)).as_deref(), Some("0.044715"));
+        assert_eq!(decimal(&r(-1, 20)).as_deref(), Some("-0.05"));
+        assert_eq!(decimal(&r(314, 100)).as_deref(), Some("3.14"));
+        assert_eq!(decimal(&r(1, 2)), None);
+        assert_eq!(decimal(&r(1, 5)), None);
+        assert_eq!(decimal(&r(1, 3)), None);
+        assert_eq!(decimal(&r(3, 1)), None);
+        assert_eq!(
+            decimal(&r(1, 5 << 40)),
+            None,
+            "far longer than the fraction"
+        );
+    }
+}

@@ -1,0 +1,188 @@
+//! The numeric route: a claim is compared at exact rational points with MPFR interval
+//! enclosures. A point is a certified counterexample when the enclosure of `L - R`
+//! excludes zero, or when exactly one side is (certainly) undefined there; it agrees
+//! when the enclosure contains zero and is narrower than the working precision.
+
+use std::collections::HashMap;
+
+use num_rational::BigRational;
+use rug::Float;
+
+use crate::eval::{enclose, EvalError, Interval};
+use crate::expr::{ExprId, Graph, Node, Symbol};
+
+/// The value of one side of a claim at a point, for reports: correctly rounded
+/// digits, or why it is undefined.
+#[must_use]
+pub fn side_value(
+    g: &mut Graph,
+    id: ExprId,
+    env: &HashMap<Symbol, BigRational>,
+    digits: u32,
+) -> SideValue {
+    match crate::eval::evaluate(g, id, env, digits) {
+        Ok(v) => SideValue::Defined(v.decimal),
+        Err(EvalError::Undefined { detail, .. }) => SideValue::Undefined(detail),
+        Err(e) => SideValue::Undefined(format!("not evaluated: {e}")),
+    }
+}
+
+/// The value of one side of a claim at a point.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SideValue {
+    /// Defined, with a decimal approximation from its enclosure.
+    Defined(String),
+    /// Undefined, with the reason.
+    Undefined(String),
+}
+
+impl std::fmt::Display for SideValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SideValue::Defined(d) => write!(f, "{d}"),
+            SideValue::Undefined(why) => write!(f, "undefined ({why})"),
+        }
+    }
+}
+
+/// What one point says about a claim.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PointOutcome {
+    /// Both sides agree to the working precision (or both are undefined).
+    Agree,
+    /// A certified counterexample.
+    Counterexample,
+    /// The point does not satisfy the `where` conditions.
+    Excluded,
+    /// A value at the point is beyond MPFR's exponent range (about 10^±3e8), so the
+    /// point says nothing; it is skipped.
+    OutOfRange,
+    /// Neither agreement nor disagreement could be certified.
+    Unresolved(String),
+}
+
+/// The precisions tried at each point, in bits: a quick first pass that finds most
+/// counterexamples, then the working precision at which agreement may be declared,
+/// then more bits for points whose enclosures stay wide through cancellation.
+pub const PRECISIONS: [u32; 3] = [128, AGREEMENT_PRECISION, 8192];
+
+/// The least precision at which a point may count as agreeing (about 616 decimal
+/// digits): a difference smaller than this is not seen, so claims perturbed by 1e-40
+/// (or 1e-600) are caught.
+pub const AGREEMENT_PRECISION: u32 = 2048;
+
+enum Side {
+    Value(Interval),
+    Undefined,
+}
+
+fn side(
+    g: &Graph,
+    id: ExprId,
+    env: &HashMap<Symbol, BigRational>,
+    prec: u32,
+) -> Result<Side, EvalError> {
+    match enclose(g, id, env, prec) {
+        Ok(iv) => Ok(Side::Value(iv)),
+        Err(EvalError::Undefined { .. }) => Ok(Side::Undefined),
+        Err(e) => Err(e),
+    }
+}
+
+/// Whether a condition `a op b` holds at the point: `Some(true/false)` when decided.
+fn condition_holds(
+    g: &mut Graph,
+    cond: ExprId,
+    env: &HashMap<Symbol, BigRational>,
+    prec: u32,
+) -> Option<bool> {
+    let Node::Cmp(op, a, b) = g.node(cond).clone() else {
+        return match g.node(cond) {
+            Node::Bool(v) => Some(*v),
+            _ => None,
+        };
+    };
+    let d = g.sub(a, b);
+    match enclose(g, d, env, prec) {
+        Ok(iv) => {
+            let zero = Float::with_val(prec, 0);
+            let sign = if iv.lo > zero {
+                std::cmp::Ordering::Greater
+            } else if iv.hi < zero {
+                std::cmp::Ordering::Less
+            } else if iv.lo == zero && iv.hi == zero {
+                std::cmp::Ordering::Equal
+            } else {
+                return None;
+            };
+            Some(op.holds(sign))
+        }
+        // A condition that is undefined at the point excludes it.
+        Err(EvalError::Undefined { .. }) => Some(false),
+        Err(_) => None,
+    }
+}
+
+/// Compares both sides of a claim at one exact point, raising the precision until
+/// the point is decided.
+pub fn compare_at(
+    g: &mut Graph,
+    lhs: ExprId,
+    rhs: ExprId,
+    conditions: &[ExprId],
+    env: &HashMap<Symbol, BigRational>,
+) -> PointOutcome {
+    let mut last = String::from("no precision was tried");
+    'prec: for &prec in &PRECISIONS {
+        for &c in conditions {
+            match condition_holds(g, c, env, prec) {
+                Some(true) => {}
+                Some(false) => return PointOutcome::Excluded,
+                None => {
+                    last = "a condition could not be decided".into();
+                    continue 'prec;
+                }
+            }
+        }
+        let (l, r) = match (side(g, lhs, env, prec), side(g, rhs, env, prec)) {
+            (Ok(l), Ok(r)) => (l, r),
+            (Err(EvalError::Overflow), _) | (_, Err(EvalError::Overflow)) => {
+                return PointOutcome::OutOfRange
+            }
+            (Err(e), _) | (_, Err(e)) => {
+                last = e.to_string();
+                continue;
+            }
+        };
+        match (l, r) {
+            (Side::Undefined, Side::Undefined) => return PointOutcome::Agree,
+            (Side::Undefined, Side::Value(_)) | (Side::Value(_), Side::Undefined) => {
+                return PointOutcome::Counterexample
+            }
+            (Side::Value(a), Side::Value(b)) => {
+                // L - R lies in [a.lo - b.hi, a.hi - b.lo], rounded outward.
+                let lo = Float::with_val_round(prec, &a.lo - &b.hi, rug::float::Round::Down).0;
+                let hi = Float::with_val_round(prec, &a.hi - &b.lo, rug::float::Round::Up).0;
+                if lo > 0 || hi < 0 {
+                    return PointOutcome::Counterexample;
+                }
+                // Contains zero: agreement once the width is below the precision,
+                // relative to the sides' magnitude.
+                if prec < AGREEMENT_PRECISION {
+                    continue;
+                }
+                let width = Float::with_val(prec, &hi - &lo);
+                let scale = a
+                    .magnitude()
+                    .max(&b.magnitude())
+                    .max(&Float::with_val(prec, 1));
+                let tol = scale >> (AGREEMENT_PRECISION - 64);
+                if width <= tol {
+                    return PointOutcome::Agree;
+                }
+                last = "the enclosures are too wide".into();
+            }
+        }
+    }
+    PointOutcome::Unresolved(last)
+}

@@ -1,0 +1,416 @@
+//! Conditions and `if`: canonical comparisons, what one comparison says about
+//! another on the same operands, ties, and the merging of `if` chains.
+//!
+//! A comparison of `u` with `v` is described by its *truth set*: the orderings of
+//! `u` against `v` (less, equal, greater) for which it holds. Nested `if`s on the
+//! same operands are read as one piecewise value over the three orderings
+//! ([`Pieces`]), simplified there (equal pieces merged, the value at the tie
+//! evaluated at the tie), and rebuilt with as few conditions as possible. Every step
+//! keeps the condition's operands, so the domain never changes.
+
+use std::cmp::Ordering;
+use std::collections::HashMap;
+
+use num_traits::{One, Signed, Zero};
+
+use crate::expr::{BigRational, CmpOp, ExprId, Graph, Node, SignInfo, Symbol};
+
+/// `u < v`.
+const LT: u8 = 1;
+/// `u = v`.
+const EQ: u8 = 2;
+/// `u > v`.
+const GT: u8 = 4;
+/// Every ordering.
+const ALL: u8 = 7;
+
+/// The orderings for which `u op v` holds.
+fn truth_set(op: CmpOp) -> u8 {
+    match op {
+        CmpOp::Lt => LT,
+        CmpOp::Le => LT | EQ,
+        CmpOp::Gt => GT,
+        CmpOp::Ge => GT | EQ,
+        CmpOp::Ne => LT | GT,
+    }
+}
+
+/// The truth set with the operands swapped.
+fn swap_set(set: u8) -> u8 {
+    (set & EQ) | ((set & LT) << 2) | ((set & GT) >> 2)
+}
+
+/// The operator with this truth set, if there is one (`=` is not in the language).
+fn op_of(set: u8) -> Option<CmpOp> {
+    match set {
+        LT => Some(CmpOp::Lt),
+        x if x == LT | EQ => Some(CmpOp::Le),
+        GT => Some(CmpOp::Gt),
+        x if x == GT | EQ => Some(CmpOp::Ge),
+        x if x == LT | GT => Some(CmpOp::Ne),
+        _ => None,
+    }
+}
+
+/// The operator that holds for swapped operands (`a < b` iff `b > a`).
+fn swap_op(op: CmpOp) -> CmpOp {
+    match op {
+        CmpOp::Lt => CmpOp::Gt,
+        CmpOp::Le => CmpOp::Ge,
+        CmpOp::Gt => CmpOp::Lt,
+        CmpOp::Ge => CmpOp::Le,
+        CmpOp::Ne => CmpOp::Ne,
+    }
+}
+
+/// The operands and truth set of a comparison node.
+fn as_cmp(g: &Graph, id: ExprId) -> Option<(ExprId, ExprId, u8)> {
+    match g.node(id) {
+        Node::Cmp(op, u, v) => Some((*u, *v, truth_set(*op))),
+        _ => None,
+    }
+}
+
+/// The truth set of `cond` in terms of the orderings of `u` against `v`, if `cond`
+/// compares the same two operands.
+fn relate(g: &Graph, cond: ExprId, u: ExprId, v: ExprId) -> Option<u8> {
+    let (a, b, s) = as_cmp(g, cond)?;
+    if (a, b) == (u, v) {
+        Some(s)
+    } else if (a, b) == (v, u) {
+        Some(swap_set(s))
+    } else {
+        None
+    }
+}
+
+/// Whether the variable `s` occurs under `id`.
+fn mentions(g: &Graph, id: ExprId, s: Symbol) -> bool {
+    g.reachable(&[id])
+        .iter()
+        .any(|&n| matches!(g.node(n), Node::Var(t) if *t == s))
+}
+
+/// Solves `u = v` for a variable that occurs linearly with a rational coefficient
+/// (`x - 2*x = 0` gives `x = 0`; `x + y - 1 = 0` gives `x = 1 - y`).
+fn solve_tie(g: &mut Graph, u: ExprId, v: ExprId) -> Option<(Symbol, ExprId)> {
+    let w = g.sub(u, v);
+    let terms: Vec<ExprId> = match g.node(w) {
+        Node::Add(ts) => ts.to_vec(),
+        _ => vec![w],
+    };
+    for (i, &t) in terms.iter().enumerate() {
+        let (c, s) = match g.node(t) {
+            Node::Var(s) => (BigRational::one(), *s),
+            Node::Mul(fs) if fs.len() == 2 => match (g.node(fs[0]), g.node(fs[1])) {
+                (Node::Num(c), Node::Var(s)) => (c.clone(), *s),
+                _ => continue,
+            },
+            _ => continue,
+        };
+        let rest: Vec<ExprId> = terms
+            .iter()
+            .enumerate()
+            .filter(|&(j, _)| j != i)
+            .map(|(_, &r)| r)
+            .collect();
+        if rest.iter().any(|&r| mentions(g, r, s)) {
+            continue;
+        }
+        let rest = if rest.is_empty() {
+            g.int(0)
+        } else {
+            g.add(rest)
+        };
+        let k = g.num(-c.recip());
+        return Some((s, g.mul(vec![k, rest])));
+    }
+    None
+}
+
+/// `e`, which is only used where `u = v`, with the tie substituted into it when the
+/// tie can be solved for a variable, so it folds (`min(u', 0)` at `x = 0`). Left as
+/// it is when it holds a `diff` (substituting into one would change its meaning).
+pub(crate) fn at_tie(g: &mut Graph, u: ExprId, v: ExprId, e: ExprId) -> ExprId {
+    if g.as_num(e).is_some() {
+        return e;
+    }
+    let Some((s, value)) = solve_tie(g, u, v) else {
+        return e;
+    };
+    let reach = g.reachable(&[e]);
+    if reach.iter().any(|&n| matches!(g.node(n), Node::Diff(..)))
+        || !reach
+            .iter()
+            .any(|&n| matches!(g.node(n), Node::Var(t) if *t == s))
+    {
+        return e;
+    }
+    let bindings: HashMap<Symbol, ExprId> = [(s, value)].into_iter().collect();
+    g.substitute(e, &bindings)
+}
+
+/// A comparison in canonical form: a constant on the right, a non-constant left
+/// side without a constant term or a rational coefficient (`2*x + 1 > 0` becomes
+/// `x > -1/2`, `x > 2*x` becomes `x < 0`), folded when its truth is known (`x + 1 >
+/// x`, `exp(x) > 0`). Only total operands are folded away, so the domain is kept.
+pub(super) fn canonical_cmp(g: &mut Graph, id: ExprId) -> ExprId {
+    let Node::Cmp(op, u, v) = g.node(id).clone() else {
+        return id;
+    };
+    let (mut op, mut u, v) = (op, u, v);
+    let mut c = match (g.as_num(u).cloned(), g.as_num(v).cloned()) {
+        (Some(_), Some(_)) => return id,
+        (Some(a), None) => {
+            op = swap_op(op);
+            u = v;
+            a
+        }
+        (None, Some(b)) => b,
+        (None, None) => {
+            let w = g.sub(u, v);
+            if let Some(r) = g.as_num(w) {
+                let holds = op.holds(r.cmp(&BigRational::zero()));
+                return g.boolean(holds);
+            }
+            if matches!(g.node(w), Node::Add(_)) {
+                return id;
+            }
+            u = w;
+            BigRational::zero()
+        }
+    };
+    // Move the constant term of a sum to the right.
+    if let Node::Add(ts) = g.node(u).clone() {
+        if let Some(k) = g.as_num(ts[0]).cloned() {
+            u = g.add(ts[1..].to_vec());
+            c -= k;
+        }
+    }
+    // Divide by a rational coefficient.
+    if let Node::Mul(fs) = g.node(u).clone() {
+        if let Some(k) = g.as_num(fs[0]).cloned() {
+            if !k.is_zero() {
+                u = g.mul(fs[1..].to_vec());
+                c /= k.clone();
+                if k.is_negative() {
+                    op = swap_op(op);
+                }
+            }
+        }
+    }
+    if let Some(r) = g.as_num(u) {
+        let holds = op.holds(r.cmp(&c));
+        return g.boolean(holds);
+    }
+    if g.info(u).total {
+        let known = match (g.info(u).sign, c.cmp(&BigRational::zero())) {
+            (SignInfo::Positive, Ordering::Less | Ordering::Equal) => GT,
+            (SignInfo::NonNegative, Ordering::Less) => GT,
+            (SignInfo::NonNegative, Ordering::Equal) => GT | EQ,
+            _ => 0,
+        };
+        let t = truth_set(op);
+        if known != 0 && known & t == known {
+            return g.boolean(true);
+        }
+        if known != 0 && known & t == 0 {
+            return g.boolean(false);
+        }
+    }
+    let cn = g.num(c);
+    g.cmp(op, u, cn)
+}
+
+/// A value that depends on the ordering of `u` against `v`: the value where
+/// `u < v`, where `u = v` and where `u > v`.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+struct Pieces {
+    u: ExprId,
+    v: ExprId,
+    /// Indexed by 0 = less, 1 = equal, 2 = greater.
+    at: [ExprId; 3],
+}
+
+const ORDERS: [(u8, usize); 3] = [(LT, 0), (EQ, 1), (GT, 2)];
+
+/// Reads nested `if`s on the comparison of `u` with `v` as pieces.
+fn read_pieces(g: &Graph, id: ExprId, u: ExprId, v: ExprId) -> Pieces {
+    let mut at = [id; 3];
+    fill(g, id, ALL, u, v, &mut at, 0);
+    Pieces { u, v, at }
+}
+
+fn fill(
+    g: &Graph,
+    id: ExprId,
+    possible: u8,
+    u: ExprId,
+    v: ExprId,
+    at: &mut [ExprId; 3],
+    depth: u32,
+) {
+    if possible == 0 {
+        return;
+    }
+    if depth < 6 {
+        if let Node::If(c, p, q) = g.node(id) {
+            if let Some(s) = relate(g, *c, u, v) {
+                let (p, q) = (*p, *q);
+                fill(g, p, possible & s, u, v, at, depth + 1);
+                fill(g, q, possible & !s & ALL, u, v, at, depth + 1);
+                return;
+            }
+        }
+    }
+    for (bit, i) in ORDERS {
+        if possible & bit != 0 {
+            at[i] = id;
+        }
+    }
+}
+
+/// Rebuilds pieces as nested `if`s with as few conditions as possible. The value at
+/// the tie is evaluated at the tie, and joins a neighbour when they agree there.
+fn build_pieces(g: &mut Graph, p: Pieces) -> ExprId {
+    let Pieces { u, v, at } = p;
+    let [less, mut equal, greater] = at;
+    if equal != less && equal != greater {
+        let e = at_tie(g, u, v, equal);
+        equal = if at_tie(g, u, v, less) == e {
+            less
+        } else if at_tie(g, u, v, greater) == e {
+            greater
+        } else {
+            e
+        };
+    }
+    let cond = |g: &mut Graph, set: u8| match op_of(set) {
+        Some(op) => g.cmp(op, u, v),
+        None => g.boolean(set == ALL),
+    };
+    if less == equal && equal == greater {
+        // Keep the condition (and so its domain) unless it is defined everywhere.
+        let c = cond(g, GT);
+        return g.if_(c, less, less);
+    }
+    if less == equal {
+        let c = cond(g, GT);
+        return g.if_(c, greater, less);
+    }
+    if equal == greater {
+        let c = cond(g, LT);
+        return g.if_(c, less, greater);
+    }
+    if less == greater {
+        let c = cond(g, LT | GT);
+        return g.if_(c, less, equal);
+    }
+    let lt = cond(g, LT);
+    let inner = g.if_(lt, less, equal);
+    let gt = cond(g, GT);
+    g.if_(gt, greater, inner)
+}
+
+/// Simplifies an `if` on a comparison: nested `if`s on the same operands resolved
+/// and merged, the tie value evaluated at the tie.
+pub(super) fn simplify_if(g: &mut Graph, id: ExprId) -> ExprId {
+    let Node::If(c, _, _) = g.node(id) else {
+        return id;
+    };
+    let Some((u, v, _)) = as_cmp(g, *c) else {
+        return id;
+    };
+    let p = read_pieces(g, id, u, v);
+    build_pieces(g, p)
+}
+
+/// The operands `(u, v)` of a comparison.
+type OperandPair = (ExprId, ExprId);
+/// A term `k*if(...)`.
+type ScaledIf = (BigRational, ExprId);
+
+/// A sum's terms of the form `k*if(...)` on comparisons of the same operands are
+/// added piecewise into one `if` (`if(x > 0, 1, 0) + alpha*if(x > 0, 0, 1)` is
+/// `if(x > 0, 1, alpha)`); a rational constant joins an `if` of constants.
+pub(super) fn merge_sum_ifs(g: &mut Graph, id: ExprId) -> ExprId {
+    let Node::Add(terms) = g.node(id).clone() else {
+        return id;
+    };
+    // (coefficient, if node) per term that is one.
+    let as_scaled_if = |g: &Graph, t: ExprId| -> Option<(BigRational, ExprId)> {
+        match g.node(t) {
+            Node::If(..) => Some((BigRational::one(), t)),
+            Node::Mul(fs) if fs.len() == 2 => match (g.node(fs[0]), g.node(fs[1])) {
+                (Node::Num(k), Node::If(..)) => Some((k.clone(), fs[1])),
+                _ => None,
+            },
+            _ => None,
+        }
+    };
+    let mut groups: Vec<(OperandPair, Vec<ScaledIf>)> = Vec::new();
+    let mut rest = Vec::new();
+    let mut constant: Option<ExprId> = None;
+    for &t in terms.iter() {
+        let pair = as_scaled_if(g, t).and_then(|(k, i)| match g.node(i) {
+            Node::If(c, ..) => as_cmp(g, *c).map(|(u, v, _)| ((u, v), (k, i))),
+            _ => None,
+        });
+        match pair {
+            Some(((u, v), member)) => {
+                match groups
+                    .iter_mut()
+                    .find(|(p, _)| *p == (u, v) || *p == (v, u))
+                {
+                    Some((_, members)) => members.push(member),
+                    None => groups.push(((u, v), vec![member])),
+                }
+            }
+            None if g.as_num(t).is_some() => constant = Some(t),
+            None => rest.push(t),
+        }
+    }
+    let single_group = groups.len() == 1 && rest.is_empty();
+    let mut changed = false;
+    let mut out = rest;
+    for ((u, v), members) in groups {
+        let pieces: Vec<(BigRational, Pieces)> = members
+            .iter()
+            .map(|(k, i)| (k.clone(), read_pieces(g, *i, u, v)))
+            .collect();
+        let mut at = [id; 3];
+        for (_, i) in ORDERS {
+            let parts: Vec<ExprId> = pieces
+                .iter()
+                .map(|(k, p)| {
+                    let kn = g.num(k.clone());
+                    g.mul(vec![kn, p.at[i]])
+                })
+                .collect();
+            at[i] = g.add(parts);
+        }
+        let all_num = at.iter().all(|&x| g.as_num(x).is_some());
+        let mut merged = members.len() > 1;
+        if let (Some(cst), true, true) = (constant, all_num, single_group) {
+            for x in at.iter_mut() {
+                *x = g.add(vec![*x, cst]);
+            }
+            constant = None;
+            merged = true;
+        }
+        changed |= merged;
+        if merged {
+            out.push(build_pieces(g, Pieces { u, v, at }));
+        } else {
+            out.extend(members.iter().map(|(k, i)| {
+                let kn = g.num(k.clone());
+                g.mul(vec![kn, *i])
+            }));
+        }
+    }
+    if !changed {
+        return id;
+    }
+    out.extend(constant);
+    g.add(out)
+}

@@ -1,0 +1,195 @@
+//! The simplifier: rewrites an expression into an equal one that reads like the
+//! textbook, within a fixed budget of work.
+//!
+//! Passes run bottom-up over the graph (children first, no recursion); each node is
+//! rebuilt through the smart constructors (exact rational arithmetic, like terms
+//! collected, powers combined) and then given to the local rules:
+//! - comparisons are put in a canonical form and folded when their truth is known
+//!   ([`cond`]);
+//! - nested `if`s on the same comparison are resolved and merged, equal branches
+//!   merged, the value at a tie evaluated at the tie ([`cond`]); operations move
+//!   into `if` branches where they fold (`lift`);
+//! - sums take the form with the fewest operations among: as they are, common factors
+//!   taken out, expanded, or collected by one atom (`poly`);
+//! - known patterns turn back into the prelude's names (`patterns`).
+//!
+//! Passes repeat until nothing changes or the [`Budget`] is spent; whatever state
+//! the budget leaves is returned, since every rule on its own is sound.
+//!
+//! Soundness: the result equals the input at every point where the input is
+//! defined, and is undefined exactly where the input is. No rule divides by
+//! something that may vanish or drops a term that may be undefined: `x/x` stays.
+//!
+//! ```
+//! use actsym::{expr::Graph, parse, simplify::simplify};
+//! let mut g = Graph::with_prelude();
+//! let e = parse::parse_expr(&mut g, "exp(-x)/(1 + exp(-x))^2").unwrap();
+//! let s = simplify(&mut g, e);
+//! assert_eq!(s, parse::parse_expr(&mut g, "sigmoid(x)*(1 - sigmoid(x))").unwrap());
+//! ```
+
+pub(crate) mod cond;
+mod cost;
+mod lift;
+mod patterns;
+mod poly;
+mod shared;
+
+pub use cost::{dag_op_count, op_count, OpCounter};
+pub use shared::{shared_form, shared_form_with, SharedForm};
+
+use crate::expr::{ExprId, Graph, Node};
+
+/// How much work one call of [`simplify_with`] may do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Budget {
+    /// The most bottom-up passes over the expression.
+    pub passes: u32,
+    /// The most elementary steps (node visits and polynomial term operations).
+    pub work: u64,
+}
+
+impl Default for Budget {
+    fn default() -> Self {
+        Budget {
+            passes: 12,
+            work: 2_000_000,
+        }
+    }
+}
+
+/// The work left in a budget.
+#[derive(Debug)]
+pub(crate) struct Work {
+    left: u64,
+}
+
+impl Work {
+    pub(crate) fn new(left: u64) -> Self {
+        Work { left }
+    }
+
+    /// Spends `n` steps; `None` once the budget is spent.
+    pub(crate) fn spend(&mut self, n: u64) -> Option<()> {
+        if self.left < n {
+            self.left = 0;
+            return None;
+        }
+        self.left -= n;
+        Some(())
+    }
+
+    pub(crate) fn exhausted(&self) -> bool {
+        self.left == 0
+    }
+}
+
+/// Simplifies `e` with the default [`Budget`].
+#[must_use = "the simplified expression is returned, `e` is unchanged"]
+pub fn simplify(g: &mut Graph, e: ExprId) -> ExprId {
+    simplify_with(g, e, Budget::default())
+}
+
+/// Simplifies `e` within `budget`. Always returns an expression equal to `e`
+/// wherever `e` is defined, with the same domain, however small the budget.
+#[must_use = "the simplified expression is returned, `e` is unchanged"]
+pub fn simplify_with(g: &mut Graph, e: ExprId, budget: Budget) -> ExprId {
+    let names = patterns::Names::find(g);
+    let mut ops = OpCounter::new();
+    let mut work = Work::new(budget.work);
+    let mut cur = e;
+    for _ in 0..budget.passes {
+        if g.check_limits().is_err() || work.exhausted() {
+            break;
+        }
+        let next = g.rewrite(cur, |g, _, node| {
+            let id = g.rebuild(node);
+            local_rules(g, id, names, &mut ops, &mut work)
+        });
+        if next == cur {
+            break;
+        }
+        cur = next;
+    }
+    cur
+}
+
+/// The rules for one node whose children are already simplified.
+fn local_rules(
+    g: &mut Graph,
+    id: ExprId,
+    names: patterns::Names,
+    ops: &mut OpCounter,
+    work: &mut Work,
+) -> ExprId {
+    if work.spend(1).is_none() || g.check_limits().is_err() {
+        return id;
+    }
+    let first_change = |g: &mut Graph, rules: &mut [&mut dyn FnMut(&mut Graph) -> ExprId]| {
+        for rule in rules.iter_mut() {
+            let r = rule(g);
+            if r != id {
+                return r;
+            }
+        }
+        id
+    };
+    match g.node(id) {
+        Node::Cmp(..) => cond::canonical_cmp(g, id),
+        Node::If(..) => cond::simplify_if(g, id),
+        Node::Add(_) => first_change(
+            g,
+            &mut [&mut |g| cond::merge_sum_ifs(g, id), &mut |g| {
+                poly::best_sum_form(g, id, ops, work, 0)
+            }],
+        ),
+        Node::Mul(_) => first_change(
+            g,
+            &mut [&mut |g| patterns::product(g, id, names), &mut |g| {
+                lift::product_into_if(g, id, ops)
+            }],
+        ),
+        Node::Pow(..) => first_change(
+            g,
+            &mut [&mut |g| patterns::power(g, id, names), &mut |g| {
+                lift::into_constant_if(g, id)
+            }],
+        ),
+        Node::Func(..) => first_change(
+            g,
+            &mut [&mut |g| patterns::function(g, id, names), &mut |g| {
+                lift::into_constant_if(g, id)
+            }],
+        ),
+        Node::Max(..) | Node::Min(..) => first_change(
+            g,
+            &mut [&mut |g| ordered_extremum(g, id), &mut |g| {
+                lift::into_constant_if(g, id)
+            }],
+        ),
+        _ => id,
+    }
+}
+
+/// `max(a, b)` or `min(a, b)` where `a - b` is a constant: the larger or smaller.
+/// (The difference only folds to a constant when what cancels is defined
+/// everywhere, so the domain is kept.)
+fn ordered_extremum(g: &mut Graph, id: ExprId) -> ExprId {
+    let (a, b, is_max) = match g.node(id) {
+        Node::Max(a, b) => (*a, *b, true),
+        Node::Min(a, b) => (*a, *b, false),
+        _ => return id,
+    };
+    let d = g.sub(a, b);
+    match g.as_num(d) {
+        Some(r) => {
+            let a_larger = *r >= num_traits::Zero::zero();
+            if a_larger == is_max {
+                a
+            } else {
+                b
+            }
+        }
+        None => id,
+    }
+}

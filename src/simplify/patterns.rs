@@ -1,0 +1,161 @@
+//! Known patterns turned back into the prelude's names and the textbook's forms:
+//! `1/(1 + exp(-u))` is `sigmoid(u)`, `exp(-u)*sigmoid(u)` is `1 - sigmoid(u)` (so the
+//! tower `exp(-u)/(1 + exp(-u))^2` becomes `sigmoid(u)*(1 - sigmoid(u))`),
+//! `log(1 + exp(u))` is `softplus(u)`, `1/cosh(u)^2` is `1 - tanh(u)^2` and
+//! `sinh(u)/cosh(u)` is `tanh(u)`. Each is an identity of total functions, so the
+//! domain is kept. The sigmoid patterns apply only when the graph has the prelude's
+//! `sigmoid` and `softplus`.
+
+use num_traits::{One, ToPrimitive};
+
+use crate::defs::Origin;
+use crate::expr::{ExprId, Func, Graph, Node, Symbol};
+
+/// The prelude's names the patterns produce.
+#[derive(Clone, Copy, Debug, Default)]
+pub(super) struct Names {
+    sigmoid: Option<Symbol>,
+    softplus: Option<Symbol>,
+}
+
+impl Names {
+    /// Looks the names up in `g`, keeping only the prelude's definitions.
+    pub(super) fn find(g: &Graph) -> Names {
+        let prelude = |name: &str| {
+            let s = g.find_symbol(name)?;
+            let d = g.defs.get(s)?;
+            (d.origin == Origin::Prelude && d.params.len() == 1).then_some(s)
+        };
+        Names {
+            sigmoid: prelude("sigmoid"),
+            softplus: prelude("softplus"),
+        }
+    }
+}
+
+/// `w` when `id` is `1 + exp(w)`.
+fn one_plus_exp(g: &Graph, id: ExprId) -> Option<ExprId> {
+    match g.node(id) {
+        Node::Add(ts) if ts.len() == 2 && g.as_num(ts[0]).is_some_and(One::is_one) => {
+            match g.node(ts[1]) {
+                Node::Func(Func::Exp, w) => Some(*w),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+/// An integer exponent of a power node.
+fn int_exp(g: &Graph, e: ExprId) -> Option<i64> {
+    g.as_num(e)
+        .filter(|r| r.is_integer())
+        .and_then(|r| r.to_integer().to_i64())
+}
+
+/// Rewrites a power: `(1 + exp(w))^(-k)` to `sigmoid(-w)^k`, `cosh(u)^(-2)` to
+/// `1 - tanh(u)^2`.
+pub(super) fn power(g: &mut Graph, id: ExprId, names: Names) -> ExprId {
+    let Node::Pow(b, e) = g.node(id).clone() else {
+        return id;
+    };
+    let Some(k) = int_exp(g, e) else {
+        return id;
+    };
+    if k < 0 {
+        if let (Some(w), Some(sigmoid)) = (one_plus_exp(g, b), names.sigmoid) {
+            let mw = g.neg(w);
+            let s = g.call(sigmoid, vec![mw]);
+            let kn = g.int(-k);
+            return g.pow(s, kn);
+        }
+    }
+    if k == -2 {
+        if let Node::Func(Func::Cosh, u) = g.node(b).clone() {
+            let t = g.func(Func::Tanh, u);
+            let two = g.int(2);
+            let t2 = g.pow(t, two);
+            let one = g.int(1);
+            return g.sub(one, t2);
+        }
+    }
+    id
+}
+
+/// Rewrites `log(1 + exp(u))` to `softplus(u)`.
+pub(super) fn function(g: &mut Graph, id: ExprId, names: Names) -> ExprId {
+    if let (Node::Func(Func::Log, a), Some(softplus)) = (g.node(id).clone(), names.softplus) {
+        if let Some(w) = one_plus_exp(g, a) {
+            return g.call(softplus, vec![w]);
+        }
+    }
+    id
+}
+
+/// The argument and exponent of a factor `sigmoid(m)^k` (k >= 1).
+fn sigmoid_power(g: &Graph, f: ExprId, sigmoid: Symbol) -> Option<(ExprId, i64)> {
+    let (base, k) = match g.node(f) {
+        Node::Pow(b, e) => (*b, int_exp(g, *e)?),
+        _ => (f, 1),
+    };
+    match g.node(base) {
+        Node::Call(s, args) if *s == sigmoid && args.len() == 1 && k >= 1 => Some((args[0], k)),
+        _ => None,
+    }
+}
+
+/// Rewrites products: `exp(w)*sigmoid(-w)^k` to `(1 - sigmoid(-w))*sigmoid(-w)^(k-1)`,
+/// `sinh(u)*cosh(u)^(-1)` to `tanh(u)`.
+pub(super) fn product(g: &mut Graph, id: ExprId, names: Names) -> ExprId {
+    let Node::Mul(fs) = g.node(id).clone() else {
+        return id;
+    };
+    if let Some(sigmoid) = names.sigmoid {
+        for (i, &f) in fs.iter().enumerate() {
+            let Node::Func(Func::Exp, w) = g.node(f).clone() else {
+                continue;
+            };
+            let mw = g.neg(w);
+            let found = fs
+                .iter()
+                .enumerate()
+                .find(|&(_, &h)| sigmoid_power(g, h, sigmoid).is_some_and(|(m, _)| m == mw));
+            if let Some((j, &h)) = found {
+                let k = sigmoid_power(g, h, sigmoid).map_or(1, |(_, k)| k);
+                let s = g.call(sigmoid, vec![mw]);
+                let one = g.int(1);
+                let t = g.sub(one, s);
+                let kn = g.int(k - 1);
+                let rest_s = g.pow(s, kn);
+                let mut out: Vec<ExprId> = fs
+                    .iter()
+                    .enumerate()
+                    .filter(|&(n, _)| n != i && n != j)
+                    .map(|(_, &x)| x)
+                    .collect();
+                out.push(t);
+                out.push(rest_s);
+                return g.mul(out);
+            }
+        }
+    }
+    for (i, &f) in fs.iter().enumerate() {
+        let Node::Func(Func::Sinh, u) = g.node(f).clone() else {
+            continue;
+        };
+        let c = g.func(Func::Cosh, u);
+        let m1 = g.int(-1);
+        let inv = g.pow(c, m1);
+        if let Some(j) = fs.iter().position(|&h| h == inv) {
+            let mut out: Vec<ExprId> = fs
+                .iter()
+                .enumerate()
+                .filter(|&(n, _)| n != i && n != j)
+                .map(|(_, &x)| x)
+                .collect();
+            out.push(g.func(Func::Tanh, u));
+            return g.mul(out);
+        }
+    }
+    id
+}
