@@ -30,8 +30,8 @@ pub use activation::{
 pub use exp_log::{exp, exp_dd, expm1, log, log1p};
 pub use normal::{erf, norm_cdf, norm_pdf};
 pub use scaled::{
-    expm1_dd, log_sigmoid_dd, scaled_arg, sech2_dd, sigmoid_dd, sigmoid_deriv_dd, softplus_dd,
-    tanh_dd,
+    expm1_dd, log_sigmoid_dd, scaled_arg, sech2_dd, sigmoid_dd, sigmoid_deriv_dd, sigmoid_pair,
+    softplus_dd, tanh_dd,
 };
 
 /// `max(a, b)`, NaN if either is NaN (an undefined operand makes `max` undefined).
