@@ -297,8 +297,8 @@ pub fn den_power(g: &Graph, f: ExprId, rule: DenRule) -> Option<(ExprId, BigRati
         let positive = g.info(*b).sign == crate::expr::SignInfo::Positive
             && g.info(*b).total
             && !matches!(g.node(*b), Node::Pow(..));
-        let integer_ok = r.is_integer() && base_ok;
-        if !integer_ok && !(positive && !r.is_integer()) {
+        let fraction_ok = positive && !r.is_integer();
+        if !(r.is_integer() && base_ok || fraction_ok) {
             return None;
         }
     }
