@@ -3,10 +3,14 @@
 //!
 //! A tape is built by [`Tape::compile`] from an expression graph and an ordered list of
 //! variables. It evaluates over slices of inputs in chunks of [`CHUNK`] lanes: each
-//! instruction is a tight loop over a chunk, vectorised with AVX2 when the CPU has it
-//! (detected at run time) and with SSE2 otherwise. Large inputs are split across
-//! threads ([`Tape::eval_batch_parallel`]). The batch, single-point and multi-thread
-//! paths give the same bits for the same point.
+//! instruction is a tight loop over a chunk, vectorised with AVX2 and FMA when the CPU
+//! has them (detected at run time, no `-C target-cpu` needed) and with SSE2 otherwise.
+//! Large inputs are split across threads ([`Tape::eval_batch_parallel`]). The batch,
+//! single-point and multi-thread paths give the same bits for the same point.
+//!
+//! The listing (`Display`, printed by `--show-tape`) shows one instruction a line:
+//! registers `r0..` hold hoisted constants first, then intermediate values (reused
+//! by liveness); the last registers are the variables, read in place.
 //!
 //! Values: an undefined point (`log(0)`, `1/0`, `sqrt(-1)`, a `max` with an undefined
 //! operand, ...) evaluates to NaN. NaN is the fast evaluator's internal marker for

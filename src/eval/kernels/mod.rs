@@ -3,9 +3,11 @@
 //! Every kernel is an `#[inline(always)]` function of `f64` lanes without branches
 //! (only selects), calls or float/int conversions, so that the tape's loops over a
 //! chunk of lanes vectorise, and so that the same code compiled inside an
-//! `#[target_feature(enable = "avx2")]` function becomes AVX2 code (see
-//! `tape_exec.rs` for the run-time dispatch). No fused multiply-add is used anywhere:
-//! the scalar, SSE2 and AVX2 builds of a kernel give the same bits.
+//! `#[target_feature(enable = "avx2,fma")]` function becomes AVX2 code with FMA (see
+//! `tape_exec.rs` for the run-time dispatch). Multiply-adds are written
+//! `f64::mul_add`, which is exactly rounded on every target: one instruction with
+//! FMA, a (slow, but bit-identical) library call on a CPU without it. So every
+//! dispatch level gives the same bits.
 //!
 //! Conventions: a NaN input gives NaN; an undefined point (`log(0)`, `1/0`,
 //! `sqrt(-1)`, `0^-1`) gives NaN — NaN means "undefined" inside the fast evaluator
