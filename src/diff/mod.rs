@@ -79,6 +79,16 @@ impl Kink {
 /// The highest derivative order [`derive_n`] accepts.
 pub const MAX_ORDER: u32 = 32;
 
+/// The most operands one node of a derivative may have. Building a product of `k`
+/// factors costs time quadratic in `k`, and the chain rule through `n` nested
+/// functions builds products of every length up to `n`: this bound keeps
+/// pathological nesting (`tanh` 20,000 deep) a prompt error instead of hours.
+pub const MAX_OPERANDS: usize = 1_000;
+
+/// The most operands (children of the nodes built, counted with repetition) one
+/// derivative may build in total, which bounds its memory.
+pub const MAX_DERIVATIVE_SIZE: usize = 2_000_000;
+
 /// Why a derivative could not be taken.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum DiffError {
@@ -102,6 +112,14 @@ pub enum DiffError {
     /// A call of a function that has no definition.
     #[error("cannot differentiate `{0}`: the function has no definition")]
     UnknownFunction(String),
+    /// The derivative grew past [`MAX_OPERANDS`] operands in one node or
+    /// [`MAX_DERIVATIVE_SIZE`] in total (deeply nested compositions make long
+    /// products: the chain rule multiplies one factor per level).
+    #[error(
+        "the derivative is too large (more than {MAX_OPERANDS} operands in one product \
+         or {MAX_DERIVATIVE_SIZE} in all)"
+    )]
+    TooLarge,
     /// A derivative the rules needed was not computed first (a bug in actsym).
     #[error("internal error in the derivative: a needed derivative is missing")]
     Internal,
@@ -201,6 +219,14 @@ fn keep_domain(g: &mut Graph, d: ExprId, e: ExprId) -> ExprId {
     g.add(vec![d, guard])
 }
 
+/// The number of operands of a node.
+fn operands(g: &Graph, id: ExprId) -> usize {
+    match g.node(id) {
+        Node::Add(xs) | Node::Mul(xs) | Node::Call(_, xs) => xs.len(),
+        _ => 3,
+    }
+}
+
 /// One derivative computation: the variable, the mode and the memo tables.
 struct Deriver {
     var: Symbol,
@@ -212,6 +238,8 @@ struct Deriver {
     /// For a call without a named rule, its body with the arguments substituted;
     /// for a `diff` node, its expansion.
     expansion: HashMap<ExprId, ExprId>,
+    /// Operands of the derivatives built so far.
+    size: usize,
 }
 
 impl Deriver {
@@ -222,6 +250,7 @@ impl Deriver {
             memo: HashMap::new(),
             depends: HashMap::new(),
             expansion: HashMap::new(),
+            size: 0,
         }
     }
 
@@ -242,6 +271,11 @@ impl Deriver {
                 .collect();
             if missing.is_empty() {
                 let d = self.rule(g, id)?;
+                let n = operands(g, d);
+                self.size = self.size.saturating_add(n);
+                if n > MAX_OPERANDS || self.size > MAX_DERIVATIVE_SIZE {
+                    return Err(DiffError::TooLarge);
+                }
                 self.memo.insert(id, d);
                 stack.pop();
             } else {
