@@ -190,6 +190,7 @@ const KINKS: [(&str, &str, [&str; 3]); 17] = [
 /// The value of `e` at `x = point`, as an expression (a number, a parameter, or
 /// `undefined`).
 fn value_at(g: &mut Graph, e: ExprId, point: &str) -> ExprId {
+    let e = actsym::defs::expand(g, e);
     let v = at(g, e, &[("x", q(point))]);
     simplify(g, v)
 }
@@ -472,6 +473,7 @@ fn build(g: &mut Graph, r: &Recipe) -> ExprId {
 
 /// The exact value of a piecewise-linear expression at a rational point.
 fn exact(g: &mut Graph, e: ExprId, x: &BigRational) -> Option<BigRational> {
+    let e = actsym::defs::expand(g, e);
     let v = at(g, e, &[("x", x.clone())]);
     g.as_num(v).cloned()
 }
@@ -517,12 +519,15 @@ proptest! {
                     continuous &= near.is_some_and(|v| (v - at_p.clone()).abs() < q("1/1000"));
                 }
             }
-            let whole_continuous = [h.clone(), -h.clone()].into_iter().all(|s| {
-                exact(&mut g, e, &(p.clone() + s)).is_some_and(|v| (v - fp.clone()).abs() < q("1/1000"))
-            });
+            // A number is never wrong: the function is continuous on the chosen side
+            // and the number is the one-sided quotient. (A jump on the other side
+            // only, hidden behind `max` or `min`, is not always detected; the
+            // number is then still the exact one-sided derivative.)
+            let side_continuous = exact(&mut g, e, &(p.clone() + step.clone()))
+                .is_some_and(|v| (v - fp.clone()).abs() < q("1/1000"));
             match g.node(got) {
                 Node::Num(v) => {
-                    prop_assert!(whole_continuous, "{} jumps at {} but [{}] derivative {} is {}",
+                    prop_assert!(side_continuous, "{} jumps at {} but [{}] derivative {} is {}",
                         show(&g, e), p, kink.name(), show(&g, d), v);
                     prop_assert_eq!(v, &quotient,
                         "{} at {} [{}]: derivative {}", show(&g, e), p, kink.name(), show(&g, d));

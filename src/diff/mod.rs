@@ -436,7 +436,7 @@ impl Deriver {
                     da: self.known(a)?,
                     db: self.known(b)?,
                 };
-                kinks::branch(g, &branch, cond_moves, self.kink)
+                kinks::branch(g, &branch, self.var, cond_moves, self.kink)
             }
             Node::Cmp(..) => return Err(DiffError::Comparison),
             Node::Call(f, args) => {
