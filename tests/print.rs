@@ -2,7 +2,7 @@
 //! test over random expressions), LaTeX snapshots, JSON schema, operation counts,
 //! and printing of very deep expressions on a small stack.
 
-use actsym::expr::{CmpOp, ExprId, Func, Graph};
+use actsym::expr::{ExprId, Func, Graph};
 use actsym::{parse, print};
 use proptest::prelude::*;
 
@@ -123,6 +123,9 @@ fn text_numbers_and_atoms() {
     check_text("0.05", "0.05");
     check_text("-3", "-3");
     check_text("1e3", "1000");
+    check_text("1e-40", "1e-40");
+    check_text("-0.0000000025*x", "-2.5e-9*x");
+    check_text("0.000001", "0.000001");
     check_text("pi", "pi");
     check_text("undefined", "undefined");
     check_text("1/0 + undefined", "undefined");
@@ -161,11 +164,11 @@ fn text_of_nodes_the_parser_does_not_build_directly() {
     let three_halves = g.frac(3, 2);
     let e = g.mul(vec![three_halves, x, inv]);
     check_node(&mut g, e, "3*x/(x + 1)/2");
-    // 8^(-1/2) folds to 2^(-1/2)/2.
+    // 8^(-1/2) folds to 2^(-1/2)/2, printed with the root in the denominator.
     let eight = g.int(8);
     let mhalf = g.frac(-1, 2);
     let e = g.pow(eight, mhalf);
-    check_node(&mut g, e, "2^(-1/2)/2");
+    check_node(&mut g, e, "1/(2*sqrt(2))");
     // 0^(-2) stays a power: `1/0^2` would parse as 1/0.
     let e = g.pow(zero, m2);
     check_node(&mut g, e, "0^(-2)");
@@ -186,6 +189,13 @@ fn text_of_nodes_the_parser_does_not_build_directly() {
     check_node(&mut g, e, "-((x + 1)/y)");
     let e = g.mul(vec![m2, xp1, yinv]);
     check_node(&mut g, e, "-2*(x + 1)/y");
+    // Powers of one positive base merge in a product, and print as one power in the
+    // denominator, which parses back to the merged power.
+    let pi = g.pi();
+    let sqrt_pi = g.sqrt(pi);
+    let a = g.div(x, sqrt_pi);
+    let e = g.div(a, pi);
+    check_node(&mut g, e, "x/pi^(3/2)");
     // Truth values print as comparisons that fold back to them.
     let t = g.boolean(true);
     assert_eq!(print::text(&g, t), "0 < 1");
@@ -243,6 +253,7 @@ fn latex_one_liners() {
     );
     check_latex("diff(sigmoid(x), x)", r"\frac{d}{dx} \sigma(x)");
     check_latex("pi*x", r"\pi x");
+    check_latex("1e-40*x - 0.5", r"1 \times 10^{-40} x - \frac{1}{2}");
     check_latex("(1/2)^x", r"\left(\frac{1}{2}\right)^{x}");
 }
 
@@ -330,11 +341,66 @@ fn deep_expressions_print_on_a_small_stack() {
 }
 
 #[test]
+fn deep_json_is_built_without_recursion() {
+    let mut g = Graph::new();
+    let e = deep(&mut g, 19_996);
+    // serde_json drops values recursively (documented on `print::json`), so the
+    // thread gets room for the drop; building is iterative.
+    let handle = std::thread::Builder::new()
+        .stack_size(64 * 1024 * 1024)
+        .spawn(move || {
+            let v = print::json(&g, e);
+            let mut depth = 0;
+            let mut cur = &v;
+            // Follow the one argument that is an operation.
+            while let Some(next) = cur
+                .get("args")
+                .and_then(|a| a.as_array())
+                .and_then(|a| a.iter().find(|c| c.get("args").is_some()))
+            {
+                depth += 1;
+                cur = next;
+            }
+            depth
+        })
+        .expect("spawn");
+    let depth = handle.join().expect("no stack overflow");
+    assert_eq!(depth, 19_995, "one object per level below the root");
+}
+
+#[test]
 fn shallow_text_round_trips_through_the_parser_limits() {
     let mut g = Graph::with_prelude();
     let e = deep(&mut g, 400);
     let printed = print::text(&g, e);
     assert_eq!(parse::parse_expr(&mut g, &printed).ok(), Some(e));
+}
+
+#[test]
+fn derivatives_of_the_prelude_round_trip() {
+    let mut g = Graph::with_prelude();
+    let calls: Vec<String> = g
+        .defs
+        .iter()
+        .map(|d| {
+            let params: Vec<&str> = d.params.iter().map(|&p| g.name(p)).collect();
+            format!("{}({})", g.name(d.name), params.join(", "))
+        })
+        .collect();
+    assert!(calls.len() >= 20, "the prelude is loaded");
+    let x = g.symbol("x");
+    for call in &calls {
+        let e = parse(&mut g, call);
+        let d = actsym::diff::derive(&mut g, e, x, actsym::diff::Kink::Left)
+            .unwrap_or_else(|err| panic!("d/dx {call}: {err}"));
+        let printed = print::text(&g, d);
+        assert_eq!(
+            parse::parse_expr(&mut g, &printed).ok(),
+            Some(d),
+            "d/dx {call} printed as {printed:?}"
+        );
+        assert!(!print::latex(&g, d).is_empty());
+    }
 }
 
 // ---- LaTeX snapshots -------------------------------------------------------------
@@ -393,160 +459,9 @@ fn latex_of_textbook_derivatives() {
 
 // ---- Round-trip property ---------------------------------------------------------
 
-/// A recipe for an expression, built through the graph's constructors.
-#[derive(Clone, Debug)]
-enum Recipe {
-    Var(usize),
-    Num(i64, i64),
-    Pi,
-    Add(Box<Recipe>, Box<Recipe>),
-    Sub(Box<Recipe>, Box<Recipe>),
-    Mul(Box<Recipe>, Box<Recipe>),
-    Div(Box<Recipe>, Box<Recipe>),
-    Neg(Box<Recipe>),
-    PowNum(Box<Recipe>, i64, i64),
-    Pow(Box<Recipe>, Box<Recipe>),
-    Sqrt(Box<Recipe>),
-    Func(usize, Box<Recipe>),
-    Max(Box<Recipe>, Box<Recipe>),
-    Min(Box<Recipe>, Box<Recipe>),
-    If(usize, Box<Recipe>, Box<Recipe>, Box<Recipe>, Box<Recipe>),
-    Call(usize, Vec<Recipe>),
-    Diff(Box<Recipe>, usize),
-}
-
-const VARS: [&str; 4] = ["x", "y", "alpha", "w1"];
-const CALLS: [(&str, usize); 14] = [
-    ("sigmoid", 1),
-    ("relu", 1),
-    ("swish", 2),
-    ("softplus", 1),
-    ("gelu", 1),
-    ("elu", 2),
-    ("mish", 1),
-    ("Phi", 1),
-    ("phi", 1),
-    ("leaky_relu", 1),
-    ("prelu", 2),
-    ("heaviside", 1),
-    ("hard_tanh", 1),
-    ("softsign", 1),
-];
-const OPS: [CmpOp; 5] = [CmpOp::Lt, CmpOp::Le, CmpOp::Gt, CmpOp::Ge, CmpOp::Ne];
-
-fn number() -> impl Strategy<Value = (i64, i64)> {
-    prop_oneof![
-        (-5i64..=5, Just(1i64)),
-        (-7i64..=7, 1i64..=6),
-        (
-            -99i64..=99,
-            prop_oneof![Just(10i64), Just(100), Just(1000), Just(20)]
-        ),
-    ]
-}
-
-fn recipe() -> impl Strategy<Value = Recipe> {
-    let leaf = prop_oneof![
-        3 => (0..VARS.len()).prop_map(Recipe::Var),
-        2 => number().prop_map(|(n, d)| Recipe::Num(n, d)),
-        1 => Just(Recipe::Pi),
-    ];
-    leaf.prop_recursive(5, 48, 3, |inner| {
-        let b = || inner.clone().prop_map(Box::new);
-        prop_oneof![
-            (b(), b()).prop_map(|(a, c)| Recipe::Add(a, c)),
-            (b(), b()).prop_map(|(a, c)| Recipe::Sub(a, c)),
-            (b(), b()).prop_map(|(a, c)| Recipe::Mul(a, c)),
-            (b(), b()).prop_map(|(a, c)| Recipe::Div(a, c)),
-            b().prop_map(Recipe::Neg),
-            (
-                b(),
-                prop_oneof![(-3i64..=4, Just(1i64)), (-3i64..=3, 2i64..=3)]
-            )
-                .prop_map(|(a, (n, d))| Recipe::PowNum(a, n, d)),
-            (b(), b()).prop_map(|(a, c)| Recipe::Pow(a, c)),
-            b().prop_map(Recipe::Sqrt),
-            (0..Func::ALL.len(), b()).prop_map(|(f, a)| Recipe::Func(f, a)),
-            (b(), b()).prop_map(|(a, c)| Recipe::Max(a, c)),
-            (b(), b()).prop_map(|(a, c)| Recipe::Min(a, c)),
-            (0..OPS.len(), b(), b(), b(), b())
-                .prop_map(|(o, p, q, r, s)| Recipe::If(o, p, q, r, s)),
-            (0..CALLS.len(), prop::collection::vec(inner.clone(), 2))
-                .prop_map(|(f, args)| Recipe::Call(f, args)),
-            (b(), 0..VARS.len()).prop_map(|(a, v)| Recipe::Diff(a, v)),
-        ]
-    })
-}
-
-fn build(g: &mut Graph, r: &Recipe) -> ExprId {
-    match r {
-        Recipe::Var(i) => g.var(VARS[*i]),
-        Recipe::Num(n, d) => g.frac(*n, *d),
-        Recipe::Pi => g.pi(),
-        Recipe::Add(a, b) => {
-            let (a, b) = (build(g, a), build(g, b));
-            g.add(vec![a, b])
-        }
-        Recipe::Sub(a, b) => {
-            let (a, b) = (build(g, a), build(g, b));
-            g.sub(a, b)
-        }
-        Recipe::Mul(a, b) => {
-            let (a, b) = (build(g, a), build(g, b));
-            g.mul(vec![a, b])
-        }
-        Recipe::Div(a, b) => {
-            let (a, b) = (build(g, a), build(g, b));
-            g.div(a, b)
-        }
-        Recipe::Neg(a) => {
-            let a = build(g, a);
-            g.neg(a)
-        }
-        Recipe::PowNum(a, n, d) => {
-            let a = build(g, a);
-            let k = g.frac(*n, *d);
-            g.pow(a, k)
-        }
-        Recipe::Pow(a, b) => {
-            let (a, b) = (build(g, a), build(g, b));
-            g.pow(a, b)
-        }
-        Recipe::Sqrt(a) => {
-            let a = build(g, a);
-            g.sqrt(a)
-        }
-        Recipe::Func(f, a) => {
-            let a = build(g, a);
-            g.func(Func::ALL[*f], a)
-        }
-        Recipe::Max(a, b) => {
-            let (a, b) = (build(g, a), build(g, b));
-            g.max(a, b)
-        }
-        Recipe::Min(a, b) => {
-            let (a, b) = (build(g, a), build(g, b));
-            g.min(a, b)
-        }
-        Recipe::If(o, p, q, a, b) => {
-            let (p, q) = (build(g, p), build(g, q));
-            let c = g.cmp(OPS[*o], p, q);
-            let (a, b) = (build(g, a), build(g, b));
-            g.if_(c, a, b)
-        }
-        Recipe::Call(f, args) => {
-            let (name, arity) = CALLS[*f];
-            let args: Vec<ExprId> = args.iter().take(arity).map(|a| build(g, a)).collect();
-            let s = g.symbol(name);
-            g.call(s, args)
-        }
-        Recipe::Diff(a, v) => {
-            let a = build(g, a);
-            let s = g.symbol(VARS[*v]);
-            g.diff_node(a, s)
-        }
-    }
-}
+#[path = "print/recipe.rs"]
+mod recipe;
+use recipe::{build, recipe};
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(3000))]

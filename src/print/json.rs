@@ -36,7 +36,7 @@
 //! );
 //! ```
 
-use serde_json::{json as j, Value};
+use serde_json::{Map, Value};
 
 use crate::expr::{ExprId, Graph, Node};
 
@@ -67,45 +67,60 @@ pub fn json(g: &Graph, id: ExprId) -> Value {
             Step::Exit(n) => {
                 let node = g.node(n);
                 let k = node.children().len();
-                let mut args = values.split_off(values.len().saturating_sub(k));
-                values.push(inner(g, node, &mut args));
+                let args = values.split_off(values.len().saturating_sub(k));
+                values.push(inner(g, node, args));
             }
         }
     }
     values.pop().unwrap_or(Value::Null)
 }
 
+/// `{key: value}`.
+fn tagged(key: &str, value: impl Into<Value>) -> Value {
+    let mut m = Map::new();
+    m.insert(key.to_owned(), value.into());
+    Value::Object(m)
+}
+
+/// `{key: name, "args": args}`. Built by moving `args` in: the `json!` macro would
+/// serialize (deep-copy) them, recursively and in quadratic time on deep trees.
+fn operation(key: &str, name: &str, args: Vec<Value>) -> Value {
+    let mut m = Map::new();
+    m.insert(key.to_owned(), Value::String(name.to_owned()));
+    m.insert("args".to_owned(), Value::Array(args));
+    Value::Object(m)
+}
+
 /// A node without children.
 fn leaf(g: &Graph, node: &Node) -> Value {
     match node {
-        Node::Num(r) => j!({ "num": r.to_string() }),
-        Node::Pi => j!({ "const": "pi" }),
-        Node::Var(s) => j!({ "var": g.name(*s) }),
-        Node::Bool(b) => j!({ "bool": b }),
-        Node::Undefined => j!({ "undefined": true }),
+        Node::Num(r) => tagged("num", r.to_string()),
+        Node::Pi => tagged("const", "pi"),
+        Node::Var(s) => tagged("var", g.name(*s)),
+        Node::Bool(b) => tagged("bool", *b),
+        Node::Undefined => tagged("undefined", true),
         // Nodes with children never reach here; keep the match total without a panic.
         _ => Value::Null,
     }
 }
 
 /// A node whose children are already converted (`args`, in order).
-fn inner(g: &Graph, node: &Node, args: &mut Vec<Value>) -> Value {
-    let args = std::mem::take(args);
+fn inner(g: &Graph, node: &Node, args: Vec<Value>) -> Value {
     match node {
-        Node::Add(_) => j!({ "op": "add", "args": args }),
-        Node::Mul(_) => j!({ "op": "mul", "args": args }),
-        Node::Pow(..) => j!({ "op": "pow", "args": args }),
-        Node::If(..) => j!({ "op": "if", "args": args }),
+        Node::Add(_) => operation("op", "add", args),
+        Node::Mul(_) => operation("op", "mul", args),
+        Node::Pow(..) => operation("op", "pow", args),
+        Node::If(..) => operation("op", "if", args),
         Node::Diff(_, v) => {
             let mut args = args;
-            args.push(j!({ "var": g.name(*v) }));
-            j!({ "op": "diff", "args": args })
+            args.push(tagged("var", g.name(*v)));
+            operation("op", "diff", args)
         }
-        Node::Func(f, _) => j!({ "func": f.name(), "args": args }),
-        Node::Max(..) => j!({ "func": "max", "args": args }),
-        Node::Min(..) => j!({ "func": "min", "args": args }),
-        Node::Call(f, _) => j!({ "call": g.name(*f), "args": args }),
-        Node::Cmp(op, ..) => j!({ "cmp": op.as_str(), "args": args }),
+        Node::Func(f, _) => operation("func", f.name(), args),
+        Node::Max(..) => operation("func", "max", args),
+        Node::Min(..) => operation("func", "min", args),
+        Node::Call(f, _) => operation("call", g.name(*f), args),
+        Node::Cmp(op, ..) => operation("cmp", op.as_str(), args),
         other => leaf(g, other),
     }
 }

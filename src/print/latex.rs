@@ -163,7 +163,8 @@ fn number(r: &BigRational, out: &mut Vec<Piece<'_>>) -> Prec {
     let (text, prec) = if r.is_integer() {
         (r.numer().to_string(), ATOM)
     } else if let Some(d) = decimal(r) {
-        (d, ATOM)
+        let prec = if d.contains('e') { PRODUCT } else { ATOM };
+        (scientific(d), prec)
     } else {
         let a = r.abs();
         (
@@ -176,6 +177,14 @@ fn number(r: &BigRational, out: &mut Vec<Piece<'_>>) -> Prec {
         prec.min(UNARY)
     } else {
         prec
+    }
+}
+
+/// `2.5e-9` as `2.5 \times 10^{-9}`; other decimals unchanged.
+fn scientific(d: String) -> String {
+    match d.split_once('e') {
+        Some((m, e)) => format!(r"{m} \times 10^{{{e}}}"),
+        None => d,
     }
 }
 
@@ -332,7 +341,7 @@ fn product<'g>(
     let mut num = Vec::new();
     let mut den = Vec::new();
     match decimal(&p.coeff) {
-        Some(d) => num.push(Item::Number(d)),
+        Some(d) => num.push(Item::Number(scientific(d))),
         None => {
             if !p.coeff.numer().is_one() {
                 num.push(Item::Number(p.coeff.numer().to_string()));

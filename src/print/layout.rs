@@ -292,7 +292,13 @@ pub fn den_power(g: &Graph, f: ExprId, rule: DenRule) -> Option<(ExprId, BigRati
             Node::Pow(_, e2) => !g.as_num(*e2).is_some_and(|r2| r2.is_negative()),
             _ => true,
         };
-        if !r.is_integer() || !base_ok {
+        // A positive base defined everywhere combines any rational exponents, so
+        // `1/sqrt(2)` and `x/pi^(3/2)` parse back to `2^(-1/2)` and `x*pi^(-3/2)`.
+        let positive = g.info(*b).sign == crate::expr::SignInfo::Positive
+            && g.info(*b).total
+            && !matches!(g.node(*b), Node::Pow(..));
+        let fraction_ok = positive && !r.is_integer();
+        if !(r.is_integer() && base_ok || fraction_ok) {
             return None;
         }
     }
@@ -302,36 +308,44 @@ pub fn den_power(g: &Graph, f: ExprId, rule: DenRule) -> Option<(ExprId, BigRati
 /// The decimal form of a rational whose denominator is `2^a 5^b` with `b >= 1` and at
 /// least 10, when it is not much longer than the fraction (`1/100 -> 0.01`,
 /// `8943/200000 -> 0.044715`, `1/20 -> 0.05`); `None` otherwise (`1/2`, `1/5`, `1/3`
-/// stay fractions). These are the numbers people write as decimals.
+/// stay fractions). These are the numbers people write as decimals. Below `1e-6`
+/// the form is scientific (`1e-40`, `2.5e-9`), which the parser reads exactly too.
 #[must_use]
 pub fn decimal(r: &BigRational) -> Option<String> {
     let q = r.denom();
     if r.is_integer() || q < &BigInt::from(10) {
         return None;
     }
-    let (mut m, mut twos, mut fives) = (q.clone(), 0u64, 0u64);
-    let (two, five) = (BigInt::from(2), BigInt::from(5));
-    while (&m % &two).is_zero() {
-        m /= &two;
-        twos += 1;
-    }
+    let twos = q.trailing_zeros()?;
+    let mut m = q >> twos;
+    let five = BigInt::from(5);
+    let mut fives = 0u64;
     while (&m % &five).is_zero() {
         m /= &five;
         fives += 1;
     }
-    let q_digits = q.to_string().len() as u64;
+    // Decimal digits of q, within one: bits * log10(2).
+    let q_digits = q.bits().saturating_mul(30_103) / 100_000 + 1;
     let places = twos.max(fives);
     if !m.is_one() || fives == 0 || places > q_digits + 3 {
         return None;
     }
     // r = numer * 2^(places - twos) * 5^(places - fives) / 10^places.
-    let scale = num_traits::pow(two, (places - twos).to_usize()?)
+    let scale = num_traits::pow(BigInt::from(2), (places - twos).to_usize()?)
         * num_traits::pow(five, (places - fives).to_usize()?);
     let digits = (r.numer().abs() * scale).to_string();
     let places = places.to_usize()?;
+    let sign = if r.is_negative() { "-" } else { "" };
+    // The power of ten of the leading digit.
+    let lead = digits.len() as i64 - 1 - places as i64;
+    if lead <= -7 {
+        let (first, rest) = digits.split_at(1);
+        let rest = rest.trim_end_matches('0');
+        let dot = if rest.is_empty() { "" } else { "." };
+        return Some(format!("{sign}{first}{dot}{rest}e{lead}"));
+    }
     let padded = format!("{digits:0>width$}", width = places + 1);
     let (int_part, frac_part) = padded.split_at(padded.len() - places);
-    let sign = if r.is_negative() { "-" } else { "" };
     Some(format!("{sign}{int_part}.{frac_part}"))
 }
 

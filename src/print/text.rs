@@ -279,13 +279,6 @@ fn product<'g>(
         }
     }
     num.extend(p.num.iter().map(|&f| Item::Factor(f)));
-    // `q*(x + 1)` would parse as the distributed sum `q*x + q`: write `/(x + 1)/q`.
-    let lone_sum = match (den.as_slice(), p.den.as_slice()) {
-        ([Item::Number(q)], [(b, k)]) if k.is_one() && matches!(g.node(*b), Node::Add(_)) => {
-            Some((*b, q.clone()))
-        }
-        _ => None,
-    };
     den.extend(p.den.iter().map(|(b, k)| {
         if k.is_one() {
             Item::Factor(*b)
@@ -318,13 +311,14 @@ fn product<'g>(
     }
     let num_len = num.len();
     items(num, out);
-    if let Some((b, q)) = lone_sum {
-        out.extend([
-            Piece::Op("/"),
-            node(b, ATOM),
-            Piece::Op("/"),
-            Piece::Text(q),
-        ]);
+    if separate_divisions(g, &p.den, den.len()) {
+        // Factors first, the number last: `x/(x + 1)/2`, `x/pi/sqrt(pi)`.
+        let number_first = matches!(den.first(), Some(Item::Number(_)));
+        den.rotate_left(usize::from(number_first));
+        for item in den {
+            out.push(Piece::Op("/"));
+            items(vec![item], out);
+        }
     } else if den.len() == 1 {
         out.push(Piece::Op("/"));
         items(den, out);
@@ -346,6 +340,24 @@ fn product<'g>(
     }
 }
 
+/// Whether a denominator must be written as separate divisions because its product
+/// would not parse back to the same factors: `2*(x + 1)` distributes into `2*x + 2`,
+/// and `pi*sqrt(pi)` merges into `pi^(3/2)` (powers of one positive base combine).
+fn separate_divisions(g: &Graph, den: &[(ExprId, BigRational)], items: usize) -> bool {
+    let lone_sum =
+        items == 2 && matches!(den, [(b, k)] if k.is_one() && matches!(g.node(*b), Node::Add(_)));
+    // The base the parser's product sees for `b^k`: `b` itself, or for `k = 1` the
+    // base of `b` when `b` is a power.
+    let root = |(b, k): &(ExprId, BigRational)| match g.node(*b) {
+        Node::Pow(c, _) if k.is_one() => *c,
+        _ => *b,
+    };
+    let mut roots: Vec<ExprId> = den.iter().map(root).collect();
+    roots.sort_unstable();
+    let shared_base = roots.windows(2).any(|w| w[0] == w[1]);
+    lone_sum || shared_base
+}
+
 /// Items joined by `*`.
 fn items<'g>(items: Vec<Item>, out: &mut Vec<Piece<'g>>) {
     for (i, item) in items.into_iter().enumerate() {
@@ -356,7 +368,17 @@ fn items<'g>(items: Vec<Item>, out: &mut Vec<Piece<'g>>) {
             Item::Number(s) => out.push(Piece::Text(s)),
             Item::Factor(f) => out.push(node(f, POWER)),
             Item::Power(b, k) => {
-                out.extend([node(b, ATOM), Piece::Op("^"), Piece::Text(k.to_string())]);
+                if k.is_integer() {
+                    out.extend([node(b, ATOM), Piece::Op("^"), Piece::Text(k.to_string())]);
+                } else if k == BigRational::new(1.into(), 2.into()) {
+                    out.extend([
+                        Piece::Text("sqrt(".into()),
+                        node(b, 0),
+                        Piece::Text(")".into()),
+                    ]);
+                } else {
+                    out.extend([node(b, ATOM), Piece::Op("^"), Piece::Text(format!("({k})"))]);
+                }
             }
         }
     }
