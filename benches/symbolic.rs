@@ -52,22 +52,13 @@ fn measure(src: &str, order: u32, runs: usize) -> (Duration, usize, usize, u64) 
 
 fn print_table() {
     println!(
-<<<<<<< HEAD
         "\n{:<14} {:>12} {:>10} {:>12} {:>12}",
         "case", "time", "DAG nodes", "printed ops", "shared ops"
-=======
-        "\n{:<14} {:>12} {:>10} {:>10} {:>12}",
-        "case", "time", "DAG nodes", "tree ops", "shared ops"
->>>>>>> main
     );
     for n in 1..=8 {
         let (t, nodes, ops, shared) = measure(&swish_src(), n, 21);
         println!(
-<<<<<<< HEAD
             "{:<14} {:>12.3?} {:>10} {:>12} {:>12}",
-=======
-            "{:<14} {:>12.3?} {:>10} {:>10} {:>12}",
->>>>>>> main
             format!("swish n={n}"),
             t,
             nodes,
@@ -78,11 +69,7 @@ fn print_table() {
     for k in 1..=12 {
         let (t, nodes, ops, shared) = measure(&sigmoid_tower(k), 1, 21);
         println!(
-<<<<<<< HEAD
             "{:<14} {:>12.3?} {:>10} {:>12} {:>12}",
-=======
-            "{:<14} {:>12.3?} {:>10} {:>10} {:>12}",
->>>>>>> main
             format!("sigmoid∘{k}"),
             t,
             nodes,
