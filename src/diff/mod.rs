@@ -1,6 +1,6 @@
 //! Symbolic derivatives, exact and one-sided at kinks (DESIGN.md §2).
 //!
-//! [`derive`] differentiates an expression with respect to one variable (or parameter)
+//! [`derive()`] differentiates an expression with respect to one variable (or parameter)
 //! and simplifies the result. Every node's derivative is computed once (a memo per
 //! node), without recursion: an explicit work stack visits children before parents,
 //! so deep expressions cannot overflow the stack.
@@ -139,7 +139,7 @@ pub fn derive(g: &mut Graph, e: ExprId, var: Symbol, kink: Kink) -> Result<ExprI
 /// through the smart constructors, but not simplified further).
 ///
 /// # Errors
-/// As [`derive`].
+/// As [`derive()`].
 pub fn derive_raw(g: &mut Graph, e: ExprId, var: Symbol, kink: Kink) -> Result<ExprId, DiffError> {
     let mut d = Deriver::new(var, kink);
     d.derive(g, e)
@@ -149,7 +149,7 @@ pub fn derive_raw(g: &mut Graph, e: ExprId, var: Symbol, kink: Kink) -> Result<E
 /// step (which keeps higher orders small). Order 0 is `e` itself.
 ///
 /// # Errors
-/// [`DiffError::OrderTooHigh`] above [`MAX_ORDER`], else as [`derive`].
+/// [`DiffError::OrderTooHigh`] above [`MAX_ORDER`], else as [`derive()`].
 pub fn derive_n(
     g: &mut Graph,
     e: ExprId,
@@ -182,7 +182,7 @@ pub fn derive_n(
 /// undefined at `x = -1`, not `-1`).
 ///
 /// # Errors
-/// As [`derive`].
+/// As [`derive()`].
 pub fn expand_diffs(g: &mut Graph, root: ExprId, kink: Kink) -> Result<ExprId, DiffError> {
     if !g
         .reachable(&[root])

@@ -5,9 +5,9 @@
 //! rebuilt through the smart constructors (exact rational arithmetic, like terms
 //! collected, powers combined) and then given to the local rules:
 //! - comparisons are put in a canonical form and folded when their truth is known
-//!   ([`cond`]);
+//!   (`cond`);
 //! - nested `if`s on the same comparison are resolved and merged, equal branches
-//!   merged, the value at a tie evaluated at the tie ([`cond`]); operations move
+//!   merged, the value at a tie evaluated at the tie (`cond`); operations move
 //!   into `if` branches where they fold (`lift`);
 //! - sums take the form with the fewest operations among: as they are, common factors
 //!   taken out, expanded, or collected by one atom (`poly`);
