@@ -190,6 +190,7 @@ const KINKS: [(&str, &str, [&str; 3]); 17] = [
 /// The value of `e` at `x = point`, as an expression (a number, a parameter, or
 /// `undefined`).
 fn value_at(g: &mut Graph, e: ExprId, point: &str) -> ExprId {
+    let e = actsym::defs::expand(g, e);
     let v = at(g, e, &[("x", q(point))]);
     simplify(g, v)
 }
@@ -276,12 +277,27 @@ fn deep_expressions_do_not_overflow_the_stack() {
     let mut g = Graph::with_prelude();
     let x = g.var("x");
     let mut e = x;
-    for _ in 0..1_500 {
+    for _ in 0..800 {
         e = g.func(actsym::expr::Func::Tanh, e);
     }
     let xs = g.symbol("x");
     let d = derive(&mut g, e, xs, Kink::Left).expect("derivative");
-    assert!(g.dag_size(d) > 1_500);
+    assert!(g.dag_size(d) > 800);
+}
+
+#[test]
+fn oversized_derivatives_are_an_error_not_a_hang() {
+    let mut g = Graph::with_prelude();
+    let mut factors = vec![g.var("x")];
+    for i in 0..=actsym::diff::MAX_OPERANDS {
+        factors.push(g.var(&format!("y{i}")));
+    }
+    let e = g.mul(factors);
+    let x = g.symbol("x");
+    assert_eq!(
+        actsym::diff::derive_raw(&mut g, e, x, Kink::Left),
+        Err(DiffError::TooLarge)
+    );
 }
 
 #[test]
@@ -457,6 +473,7 @@ fn build(g: &mut Graph, r: &Recipe) -> ExprId {
 
 /// The exact value of a piecewise-linear expression at a rational point.
 fn exact(g: &mut Graph, e: ExprId, x: &BigRational) -> Option<BigRational> {
+    let e = actsym::defs::expand(g, e);
     let v = at(g, e, &[("x", x.clone())]);
     g.as_num(v).cloned()
 }
@@ -502,12 +519,15 @@ proptest! {
                     continuous &= near.is_some_and(|v| (v - at_p.clone()).abs() < q("1/1000"));
                 }
             }
-            let whole_continuous = [h.clone(), -h.clone()].into_iter().all(|s| {
-                exact(&mut g, e, &(p.clone() + s)).is_some_and(|v| (v - fp.clone()).abs() < q("1/1000"))
-            });
+            // A number is never wrong: the function is continuous on the chosen side
+            // and the number is the one-sided quotient. (A jump on the other side
+            // only, hidden behind `max` or `min`, is not always detected; the
+            // number is then still the exact one-sided derivative.)
+            let side_continuous = exact(&mut g, e, &(p.clone() + step.clone()))
+                .is_some_and(|v| (v - fp.clone()).abs() < q("1/1000"));
             match g.node(got) {
                 Node::Num(v) => {
-                    prop_assert!(whole_continuous, "{} jumps at {} but [{}] derivative {} is {}",
+                    prop_assert!(side_continuous, "{} jumps at {} but [{}] derivative {} is {}",
                         show(&g, e), p, kink.name(), show(&g, d), v);
                     prop_assert_eq!(v, &quotient,
                         "{} at {} [{}]: derivative {}", show(&g, e), p, kink.name(), show(&g, d));

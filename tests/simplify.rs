@@ -81,6 +81,9 @@ fn conditions_and_branches() {
         ("if(exp(x) > 0, a, b)", "a"),
         ("if(relu(x) > 0, a, b)", "if(x > 0, a, b)"),
         ("if(min(x, 1) > -1, a, b)", "if(x > -1, a, b)"),
+        ("if(abs(x) > 0, a, b)", "if(x != 0, a, b)"),
+        ("if(abs(x) <= 0, a, b)", "if(x != 0, b, a)"),
+        ("if(abs(x) >= 0, a, b)", "a"),
         (
             "if(x > 0, 1, 0) + alpha*if(x > 0, 0, 1)",
             "if(x > 0, 1, alpha)",

@@ -16,7 +16,9 @@
 
 use super::rules::{is_zero, scaled};
 use super::Kink;
-use crate::expr::{CmpOp, ExprId, Func, Graph, Node};
+use std::collections::HashMap;
+
+use crate::expr::{CmpOp, ExprId, Func, Graph, Node, Symbol};
 use crate::simplify::cond::at_tie;
 
 /// `if(u > v, greater, if(u < v, less, tie))`, the shape every kink rule builds.
@@ -66,7 +68,27 @@ pub(super) fn extremum(
             g.mul(vec![half, s])
         }
     };
-    three_way(g, a, b, greater, less, tie)
+    let d = three_way(g, a, b, greater, less, tie);
+    // Where an operand jumps, which operand is larger may change right there even
+    // away from a tie (`max(1, if(x > 0, 2, x))` at 0): undefined there.
+    jump_guard(g, d, &[da, db])
+}
+
+/// `d`, made undefined wherever one of `parts` (derivatives of operands) is
+/// undefined because its operand jumps: `d + 0*part` keeps that domain.
+fn jump_guard(g: &mut Graph, d: ExprId, parts: &[ExprId]) -> ExprId {
+    let mut terms = vec![d];
+    for &p in parts {
+        if may_jump(g, p) {
+            let zero = g.int(0);
+            terms.push(g.mul(vec![zero, p]));
+        }
+    }
+    if terms.len() == 1 {
+        d
+    } else {
+        g.add(terms)
+    }
 }
 
 /// `d abs(u)`.
@@ -134,9 +156,46 @@ fn may_jump(g: &Graph, id: ExprId) -> bool {
             .any(|&n| matches!(g.node(n), Node::Undefined))
 }
 
+/// `u - v` of a branch's condition.
+fn w_of(g: &mut Graph, br: &Branch) -> ExprId {
+    g.sub(br.u, br.v)
+}
+
+/// Whether `w` is piecewise linear in `var` (sums, constant multiples, `max`, `min`,
+/// `abs`, `if`, and the prelude's functions built from them): then a one-sided
+/// slope of 0 at a point means `w` is constant on that side.
+fn piecewise_linear(g: &mut Graph, w: ExprId, var: Symbol) -> bool {
+    let w = crate::defs::expand(g, w);
+    let order = g.reachable(&[w]);
+    let mut varies: HashMap<ExprId, bool> = HashMap::with_capacity(order.len());
+    for &n in &order {
+        let node = g.node(n);
+        let v = match node {
+            Node::Var(s) => *s == var,
+            _ => node.children().iter().any(|c| varies.get(c) == Some(&true)),
+        };
+        varies.insert(n, v);
+    }
+    let moves = |n: &ExprId| varies.get(n) == Some(&true);
+    order.iter().all(|&n| match g.node(n) {
+        Node::Num(_) | Node::Pi | Node::Bool(_) | Node::Undefined | Node::Var(_) => true,
+        Node::Add(_) | Node::Max(..) | Node::Min(..) | Node::If(..) | Node::Cmp(..) => true,
+        Node::Func(Func::Abs, _) => true,
+        Node::Mul(fs) => fs.iter().filter(|f| moves(f)).count() <= 1,
+        Node::Pow(..) | Node::Func(..) => !moves(&n),
+        Node::Call(..) | Node::Diff(..) => false,
+    })
+}
+
 /// `d if(u op v, a, b)`. `cond_moves` says whether the condition depends on the
 /// variable at all; if not, the taken branch's derivative is the answer.
-pub(super) fn branch(g: &mut Graph, br: &Branch, cond_moves: bool, kink: Kink) -> ExprId {
+pub(super) fn branch(
+    g: &mut Graph,
+    br: &Branch,
+    var: Symbol,
+    cond_moves: bool,
+    kink: Kink,
+) -> ExprId {
     if !cond_moves || kink == Kink::Autodiff {
         // Autodiff differentiates the branch taken at the point, jumps or not.
         return g.if_(br.cond, br.da, br.db);
@@ -164,27 +223,41 @@ pub(super) fn branch(g: &mut Graph, br: &Branch, cond_moves: bool, kink: Kink) -
     // At the tie: the branch active on the chosen side, if the function is
     // continuous there.
     let undefined = g.undefined();
-    let flat = if br.da == br.db {
-        br.da
+    // Where the condition changes at the point, the branches must agree there, or
+    // the function jumps.
+    let jump_check = |g: &mut Graph, x: ExprId| {
+        if br.a == br.b {
+            x
+        } else {
+            let jump = g.cmp(CmpOp::Ne, br.a, br.b);
+            g.if_(jump, undefined, x)
+        }
+    };
+    let w = w_of(g, br);
+    let flat = if piecewise_linear(g, w, var) {
+        // A piecewise-linear u - v with slope 0 on the chosen side is 0 all along
+        // that side: the branch taken at the tie is taken there too, whatever
+        // happens on the other side.
+        pick(std::cmp::Ordering::Equal)
+    } else if br.da == br.db {
+        jump_check(g, br.da)
     } else {
+        // A slope of 0 says nothing about which side u - v is on: only if the
+        // branches' derivatives agree is the answer known.
         let differ = g.cmp(CmpOp::Ne, br.da, br.db);
-        g.if_(differ, undefined, br.da)
+        let agree = g.if_(differ, undefined, br.da);
+        jump_check(g, agree)
     };
     // u' - v' > 0 means u - v < 0 just left of the point and > 0 just right of it.
     let (rising, falling) = match kink {
         Kink::Right => (greater, less),
         _ => (less, greater),
     };
+    let (rising, falling) = (jump_check(g, rising), jump_check(g, falling));
     let zero = g.int(0);
     let neg = g.cmp(CmpOp::Lt, dw, zero);
     let side = g.if_(neg, falling, flat);
     let pos = g.cmp(CmpOp::Gt, dw, zero);
-    let side = g.if_(pos, rising, side);
-    let tie = if br.a == br.b {
-        side
-    } else {
-        let jump = g.cmp(CmpOp::Ne, br.a, br.b);
-        g.if_(jump, undefined, side)
-    };
+    let tie = g.if_(pos, rising, side);
     three_way(g, br.u, br.v, greater, less, tie)
 }

@@ -1,6 +1,6 @@
 //! Symbolic derivatives, exact and one-sided at kinks (DESIGN.md §2).
 //!
-//! [`derive`] differentiates an expression with respect to one variable (or parameter)
+//! [`derive()`] differentiates an expression with respect to one variable (or parameter)
 //! and simplifies the result. Every node's derivative is computed once (a memo per
 //! node), without recursion: an explicit work stack visits children before parents,
 //! so deep expressions cannot overflow the stack.
@@ -79,6 +79,16 @@ impl Kink {
 /// The highest derivative order [`derive_n`] accepts.
 pub const MAX_ORDER: u32 = 32;
 
+/// The most operands one node of a derivative may have. Building a product of `k`
+/// factors costs time quadratic in `k`, and the chain rule through `n` nested
+/// functions builds products of every length up to `n`: this bound keeps
+/// pathological nesting (`tanh` 20,000 deep) a prompt error instead of hours.
+pub const MAX_OPERANDS: usize = 1_000;
+
+/// The most operands (children of the nodes built, counted with repetition) one
+/// derivative may build in total, which bounds its memory.
+pub const MAX_DERIVATIVE_SIZE: usize = 2_000_000;
+
 /// Why a derivative could not be taken.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum DiffError {
@@ -102,6 +112,14 @@ pub enum DiffError {
     /// A call of a function that has no definition.
     #[error("cannot differentiate `{0}`: the function has no definition")]
     UnknownFunction(String),
+    /// The derivative grew past [`MAX_OPERANDS`] operands in one node or
+    /// [`MAX_DERIVATIVE_SIZE`] in total (deeply nested compositions make long
+    /// products: the chain rule multiplies one factor per level).
+    #[error(
+        "the derivative is too large (more than {MAX_OPERANDS} operands in one product \
+         or {MAX_DERIVATIVE_SIZE} in all)"
+    )]
+    TooLarge,
     /// A derivative the rules needed was not computed first (a bug in actsym).
     #[error("internal error in the derivative: a needed derivative is missing")]
     Internal,
@@ -121,7 +139,7 @@ pub fn derive(g: &mut Graph, e: ExprId, var: Symbol, kink: Kink) -> Result<ExprI
 /// through the smart constructors, but not simplified further).
 ///
 /// # Errors
-/// As [`derive`].
+/// As [`derive()`].
 pub fn derive_raw(g: &mut Graph, e: ExprId, var: Symbol, kink: Kink) -> Result<ExprId, DiffError> {
     let mut d = Deriver::new(var, kink);
     d.derive(g, e)
@@ -131,7 +149,7 @@ pub fn derive_raw(g: &mut Graph, e: ExprId, var: Symbol, kink: Kink) -> Result<E
 /// step (which keeps higher orders small). Order 0 is `e` itself.
 ///
 /// # Errors
-/// [`DiffError::OrderTooHigh`] above [`MAX_ORDER`], else as [`derive`].
+/// [`DiffError::OrderTooHigh`] above [`MAX_ORDER`], else as [`derive()`].
 pub fn derive_n(
     g: &mut Graph,
     e: ExprId,
@@ -164,7 +182,7 @@ pub fn derive_n(
 /// undefined at `x = -1`, not `-1`).
 ///
 /// # Errors
-/// As [`derive`].
+/// As [`derive()`].
 pub fn expand_diffs(g: &mut Graph, root: ExprId, kink: Kink) -> Result<ExprId, DiffError> {
     if !g
         .reachable(&[root])
@@ -201,6 +219,14 @@ fn keep_domain(g: &mut Graph, d: ExprId, e: ExprId) -> ExprId {
     g.add(vec![d, guard])
 }
 
+/// The number of operands of a node.
+fn operands(g: &Graph, id: ExprId) -> usize {
+    match g.node(id) {
+        Node::Add(xs) | Node::Mul(xs) | Node::Call(_, xs) => xs.len(),
+        _ => 3,
+    }
+}
+
 /// One derivative computation: the variable, the mode and the memo tables.
 struct Deriver {
     var: Symbol,
@@ -212,6 +238,8 @@ struct Deriver {
     /// For a call without a named rule, its body with the arguments substituted;
     /// for a `diff` node, its expansion.
     expansion: HashMap<ExprId, ExprId>,
+    /// Operands of the derivatives built so far.
+    size: usize,
 }
 
 impl Deriver {
@@ -222,6 +250,7 @@ impl Deriver {
             memo: HashMap::new(),
             depends: HashMap::new(),
             expansion: HashMap::new(),
+            size: 0,
         }
     }
 
@@ -242,6 +271,11 @@ impl Deriver {
                 .collect();
             if missing.is_empty() {
                 let d = self.rule(g, id)?;
+                let n = operands(g, d);
+                self.size = self.size.saturating_add(n);
+                if n > MAX_OPERANDS || self.size > MAX_DERIVATIVE_SIZE {
+                    return Err(DiffError::TooLarge);
+                }
                 self.memo.insert(id, d);
                 stack.pop();
             } else {
@@ -402,7 +436,7 @@ impl Deriver {
                     da: self.known(a)?,
                     db: self.known(b)?,
                 };
-                kinks::branch(g, &branch, cond_moves, self.kink)
+                kinks::branch(g, &branch, self.var, cond_moves, self.kink)
             }
             Node::Cmp(..) => return Err(DiffError::Comparison),
             Node::Call(f, args) => {

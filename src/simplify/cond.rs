@@ -287,7 +287,9 @@ fn ordering_through(
             let cmp = g.cmp(op2, a, cn);
             Some(canonical_cmp(g, cmp, relu))
         }
-        None if g.info(a).total => Some(g.boolean(set == ALL)),
+        // Never or always (for an `a` defined everywhere); `a = c` alone has no
+        // operator, so that condition stays as it is.
+        None if (set == 0 || set == ALL) && g.info(a).total => Some(g.boolean(set == ALL)),
         None => None,
     }
 }

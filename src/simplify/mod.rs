@@ -5,9 +5,9 @@
 //! rebuilt through the smart constructors (exact rational arithmetic, like terms
 //! collected, powers combined) and then given to the local rules:
 //! - comparisons are put in a canonical form and folded when their truth is known
-//!   ([`cond`]);
+//!   (`cond`);
 //! - nested `if`s on the same comparison are resolved and merged, equal branches
-//!   merged, the value at a tie evaluated at the tie ([`cond`]); operations move
+//!   merged, the value at a tie evaluated at the tie (`cond`); operations move
 //!   into `if` branches where they fold (`lift`);
 //! - sums take the form with the fewest operations among: as they are, common factors
 //!   taken out, expanded, or collected by one atom (`poly`);
@@ -205,9 +205,27 @@ fn local_rules(g: &mut Graph, id: ExprId, cx: &mut Context<'_>) -> ExprId {
         Node::Max(..) | Node::Min(..) => {
             changed(ordered_extremum(g, id)).or_else(|| changed(lift::into_constant_if(g, id)))
         }
+        Node::Call(..) => changed(constant_call(g, id)),
         _ => None,
     };
     out.unwrap_or(id)
+}
+
+/// A call of a defined function with constant arguments whose body folds to a
+/// rational (`relu(0)` is 0); other calls keep their names.
+fn constant_call(g: &mut Graph, id: ExprId) -> ExprId {
+    let Node::Call(_, args) = g.node(id) else {
+        return id;
+    };
+    if !args.iter().all(|&a| g.as_num(a).is_some()) {
+        return id;
+    }
+    let e = crate::defs::expand(g, id);
+    if g.as_num(e).is_some() {
+        e
+    } else {
+        id
+    }
 }
 
 /// `max(a, b)` or `min(a, b)` where `a - b` is a constant: the larger or smaller.

@@ -103,7 +103,8 @@ fn power_of_root(g: &mut Graph, b: ExprId, k: i64) -> Option<ExprId> {
     }
     let ak = a.clone() * BigRational::from_integer(k.into());
     let positive = g.info(u).total && g.info(u).sign == SignInfo::Positive;
-    let same_domain = !(ak.is_integer() || a < BigRational::zero() && k < 0);
+    let both_negative = a < BigRational::zero() && k < 0;
+    let same_domain = !(ak.is_integer() || both_negative);
     if !(positive || same_domain) {
         return None;
     }

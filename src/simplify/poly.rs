@@ -170,7 +170,7 @@ struct Expanded {
 /// subterms'.
 #[derive(Debug, Default)]
 pub(super) struct Expansions {
-    map: HashMap<ExprId, Rc<Expanded>>,
+    map: HashMap<ExprId, Option<Rc<Expanded>>>,
 }
 
 fn merge_partial(into: &mut Vec<ExprId>, from: &[ExprId]) {
@@ -192,8 +192,24 @@ impl Expansions {
         work: &mut Work,
     ) -> Option<Rc<Expanded>> {
         if let Some(e) = self.map.get(&id) {
-            return Some(Rc::clone(e));
+            return e.clone();
         }
+        let out = self.expand_node(g, id, depth, work);
+        // A failure from the term or size limits is remembered too, so it is not
+        // retried on every pass; one from a spent budget is not (nothing more runs).
+        if out.is_some() || !work.exhausted() {
+            self.map.insert(id, out.clone());
+        }
+        out
+    }
+
+    fn expand_node(
+        &mut self,
+        g: &mut Graph,
+        id: ExprId,
+        depth: u32,
+        work: &mut Work,
+    ) -> Option<Rc<Expanded>> {
         work.spend(1)?;
         let node = g.node(id).clone();
         let deeper = depth < MAX_DEPTH;
@@ -268,9 +284,7 @@ impl Expansions {
             }
             _ => atom(g, id, 1),
         }?;
-        let out = Rc::new(out);
-        self.map.insert(id, Rc::clone(&out));
-        Some(out)
+        Some(Rc::new(out))
     }
 
     /// The expanded polynomial of a sum, if expanding keeps its domain.
