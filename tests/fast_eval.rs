@@ -68,55 +68,81 @@ fn points() -> usize {
 /// `x = -475` multiplies a subnormal `sigmoid` by 475): they are reported apart.
 const TINY: f64 = f64::MIN_POSITIVE * 1024.0;
 
+/// Points where the function's condition number `|x f'/f|` exceeds this are
+/// ill-conditioned: a rounding of 1 ulp anywhere in the formula (or of a constant such
+/// as `sqrt(2/pi)`) moves the value by more than this many ulp, so no f64 evaluation
+/// keeps a bound of a few ulp there (near a non-structural root; in the tails of
+/// `gelu_tanh`). They are reported as error per unit of condition number.
+const COND_LIMIT: f64 = 8.0;
+
 /// The table of the closing note: max ulp per prelude function and derivative order
-/// over [-1000, 1000], outside the windows of `cases.rs` (non-structural roots; the
-/// far tail of `gelu_tanh`) and above [`TINY`]; those are the last two columns.
+/// over [-1000, 1000] where the function is well-conditioned and farther than
+/// `ROOT_WINDOW` from a non-structural root; then the worst error per unit of
+/// condition number (capped by the root windows' own) elsewhere; then the worst error
+/// among results below [`TINY`].
 #[test]
 fn ulp_table() {
     let xs = sample(points());
     let mut failures = Vec::new();
     println!(
-        "{:<14} {:>5} {:>9} {:>12}   {:>9} {:>10}",
-        "function", "order", "max ulp", "at x", "excluded", "tiny"
+        "{:<14} {:>5} {:>8} {:>12} {:>9} {:>9} {:>8}",
+        "function", "order", "max ulp", "at x", "near root", "ulp/cond", "tiny"
     );
     for c in cases::cases() {
         let (g, e, x, tape) = compile(&c.expr);
         let mut out = vec![0.0; xs.len()];
         tape.eval_batch(&[&xs], &mut out).unwrap();
-        let (mut worst, mut at, mut near_root, mut subnormal) = (0.0f64, 0.0, 0.0f64, 0.0f64);
+        let (mut worst, mut at, mut per_cond, mut tiny, mut root) =
+            (0.0f64, 0.0, 0.0f64, 0.0f64, 0.0f64);
         for (&xi, &got) in xs.iter().zip(&out) {
-            let want = reference(&g, e, &[x], &[xi]);
-            let Some(want) = want else {
+            let Some(want) = reference(&g, e, &[x], &[xi]) else {
                 assert!(
                     got.is_nan(),
-                    "{} order {}: defined {got} at undefined x = {xi}",
+                    "{} order {}: {got} at undefined x = {xi}",
                     c.name,
                     c.order
                 );
                 continue;
             };
             let err = ulps(got, &want);
-            if c.roots.iter().any(|r| (xi - r).abs() < cases::ROOT_WINDOW) || xi < c.from {
-                near_root = near_root.max(err);
-            } else if want.to_f64().abs() < TINY {
-                subnormal = subnormal.max(err);
+            if want.to_f64().abs() < TINY {
+                tiny = tiny.max(err);
+                continue;
+            }
+            if err <= 1.0 {
+                // Within 1 ulp: no need to know the conditioning.
+                if err > worst {
+                    (worst, at) = (err, xi);
+                }
+                continue;
+            }
+            if c.roots.iter().any(|r| (xi - r).abs() < cases::ROOT_WINDOW) {
+                root = root.max(err);
+                continue;
+            }
+            let cond = mpfr_ref::condition(&g, e, x, xi);
+            if cond > COND_LIMIT {
+                per_cond = per_cond.max(err / cond);
             } else if err > worst {
-                worst = err;
-                at = xi;
+                (worst, at) = (err, xi);
             }
         }
         println!(
-            "{:<14} {:>5} {:>9.3} {:>12.6}   {:>9.1} {:>10.1}",
-            c.name, c.order, worst, at, near_root, subnormal
+            "{:<14} {:>5} {:>8.3} {:>12.6} {:>9.1} {:>9.4} {:>8.1}",
+            c.name, c.order, worst, at, root, per_cond, tiny
         );
-        if worst > 4.0 {
+        if worst > c.bound || per_cond > 1.5 {
             failures.push(format!(
-                "{} order {}: {worst} ulp at x = {at}",
+                "{} order {}: {worst} ulp at x = {at}, {per_cond} ulp/cond",
                 c.name, c.order
             ));
         }
     }
-    assert!(failures.is_empty(), "over 4 ulp:\n{}", failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "over the bound:\n{}",
+        failures.join("\n")
+    );
 }
 
 /// Where the true value is finite, the result is finite (no overflow to inf/NaN).
@@ -214,9 +240,17 @@ fn shared_subexpressions_are_computed_once() {
             .filter(|i| matches!(i, Instr::Unary { op: o, .. } if *o == op))
             .count()
     };
-    assert_eq!(count(UnaryOp::Sigmoid), 1, "{tape}");
-    // sigmoid*(1 - sigmoid) is one fused kernel.
-    assert_eq!(count(UnaryOp::SigmoidDeriv), 1, "{tape}");
+    // sigmoid and sigmoid*(1 - sigmoid) are computed together, once.
+    let pairs = tape
+        .instructions()
+        .iter()
+        .filter(|i| matches!(i, Instr::SigmoidPair { .. }))
+        .count();
+    assert_eq!(
+        (count(UnaryOp::Sigmoid), count(UnaryOp::SigmoidDeriv), pairs),
+        (0, 0, 1),
+        "{tape}"
+    );
     let (_, _, _, tape) = compile("tanh(x^2 + 1) + 3*tanh(x^2 + 1) + (x^2 + 1)^2");
     let tanhs = tape
         .instructions()
@@ -241,7 +275,7 @@ fn shared_subexpressions_are_computed_once() {
     let chain = (0..40).fold("x".to_owned(), |acc, i| format!("tanh({acc} + {i})"));
     let (_, _, _, tape) = compile(&chain);
     assert!(tape.registers() < 10, "{} registers", tape.registers());
-    assert_eq!(tape.instructions().len(), 81);
+    assert_eq!(tape.instructions().len(), 80, "{tape}");
 }
 
 /// The batch, single-point and multi-thread paths agree bit for bit.
@@ -339,6 +373,70 @@ fn listing_shows_constants_and_instructions() {
     let (_, _, _, tape) = compile("swish(x, 1.5) + 2");
     let text = tape.to_string();
     assert!(text.contains("sigmoid"), "{text}");
-    assert!(text.contains("load x0"), "{text}");
+    assert!(text.contains("(input 0, read in place)"), "{text}");
     assert!(text.starts_with("# tape: 1 input(s)"), "{text}");
+}
+
+/// The CPU time of this thread, in ns: timings on a shared machine count only the
+/// time this thread ran.
+fn thread_ns() -> f64 {
+    let mut t = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: `t` is a valid timespec to write into.
+    unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut t) };
+    t.tv_sec as f64 * 1e9 + t.tv_nsec as f64
+}
+
+/// Prints ns per point of single-kernel tapes (run with `--release --ignored`).
+#[test]
+#[ignore = "timing, not a check"]
+fn kernel_throughput() {
+    let xs: Vec<f64> = uniform(5, 1 << 20)
+        .into_iter()
+        .map(|u| -8.0 + 16.0 * u)
+        .collect();
+    let mut out = vec![0.0; xs.len()];
+    let mut best_sq = f64::INFINITY;
+    for _ in 0..5 {
+        let t = thread_ns();
+        for (o, &x) in out.iter_mut().zip(&xs) {
+            *o = x * x;
+        }
+        std::hint::black_box(&out);
+        best_sq = best_sq.min((thread_ns() - t) / xs.len() as f64);
+    }
+    println!("hand x*x {best_sq:.2} ns/point");
+    for src in [
+        "x",
+        "x*x",
+        "exp(x)",
+        "sigmoid(x)",
+        "sigmoid(x)*(1 - sigmoid(x))",
+        "tanh(x)",
+        "softplus(x)",
+        "Phi(x)",
+        "phi(x)",
+        "log(x)",
+        "erf(x)",
+        "max(x, 0)",
+    ] {
+        let (_, _, _, tape) = compile(src);
+        let mut best = f64::INFINITY;
+        for _ in 0..5 {
+            let t = thread_ns();
+            tape.eval_batch(&[&xs], &mut out).unwrap();
+            best = best.min((thread_ns() - t) / xs.len() as f64);
+        }
+        let mut best_std = f64::INFINITY;
+        for _ in 0..5 {
+            let t = thread_ns();
+            for (o, &x) in out.iter_mut().zip(&xs) {
+                *o = std::hint::black_box(x).exp();
+            }
+            best_std = best_std.min((thread_ns() - t) / xs.len() as f64);
+        }
+        println!("{src:<32} {best:>7.2} ns/point (std exp loop {best_std:.2})");
+    }
 }

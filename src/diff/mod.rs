@@ -42,7 +42,7 @@ mod rules;
 use std::collections::HashMap;
 
 use crate::expr::{ExprId, Graph, LimitExceeded, Node, Symbol};
-use crate::simplify::simplify;
+use crate::simplify::{Budget, Simplifier};
 
 /// How a derivative is taken where the function has a kink.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -107,16 +107,14 @@ pub enum DiffError {
     Internal,
 }
 
-/// The derivative of `e` with respect to `var`, simplified.
+/// The derivative of `e` with respect to `var`, simplified (and `e` simplified
+/// first, which puts its conditions in canonical form).
 ///
 /// # Errors
 /// [`DiffError`] when the expression calls an undefined function, uses a comparison
 /// as a number, or the graph grows past its limits.
 pub fn derive(g: &mut Graph, e: ExprId, var: Symbol, kink: Kink) -> Result<ExprId, DiffError> {
-    let d = derive_raw(g, e, var, kink)?;
-    let s = simplify(g, d);
-    g.check_limits()?;
-    Ok(s)
+    derive_n(g, e, var, 1, kink)
 }
 
 /// The derivative of `e` with respect to `var`, as the rules build it (canonical
@@ -147,9 +145,15 @@ pub fn derive_n(
             max: MAX_ORDER,
         });
     }
-    let mut cur = e;
+    // One simplifier for all orders: successive derivatives share most subterms.
+    let mut simplifier = Simplifier::new(g, Budget::default());
+    // Simplified first, the conditions are canonical (`relu(x) > 0` is `x > 0`), so
+    // the kink rules see where each one changes.
+    let mut cur = if order > 0 { simplifier.run(g, e) } else { e };
     for _ in 0..order {
-        cur = derive(g, cur, var, kink)?;
+        let d = derive_raw(g, cur, var, kink)?;
+        cur = simplifier.run(g, d);
+        g.check_limits()?;
     }
     Ok(cur)
 }

@@ -63,13 +63,33 @@ pub(super) fn power(g: &mut Graph, b: ExprId, e: ExprId, db: ExprId, de: ExprId)
         return scaled(g, vec![this, log_b, de]);
     }
     let t1 = g.mul(vec![de, log_b]);
-    let inv_b = {
-        let m1 = g.int(-1);
-        g.pow(b, m1)
-    };
-    let t2 = g.mul(vec![e, db, inv_b]);
+    let t2 = over_positive(g, vec![e, db], b);
     let s = g.add(vec![t1, t2]);
     g.mul(vec![this, s])
+}
+
+/// `product(factors) / b` where `b > 0` is known (the caller's expression holds
+/// `log(b)`): a factor `b` cancels, which the smart constructors only do where `b`
+/// cannot vanish (`x*x^(-1)` stays in general).
+fn over_positive(g: &mut Graph, factors: Vec<ExprId>, b: ExprId) -> ExprId {
+    let num = g.mul(factors);
+    if num == b {
+        return g.int(1);
+    }
+    if let Node::Mul(fs) = g.node(num).clone() {
+        if let Some(i) = fs.iter().position(|&f| f == b) {
+            let rest: Vec<ExprId> = fs
+                .iter()
+                .enumerate()
+                .filter(|&(j, _)| j != i)
+                .map(|(_, &f)| f)
+                .collect();
+            return g.mul(rest);
+        }
+    }
+    let m1 = g.int(-1);
+    let inv = g.pow(b, m1);
+    g.mul(vec![num, inv])
 }
 
 /// The chain rule for a built-in function of one argument `a` with derivative `da`.

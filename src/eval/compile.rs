@@ -293,6 +293,29 @@ impl Lowering<'_> {
     }
 }
 
+/// Frees the registers of the operands of `id` read for the last time at `pos`
+/// (constants and variables never: they are hoisted or read in place).
+fn free_operands(
+    ir: &Ir,
+    id: IrId,
+    pos: usize,
+    last_use: &[usize],
+    reg: &[Option<Reg>],
+    free: &mut Vec<u32>,
+) {
+    let mut kids = operands(ir, id);
+    kids.sort_unstable();
+    kids.dedup();
+    for c in kids {
+        let scratch = !matches!(ir.node(c), IrNode::Const(_) | IrNode::Var(_));
+        if last_use[c.0 as usize] == pos && scratch {
+            if let Some(Reg(x)) = reg[c.0 as usize] {
+                free.push(x);
+            }
+        }
+    }
+}
+
 /// `op(c*x)` or `op(x/c)` with a constant `c` that is not a power of two, for a
 /// kernel with a double-double form: `(op, c, divide, x)`.
 fn scaled_unary(ir: &Ir, id: IrId) -> Option<(UnaryOp, f64, bool, IrId)> {
@@ -357,14 +380,70 @@ fn schedule(ir: &Ir, root: IrId, vars: Vec<String>) -> Tape {
             last_use[c.0 as usize] = pos;
         }
     }
+    // sigmoid(u) and sigmoid_deriv(u) both needed: one paired instruction.
+    let mut partner: HashMap<IrId, IrId> = HashMap::new();
+    let mut sig_of: HashMap<IrId, IrId> = HashMap::new();
+    for &id in &body {
+        if let IrNode::Unary(UnaryOp::Sigmoid, u) = ir.node(id) {
+            sig_of.insert(*u, id);
+        }
+    }
+    for &id in &body {
+        if let IrNode::Unary(UnaryOp::SigmoidDeriv, u) = ir.node(id) {
+            if let Some(&s) = sig_of.get(u) {
+                partner.insert(s, id);
+                partner.insert(id, s);
+            }
+        }
+    }
     let mut nregs = consts.len() as u32;
     let mut free: Vec<u32> = Vec::new();
     let mut instrs = Vec::with_capacity(body.len());
-    for (pos, &id) in body.iter().enumerate() {
-        let dst = Reg(free.pop().unwrap_or_else(|| {
+    let mut alloc = |free: &mut Vec<u32>| {
+        Reg(free.pop().unwrap_or_else(|| {
             nregs += 1;
             nregs - 1
-        }));
+        }))
+    };
+    // Variables are read in place: placeholder registers from the top of the range,
+    // renamed to `nregs + i` once the number of scratch registers is known.
+    for &id in &body {
+        if let IrNode::Var(i) = ir.node(id) {
+            reg[id.0 as usize] = Some(Reg(u32::MAX - i));
+        }
+    }
+    for (pos, &id) in body.iter().enumerate() {
+        if matches!(ir.node(id), IrNode::Var(_)) {
+            continue;
+        }
+        if reg[id.0 as usize].is_some() {
+            // The second of a pair, already computed with its partner.
+            free_operands(ir, id, pos, &last_use, &reg, &mut free);
+            continue;
+        }
+        let dst = alloc(&mut free);
+        if let Some(&other) = partner.get(&id) {
+            let other_dst = alloc(&mut free);
+            let (sig, deriv) = match ir.node(id) {
+                IrNode::Unary(UnaryOp::Sigmoid, _) => (dst, other_dst),
+                _ => (other_dst, dst),
+            };
+            let (c, divide, x) = match scaled_unary(ir, id) {
+                Some((_, c, divide, x)) => (c, divide, x),
+                None => (1.0, false, ir.children(id).first().copied().unwrap_or(id)),
+            };
+            instrs.push(Instr::SigmoidPair {
+                sig,
+                deriv,
+                a: reg[x.0 as usize].unwrap_or(Reg(0)),
+                c,
+                divide,
+            });
+            reg[id.0 as usize] = Some(dst);
+            reg[other.0 as usize] = Some(other_dst);
+            free_operands(ir, id, pos, &last_use, &reg, &mut free);
+            continue;
+        }
         let r = |c: &IrId| reg[c.0 as usize].unwrap_or(Reg(0));
         let scaled = scaled_unary(ir, id);
         instrs.push(match ir.node(id) {
@@ -378,8 +457,7 @@ fn schedule(ir: &Ir, root: IrId, vars: Vec<String>) -> Tape {
                     a: r(&x),
                 }
             }
-            IrNode::Const(_) => continue,
-            IrNode::Var(i) => Instr::Load { dst, var: *i },
+            IrNode::Const(_) | IrNode::Var(_) => continue,
             IrNode::Lin(k, terms) => Instr::Lin {
                 dst,
                 k: f64::from_bits(*k),
@@ -443,19 +521,20 @@ fn schedule(ir: &Ir, root: IrId, vars: Vec<String>) -> Tape {
             },
         });
         reg[id.0 as usize] = Some(dst);
-        // Operands read for the last time free their registers (constants never).
-        let mut kids = operands(ir, id);
-        kids.sort_unstable();
-        kids.dedup();
-        for c in kids {
-            if last_use[c.0 as usize] == pos && ir.as_const(c).is_none() {
-                if let Some(Reg(x)) = reg[c.0 as usize] {
-                    free.push(x);
-                }
-            }
-        }
+        free_operands(ir, id, pos, &last_use, &reg, &mut free);
     }
-    let out = reg[root.0 as usize].unwrap_or(Reg(0));
+    let inputs_from = nregs;
+    let rename = |r: Reg| {
+        if r.0 >= u32::MAX - vars.len() as u32 {
+            Reg(inputs_from + (u32::MAX - r.0))
+        } else {
+            r
+        }
+    };
+    for ins in &mut instrs {
+        ins.map_regs(rename);
+    }
+    let out = rename(reg[root.0 as usize].unwrap_or(Reg(0)));
     Tape {
         vars,
         consts,

@@ -3,10 +3,14 @@
 //!
 //! A tape is built by [`Tape::compile`] from an expression graph and an ordered list of
 //! variables. It evaluates over slices of inputs in chunks of [`CHUNK`] lanes: each
-//! instruction is a tight loop over a chunk, vectorised with AVX2 when the CPU has it
-//! (detected at run time) and with SSE2 otherwise. Large inputs are split across
-//! threads ([`Tape::eval_batch_parallel`]). The batch, single-point and multi-thread
-//! paths give the same bits for the same point.
+//! instruction is a tight loop over a chunk, vectorised with AVX2 and FMA when the CPU
+//! has them (detected at run time, no `-C target-cpu` needed) and with SSE2 otherwise.
+//! Large inputs are split across threads ([`Tape::eval_batch_parallel`]). The batch,
+//! single-point and multi-thread paths give the same bits for the same point.
+//!
+//! The listing (`Display`, printed by `--show-tape`) shows one instruction a line:
+//! registers `r0..` hold hoisted constants first, then intermediate values (reused
+//! by liveness); the last registers are the variables, read in place.
 //!
 //! Values: an undefined point (`log(0)`, `1/0`, `sqrt(-1)`, a `max` with an undefined
 //! operand, ...) evaluates to NaN. NaN is the fast evaluator's internal marker for
@@ -44,7 +48,9 @@ pub use super::tape_ir::UnaryOp;
 /// The number of lanes one instruction processes at a time.
 pub const CHUNK: usize = 256;
 
-/// A register: one chunk of lanes. Registers `0..consts` hold the hoisted constants.
+/// A register: one chunk of lanes. Registers `0..consts` hold the hoisted constants,
+/// registers `consts..registers()` the intermediate values, and register
+/// `registers() + i` is variable `i`, read in place from its input slice.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
 pub struct Reg(pub u32);
 
@@ -58,13 +64,6 @@ impl fmt::Display for Reg {
 /// distinct from its operands, lane by lane.
 #[derive(Clone, PartialEq, Debug)]
 pub enum Instr {
-    /// `dst = input[var]`: copies a variable's values into a register.
-    Load {
-        /// The destination.
-        dst: Reg,
-        /// The index of the variable in the compile-time variable list.
-        var: u32,
-    },
     /// `dst = k + c_1*t_1 + c_2*t_2 + ...`, summed left to right (sums, differences,
     /// negation and scaling by a constant).
     Lin {
@@ -152,6 +151,22 @@ pub enum Instr {
         /// The register scaled.
         a: Reg,
     },
+    /// `sig = sigmoid(u)` and `deriv = sigmoid(u)*(1 - sigmoid(u))` from one
+    /// exponential, with `u = c*a` (or `a/c` when `divide`) formed exactly; `c = 1`
+    /// for a plain argument. Emitted when both are needed (derivatives of `swish`,
+    /// compositions of `sigmoid`).
+    SigmoidPair {
+        /// Receives the sigmoid.
+        sig: Reg,
+        /// Receives its derivative.
+        deriv: Reg,
+        /// The register scaled.
+        a: Reg,
+        /// The constant factor or divisor.
+        c: f64,
+        /// Whether the argument is `a/c` rather than `c*a`.
+        divide: bool,
+    },
     /// `dst = max(a, b)`, exact; NaN if either is NaN.
     Max {
         /// The destination.
@@ -195,12 +210,52 @@ pub enum Instr {
 }
 
 impl Instr {
-    /// The register this instruction writes.
+    /// Renames every register of the instruction.
+    pub(crate) fn map_regs(&mut self, f: impl Fn(Reg) -> Reg) {
+        match self {
+            Instr::Lin { dst, terms, .. } => {
+                *dst = f(*dst);
+                for t in terms.iter_mut() {
+                    t.1 = f(t.1);
+                }
+            }
+            Instr::Mul { dst, a, b }
+            | Instr::Div { dst, a, b }
+            | Instr::PowVar { dst, a, b }
+            | Instr::Max { dst, a, b }
+            | Instr::Min { dst, a, b }
+            | Instr::Cmp { dst, a, b, .. } => {
+                *dst = f(*dst);
+                *a = f(*a);
+                *b = f(*b);
+            }
+            Instr::PowI { dst, a, .. }
+            | Instr::Sqrt { dst, a }
+            | Instr::PowConst { dst, a, .. }
+            | Instr::Unary { dst, a, .. }
+            | Instr::UnaryScaled { dst, a, .. } => {
+                *dst = f(*dst);
+                *a = f(*a);
+            }
+            Instr::SigmoidPair { sig, deriv, a, .. } => {
+                *sig = f(*sig);
+                *deriv = f(*deriv);
+                *a = f(*a);
+            }
+            Instr::Select { dst, cond, a, b } => {
+                *dst = f(*dst);
+                *cond = f(*cond);
+                *a = f(*a);
+                *b = f(*b);
+            }
+        }
+    }
+
+    /// The register this instruction writes (the first one, for a pair).
     #[must_use]
     pub fn dst(&self) -> Reg {
         match self {
-            Instr::Load { dst, .. }
-            | Instr::Lin { dst, .. }
+            Instr::Lin { dst, .. }
             | Instr::Mul { dst, .. }
             | Instr::Div { dst, .. }
             | Instr::PowI { dst, .. }
@@ -209,6 +264,7 @@ impl Instr {
             | Instr::PowVar { dst, .. }
             | Instr::Unary { dst, .. }
             | Instr::UnaryScaled { dst, .. }
+            | Instr::SigmoidPair { sig: dst, .. }
             | Instr::Max { dst, .. }
             | Instr::Min { dst, .. }
             | Instr::Cmp { dst, .. }
@@ -220,7 +276,6 @@ impl Instr {
 impl fmt::Display for Instr {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Instr::Load { dst, var } => write!(f, "{dst} = load x{var}"),
             Instr::Lin { dst, k, terms } => {
                 write!(f, "{dst} = ")?;
                 let mut first = true;
@@ -258,6 +313,20 @@ impl fmt::Display for Instr {
                 } else {
                     write!(f, "{dst} = {}({c:?}*{a})", op.name())
                 }
+            }
+            Instr::SigmoidPair {
+                sig,
+                deriv,
+                a,
+                c,
+                divide,
+            } => {
+                let arg = match (*c == 1.0, *divide) {
+                    (true, false) => format!("{a}"),
+                    (_, true) => format!("{a}/{c:?}"),
+                    (_, false) => format!("{c:?}*{a}"),
+                };
+                write!(f, "{sig}, {deriv} = sigmoid, sigmoid_deriv({arg})")
             }
             Instr::Max { dst, a, b } => write!(f, "{dst} = max {a} {b}"),
             Instr::Min { dst, a, b } => write!(f, "{dst} = min {a} {b}"),
@@ -426,7 +495,11 @@ impl fmt::Display for Tape {
             self.nregs
         )?;
         for (i, v) in self.vars.iter().enumerate() {
-            writeln!(f, "# x{i} = {v}")?;
+            writeln!(
+                f,
+                "# r{} = {v} (input {i}, read in place)",
+                self.nregs as usize + i
+            )?;
         }
         for (i, c) in self.consts.iter().enumerate() {
             writeln!(f, "r{i} = const {c:?}")?;

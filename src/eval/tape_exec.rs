@@ -2,10 +2,11 @@
 //!
 //! The whole interpreter loop (chunks -> instructions -> lanes) is one
 //! `#[inline(always)]` function, instantiated twice: once as is (baseline x86-64 or
-//! any other target) and once inside an `#[target_feature(enable = "avx2")]` function
-//! chosen at run time with `is_x86_feature_detected!`. The kernels are inlined into
-//! both, so the lane loops become 4-wide AVX2 code without `-C target-cpu` flags.
-//! Neither instantiation contracts multiplications and additions into FMA, and every
+//! any other target) and once inside an `#[target_feature(enable = "avx2,fma")]`
+//! function chosen at run time with `is_x86_feature_detected!`. The kernels are
+//! inlined into both, so the lane loops become 4-wide AVX2 code with FMA without
+//! `-C target-cpu` flags. The kernels' fused multiply-adds are `f64::mul_add`, exact
+//! on every target (one instruction with FMA, a library call without), and every
 //! lane's result depends only on that lane's inputs, so the dispatch level, the chunk
 //! boundaries and the thread split never change a result's bits.
 
@@ -87,8 +88,8 @@ pub(crate) fn run_parallel(tape: &Tape, inputs: &[&[f64]], out: &mut [f64]) {
 fn run_range(tape: &Tape, scratch: &mut [f64], inputs: &[&[f64]], offset: usize, out: &mut [f64]) {
     #[cfg(target_arch = "x86_64")]
     {
-        if std::is_x86_feature_detected!("avx2") {
-            // SAFETY: the CPU supports AVX2, checked just above.
+        if std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("fma") {
+            // SAFETY: the CPU supports AVX2 and FMA, checked just above.
             unsafe { run_range_avx2(tape, scratch, inputs, offset, out) };
             return;
         }
@@ -96,12 +97,12 @@ fn run_range(tape: &Tape, scratch: &mut [f64], inputs: &[&[f64]], offset: usize,
     run_range_impl(tape, scratch, inputs, offset, out);
 }
 
-/// [`run_range_impl`] compiled with AVX2 enabled.
+/// [`run_range_impl`] compiled with AVX2 and FMA enabled.
 ///
 /// # Safety
-/// The CPU must support AVX2.
+/// The CPU must support AVX2 and FMA.
 #[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
+#[target_feature(enable = "avx2,fma")]
 unsafe fn run_range_avx2(
     tape: &Tape,
     scratch: &mut [f64],
@@ -120,33 +121,95 @@ fn run_range_impl(
     offset: usize,
     out: &mut [f64],
 ) {
-    let o = tape.out.0 as usize * CHUNK;
+    let nregs = tape.nregs as usize;
+    // The last instruction writes straight into the output when it computes the
+    // result (one pass over the chunk less).
+    let direct = tape
+        .instrs
+        .last()
+        .is_some_and(|i| i.dst() == tape.out && !matches!(i, Instr::SigmoidPair { .. }));
+    let (body, last) = match tape.instrs.split_last() {
+        Some((l, b)) => (b, Some(l)),
+        None => (&tape.instrs[..], None),
+    };
     for (ci, out_chunk) in out.chunks_mut(CHUNK).enumerate() {
         let start = offset + ci * CHUNK;
         let len = out_chunk.len();
-        for ins in &tape.instrs {
-            exec(ins, scratch, inputs, start, len);
+        let mut f = Frame {
+            buf: &mut *scratch,
+            inputs,
+            start,
+            len,
+            nregs,
+            out: None,
+        };
+        for ins in body {
+            exec(ins, &mut f);
         }
-        out_chunk.copy_from_slice(&scratch[o..o + len]);
+        if let Some(l) = last {
+            if direct {
+                f.out = Some(&mut *out_chunk);
+                exec(l, &mut f);
+                continue;
+            }
+            exec(l, &mut f);
+        }
+        let o = tape.out.0 as usize;
+        match inputs.get(o.wrapping_sub(nregs)) {
+            Some(x) if o >= nregs => out_chunk.copy_from_slice(&x[start..start + len]),
+            _ => out_chunk.copy_from_slice(&scratch[o * CHUNK..o * CHUNK + len]),
+        }
     }
 }
 
-/// The destination register's lanes and the source registers' lanes. The compiler
-/// guarantees that the destination is not among the sources.
+/// One chunk's view of the registers: the scratch buffer (registers `0..nregs`), the
+/// inputs (register `nregs + i` is variable `i`, read in place), and, for the last
+/// instruction, the output chunk to write into directly.
+struct Frame<'a, 'o> {
+    buf: &'a mut [f64],
+    inputs: &'a [&'a [f64]],
+    start: usize,
+    len: usize,
+    nregs: usize,
+    out: Option<&'o mut [f64]>,
+}
+
+/// The destination's lanes and the sources' lanes. The compiler guarantees that the
+/// destination is a scratch register not among the sources.
 #[inline(always)]
-fn split<const N: usize>(
-    buf: &mut [f64],
+fn split<'f, const N: usize>(
+    f: &'f mut Frame<'_, '_>,
     dst: Reg,
     srcs: [Reg; N],
-    len: usize,
-) -> (&mut [f64], [&[f64]; N]) {
+) -> (&'f mut [f64], [&'f [f64]; N]) {
+    let (len, start, nregs) = (f.len, f.start, f.nregs);
+    let inputs: &'f [&'f [f64]] = f.inputs;
+    let input = move |s: usize| -> &'f [f64] {
+        inputs
+            .get(s - nregs)
+            .map_or(&[][..], |x| &x[start..start + len])
+    };
+    if let Some(o) = f.out.as_deref_mut() {
+        let buf: &[f64] = f.buf;
+        let srcs = srcs.map(|s| {
+            let s = s.0 as usize;
+            if s >= nregs {
+                input(s)
+            } else {
+                &buf[s * CHUNK..s * CHUNK + len]
+            }
+        });
+        return (&mut o[..len], srcs);
+    }
     let d = dst.0 as usize;
-    let (lo, hi) = buf.split_at_mut(d * CHUNK);
+    let (lo, hi) = f.buf.split_at_mut(d * CHUNK);
     let (dchunk, rest) = hi.split_at_mut(CHUNK);
     let (lo, rest): (&[f64], &[f64]) = (lo, rest);
     let srcs = srcs.map(|s| {
         let s = s.0 as usize;
-        if s < d {
+        if s >= nregs {
+            input(s)
+        } else if s < d {
             &lo[s * CHUNK..s * CHUNK + len]
         } else {
             let at = (s - d - 1) * CHUNK;
@@ -156,61 +219,68 @@ fn split<const N: usize>(
     (&mut dchunk[..len], srcs)
 }
 
-#[inline(always)]
-fn map1(d: &mut [f64], a: &[f64], f: impl Fn(f64) -> f64) {
-    for (o, &x) in d.iter_mut().zip(a) {
-        *o = f(x);
-    }
-}
-
-#[inline(always)]
-fn map2(d: &mut [f64], a: &[f64], b: &[f64], f: impl Fn(f64, f64) -> f64) {
-    for ((o, &x), &y) in d.iter_mut().zip(a).zip(b) {
-        *o = f(x, y);
-    }
-}
-
-/// Runs one instruction over `len` lanes starting at point `start`.
-#[inline(always)]
-fn exec(ins: &Instr, buf: &mut [f64], inputs: &[&[f64]], start: usize, len: usize) {
-    match ins {
-        Instr::Load { dst, var } => {
-            let (d, []) = split(buf, *dst, [], len);
-            d.copy_from_slice(&inputs[*var as usize][start..start + len]);
+/// `d[i] = f(a[i])` for the lanes of a chunk. A macro rather than a function taking a
+/// closure: closures and function items would be compiled as separate functions
+/// without the caller's AVX2 target feature, and called once per lane.
+macro_rules! map1 {
+    ($d:expr, $a:expr, |$x:ident| $body:expr) => {
+        for (o, &$x) in $d.iter_mut().zip($a) {
+            *o = $body;
         }
-        Instr::Lin { dst, k, terms } => exec_lin(buf, *dst, *k, terms, len),
+    };
+    ($d:expr, $a:expr, $f:path) => {
+        map1!($d, $a, |x| $f(x))
+    };
+}
+
+/// `d[i] = f(a[i], b[i])` for the lanes of a chunk (see [`map1`]).
+macro_rules! map2 {
+    ($d:expr, $a:expr, $b:expr, |$x:ident, $y:ident| $body:expr) => {
+        for ((o, &$x), &$y) in $d.iter_mut().zip($a).zip($b) {
+            *o = $body;
+        }
+    };
+    ($d:expr, $a:expr, $b:expr, $f:path) => {
+        map2!($d, $a, $b, |x, y| $f(x, y))
+    };
+}
+
+#[inline(always)]
+fn exec(ins: &Instr, f: &mut Frame<'_, '_>) {
+    match ins {
+        Instr::Lin { dst, k, terms } => exec_lin(f, *dst, *k, terms),
         Instr::Mul { dst, a, b } => {
-            let (d, [a, b]) = split(buf, *dst, [*a, *b], len);
-            map2(d, a, b, |x, y| x * y);
+            let (d, [a, b]) = split(f, *dst, [*a, *b]);
+            map2!(d, a, b, |x, y| x * y);
         }
         Instr::Div { dst, a, b } => {
-            let (d, [a, b]) = split(buf, *dst, [*a, *b], len);
-            map2(d, a, b, kernels::div);
+            let (d, [a, b]) = split(f, *dst, [*a, *b]);
+            map2!(d, a, b, kernels::div);
         }
         Instr::PowI { dst, a, n } => {
-            let (d, [a]) = split(buf, *dst, [*a], len);
+            let (d, [a]) = split(f, *dst, [*a]);
             match *n {
-                2 => map1(d, a, |x| x * x),
-                3 => map1(d, a, |x| x * (x * x)),
-                -1 => map1(d, a, |x| kernels::div(1.0, x)),
-                -2 => map1(d, a, |x| kernels::div(1.0, x * x)),
-                n => map1(d, a, |x| powi(x, n)),
+                2 => map1!(d, a, |x| x * x),
+                3 => map1!(d, a, |x| x * (x * x)),
+                -1 => map1!(d, a, |x| kernels::div(1.0, x)),
+                -2 => map1!(d, a, |x| kernels::div(1.0, x * x)),
+                n => map1!(d, a, |x| powi(x, n)),
             }
         }
         Instr::Sqrt { dst, a } => {
-            let (d, [a]) = split(buf, *dst, [*a], len);
-            map1(d, a, kernels::sqrt);
+            let (d, [a]) = split(f, *dst, [*a]);
+            map1!(d, a, kernels::sqrt);
         }
         Instr::PowConst { dst, a, p } => {
-            let (d, [a]) = split(buf, *dst, [*a], len);
-            map1(d, a, |x| kernels::pow_const(x, *p));
+            let (d, [a]) = split(f, *dst, [*a]);
+            map1!(d, a, |x| kernels::pow_const(x, *p));
         }
         Instr::PowVar { dst, a, b } => {
-            let (d, [a, b]) = split(buf, *dst, [*a, *b], len);
-            map2(d, a, b, kernels::pow_var);
+            let (d, [a, b]) = split(f, *dst, [*a, *b]);
+            map2!(d, a, b, kernels::pow_var);
         }
         Instr::Unary { dst, op, a } => {
-            let (d, [a]) = split(buf, *dst, [*a], len);
+            let (d, [a]) = split(f, *dst, [*a]);
             exec_unary(*op, d, a);
         }
         Instr::UnaryScaled {
@@ -220,29 +290,40 @@ fn exec(ins: &Instr, buf: &mut [f64], inputs: &[&[f64]], start: usize, len: usiz
             divide,
             a,
         } => {
-            let (d, [a]) = split(buf, *dst, [*a], len);
+            let (d, [a]) = split(f, *dst, [*a]);
             exec_unary_scaled(*op, *c, *divide, d, a);
         }
+        Instr::SigmoidPair {
+            sig,
+            deriv,
+            a,
+            c,
+            divide,
+        } => {
+            if let Some((s, d, x)) = two_outputs(f, *sig, *deriv, *a) {
+                exec_sigmoid_pair(s, d, x, *c, *divide);
+            }
+        }
         Instr::Max { dst, a, b } => {
-            let (d, [a, b]) = split(buf, *dst, [*a, *b], len);
-            map2(d, a, b, kernels::max);
+            let (d, [a, b]) = split(f, *dst, [*a, *b]);
+            map2!(d, a, b, kernels::max);
         }
         Instr::Min { dst, a, b } => {
-            let (d, [a, b]) = split(buf, *dst, [*a, *b], len);
-            map2(d, a, b, kernels::min);
+            let (d, [a, b]) = split(f, *dst, [*a, *b]);
+            map2!(d, a, b, kernels::min);
         }
         Instr::Cmp { dst, op, a, b } => {
-            let (d, [a, b]) = split(buf, *dst, [*a, *b], len);
+            let (d, [a, b]) = split(f, *dst, [*a, *b]);
             match op {
-                CmpOp::Lt => map2(d, a, b, |x, y| compare(CmpOp::Lt, x, y)),
-                CmpOp::Le => map2(d, a, b, |x, y| compare(CmpOp::Le, x, y)),
-                CmpOp::Gt => map2(d, a, b, |x, y| compare(CmpOp::Gt, x, y)),
-                CmpOp::Ge => map2(d, a, b, |x, y| compare(CmpOp::Ge, x, y)),
-                CmpOp::Ne => map2(d, a, b, |x, y| compare(CmpOp::Ne, x, y)),
+                CmpOp::Lt => map2!(d, a, b, |x, y| compare(CmpOp::Lt, x, y)),
+                CmpOp::Le => map2!(d, a, b, |x, y| compare(CmpOp::Le, x, y)),
+                CmpOp::Gt => map2!(d, a, b, |x, y| compare(CmpOp::Gt, x, y)),
+                CmpOp::Ge => map2!(d, a, b, |x, y| compare(CmpOp::Ge, x, y)),
+                CmpOp::Ne => map2!(d, a, b, |x, y| compare(CmpOp::Ne, x, y)),
             }
         }
         Instr::Select { dst, cond, a, b } => {
-            let (d, [c, a, b]) = split(buf, *dst, [*cond, *a, *b], len);
+            let (d, [c, a, b]) = split(f, *dst, [*cond, *a, *b]);
             for (((o, &c), &x), &y) in d.iter_mut().zip(c).zip(a).zip(b) {
                 *o = kernels::select(c, x, y);
             }
@@ -250,25 +331,74 @@ fn exec(ins: &Instr, buf: &mut [f64], inputs: &[&[f64]], start: usize, len: usiz
     }
 }
 
+/// Two distinct destination registers and one source (all distinct, by the
+/// compiler's construction; `None` otherwise).
+#[inline(always)]
+fn two_outputs<'f>(
+    f: &'f mut Frame<'_, '_>,
+    w1: Reg,
+    w2: Reg,
+    r: Reg,
+) -> Option<(&'f mut [f64], &'f mut [f64], &'f [f64])> {
+    let len = f.len;
+    let (mut a, mut b, mut c) = (None, None, None);
+    if r.0 as usize >= f.nregs {
+        let x = f.inputs.get(r.0 as usize - f.nregs)?;
+        c = Some(&x[f.start..f.start + len]);
+    }
+    for (i, chunk) in f.buf.chunks_mut(CHUNK).enumerate() {
+        let i = i as u32;
+        if i == w1.0 {
+            a = Some(chunk);
+        } else if i == w2.0 {
+            b = Some(chunk);
+        } else if i == r.0 {
+            c = Some(&*chunk);
+        }
+    }
+    Some((&mut a?[..len], &mut b?[..len], &c?[..len]))
+}
+
+#[inline(always)]
+fn exec_sigmoid_pair(s: &mut [f64], d: &mut [f64], a: &[f64], c: f64, divide: bool) {
+    macro_rules! pair_loop {
+        (|$x:ident| $arg:expr) => {
+            for ((so, dout), &$x) in s.iter_mut().zip(d.iter_mut()).zip(a) {
+                let (hi, lo) = $arg;
+                let (sv, dv) = kernels::sigmoid_pair(hi, lo);
+                *so = sv;
+                *dout = dv;
+            }
+        };
+    }
+    if c == 1.0 && !divide {
+        pair_loop!(|x| (x, 0.0));
+    } else if divide {
+        pair_loop!(|x| kernels::scaled_arg(x, c, true));
+    } else {
+        pair_loop!(|x| kernels::scaled_arg(x, c, false));
+    }
+}
+
 /// `dst = k + sum c_i t_i`, one pass per term, summed left to right.
 #[inline(always)]
-fn exec_lin(buf: &mut [f64], dst: Reg, k: f64, terms: &[(f64, Reg)], len: usize) {
+fn exec_lin(f: &mut Frame<'_, '_>, dst: Reg, k: f64, terms: &[(f64, Reg)]) {
     let Some(((c0, r0), rest)) = terms.split_first() else {
-        let (d, []) = split(buf, dst, [], len);
+        let (d, []) = split(f, dst, []);
         d.fill(k);
         return;
     };
     {
-        let (d, [a]) = split(buf, dst, [*r0], len);
+        let (d, [a]) = split(f, dst, [*r0]);
         let c0 = *c0;
         if k == 0.0 {
-            map1(d, a, |x| c0 * x);
+            map1!(d, a, |x| c0 * x);
         } else {
-            map1(d, a, |x| k + c0 * x);
+            map1!(d, a, |x| k + c0 * x);
         }
     }
     for (c, r) in rest {
-        let (d, [a]) = split(buf, dst, [*r], len);
+        let (d, [a]) = split(f, dst, [*r]);
         let c = *c;
         if c == 1.0 {
             for (o, &x) in d.iter_mut().zip(a) {
@@ -286,54 +416,55 @@ fn exec_lin(buf: &mut [f64], dst: Reg, k: f64, terms: &[(f64, Reg)], len: usize)
 #[inline(always)]
 fn exec_unary(op: UnaryOp, d: &mut [f64], a: &[f64]) {
     match op {
-        UnaryOp::Exp => map1(d, a, kernels::exp),
-        UnaryOp::Expm1 => map1(d, a, kernels::expm1),
-        UnaryOp::Log => map1(d, a, kernels::log),
-        UnaryOp::Abs => map1(d, a, f64::abs),
-        UnaryOp::Sign => map1(d, a, kernels::sign),
-        UnaryOp::Tanh => map1(d, a, kernels::tanh),
-        UnaryOp::Sinh => map1(d, a, kernels::sinh),
-        UnaryOp::Cosh => map1(d, a, kernels::cosh),
-        UnaryOp::Erf => map1(d, a, kernels::erf),
-        UnaryOp::Sigmoid => map1(d, a, kernels::sigmoid),
-        UnaryOp::SigmoidDeriv => map1(d, a, kernels::sigmoid_deriv),
-        UnaryOp::Softplus => map1(d, a, kernels::softplus),
-        UnaryOp::LogSigmoid => map1(d, a, kernels::log_sigmoid),
-        UnaryOp::Sech2 => map1(d, a, kernels::sech2),
-        UnaryOp::TanhSoftplus => map1(d, a, kernels::tanh_softplus),
-        UnaryOp::Sech2Softplus => map1(d, a, kernels::sech2_softplus),
-        UnaryOp::NormCdf => map1(d, a, kernels::norm_cdf),
-        UnaryOp::NormPdf => map1(d, a, kernels::norm_pdf),
+        UnaryOp::Exp => map1!(d, a, kernels::exp),
+        UnaryOp::Expm1 => map1!(d, a, kernels::expm1),
+        UnaryOp::Log => map1!(d, a, kernels::log),
+        UnaryOp::Abs => map1!(d, a, f64::abs),
+        UnaryOp::Sign => map1!(d, a, kernels::sign),
+        UnaryOp::Tanh => map1!(d, a, kernels::tanh),
+        UnaryOp::Sinh => map1!(d, a, kernels::sinh),
+        UnaryOp::Cosh => map1!(d, a, kernels::cosh),
+        UnaryOp::Erf => map1!(d, a, kernels::erf),
+        UnaryOp::Sigmoid => map1!(d, a, kernels::sigmoid),
+        UnaryOp::SigmoidDeriv => map1!(d, a, kernels::sigmoid_deriv),
+        UnaryOp::Softplus => map1!(d, a, kernels::softplus),
+        UnaryOp::LogSigmoid => map1!(d, a, kernels::log_sigmoid),
+        UnaryOp::Sech2 => map1!(d, a, kernels::sech2),
+        UnaryOp::TanhSoftplus => map1!(d, a, kernels::tanh_softplus),
+        UnaryOp::Sech2Softplus => map1!(d, a, kernels::sech2_softplus),
+        UnaryOp::NormCdf => map1!(d, a, kernels::norm_cdf),
+        UnaryOp::NormPdf => map1!(d, a, kernels::norm_pdf),
     }
 }
 
-/// `op(c*x)` or `op(x/c)` with the argument as a double-double.
-#[inline(always)]
-fn map_scaled(d: &mut [f64], a: &[f64], c: f64, divide: bool, f: impl Fn(f64, f64) -> f64) {
-    if divide {
-        map1(d, a, |x| {
-            let (hi, lo) = kernels::scaled_arg(x, c, true);
-            f(hi, lo)
-        });
-    } else {
-        map1(d, a, |x| {
-            let (hi, lo) = kernels::scaled_arg(x, c, false);
-            f(hi, lo)
-        });
-    }
+/// `op(c*x)` or `op(x/c)` with the argument as a double-double (see [`map1`]).
+macro_rules! map_scaled {
+    ($d:expr, $a:expr, $c:expr, $divide:expr, $f:path) => {
+        if $divide {
+            map1!($d, $a, |x| {
+                let (hi, lo) = kernels::scaled_arg(x, $c, true);
+                $f(hi, lo)
+            });
+        } else {
+            map1!($d, $a, |x| {
+                let (hi, lo) = kernels::scaled_arg(x, $c, false);
+                $f(hi, lo)
+            });
+        }
+    };
 }
 
 #[inline(always)]
 fn exec_unary_scaled(op: UnaryOp, c: f64, divide: bool, d: &mut [f64], a: &[f64]) {
     match op {
-        UnaryOp::Exp => map_scaled(d, a, c, divide, kernels::exp_dd),
-        UnaryOp::Expm1 => map_scaled(d, a, c, divide, kernels::expm1_dd),
-        UnaryOp::Sigmoid => map_scaled(d, a, c, divide, kernels::sigmoid_dd),
-        UnaryOp::SigmoidDeriv => map_scaled(d, a, c, divide, kernels::sigmoid_deriv_dd),
-        UnaryOp::Softplus => map_scaled(d, a, c, divide, kernels::softplus_dd),
-        UnaryOp::LogSigmoid => map_scaled(d, a, c, divide, kernels::log_sigmoid_dd),
-        UnaryOp::Tanh => map_scaled(d, a, c, divide, kernels::tanh_dd),
-        UnaryOp::Sech2 => map_scaled(d, a, c, divide, kernels::sech2_dd),
-        other => map_scaled(d, a, c, divide, |hi, lo| other.apply_dd(hi, lo)),
+        UnaryOp::Exp => map_scaled!(d, a, c, divide, kernels::exp_dd),
+        UnaryOp::Expm1 => map_scaled!(d, a, c, divide, kernels::expm1_dd),
+        UnaryOp::Sigmoid => map_scaled!(d, a, c, divide, kernels::sigmoid_dd),
+        UnaryOp::SigmoidDeriv => map_scaled!(d, a, c, divide, kernels::sigmoid_deriv_dd),
+        UnaryOp::Softplus => map_scaled!(d, a, c, divide, kernels::softplus_dd),
+        UnaryOp::LogSigmoid => map_scaled!(d, a, c, divide, kernels::log_sigmoid_dd),
+        UnaryOp::Tanh => map_scaled!(d, a, c, divide, kernels::tanh_dd),
+        UnaryOp::Sech2 => map_scaled!(d, a, c, divide, kernels::sech2_dd),
+        other => map1!(d, a, |x| other.apply(if divide { x / c } else { c * x })),
     }
 }

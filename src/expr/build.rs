@@ -370,9 +370,12 @@ impl Graph {
                     // ((x^-1)^-1 is undefined at 0, x is not).
                     Node::Pow(b, a) => {
                         if let Some(a) = self.as_num(a).cloned() {
-                            if a.is_integer()
-                                && !k.is_zero()
-                                && !(a.is_negative() && k.is_negative())
+                            // A positive base takes any rational a: (2^(1/2))^-1 = 2^(-1/2).
+                            let positive = self.info(b).sign == super::SignInfo::Positive
+                                && self.info(b).total;
+                            if !k.is_zero()
+                                && (positive
+                                    || (a.is_integer() && !(a.is_negative() && k.is_negative())))
                             {
                                 let prod = self.num(a * BigRational::from_integer(k));
                                 return self.pow(b, prod);
@@ -418,6 +421,15 @@ impl Graph {
             }
             match (exact_root(b.numer(), q), exact_root(b.denom(), q)) {
                 (Some(n), Some(d)) => BigRational::new(n, d),
+                _ if q == 2 && p.abs() > 1 => {
+                    // b^(k/2) = b^j * b^(r/2) with k = 2j + r, r = ±1: 2^(3/2) = 2*sqrt(2).
+                    let r = p.signum();
+                    let j = (p - r) / 2;
+                    let whole = self.fold_pow(b, &BigRational::from_integer(BigInt::from(j)))?;
+                    let half = self.frac(r, 2);
+                    let root = self.pow_num_half(b, half);
+                    return Some(self.mul(vec![whole, root]));
+                }
                 _ => return self.fold_sqrt_factors(b, e),
             }
         };
@@ -431,6 +443,18 @@ impl Graph {
         } else {
             self.num(mag)
         })
+    }
+
+    /// `b^(±1/2)` for a positive rational `b`, with square factors pulled out.
+    fn pow_num_half(&mut self, b: &BigRational, half: ExprId) -> ExprId {
+        let e = self.as_num(half).cloned().unwrap_or_default();
+        match self.fold_sqrt_factors(b, &e) {
+            Some(id) => id,
+            None => {
+                let bn = self.num(b.clone());
+                self.intern(Node::Pow(bn, half))
+            }
+        }
     }
 
     /// `r^(1/2)` and `r^(-1/2)` for a positive rational `r` that is not a square:
@@ -478,6 +502,22 @@ impl Graph {
                 Func::Tanh | Func::Sinh | Func::Erf if r.is_zero() => return self.int(0),
                 Func::Log if r.is_one() => return self.int(0),
                 _ => {}
+            }
+        }
+        // Odd and even functions take the argument of the two signs that reads
+        // positive: erf(-x) = -erf(x), cosh(-x) = cosh(x), abs(1 - x) = abs(x - 1).
+        if matches!(
+            f,
+            Func::Erf | Func::Tanh | Func::Sinh | Func::Cosh | Func::Abs | Func::Sign
+        ) && self.reads_negative(a)
+        {
+            let flipped = self.neg(a);
+            if !self.reads_negative(flipped) {
+                let inner = self.func(f, flipped);
+                return match f {
+                    Func::Cosh | Func::Abs => inner,
+                    _ => self.neg(inner),
+                };
             }
         }
         match (f, self.node(a).clone()) {
@@ -528,6 +568,20 @@ impl Graph {
             _ => {}
         }
         self.intern(Node::Func(f, a))
+    }
+
+    /// Whether an expression reads as negated: a negative number, a product with a
+    /// negative coefficient, or a sum whose first non-constant term does.
+    fn reads_negative(&self, a: ExprId) -> bool {
+        match self.node(a) {
+            Node::Num(r) => r.is_negative(),
+            Node::Mul(fs) => self.as_num(fs[0]).is_some_and(Signed::is_negative),
+            Node::Add(ts) => ts
+                .iter()
+                .find(|&&t| self.as_num(t).is_none())
+                .is_some_and(|&t| self.reads_negative(t)),
+            _ => false,
+        }
     }
 
     /// `max(a, b)`.

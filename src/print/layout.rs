@@ -257,11 +257,11 @@ pub fn common_denominator(g: &Graph, terms: &[ExprId]) -> Option<BigInt> {
         .then_some(d)
 }
 
-/// Whether the text printer writes negative fractional powers as denominators
-/// (`1/sqrt(u)`, `1/u^(3/2)`). That round-trips only if the constructors fold
-/// `(u^a)^(-1)` into `u^(-a)` for a positive fraction `a` (both are defined exactly
-/// where `u > 0`); until they do, `u^(-1/2)` prints as written, since `1/sqrt(u)`
-/// parses to the different node `(u^(1/2))^(-1)`.
+/// Whether the text printer writes negative fractional powers of any base (not only
+/// of positive ones) as denominators (`1/sqrt(u)`, `1/u^(3/2)`). That round-trips
+/// only if the constructors fold `(u^a)^(-1)` into `u^(-a)` for a positive fraction
+/// `a` (both are defined exactly where `u > 0`); until they do, `u^(-1/2)` prints as
+/// written, since `1/sqrt(u)` parses to the different node `(u^(1/2))^(-1)`.
 const FRACTIONAL_TEXT_DENOMINATORS: bool = false;
 
 /// Which negative powers a printer moves into a denominator.
@@ -324,7 +324,14 @@ pub fn den_power(g: &Graph, f: ExprId, rule: DenRule) -> Option<(ExprId, BigRati
             Node::Pow(_, e2) => !g.as_num(*e2).is_some_and(|r2| r2.is_negative()),
             _ => true,
         };
-        if !base_ok || (!r.is_integer() && !FRACTIONAL_TEXT_DENOMINATORS) {
+        // A positive base defined everywhere combines any rational exponents, so
+        // `1/sqrt(2)` and `x/pi^(3/2)` parse back to `2^(-1/2)` and `x*pi^(-3/2)`.
+        let positive = g.info(*b).sign == crate::expr::SignInfo::Positive
+            && g.info(*b).total
+            && !matches!(g.node(*b), Node::Pow(..));
+        let fraction_ok =
+            !r.is_integer() && (positive || (FRACTIONAL_TEXT_DENOMINATORS && base_ok));
+        if !(r.is_integer() && base_ok || fraction_ok) {
             return None;
         }
     }

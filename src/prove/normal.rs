@@ -34,6 +34,12 @@ pub enum Generator {
     },
     /// An opaque atom: the node itself.
     Atom(ExprId),
+    /// A function of an argument whose normal form is the polynomial (after roots
+    /// are rationalised): `erf(x/sqrt(2))` and `erf(sqrt(2)*x/2)` are one generator.
+    Apply(Func, Poly),
+    /// `sqrt(n)` of a positive rational `n`; its square is reduced to `n` before the
+    /// zero test.
+    Root(BigRational),
     /// `log(c)` of a positive rational `c != 1`.
     LogConst(BigRational),
     /// `log(p)` of a polynomial `p` in `exp` generators with positive coefficients
@@ -129,6 +135,84 @@ impl Normalizer {
         Some(out)
     }
 
+    /// `f(u)` as a generator keyed by the normal form of `u` when that is a
+    /// polynomial once roots in the denominator are rationalised, else by the node.
+    fn apply(&mut self, f: Func, u: ExprId, id: ExprId) -> RatFn {
+        let key = self.child(u).and_then(|arg| self.rationalise(&arg));
+        let gen = match key {
+            Some(p) => self.gen(Generator::Apply(f, p)),
+            None => self.gen(Generator::Atom(id)),
+        };
+        RatFn::gen_power(gen, 1)
+    }
+
+    /// `num/den` as one polynomial when `den` is a rational times powers of roots:
+    /// multiplying both by the same root powers makes the denominator rational.
+    fn rationalise(&self, f: &RatFn) -> Option<Poly> {
+        let mut terms = f.den.terms();
+        let (m, c) = terms.next()?;
+        if terms.next().is_some() {
+            return None;
+        }
+        let mut lift = Poly::one();
+        let mut den = Poly::constant(c.clone());
+        for &(gen, k) in m.factors() {
+            match self.gens.get(gen as usize) {
+                Some(Generator::Root(_)) => {
+                    lift = lift.mul(&Poly::monomial(gen, k))?;
+                    den = den.mul(&Poly::monomial(gen, 2 * k))?;
+                }
+                _ => return None,
+            }
+        }
+        let den = self.reduce_roots(&den)?.as_constant()?;
+        if den.is_zero() {
+            return None;
+        }
+        let num = self.reduce_roots(&f.num.mul(&lift)?)?;
+        num.mul(&Poly::constant(den.recip()))
+    }
+
+    /// Reduces `sqrt(n)^k` to `n^(k div 2) * sqrt(n)^(k mod 2)` in a numerator. A
+    /// numerator that reduces to zero vanishes at the true value of every root.
+    #[must_use]
+    pub fn reduce_roots(&self, p: &Poly) -> Option<Poly> {
+        let roots: Vec<(Gen, BigRational)> = self
+            .gens
+            .iter()
+            .enumerate()
+            .filter_map(|(i, gen)| match gen {
+                Generator::Root(n) => Some((i as Gen, n.clone())),
+                _ => None,
+            })
+            .collect();
+        if roots.is_empty() {
+            return Some(p.clone());
+        }
+        let mut out = Poly::zero();
+        for (m, c) in p.terms() {
+            let mut coeff = c.clone();
+            let mut factors = Vec::new();
+            for &(gen, k) in m.factors() {
+                match roots.iter().find(|(g, _)| *g == gen) {
+                    Some((_, n)) => {
+                        coeff *= num_traits::pow(n.clone(), (k / 2) as usize);
+                        if k % 2 == 1 {
+                            factors.push((gen, 1));
+                        }
+                    }
+                    None => factors.push((gen, k)),
+                }
+            }
+            let mut term = Poly::constant(coeff);
+            for (gen, k) in factors {
+                term = term.mul(&Poly::monomial(gen, k))?;
+            }
+            out = out.add(&term)?;
+        }
+        Some(out)
+    }
+
     /// Whether every generator of `p` is an `exp(...)`, so positive.
     fn positive_generators(&self, p: &Poly) -> bool {
         p.generators()
@@ -211,13 +295,23 @@ impl Normalizer {
             }
             Node::Pow(b, e) => match g.as_num(*e) {
                 Some(k) if k.is_integer() => self.child(*b)?.pow(k.to_integer().to_i64()?),
+                // n^(p/2) = sqrt(n)^p for a positive rational n.
+                Some(k)
+                    if k.denom() == &BigInt::from(2)
+                        && g.as_num(*b).is_some_and(|n| n > &BigRational::zero()) =>
+                {
+                    let n = g.as_num(*b)?.clone();
+                    let gen = self.gen(Generator::Root(n));
+                    Some(RatFn::gen_power(gen, k.numer().to_i64()?))
+                }
                 _ => Some(RatFn::gen_power(self.gen(Generator::Atom(id)), 1)),
             },
             Node::Func(Func::Exp, u) => self.exp_of(g, *u, 1),
             Node::Func(Func::Log, u) => match self.log_of(*u) {
                 Some(f) => Some(f),
-                None => Some(RatFn::gen_power(self.gen(Generator::Atom(id)), 1)),
+                None => Some(self.apply(Func::Log, *u, id)),
             },
+            Node::Func(Func::Erf, u) => Some(self.apply(Func::Erf, *u, id)),
             Node::Func(Func::Tanh, u) => {
                 let e = self.exp_of(g, *u, 2)?;
                 e.sub(&one())?.mul(&e.add(&one())?.recip()?)
@@ -260,7 +354,8 @@ pub fn difference_is_zero(g: &Graph, lhs: ExprId, rhs: ExprId) -> Option<(bool, 
     let l = n.normalize(g, lhs)?;
     let r = n.normalize(g, rhs)?;
     let d = l.sub(&r)?;
-    Some((d.is_zero(), d.num))
+    let num = n.reduce_roots(&d.num)?;
+    Some((num.is_zero(), num))
 }
 
 #[cfg(test)]
@@ -301,6 +396,11 @@ mod tests {
         assert!(zero("log_sigmoid(x)", "-log(1 + exp(-x))"));
         assert!(zero("log(sigmoid(x))", "x - softplus(x)"));
         assert!(!zero("log(x*y)", "log(x) + log(y)"));
+        assert!(zero("x/sqrt(2)", "x*sqrt(2)/2"));
+        assert!(zero("sqrt(8)*sqrt(2)", "4"));
+        assert!(zero("erf(x/sqrt(2))", "erf(x*sqrt(2)/2)"));
+        assert!(zero("Phi(x)", "(1 + erf(x*sqrt(2)/2))/2"));
+        assert!(!zero("sqrt(2)", "1.4142135623730951"));
     }
 }
 
@@ -362,6 +462,17 @@ pub fn explain(g: &Graph, lhs: ExprId, rhs: ExprId) -> Option<Explained> {
                     format!("{name} = {}", crate::print::text(g, *id)),
                 )
             }
+            Generator::Apply(f, p) => {
+                atom_count += 1;
+                let name = format!("a{atom_count}");
+                let text = p.to_text(&names);
+                (name.clone(), format!("{name} = {}({text})", f.name()))
+            }
+            Generator::Root(n) => {
+                atom_count += 1;
+                let name = format!("a{atom_count}");
+                (name.clone(), format!("{name} = sqrt({n})"))
+            }
             Generator::LogConst(c) => {
                 atom_count += 1;
                 let name = format!("a{atom_count}");
@@ -383,6 +494,6 @@ pub fn explain(g: &Graph, lhs: ExprId, rhs: ExprId) -> Option<Explained> {
         generators,
         lhs: l.to_text(&names),
         rhs: r.to_text(&names),
-        difference: d.num.to_text(&names),
+        difference: n.reduce_roots(&d.num)?.to_text(&names),
     })
 }

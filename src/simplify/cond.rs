@@ -13,7 +13,7 @@ use std::collections::HashMap;
 
 use num_traits::{One, Signed, Zero};
 
-use crate::expr::{BigRational, CmpOp, ExprId, Graph, Node, SignInfo, Symbol};
+use crate::expr::{BigRational, CmpOp, ExprId, Func, Graph, Node, SignInfo, Symbol};
 
 /// `u < v`.
 const LT: u8 = 1;
@@ -154,7 +154,7 @@ pub(crate) fn at_tie(g: &mut Graph, u: ExprId, v: ExprId, e: ExprId) -> ExprId {
 /// side without a constant term or a rational coefficient (`2*x + 1 > 0` becomes
 /// `x > -1/2`, `x > 2*x` becomes `x < 0`), folded when its truth is known (`x + 1 >
 /// x`, `exp(x) > 0`). Only total operands are folded away, so the domain is kept.
-pub(super) fn canonical_cmp(g: &mut Graph, id: ExprId) -> ExprId {
+pub(super) fn canonical_cmp(g: &mut Graph, id: ExprId, relu: Option<Symbol>) -> ExprId {
     let Node::Cmp(op, u, v) = g.node(id).clone() else {
         return id;
     };
@@ -203,6 +203,9 @@ pub(super) fn canonical_cmp(g: &mut Graph, id: ExprId) -> ExprId {
         let holds = op.holds(r.cmp(&c));
         return g.boolean(holds);
     }
+    if let Some(simpler) = through_extremum(g, op, u, &c, relu) {
+        return simpler;
+    }
     if g.info(u).total {
         let known = match (g.info(u).sign, c.cmp(&BigRational::zero())) {
             (SignInfo::Positive, Ordering::Less | Ordering::Equal) => GT,
@@ -220,6 +223,73 @@ pub(super) fn canonical_cmp(g: &mut Graph, id: ExprId) -> ExprId {
     }
     let cn = g.num(c);
     g.cmp(op, u, cn)
+}
+
+/// `max(a, k) op c` and `min(a, k) op c` (and `relu(a) op c`, the prelude's
+/// `max(a, 0)`) for constants `k` and `c`, as a comparison of `a` with `c`: `relu(x) >
+/// 0` is `x > 0`, `min(x, 1) > -1` is `x > -1`. The ordering of the extremum against
+/// `c` is a function of the ordering of `a` against `c`; the condition holds for the
+/// orderings of `a` that map into its truth set.
+fn through_extremum(
+    g: &mut Graph,
+    op: CmpOp,
+    u: ExprId,
+    c: &BigRational,
+    relu: Option<Symbol>,
+) -> Option<ExprId> {
+    if let Node::Func(Func::Abs, a) = g.node(u) {
+        // |a| against c: below 0 never; at 0 exactly where a = 0.
+        let a = *a;
+        let map: [u8; 3] = match c.cmp(&BigRational::zero()) {
+            Ordering::Less => [GT, GT, GT],
+            Ordering::Equal => [GT, EQ, GT],
+            Ordering::Greater => return None,
+        };
+        return ordering_through(g, op, a, c, map, relu);
+    }
+    let (a, k, is_max) = match g.node(u) {
+        Node::Max(x, y) => (*y, g.as_num(*x)?.clone(), true),
+        Node::Min(x, y) => (*y, g.as_num(*x)?.clone(), false),
+        Node::Call(f, args) if Some(*f) == relu && args.len() == 1 => {
+            (args[0], BigRational::zero(), true)
+        }
+        _ => return None,
+    };
+    // The ordering of the extremum against c, for a < c, a = c, a > c.
+    let map: [u8; 3] = match (k.cmp(c), is_max) {
+        (Ordering::Less, true) | (Ordering::Greater, false) => [LT, EQ, GT],
+        (Ordering::Greater, true) => [GT, GT, GT],
+        (Ordering::Less, false) => [LT, LT, LT],
+        (Ordering::Equal, true) => [EQ, EQ, GT],
+        (Ordering::Equal, false) => [LT, EQ, EQ],
+    };
+    ordering_through(g, op, a, c, map, relu)
+}
+
+/// `f(a) op c`, where the ordering of `f(a)` against `c` is `map[i]` for the ordering
+/// `i` (less, equal, greater) of `a` against `c`, as a comparison of `a` with `c`.
+fn ordering_through(
+    g: &mut Graph,
+    op: CmpOp,
+    a: ExprId,
+    c: &BigRational,
+    map: [u8; 3],
+    relu: Option<Symbol>,
+) -> Option<ExprId> {
+    let t = truth_set(op);
+    let set = ORDERS
+        .iter()
+        .filter(|&&(_, i)| map[i] & t != 0)
+        .fold(0, |acc, &(bit, _)| acc | bit);
+    let cn = g.num(c.clone());
+    match op_of(set) {
+        Some(op2) => {
+            let cmp = g.cmp(op2, a, cn);
+            Some(canonical_cmp(g, cmp, relu))
+        }
+        None if g.info(a).total => Some(g.boolean(set == ALL)),
+        None => None,
+    }
 }
 
 /// A value that depends on the ordering of `u` against `v`: the value where
@@ -321,9 +391,56 @@ pub(super) fn simplify_if(g: &mut Graph, id: ExprId) -> ExprId {
     let Some((u, v, _)) = as_cmp(g, *c) else {
         return id;
     };
-    let p = read_pieces(g, id, u, v);
+    let mut p = read_pieces(g, id, u, v);
+    let at = p.at;
+    for (i, x) in at.iter().enumerate() {
+        // The orderings where this piece is used.
+        let possible = ORDERS
+            .iter()
+            .filter(|&&(_, j)| at[j] == *x)
+            .fold(0, |acc, &(bit, _)| acc | bit);
+        p.at[i] = resolve(g, *x, u, v, possible);
+    }
     build_pieces(g, p)
 }
+
+/// `id`, used only where the ordering of `u` against `v` is in `possible`, with
+/// every `if` below it whose condition that decides replaced by its branch
+/// (`if(x > 0, 1 + if(x > 0, a, b), c)` is `if(x > 0, 1 + a, c)`). Nothing under a
+/// `diff` is touched: there the variable ranges around the point.
+fn resolve(g: &mut Graph, id: ExprId, u: ExprId, v: ExprId, possible: u8) -> ExprId {
+    let decided = |g: &Graph, c: ExprId| {
+        relate(g, c, u, v).and_then(|s| {
+            if possible & s == possible {
+                Some(true)
+            } else if possible & s == 0 {
+                Some(false)
+            } else {
+                None
+            }
+        })
+    };
+    let reach = g.reachable(&[id]);
+    if reach.len() > RESOLVE_MAX_NODES
+        || reach.iter().any(|&n| matches!(g.node(n), Node::Diff(..)))
+        || !reach
+            .iter()
+            .any(|&n| matches!(g.node(n), Node::If(c, ..) if decided(g, *c).is_some()))
+    {
+        return id;
+    }
+    g.rewrite(id, |g, _, node| match node {
+        Node::If(c, a, b) => match decided(g, c) {
+            Some(true) => a,
+            Some(false) => b,
+            None => g.if_(c, a, b),
+        },
+        other => g.rebuild(other),
+    })
+}
+
+/// The largest branch [`resolve`] looks into.
+const RESOLVE_MAX_NODES: usize = 2_000;
 
 /// The operands `(u, v)` of a comparison.
 type OperandPair = (ExprId, ExprId);

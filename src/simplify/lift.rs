@@ -51,7 +51,8 @@ pub(super) fn into_constant_if(g: &mut Graph, id: ExprId) -> ExprId {
 }
 
 /// A product with one `if` factor: the other factors move into the branches when
-/// one branch is 0 (nothing is copied) or both are constants and the rest is small.
+/// one branch is 0 or `undefined` (nothing is copied) or both are constants and the
+/// rest is small.
 pub(super) fn product_into_if(g: &mut Graph, id: ExprId, ops: &mut OpCounter) -> ExprId {
     let Node::Mul(fs) = g.node(id).clone() else {
         return id;
@@ -72,8 +73,11 @@ pub(super) fn product_into_if(g: &mut Graph, id: ExprId, ops: &mut OpCounter) ->
         .map(|(_, &f)| f)
         .collect();
     let rest = g.mul(others);
-    let is_zero = |g: &Graph, x: ExprId| g.as_num(x).is_some_and(num_traits::Zero::is_zero);
-    let zero_branch = is_zero(g, a) || is_zero(g, b);
+    // A branch that is 0 or undefined absorbs the other factors: nothing is copied.
+    let absorbing = |g: &Graph, x: ExprId| {
+        g.as_num(x).is_some_and(num_traits::Zero::is_zero) || matches!(g.node(x), Node::Undefined)
+    };
+    let zero_branch = absorbing(g, a) || absorbing(g, b);
     let both_constant = g.as_num(a).is_some() && g.as_num(b).is_some();
     let ok = (zero_branch && g.info(rest).total)
         || (both_constant && !zero_branch && ops.count(g, rest) <= MAX_COPIED_OPS);

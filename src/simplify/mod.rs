@@ -33,10 +33,14 @@ mod cost;
 mod lift;
 mod patterns;
 mod poly;
+mod rational;
 mod shared;
+mod sums;
 
 pub use cost::{dag_op_count, op_count, OpCounter};
 pub use shared::{shared_form, shared_form_with, SharedForm};
+
+use std::collections::HashMap;
 
 use crate::expr::{ExprId, Graph, Node};
 
@@ -94,81 +98,116 @@ pub fn simplify(g: &mut Graph, e: ExprId) -> ExprId {
 /// wherever `e` is defined, with the same domain, however small the budget.
 #[must_use = "the simplified expression is returned, `e` is unchanged"]
 pub fn simplify_with(g: &mut Graph, e: ExprId, budget: Budget) -> ExprId {
-    let names = patterns::Names::find(g);
-    let mut ops = OpCounter::new();
-    let mut work = Work::new(budget.work);
-    let mut cur = e;
-    for _ in 0..budget.passes {
-        if g.check_limits().is_err() || work.exhausted() {
-            break;
-        }
-        let next = g.rewrite(cur, |g, _, node| {
-            let id = g.rebuild(node);
-            local_rules(g, id, names, &mut ops, &mut work)
-        });
-        if next == cur {
-            break;
-        }
-        cur = next;
-    }
-    cur
+    Simplifier::new(g, budget).run(g, e)
 }
 
-/// The rules for one node whose children are already simplified.
-fn local_rules(
-    g: &mut Graph,
-    id: ExprId,
+/// A simplifier that remembers what it has done: simplifying several related
+/// expressions in one graph (successive derivatives) with one `Simplifier` does not
+/// redo the work on the subterms they share. Each [`run`](Simplifier::run) has its
+/// own [`Budget`].
+#[derive(Debug)]
+pub struct Simplifier {
     names: patterns::Names,
-    ops: &mut OpCounter,
-    work: &mut Work,
-) -> ExprId {
-    if work.spend(1).is_none() || g.check_limits().is_err() {
+    budget: Budget,
+    ops: OpCounter,
+    /// The result of the local rules for each node already seen.
+    done: HashMap<ExprId, ExprId>,
+    /// Polynomial expansions already computed.
+    expansions: poly::Expansions,
+}
+
+impl Simplifier {
+    /// A simplifier for expressions of `g` (it looks up the prelude's names once).
+    #[must_use]
+    pub fn new(g: &Graph, budget: Budget) -> Self {
+        Simplifier {
+            names: patterns::Names::find(g),
+            budget,
+            ops: OpCounter::new(),
+            done: HashMap::new(),
+            expansions: poly::Expansions::default(),
+        }
+    }
+
+    /// Simplifies `e`; see [`simplify_with`].
+    #[must_use = "the simplified expression is returned, `e` is unchanged"]
+    pub fn run(&mut self, g: &mut Graph, e: ExprId) -> ExprId {
+        let mut work = Work::new(self.budget.work);
+        let mut cur = e;
+        for _ in 0..self.budget.passes {
+            if g.check_limits().is_err() || work.exhausted() {
+                break;
+            }
+            let next = g.rewrite(cur, |g, orig, node| {
+                // Unchanged children: the node is already canonical.
+                let id = if *g.node(orig) == node {
+                    orig
+                } else {
+                    g.rebuild(node)
+                };
+                if let Some(&r) = self.done.get(&id) {
+                    return r;
+                }
+                let mut ctx = Context {
+                    names: self.names,
+                    ops: &mut self.ops,
+                    expansions: &mut self.expansions,
+                    work: &mut work,
+                };
+                let r = local_rules(g, id, &mut ctx);
+                self.done.insert(id, r);
+                r
+            });
+            if next == cur {
+                break;
+            }
+            cur = next;
+        }
+        cur
+    }
+}
+
+/// What the local rules share during one run.
+struct Context<'a> {
+    names: patterns::Names,
+    ops: &'a mut OpCounter,
+    expansions: &'a mut poly::Expansions,
+    work: &'a mut Work,
+}
+
+/// The rules for one node whose children are already simplified: the first rule
+/// that changes the node wins (the next pass looks at the result again).
+fn local_rules(g: &mut Graph, id: ExprId, cx: &mut Context<'_>) -> ExprId {
+    if cx.work.spend(1).is_none() || g.check_limits().is_err() {
         return id;
     }
-    let first_change = |g: &mut Graph, rules: &mut [&mut dyn FnMut(&mut Graph) -> ExprId]| {
-        for rule in rules.iter_mut() {
-            let r = rule(g);
-            if r != id {
-                return r;
-            }
+    let names = cx.names;
+    let changed = |r: ExprId| (r != id).then_some(r);
+    let out = match g.node(id) {
+        Node::Cmp(..) => changed(cond::canonical_cmp(g, id, names.relu)),
+        Node::If(..) => changed(cond::simplify_if(g, id)),
+        Node::Add(_) => changed(cond::merge_sum_ifs(g, id)).or_else(|| {
+            changed(sums::best_sum_form(
+                g,
+                id,
+                cx.ops,
+                cx.expansions,
+                cx.work,
+                0,
+            ))
+        }),
+        Node::Mul(_) => changed(patterns::product(g, id, names))
+            .or_else(|| changed(lift::product_into_if(g, id, cx.ops))),
+        Node::Pow(..) => changed(patterns::power(g, id, names))
+            .or_else(|| changed(lift::into_constant_if(g, id))),
+        Node::Func(..) => changed(patterns::function(g, id, names))
+            .or_else(|| changed(lift::into_constant_if(g, id))),
+        Node::Max(..) | Node::Min(..) => {
+            changed(ordered_extremum(g, id)).or_else(|| changed(lift::into_constant_if(g, id)))
         }
-        id
+        _ => None,
     };
-    match g.node(id) {
-        Node::Cmp(..) => cond::canonical_cmp(g, id),
-        Node::If(..) => cond::simplify_if(g, id),
-        Node::Add(_) => first_change(
-            g,
-            &mut [&mut |g| cond::merge_sum_ifs(g, id), &mut |g| {
-                poly::best_sum_form(g, id, ops, work, 0)
-            }],
-        ),
-        Node::Mul(_) => first_change(
-            g,
-            &mut [&mut |g| patterns::product(g, id, names), &mut |g| {
-                lift::product_into_if(g, id, ops)
-            }],
-        ),
-        Node::Pow(..) => first_change(
-            g,
-            &mut [&mut |g| patterns::power(g, id, names), &mut |g| {
-                lift::into_constant_if(g, id)
-            }],
-        ),
-        Node::Func(..) => first_change(
-            g,
-            &mut [&mut |g| patterns::function(g, id, names), &mut |g| {
-                lift::into_constant_if(g, id)
-            }],
-        ),
-        Node::Max(..) | Node::Min(..) => first_change(
-            g,
-            &mut [&mut |g| ordered_extremum(g, id), &mut |g| {
-                lift::into_constant_if(g, id)
-            }],
-        ),
-        _ => id,
-    }
+    out.unwrap_or(id)
 }
 
 /// `max(a, b)` or `min(a, b)` where `a - b` is a constant: the larger or smaller.

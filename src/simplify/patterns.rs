@@ -6,16 +6,18 @@
 //! domain is kept. The sigmoid patterns apply only when the graph has the prelude's
 //! `sigmoid` and `softplus`.
 
-use num_traits::{One, ToPrimitive};
+use num_traits::{One, ToPrimitive, Zero};
 
 use crate::defs::Origin;
-use crate::expr::{ExprId, Func, Graph, Node, Symbol};
+use crate::expr::{BigRational, ExprId, Func, Graph, Node, SignInfo, Symbol};
 
 /// The prelude's names the patterns produce.
 #[derive(Clone, Copy, Debug, Default)]
 pub(super) struct Names {
     sigmoid: Option<Symbol>,
     softplus: Option<Symbol>,
+    /// The prelude's `relu`, which conditions see through.
+    pub(super) relu: Option<Symbol>,
 }
 
 impl Names {
@@ -29,6 +31,7 @@ impl Names {
         Names {
             sigmoid: prelude("sigmoid"),
             softplus: prelude("softplus"),
+            relu: prelude("relu"),
         }
     }
 }
@@ -62,6 +65,9 @@ pub(super) fn power(g: &mut Graph, id: ExprId, names: Names) -> ExprId {
     let Some(k) = int_exp(g, e) else {
         return id;
     };
+    if let Some(merged) = power_of_root(g, b, k) {
+        return merged;
+    }
     if k < 0 {
         if let (Some(w), Some(sigmoid)) = (one_plus_exp(g, b), names.sigmoid) {
             let mw = g.neg(w);
@@ -80,6 +86,29 @@ pub(super) fn power(g: &mut Graph, id: ExprId, names: Names) -> ExprId {
         }
     }
     id
+}
+
+/// `(u^a)^k = u^(a*k)` for a fractional `a` and an integer `k`, where both sides
+/// have the same domain: a fractional power needs `u >= 0`, so this holds unless
+/// `a*k` is an integer (`(x^(1/2))^2` is not `x` for `x < 0`) or both are negative
+/// (`(x^(-1/2))^(-1)` is undefined at 0, `x^(1/2)` is not); for a positive `u`
+/// defined everywhere it always holds (`1/sqrt(pi) = pi^(-1/2)`).
+fn power_of_root(g: &mut Graph, b: ExprId, k: i64) -> Option<ExprId> {
+    let Node::Pow(u, a) = g.node(b).clone() else {
+        return None;
+    };
+    let a = g.as_num(a)?.clone();
+    if a.is_integer() {
+        return None;
+    }
+    let ak = a.clone() * BigRational::from_integer(k.into());
+    let positive = g.info(u).total && g.info(u).sign == SignInfo::Positive;
+    let same_domain = !(ak.is_integer() || a < BigRational::zero() && k < 0);
+    if !(positive || same_domain) {
+        return None;
+    }
+    let e = g.num(ak);
+    Some(g.pow(u, e))
 }
 
 /// Rewrites `log(1 + exp(u))` to `softplus(u)`.

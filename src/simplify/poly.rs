@@ -1,26 +1,25 @@
-//! Sums in their best polynomial form: common factors taken out, polynomials in
-//! the sum's atoms expanded, or collected by one atom, whichever has the fewest
-//! operations (the original wins ties, so passes reach a fixpoint).
+//! Polynomials with rational coefficients over *atoms*, and the expansion of sums
+//! and products into them.
 //!
 //! An *atom* is anything that is not a sum, a product or a positive integer power:
 //! `sigmoid(beta*x)`, `x`, `x^(-1)`, `if(...)`. Atoms are never looked into, so every
-//! form is equal to the original wherever the original is defined. Domains are kept:
-//! taking a factor out of every term keeps it (`f*a + f*b` is undefined exactly where
-//! `f*(a + b)` is), negative powers are atoms of their own (`x*x^(-1)` never becomes
-//! 1), and an expansion in which an atom that is not defined everywhere cancels
-//! (`(log(x) + 1) - log(x)`) is discarded.
+//! expansion is equal to the original wherever the original is defined. Domains are
+//! kept: negative powers are atoms of their own (`x*x^(-1)` never becomes 1), and an
+//! expansion in which an atom that is not defined everywhere cancels
+//! (`(log(x) + 1) - log(x)`) is refused.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::btree_map::Entry;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::rc::Rc;
 
-use num_bigint::BigInt;
-use num_traits::{One, Signed, ToPrimitive, Zero};
+use num_traits::ToPrimitive;
 
-use super::cost::OpCounter;
+use super::rational::Q;
 use super::Work;
-use crate::expr::{BigRational, ExprId, Graph, Node};
+use crate::expr::{ExprId, Graph, Node};
 
 /// A monomial: atoms with positive exponents, sorted by id.
-type Mono = Vec<(ExprId, u32)>;
+pub(super) type Mono = Vec<(ExprId, u32)>;
 
 /// The most terms an expanded polynomial may have.
 const MAX_TERMS: usize = 256;
@@ -28,13 +27,12 @@ const MAX_TERMS: usize = 256;
 const MAX_POWER: i64 = 12;
 /// How deep expansion looks into nested sums and products.
 const MAX_DEPTH: u32 = 24;
-/// The most atoms a sum may have to be tried collected by each of them.
-const MAX_COLLECT_ATOMS: usize = 6;
 
 /// A polynomial with rational coefficients over atoms.
 #[derive(Clone, Debug, Default, PartialEq)]
-struct Poly {
-    terms: BTreeMap<Mono, BigRational>,
+pub(super) struct Poly {
+    /// Coefficient per monomial; no zero coefficients.
+    pub(super) terms: BTreeMap<Mono, Q>,
 }
 
 fn mono_mul(a: &Mono, b: &Mono) -> Mono {
@@ -63,7 +61,7 @@ fn mono_mul(a: &Mono, b: &Mono) -> Mono {
 }
 
 impl Poly {
-    fn constant(r: BigRational) -> Poly {
+    fn constant(r: Q) -> Poly {
         let mut p = Poly::default();
         if !r.is_zero() {
             p.terms.insert(Vec::new(), r);
@@ -73,16 +71,28 @@ impl Poly {
 
     fn atom(a: ExprId, k: u32) -> Poly {
         let mut p = Poly::default();
-        p.terms.insert(vec![(a, k)], BigRational::one());
+        p.terms.insert(vec![(a, k)], Q::ONE);
         p
     }
 
-    fn add_term(&mut self, m: Mono, c: BigRational) {
-        let entry = self.terms.entry(m).or_insert_with(BigRational::zero);
-        *entry += c;
-        if entry.is_zero() {
-            self.terms.retain(|_, c| !c.is_zero());
+    /// Adds `c*m`; `None` on overflow.
+    pub(super) fn add_term(&mut self, m: Mono, c: Q) -> Option<()> {
+        match self.terms.entry(m) {
+            Entry::Vacant(v) => {
+                if !c.is_zero() {
+                    v.insert(c);
+                }
+            }
+            Entry::Occupied(mut o) => {
+                let sum = o.get().add(c)?;
+                if sum.is_zero() {
+                    o.remove();
+                } else {
+                    *o.get_mut() = sum;
+                }
+            }
         }
+        Some(())
     }
 
     fn mul(&self, other: &Poly, work: &mut Work) -> Option<Poly> {
@@ -90,7 +100,7 @@ impl Poly {
         for (ma, ca) in &self.terms {
             for (mb, cb) in &other.terms {
                 work.spend(1)?;
-                out.add_term(mono_mul(ma, mb), ca * cb);
+                out.add_term(mono_mul(ma, mb), ca.mul(*cb)?)?;
             }
             if out.terms.len() > MAX_TERMS {
                 return None;
@@ -100,7 +110,7 @@ impl Poly {
     }
 
     /// The atoms that occur, in id order.
-    fn atoms(&self) -> Vec<ExprId> {
+    pub(super) fn atoms(&self) -> Vec<ExprId> {
         let mut set: Vec<ExprId> = self
             .terms
             .keys()
@@ -112,7 +122,7 @@ impl Poly {
     }
 
     /// The monomial dividing every term (each atom to its least exponent).
-    fn content(&self) -> Mono {
+    pub(super) fn content(&self) -> Mono {
         let mut it = self.terms.keys();
         let Some(first) = it.next() else {
             return Vec::new();
@@ -131,7 +141,7 @@ impl Poly {
     }
 
     /// Every term divided by `m` (which divides every term).
-    fn divide(&self, m: &Mono) -> Poly {
+    pub(super) fn divide(&self, m: &Mono) -> Poly {
         let mut out = Poly::default();
         for (t, c) in &self.terms {
             let q: Mono = t
@@ -141,305 +151,142 @@ impl Poly {
                     (k > d).then_some((a, k - d))
                 })
                 .collect();
-            out.add_term(q, c.clone());
+            // Dividing by a common monomial keeps monomials distinct.
+            out.terms.insert(q, *c);
         }
         out
     }
 }
 
-/// Expands `id` into a polynomial over atoms, recording the atoms that are not
-/// defined everywhere. `None` when it grows past the limits.
-fn expand(
-    g: &mut Graph,
-    id: ExprId,
-    depth: u32,
-    partial: &mut HashSet<ExprId>,
-    work: &mut Work,
-) -> Option<Poly> {
-    work.spend(1)?;
-    let node = g.node(id).clone();
-    let deeper = depth < MAX_DEPTH;
-    let atom = |g: &mut Graph, a: ExprId, k: u32, partial: &mut HashSet<ExprId>| {
-        if !g.info(a).total {
-            partial.insert(a);
-        }
-        Some(Poly::atom(a, k))
-    };
-    match node {
-        Node::Num(r) => Some(Poly::constant(r)),
-        Node::Add(ts) if deeper => {
-            let mut out = Poly::default();
-            for t in ts.iter() {
-                let p = expand(g, *t, depth + 1, partial, work)?;
-                for (m, c) in p.terms {
-                    out.add_term(m, c);
-                }
-                if out.terms.len() > MAX_TERMS {
-                    return None;
-                }
-            }
-            Some(out)
-        }
-        Node::Mul(fs) if deeper => {
-            let mut out = Poly::constant(BigRational::one());
-            for f in fs.iter() {
-                let p = expand(g, *f, depth + 1, partial, work)?;
-                out = out.mul(&p, work)?;
-            }
-            Some(out)
-        }
-        Node::Pow(b, e) => {
-            let k = g
-                .as_num(e)
-                .filter(|r| r.is_integer())
-                .and_then(|r| r.to_integer().to_i64());
-            match k {
-                Some(k)
-                    if k > 0 && k <= MAX_POWER && deeper && matches!(g.node(b), Node::Add(_)) =>
-                {
-                    let base = expand(g, b, depth + 1, partial, work)?;
-                    let mut out = base.clone();
-                    for _ in 1..k {
-                        out = out.mul(&base, work)?;
-                    }
-                    Some(out)
-                }
-                Some(k) if k > 0 => atom(g, b, u32::try_from(k).ok()?, partial),
-                Some(k) if k < 0 => {
-                    let m1 = g.int(-1);
-                    let inv = g.pow(b, m1);
-                    atom(g, inv, u32::try_from(-k).ok()?, partial)
-                }
-                _ => atom(g, id, 1, partial),
-            }
-        }
-        _ => atom(g, id, 1, partial),
-    }
+/// An expansion and the atoms in it that are not defined everywhere.
+#[derive(Debug)]
+struct Expanded {
+    poly: Poly,
+    partial: Vec<ExprId>,
 }
 
-/// The product of a monomial's atoms.
-fn mono_expr(g: &mut Graph, m: &Mono) -> Vec<ExprId> {
-    m.iter()
-        .map(|&(a, k)| {
-            let kn = g.int(i64::from(k));
-            g.pow(a, kn)
-        })
-        .collect()
+/// Expansions already computed, by node: ids never change meaning, so a
+/// simplifier keeps them across passes and runs, and a sum's expansion reuses its
+/// subterms'.
+#[derive(Debug, Default)]
+pub(super) struct Expansions {
+    map: HashMap<ExprId, Rc<Expanded>>,
 }
 
-/// The polynomial as a sum of products.
-fn poly_expr(g: &mut Graph, p: &Poly) -> ExprId {
-    let terms: Vec<ExprId> = p
-        .terms
-        .iter()
-        .map(|(m, c)| {
-            let mut fs = vec![g.num(c.clone())];
-            fs.extend(mono_expr(g, m));
-            g.mul(fs)
-        })
-        .collect();
-    if terms.is_empty() {
-        return g.int(0);
-    }
-    g.add(terms)
-}
-
-/// Whether a sum would have a term equal to ±1 (`s + s*t` factored as `s*(1 + t)`):
-/// such sums read better as they are, the textbook's product-rule shape.
-fn has_unit_term(g: &Graph, terms: &[ExprId]) -> bool {
-    terms
-        .iter()
-        .any(|&t| g.as_num(t).is_some_and(|r| r.abs().is_one()))
-}
-
-/// `content * rest(p / content)`.
-fn factored(g: &mut Graph, p: &Poly, content: &Mono) -> ExprId {
-    let rest = p.divide(content);
-    let mut fs = mono_expr(g, content);
-    fs.push(poly_expr(g, &rest));
-    g.mul(fs)
-}
-
-/// The polynomial collected by powers of `atom`, each coefficient with its common
-/// factor taken out (`2 + b*x - 2*b*x*s` becomes `2 + x*b*(1 - 2*s)`).
-fn collected(g: &mut Graph, p: &Poly, atom: ExprId) -> Option<ExprId> {
-    let mut groups: BTreeMap<u32, Poly> = BTreeMap::new();
-    for (m, c) in &p.terms {
-        let k = m.iter().find(|(a, _)| *a == atom).map_or(0, |&(_, k)| k);
-        let rest: Mono = m.iter().filter(|(a, _)| *a != atom).copied().collect();
-        groups.entry(k).or_default().add_term(rest, c.clone());
-    }
-    if groups.len() < 2 || groups.values().all(|q| q.terms.len() < 2) {
-        return None;
-    }
-    let mut terms = Vec::new();
-    for (k, q) in &groups {
-        let content = q.content();
-        let coeff = factored(g, q, &content);
-        let kn = g.int(i64::from(*k));
-        let power = g.pow(atom, kn);
-        terms.push(g.mul(vec![power, coeff]));
-    }
-    Some(g.add(terms))
-}
-
-/// A base and an integer exponent of one factor (`x^3 -> (x, 3)`, `u -> (u, 1)`).
-fn base_exp(g: &Graph, f: ExprId) -> (ExprId, i64) {
-    if let Node::Pow(b, e) = g.node(f) {
-        if let Some(k) = g
-            .as_num(*e)
-            .filter(|r| r.is_integer())
-            .and_then(|r| r.to_integer().to_i64())
-        {
-            return (*b, k);
+fn merge_partial(into: &mut Vec<ExprId>, from: &[ExprId]) {
+    for a in from {
+        if !into.contains(a) {
+            into.push(*a);
         }
     }
-    (f, 1)
 }
 
-/// Takes the factors common to every term out of a sum, without expanding
-/// anything: `s*t^2*a - s^2*t*a` gives `(s*t*a, [t, -s])`.
-fn common_factors(g: &mut Graph, terms: &[ExprId]) -> Option<(Vec<ExprId>, Vec<ExprId>)> {
-    let split = |g: &Graph, t: ExprId| -> Vec<(ExprId, i64)> {
-        match g.node(t) {
-            Node::Mul(fs) => fs
-                .iter()
-                .filter(|&&f| g.as_num(f).is_none())
-                .map(|&f| base_exp(g, f))
-                .collect(),
-            Node::Num(_) => Vec::new(),
-            _ => vec![base_exp(g, t)],
+impl Expansions {
+    /// Expands `id` into a polynomial over atoms. `None` when it grows past the
+    /// limits or the budget is spent.
+    fn expand(
+        &mut self,
+        g: &mut Graph,
+        id: ExprId,
+        depth: u32,
+        work: &mut Work,
+    ) -> Option<Rc<Expanded>> {
+        if let Some(e) = self.map.get(&id) {
+            return Some(Rc::clone(e));
         }
-    };
-    let parts: Vec<Vec<(ExprId, i64)>> = terms.iter().map(|&t| split(g, t)).collect();
-    let first = parts.first()?;
-    let mut common: Vec<(ExprId, i64)> = Vec::new();
-    for &(b, k) in first {
-        let mut least = k;
-        let in_all = parts[1..].iter().all(|fs| {
-            fs.iter().any(|&(b2, k2)| {
-                let same = b2 == b && k2.signum() == k.signum();
-                if same && k2.abs() < least.abs() {
-                    least = k2;
-                }
-                same
+        work.spend(1)?;
+        let node = g.node(id).clone();
+        let deeper = depth < MAX_DEPTH;
+        let atom = |g: &mut Graph, a: ExprId, k: u32| {
+            let partial = if g.info(a).total { Vec::new() } else { vec![a] };
+            Some(Expanded {
+                poly: Poly::atom(a, k),
+                partial,
             })
-        });
-        if in_all {
-            common.push((b, least));
-        }
-    }
-    if common.is_empty() {
-        return None;
-    }
-    let mut cofactors = Vec::with_capacity(terms.len());
-    for &t in terms {
-        let fs: Vec<ExprId> = match g.node(t) {
-            Node::Mul(fs) => fs.to_vec(),
-            _ => vec![t],
         };
-        let mut out = Vec::with_capacity(fs.len());
-        for f in fs {
-            if g.as_num(f).is_some() {
-                out.push(f);
-                continue;
-            }
-            let (b, k) = base_exp(g, f);
-            match common
-                .iter()
-                .find(|&&(cb, ck)| cb == b && ck.signum() == k.signum())
-            {
-                Some(&(_, ck)) if ck == k => {}
-                Some(&(_, ck)) => {
-                    let kn = g.num(BigRational::from_integer(BigInt::from(k - ck)));
-                    out.push(g.pow(b, kn));
+        let out = match node {
+            Node::Num(r) => Some(Expanded {
+                poly: Poly::constant(Q::from_big(&r)?),
+                partial: Vec::new(),
+            }),
+            Node::Add(ts) if deeper => {
+                let mut out = Poly::default();
+                let mut partial = Vec::new();
+                for t in ts.iter() {
+                    let e = self.expand(g, *t, depth + 1, work)?;
+                    for (m, c) in &e.poly.terms {
+                        work.spend(1)?;
+                        out.add_term(m.clone(), *c)?;
+                    }
+                    merge_partial(&mut partial, &e.partial);
+                    if out.terms.len() > MAX_TERMS {
+                        return None;
+                    }
                 }
-                None => out.push(f),
+                Some(Expanded { poly: out, partial })
             }
-        }
-        cofactors.push(g.mul(out));
+            Node::Mul(fs) if deeper => {
+                let mut out = Poly::constant(Q::ONE);
+                let mut partial = Vec::new();
+                for f in fs.iter() {
+                    let e = self.expand(g, *f, depth + 1, work)?;
+                    out = out.mul(&e.poly, work)?;
+                    merge_partial(&mut partial, &e.partial);
+                }
+                Some(Expanded { poly: out, partial })
+            }
+            Node::Pow(b, e) => {
+                let k = g
+                    .as_num(e)
+                    .filter(|r| r.is_integer())
+                    .and_then(|r| r.to_integer().to_i64());
+                match k {
+                    Some(k)
+                        if k > 0
+                            && k <= MAX_POWER
+                            && deeper
+                            && matches!(g.node(b), Node::Add(_)) =>
+                    {
+                        let base = self.expand(g, b, depth + 1, work)?;
+                        let mut out = base.poly.clone();
+                        for _ in 1..k {
+                            out = out.mul(&base.poly, work)?;
+                        }
+                        Some(Expanded {
+                            poly: out,
+                            partial: base.partial.clone(),
+                        })
+                    }
+                    Some(k) if k > 0 => atom(g, b, u32::try_from(k).ok()?),
+                    Some(k) if k < 0 => {
+                        let m1 = g.int(-1);
+                        let inv = g.pow(b, m1);
+                        atom(g, inv, u32::try_from(-k).ok()?)
+                    }
+                    _ => atom(g, id, 1),
+                }
+            }
+            _ => atom(g, id, 1),
+        }?;
+        let out = Rc::new(out);
+        self.map.insert(id, Rc::clone(&out));
+        Some(out)
     }
-    if has_unit_term(g, &cofactors) {
-        return None;
-    }
-    let common: Vec<ExprId> = common
-        .into_iter()
-        .map(|(b, k)| {
-            let kn = g.num(BigRational::from_integer(BigInt::from(k)));
-            g.pow(b, kn)
-        })
-        .collect();
-    Some((common, cofactors))
-}
 
-/// The expanded polynomial of a sum, if expanding keeps its domain.
-fn expand_sum(g: &mut Graph, id: ExprId, work: &mut Work) -> Option<Poly> {
-    let mut partial = HashSet::new();
-    let p = expand(g, id, 0, &mut partial, work)?;
-    let kept: HashSet<ExprId> = p.atoms().into_iter().collect();
-    partial.iter().all(|a| kept.contains(a)).then_some(p)
-}
-
-/// The form of the sum `id` with the fewest operations among: itself, its common
-/// factors taken out, its expansion (with its common monomial taken out), and its
-/// expansion collected by each atom.
-pub(super) fn best_sum_form(
-    g: &mut Graph,
-    id: ExprId,
-    ops: &mut OpCounter,
-    work: &mut Work,
-    depth: u32,
-) -> ExprId {
-    let Node::Add(terms) = g.node(id).clone() else {
-        return id;
-    };
-    let mut best = (ops.count(g, id), id);
-    let mut consider = |g: &mut Graph, ops: &mut OpCounter, cand: ExprId| {
-        let n = ops.count(g, cand);
-        if n < best.0 {
-            best = (n, cand);
-        }
-    };
-    if let Some((mut common, cofactors)) = common_factors(g, &terms) {
-        let inner = g.add(cofactors);
-        let inner = if depth < 2 {
-            best_sum_form(g, inner, ops, work, depth + 1)
-        } else {
-            inner
-        };
-        common.push(inner);
-        let cand = g.mul(common);
-        consider(g, ops, cand);
-    }
-    if work.exhausted() {
-        return best.1;
-    }
-    let Some(p) = expand_sum(g, id, work) else {
-        return best.1;
-    };
-    let expanded = poly_expr(g, &p);
-    consider(g, ops, expanded);
-    let content = p.content();
-    if !content.is_empty() {
-        let rest = p.divide(&content);
-        let unit = rest
-            .terms
+    /// The expanded polynomial of a sum, if expanding keeps its domain.
+    pub(super) fn expand_sum(
+        &mut self,
+        g: &mut Graph,
+        id: ExprId,
+        work: &mut Work,
+    ) -> Option<Poly> {
+        let e = self.expand(g, id, 0, work)?;
+        let kept: HashSet<ExprId> = e.poly.atoms().into_iter().collect();
+        e.partial
             .iter()
-            .any(|(m, c)| m.is_empty() && c.abs().is_one());
-        if !unit {
-            let cand = factored(g, &p, &content);
-            consider(g, ops, cand);
-        }
+            .all(|a| kept.contains(a))
+            .then(|| e.poly.clone())
     }
-    let atoms = p.atoms();
-    if atoms.len() <= MAX_COLLECT_ATOMS {
-        for a in atoms {
-            if let Some(cand) = collected(g, &p, a) {
-                consider(g, ops, cand);
-            }
-        }
-    }
-    best.1
 }
 
 #[cfg(test)]
@@ -463,6 +310,7 @@ mod tests {
         let sum = g.add(vec![s, nl2]);
         // (log(x) + 1)^2 - 2 log(x) - log(x)^2 = 1 only where log(x) is defined.
         let mut work = Work::new(1_000_000);
-        assert!(expand_sum(&mut g, sum, &mut work).is_none());
+        let mut memo = Expansions::default();
+        assert!(memo.expand_sum(&mut g, sum, &mut work).is_none());
     }
 }

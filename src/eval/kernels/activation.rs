@@ -9,13 +9,9 @@ use super::tables::TANH_CENTRAL;
 #[inline(always)]
 pub fn sigmoid(x: f64) -> f64 {
     let e = exp(-x.abs());
-    let d = 1.0 + e;
-    if x >= 0.0 {
-        1.0 / d
-    } else {
-        // Also taken for NaN, where e is NaN.
-        e / d
-    }
+    // One division: 1/(1 + e) for x >= 0, e/(1 + e) below (and for NaN, where e is NaN).
+    let n = if x >= 0.0 { 1.0 } else { e };
+    n / (1.0 + e)
 }
 
 /// `sigmoid(x) * (1 - sigmoid(x)) = e/(1 + e)^2` with `e = exp(-|x|)`: the derivative

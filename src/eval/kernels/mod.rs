@@ -3,9 +3,11 @@
 //! Every kernel is an `#[inline(always)]` function of `f64` lanes without branches
 //! (only selects), calls or float/int conversions, so that the tape's loops over a
 //! chunk of lanes vectorise, and so that the same code compiled inside an
-//! `#[target_feature(enable = "avx2")]` function becomes AVX2 code (see
-//! `tape_exec.rs` for the run-time dispatch). No fused multiply-add is used anywhere:
-//! the scalar, SSE2 and AVX2 builds of a kernel give the same bits.
+//! `#[target_feature(enable = "avx2,fma")]` function becomes AVX2 code with FMA (see
+//! `tape_exec.rs` for the run-time dispatch). Multiply-adds are written
+//! `f64::mul_add`, which is exactly rounded on every target: one instruction with
+//! FMA, a (slow, but bit-identical) library call on a CPU without it. So every
+//! dispatch level gives the same bits.
 //!
 //! Conventions: a NaN input gives NaN; an undefined point (`log(0)`, `1/0`,
 //! `sqrt(-1)`, `0^-1`) gives NaN — NaN means "undefined" inside the fast evaluator
@@ -30,8 +32,8 @@ pub use activation::{
 pub use exp_log::{exp, exp_dd, expm1, log, log1p};
 pub use normal::{erf, norm_cdf, norm_pdf};
 pub use scaled::{
-    expm1_dd, log_sigmoid_dd, scaled_arg, sech2_dd, sigmoid_dd, sigmoid_deriv_dd, softplus_dd,
-    tanh_dd,
+    expm1_dd, log_sigmoid_dd, scaled_arg, sech2_dd, sigmoid_dd, sigmoid_deriv_dd, sigmoid_pair,
+    softplus_dd, tanh_dd,
 };
 
 /// `max(a, b)`, NaN if either is NaN (an undefined operand makes `max` undefined).

@@ -12,8 +12,8 @@ use super::tables::{ERF_CENTRAL, PHI_CENTRAL, TAIL_FAR, TAIL_MID, TAIL_NEAR};
 /// 1/sqrt(2 pi), correctly rounded.
 const INV_SQRT_2PI: f64 = 0.398_942_280_401_432_7;
 
-/// Clamps `|x|` to 1e5 (beyond which every result here is 0 or 1) so that Dekker's
-/// split cannot overflow; NaN stays NaN.
+/// Clamps `|x|` to 1e5 (beyond which every result here is 0 or 1) so that the square
+/// cannot overflow; NaN stays NaN.
 #[inline(always)]
 fn clamp_abs(x: f64) -> f64 {
     let a = x.abs();
@@ -24,15 +24,11 @@ fn clamp_abs(x: f64) -> f64 {
     }
 }
 
-/// The exact square of `x` as `h + l` (Dekker), for `|x| <= 1e150`.
+/// The exact square of `x` as `h + l` (the low part by a fused multiply-add).
 #[inline(always)]
 fn square_dd(x: f64) -> (f64, f64) {
-    let c = 134_217_729.0 * x; // 2^27 + 1
-    let xh = c - (c - x);
-    let xl = x - xh;
     let h = x * x;
-    let l = ((xh * xh - h) + 2.0 * xh * xl) + xl * xl;
-    (h, l)
+    (h, x.mul_add(x, -h))
 }
 
 /// `exp(-a^2/2)` for `a >= 0`, from the exact square.

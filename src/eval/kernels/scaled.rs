@@ -9,26 +9,15 @@
 use super::activation::{sech2, tanh};
 use super::exp_log::{exp_dd, expm1, log1p};
 
-/// Splits `a` into two halves of 26 bits (Dekker).
-#[inline(always)]
-fn split(a: f64) -> (f64, f64) {
-    let c = 134_217_729.0 * a;
-    let hi = c - (c - a);
-    (hi, a - hi)
-}
-
-/// `a*b` as `p + e` exactly (when no overflow occurs).
+/// `a*b` as `p + e` exactly (when no overflow occurs), by a fused multiply-add.
 #[inline(always)]
 fn two_prod(a: f64, b: f64) -> (f64, f64) {
     let p = a * b;
-    let (ah, al) = split(a);
-    let (bh, bl) = split(b);
-    let e = ((ah * bh - p) + ah * bl + al * bh) + al * bl;
-    (p, e)
+    (p, a.mul_add(b, -p))
 }
 
-/// `c*x` (or `x/c` when `divide`) as `hi + lo`. Where the splitting would overflow
-/// (`|x|` near the top of the range) the low part is dropped.
+/// `c*x` (or `x/c` when `divide`) as `hi + lo`. Where the product overflows the low
+/// part is dropped.
 #[inline(always)]
 pub fn scaled_arg(x: f64, c: f64, divide: bool) -> (f64, f64) {
     let (hi, lo) = if divide {
@@ -53,12 +42,19 @@ fn exp_neg_abs(hi: f64, lo: f64) -> f64 {
 #[inline(always)]
 pub fn sigmoid_dd(hi: f64, lo: f64) -> f64 {
     let e = exp_neg_abs(hi, lo);
+    let n = if hi >= 0.0 { 1.0 } else { e };
+    n / (1.0 + e)
+}
+
+/// `(sigmoid(u), sigmoid'(u))` for `u = hi + lo`, from one exponential. (Two
+/// divisions: replacing them by one reciprocal and corrected products measured
+/// 1.5 ulp worse on `swish'`.)
+#[inline(always)]
+pub fn sigmoid_pair(hi: f64, lo: f64) -> (f64, f64) {
+    let e = exp_neg_abs(hi, lo);
     let d = 1.0 + e;
-    if hi >= 0.0 {
-        1.0 / d
-    } else {
-        e / d
-    }
+    let n = if hi >= 0.0 { 1.0 } else { e };
+    (n / d, e / (d * d))
 }
 
 /// `sigmoid'(hi + lo)`.
