@@ -165,34 +165,58 @@ pub fn sum_order(g: &Graph, terms: &[(ExprId, BigRational)]) -> Vec<(ExprId, Big
     out.into_iter().map(|(_, _, t)| t).collect()
 }
 
-/// The order of factors and terms on the page: by kind (numbers, `pi`, variables,
-/// powers, products, calls, sums, ...), then by name (of the variable, the function,
-/// or a power's base), then by structure. The graph's canonical order breaks ties by
-/// a structural hash, which reads as random (`sign(x)*abs(x)`, `2 - y - x`).
+/// The order of factors and terms on the page: by kind (numbers, `pi`, variables and
+/// their integer powers, other powers, products, calls, sums, ...), then by name (of
+/// the variable, the function, or a power's base), then by structure: `2*pi*x^2*y`,
+/// `abs(x)*sign(x)`, `2 - x - y`. (The graph's canonical order breaks ties by a
+/// structural hash, which reads as random.)
 #[must_use]
 pub fn display_cmp(g: &Graph, a: ExprId, b: ExprId) -> Ordering {
-    fn name(g: &Graph, id: ExprId) -> &str {
-        match g.node(id) {
-            Node::Var(s) | Node::Call(s, _) => g.name(*s),
-            Node::Func(f, _) => f.name(),
-            Node::Pow(b, _) => match g.node(*b) {
-                Node::Var(s) | Node::Call(s, _) => g.name(*s),
-                Node::Func(f, _) => f.name(),
-                _ => "",
-            },
-            _ => "",
-        }
-    }
     let (ia, ib) = (g.info(a), g.info(b));
-    ia.rank
-        .cmp(&ib.rank)
-        .then_with(|| match (g.node(a), g.node(b)) {
-            (Node::Num(x), Node::Num(y)) => x.cmp(y),
-            _ => name(g, a).cmp(name(g, b)),
-        })
+    let numbers = match (g.node(a), g.node(b)) {
+        (Node::Num(x), Node::Num(y)) => x.cmp(y),
+        _ => Ordering::Equal,
+    };
+    display_key(g, a, None)
+        .cmp(&display_key(g, b, None))
+        .then(numbers)
         .then_with(|| ia.depth.cmp(&ib.depth))
         .then_with(|| ia.shape.cmp(&ib.shape))
         .then_with(|| a.cmp(&b))
+}
+
+/// The kind and name that order `base^power` on the page (`power` is `None` for a
+/// plain node): an integer power of a variable sorts with the variable.
+fn display_key<'g>(g: &'g Graph, base: ExprId, power: Option<&BigRational>) -> (u8, &'g str) {
+    let name = |id: ExprId| match g.node(id) {
+        Node::Var(s) | Node::Call(s, _) => g.name(*s),
+        Node::Func(f, _) => f.name(),
+        _ => "",
+    };
+    let var_rank = 2;
+    let pow_rank = 3;
+    let (b, k) = match (g.node(base), power) {
+        (Node::Pow(b, e), None) => (*b, g.as_num(*e)),
+        (_, Some(k)) if !k.is_one() => (base, Some(k)),
+        _ => return (g.info(base).rank, name(base)),
+    };
+    let integer = k.is_some_and(|k| k.is_integer());
+    match g.node(b) {
+        Node::Var(_) if integer => (var_rank, name(b)),
+        _ => (pow_rank, name(b)),
+    }
+}
+
+/// The page order of denominator factors `b^k`, as [`display_cmp`] orders factors.
+fn den_cmp(
+    g: &Graph,
+    (a, ka): &(ExprId, BigRational),
+    (b, kb): &(ExprId, BigRational),
+) -> Ordering {
+    display_key(g, *a, Some(ka))
+        .cmp(&display_key(g, *b, Some(kb)))
+        .then_with(|| display_cmp(g, *a, *b))
+        .then_with(|| ka.cmp(kb))
 }
 
 /// The degree of a monomial: a coefficient times variables and `pi` raised to
@@ -233,11 +257,19 @@ pub fn common_denominator(g: &Graph, terms: &[ExprId]) -> Option<BigInt> {
         .then_some(d)
 }
 
+/// Whether the text printer writes negative fractional powers of any base (not only
+/// of positive ones) as denominators (`1/sqrt(u)`, `1/u^(3/2)`). That round-trips
+/// only if the constructors fold `(u^a)^(-1)` into `u^(-a)` for a positive fraction
+/// `a` (both are defined exactly where `u > 0`); until they do, `u^(-1/2)` prints as
+/// written, since `1/sqrt(u)` parses to the different node `(u^(1/2))^(-1)`.
+const FRACTIONAL_TEXT_DENOMINATORS: bool = false;
+
 /// Which negative powers a printer moves into a denominator.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum DenRule {
-    /// Negative integer powers of non-numeric bases that are not themselves negative
-    /// powers: exactly those for which `1/b^k` parses back to `b^(-k)`.
+    /// Negative integer powers (and fractional ones, see
+    /// [`FRACTIONAL_TEXT_DENOMINATORS`]) of non-numeric bases that are not themselves
+    /// negative powers: exactly those for which `1/b^k` parses back to `b^(-k)`.
     Text,
     /// Every negative rational power (`u^(-1/2) -> 1/sqrt(u)`).
     Latex,
@@ -267,7 +299,7 @@ pub fn split_product(g: &Graph, factors: &[ExprId], coeff: &BigRational, rule: D
         }
     }
     num.sort_by(|&a, &b| display_cmp(g, a, b));
-    den.sort_by(|(a, _), (b, _)| display_cmp(g, *a, *b));
+    den.sort_by(|x, y| den_cmp(g, x, y));
     Product {
         negative: coeff.is_negative(),
         coeff: coeff.abs(),
@@ -297,7 +329,8 @@ pub fn den_power(g: &Graph, f: ExprId, rule: DenRule) -> Option<(ExprId, BigRati
         let positive = g.info(*b).sign == crate::expr::SignInfo::Positive
             && g.info(*b).total
             && !matches!(g.node(*b), Node::Pow(..));
-        let fraction_ok = positive && !r.is_integer();
+        let fraction_ok =
+            !r.is_integer() && (positive || (FRACTIONAL_TEXT_DENOMINATORS && base_ok));
         if !(r.is_integer() && base_ok || fraction_ok) {
             return None;
         }

@@ -367,18 +367,14 @@ fn items<'g>(items: Vec<Item>, out: &mut Vec<Piece<'g>>) {
         match item {
             Item::Number(s) => out.push(Piece::Text(s)),
             Item::Factor(f) => out.push(node(f, POWER)),
+            Item::Power(b, k) if k == BigRational::new(1.into(), 2.into()) => {
+                call(Cow::Borrowed("sqrt("), &[b], out);
+            }
+            Item::Power(b, k) if k.is_integer() => {
+                out.extend([node(b, ATOM), Piece::Op("^"), Piece::Text(k.to_string())]);
+            }
             Item::Power(b, k) => {
-                if k.is_integer() {
-                    out.extend([node(b, ATOM), Piece::Op("^"), Piece::Text(k.to_string())]);
-                } else if k == BigRational::new(1.into(), 2.into()) {
-                    out.extend([
-                        Piece::Text("sqrt(".into()),
-                        node(b, 0),
-                        Piece::Text(")".into()),
-                    ]);
-                } else {
-                    out.extend([node(b, ATOM), Piece::Op("^"), Piece::Text(format!("({k})"))]);
-                }
+                out.extend([node(b, ATOM), Piece::Op("^"), Piece::Text(format!("({k})"))]);
             }
         }
     }
