@@ -95,7 +95,7 @@ fn text_products_and_quotients() {
 fn text_powers() {
     check_text("sqrt(u)", "sqrt(u)");
     check_text("1/sqrt(u)", "1/sqrt(u)");
-    check_text("u^(-1/2)", "u^(-1/2)");
+    check_text("u^(-1/2)", "1/sqrt(u)");
     check_text("u^(3/2)", "u^(3/2)");
     check_text("(-2)^x", "(-2)^x");
     check_text("(1/2)^x", "(1/2)^x");

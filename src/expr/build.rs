@@ -373,8 +373,16 @@ impl Graph {
                             // A positive base takes any rational a: (2^(1/2))^-1 = 2^(-1/2).
                             let positive = self.info(b).sign == super::SignInfo::Positive
                                 && self.info(b).total;
+                            // A positive fractional a with a*k fractional: both sides are
+                            // defined exactly where u > 0 (k < 0) or u >= 0 (k > 0), so
+                            // (u^(1/2))^(-1) = u^(-1/2) and 1/sqrt(u) round-trips.
+                            let kr = BigRational::from_integer(k.clone());
+                            let fractional = a.is_positive()
+                                && !a.is_integer()
+                                && !(a.clone() * &kr).is_integer();
                             if !k.is_zero()
                                 && (positive
+                                    || fractional
                                     || (a.is_integer() && !(a.is_negative() && k.is_negative())))
                             {
                                 let prod = self.num(a * BigRational::from_integer(k));

@@ -262,7 +262,7 @@ pub fn common_denominator(g: &Graph, terms: &[ExprId]) -> Option<BigInt> {
 /// only if the constructors fold `(u^a)^(-1)` into `u^(-a)` for a positive fraction
 /// `a` (both are defined exactly where `u > 0`); until they do, `u^(-1/2)` prints as
 /// written, since `1/sqrt(u)` parses to the different node `(u^(1/2))^(-1)`.
-const FRACTIONAL_TEXT_DENOMINATORS: bool = false;
+const FRACTIONAL_TEXT_DENOMINATORS: bool = true;
 
 /// Which negative powers a printer moves into a denominator.
 #[derive(Clone, Copy, PartialEq, Eq)]
