@@ -121,7 +121,11 @@ fn expand_with(g: &mut Graph, root: ExprId, bodies: &mut HashMap<Symbol, ExprId>
             let body = match bodies.get(&f) {
                 Some(&b) => b,
                 None => {
-                    let b = expand_with(g, def.body, bodies);
+                    // Derivatives in the body are taken before the parameters are
+                    // replaced (diff binds its variable).
+                    let body = crate::diff::expand_diffs(g, def.body, crate::diff::Kink::Left)
+                        .unwrap_or(def.body);
+                    let b = expand_with(g, body, bodies);
                     bodies.insert(f, b);
                     b
                 }

@@ -397,3 +397,16 @@ fn derive_prints_textbook_forms_and_kink_conventions() {
     assert_eq!(v["wrt"], "alpha");
     assert_eq!(v["text"], "min(0, x)");
 }
+
+#[test]
+fn derivatives_inside_definitions_bind_their_variable() {
+    actsym()
+        .args(["eval", "f(x) = diff(x^2, x); f(3)"])
+        .assert()
+        .success()
+        .stdout("6\n");
+    actsym()
+        .args(["check", "f(x) = diff(x^3, x); f(2) = 12"])
+        .assert()
+        .code(0);
+}

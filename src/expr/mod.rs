@@ -442,8 +442,11 @@ impl Graph {
 
     /// Substitutes expressions for variables everywhere under `root`.
     pub fn substitute(&mut self, root: ExprId, bindings: &HashMap<Symbol, ExprId>) -> ExprId {
-        self.rewrite(root, |g, _, node| match node {
+        self.rewrite(root, |g, id, node| match node {
             Node::Var(s) if bindings.contains_key(&s) => bindings[&s],
+            // diff(e, x) binds x: substituting into it would change its meaning, so
+            // it stays as it was (and stays unevaluated until differentiated).
+            Node::Diff(_, v) if bindings.contains_key(&v) => id,
             other => g.rebuild(other),
         })
     }
