@@ -413,6 +413,38 @@ pub fn any_within(
     false
 }
 
+/// How one printer writes a number and a product; [`sum_terms`] is shared.
+pub struct Writers {
+    /// Writes a non-negative rational.
+    pub number: fn(&BigRational, &mut Vec<Piece<'_>>) -> Prec,
+    /// Writes `coeff * factors`.
+    pub product: for<'g> fn(&'g Graph, &[ExprId], &BigRational, &mut Vec<Piece<'g>>) -> Prec,
+}
+
+/// The terms `c * rest(t)` of a sum joined by ` + ` and ` - `, in display order.
+pub fn sum_terms<'g>(
+    g: &'g Graph,
+    terms: &[(ExprId, BigRational)],
+    w: &Writers,
+    out: &mut Vec<Piece<'g>>,
+) {
+    for (i, (t, c)) in sum_order(g, terms).into_iter().enumerate() {
+        let c = if i == 0 {
+            c
+        } else {
+            out.push(Piece::Op(if c.is_negative() { " - " } else { " + " }));
+            c.abs()
+        };
+        if matches!(g.node(t), Node::Num(_)) {
+            (w.number)(&c, out);
+        } else if c == coefficient(g, t) {
+            out.push(node(t, PRODUCT));
+        } else {
+            (w.product)(g, &rest_factors(g, t), &c, out);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -28,7 +28,7 @@ use num_traits::{One, Signed};
 
 use super::layout::{
     coefficient, common_denominator, decimal, den_power, node, render, rest_factors, split_product,
-    sum_order, DenRule, Piece, Prec, Style, ATOM, COND, POWER, PRODUCT, SUM, UNARY,
+    DenRule, Piece, Prec, Style, ATOM, COND, POWER, PRODUCT, SUM, UNARY,
 };
 use crate::expr::{BigRational, CmpOp, ExprId, Graph, Node};
 
@@ -228,23 +228,10 @@ fn sum<'g>(g: &'g Graph, terms: &[ExprId], min: Prec, out: &mut Vec<Piece<'g>>) 
     PRODUCT
 }
 
-/// The terms `c * rest(t)` joined by ` + ` and ` - `.
+/// The terms of a sum, with this printer's numbers and products.
 fn sum_terms<'g>(g: &'g Graph, terms: &[(ExprId, BigRational)], out: &mut Vec<Piece<'g>>) {
-    for (i, (t, c)) in sum_order(g, terms).into_iter().enumerate() {
-        let c = if i == 0 {
-            c
-        } else {
-            out.push(Piece::Op(if c.is_negative() { " - " } else { " + " }));
-            c.abs()
-        };
-        if matches!(g.node(t), Node::Num(_)) {
-            number(&c, out);
-        } else if c == coefficient(g, t) {
-            out.push(node(t, PRODUCT));
-        } else {
-            product(g, &rest_factors(g, t), &c, out);
-        }
-    }
+    let writers = super::layout::Writers { number, product };
+    super::layout::sum_terms(g, terms, &writers, out);
 }
 
 /// One item of a numerator or denominator.
