@@ -15,8 +15,8 @@ use num_traits::{One, Signed};
 
 use super::latex_names::{function, variable};
 use super::layout::{
-    any_within, coefficient, common_denominator, decimal, is_plain, node, render, rest_factors,
-    split_product, DenRule, Piece, Prec, Style, ATOM, COND, POWER, PRODUCT, SUM, UNARY,
+    any_within, coefficient, decimal, is_plain, node, render, rest_factors, split_product,
+    sum_shape, DenRule, Piece, Prec, Style, SumShape, ATOM, COND, POWER, PRODUCT, SUM, UNARY,
 };
 use crate::expr::{BigRational, CmpOp, ExprId, Func, Graph, Node};
 
@@ -266,28 +266,21 @@ fn root<'g>(b: ExprId, r: &BigRational, out: &mut Vec<Piece<'g>>) {
 
 /// A sum: terms in display order, or `\frac{...}{d}` over a common denominator.
 fn sum<'g>(g: &'g Graph, terms: &[ExprId], min: Prec, out: &mut Vec<Piece<'g>>) -> Prec {
-    let gather = if min <= PRODUCT {
-        common_denominator(g, terms)
-    } else {
-        None
-    };
-    let Some(d) = gather else {
-        let with_coeffs: Vec<_> = terms.iter().map(|&t| (t, coefficient(g, t))).collect();
-        sum_terms(g, &with_coeffs, out);
-        return SUM;
-    };
-    let d = BigRational::from_integer(d);
-    let mut scaled: Vec<_> = terms.iter().map(|&t| (t, coefficient(g, t) * &d)).collect();
-    if scaled.iter().all(|(_, c)| c.is_negative()) {
-        out.push(Piece::Op("-"));
-        for (_, c) in &mut scaled {
-            *c = -c.clone();
+    match sum_shape(g, terms, min) {
+        SumShape::Plain(with_coeffs) => {
+            sum_terms(g, &with_coeffs, out);
+            SUM
+        }
+        SumShape::Over { negative, terms, d } => {
+            if negative {
+                out.push(Piece::Op("-"));
+            }
+            out.push(Piece::Str(r"\frac{"));
+            sum_terms(g, &terms, out);
+            out.push(Piece::Text(format!("}}{{{d}}}")));
+            PRODUCT
         }
     }
-    out.push(Piece::Str(r"\frac{"));
-    sum_terms(g, &scaled, out);
-    out.push(Piece::Text(format!("}}{{{}}}", d.numer())));
-    PRODUCT
 }
 
 /// The terms of a sum, with this printer's numbers and products.

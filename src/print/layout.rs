@@ -445,6 +445,52 @@ pub fn sum_terms<'g>(
     }
 }
 
+/// How a sum prints: its terms with their coefficients, or, over a common
+/// denominator `d`, the scaled terms (with a leading minus when all are negative).
+pub enum SumShape {
+    /// Terms as they are.
+    Plain(Vec<(ExprId, BigRational)>),
+    /// `[-](terms)/d`.
+    Over {
+        /// Whether a minus leads (`-(x + 1)/2` rather than `(-x - 1)/2`).
+        negative: bool,
+        /// The terms multiplied by `d`.
+        terms: Vec<(ExprId, BigRational)>,
+        /// The common denominator.
+        d: BigInt,
+    },
+}
+
+/// The shape of a sum printed at precedence `min`: a common denominator is only
+/// gathered where the result needs no brackets.
+#[must_use]
+pub fn sum_shape(g: &Graph, terms: &[ExprId], min: Prec) -> SumShape {
+    let gather = if min <= PRODUCT {
+        common_denominator(g, terms)
+    } else {
+        None
+    };
+    let Some(d) = gather else {
+        return SumShape::Plain(terms.iter().map(|&t| (t, coefficient(g, t))).collect());
+    };
+    let scale = BigRational::from_integer(d.clone());
+    let mut scaled: Vec<_> = terms
+        .iter()
+        .map(|&t| (t, coefficient(g, t) * &scale))
+        .collect();
+    let negative = scaled.iter().all(|(_, c)| c.is_negative());
+    if negative {
+        for (_, c) in &mut scaled {
+            *c = -c.clone();
+        }
+    }
+    SumShape::Over {
+        negative,
+        terms: scaled,
+        d,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

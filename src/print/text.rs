@@ -27,8 +27,8 @@ use std::collections::HashMap;
 use num_traits::{One, Signed};
 
 use super::layout::{
-    coefficient, common_denominator, decimal, den_power, node, render, rest_factors, split_product,
-    DenRule, Piece, Prec, Style, ATOM, COND, POWER, PRODUCT, SUM, UNARY,
+    coefficient, decimal, den_power, node, render, rest_factors, split_product, sum_shape, DenRule,
+    Piece, Prec, Style, SumShape, ATOM, COND, POWER, PRODUCT, SUM, UNARY,
 };
 use crate::expr::{BigRational, CmpOp, ExprId, Graph, Node};
 
@@ -199,33 +199,21 @@ fn number(r: &BigRational, out: &mut Vec<Piece<'_>>) -> Prec {
 
 /// A sum: its terms in display order, or `(...)/d` over a common denominator.
 fn sum<'g>(g: &'g Graph, terms: &[ExprId], min: Prec, out: &mut Vec<Piece<'g>>) -> Prec {
-    let gather = if min <= PRODUCT {
-        common_denominator(g, terms)
-    } else {
-        None
-    };
-    let Some(d) = gather else {
-        let with_coeffs: Vec<_> = terms.iter().map(|&t| (t, coefficient(g, t))).collect();
-        sum_terms(g, &with_coeffs, out);
-        return SUM;
-    };
-    let d = BigRational::from_integer(d);
-    let mut scaled: Vec<_> = terms.iter().map(|&t| (t, coefficient(g, t) * &d)).collect();
-    if scaled.iter().all(|(_, c)| c.is_negative()) {
-        // `-(x + 1)/2` rather than `(-x - 1)/2`.
-        out.push(Piece::Op("-"));
-        for (_, c) in &mut scaled {
-            *c = -c.clone();
+    match sum_shape(g, terms, min) {
+        SumShape::Plain(with_coeffs) => {
+            sum_terms(g, &with_coeffs, out);
+            SUM
+        }
+        SumShape::Over { negative, terms, d } => {
+            if negative {
+                out.push(Piece::Op("-"));
+            }
+            out.push(Piece::Str("("));
+            sum_terms(g, &terms, out);
+            out.extend([Piece::Str(")"), Piece::Op("/"), Piece::Text(d.to_string())]);
+            PRODUCT
         }
     }
-    out.push(Piece::Str("("));
-    sum_terms(g, &scaled, out);
-    out.extend([
-        Piece::Str(")"),
-        Piece::Op("/"),
-        Piece::Text(d.numer().to_string()),
-    ]);
-    PRODUCT
 }
 
 /// The terms of a sum, with this printer's numbers and products.
