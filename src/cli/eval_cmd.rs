@@ -205,7 +205,7 @@ fn run_fast_or_grid(
             ),
             true,
         )?;
-        let (rows, tape) = grid::fast_rows(g, expanded, var, &at, &grid, args.show_tape)?;
+        let (rows, tape) = grid::fast_rows(g, root, var, &at, &grid, args.show_tape)?;
         let mut out = tape.map(|t| format!("{t}\n")).unwrap_or_default();
         if x_given && args.fast {
             out.push_str(&format!("{}\n", rows[0].1));
@@ -216,19 +216,11 @@ fn run_fast_or_grid(
     let grid = grid::Grid::parse(grid_text, args.fast)?;
     let name = g.name(var).to_owned();
     let (rows, tape) = if args.fast {
-        grid::fast_rows(g, expanded, var, env, &grid, args.show_tape)?
+        grid::fast_rows(g, root, var, env, &grid, args.show_tape)?
     } else {
         let rows = grid::exact_rows(g, expanded, var, env, &grid, digits)?;
         let tape = if args.show_tape {
-            grid::fast_rows(
-                g,
-                expanded,
-                var,
-                env,
-                &grid::Grid::parse("0:0:1", true)?,
-                true,
-            )?
-            .1
+            grid::fast_rows(g, root, var, env, &grid::Grid::parse("0:0:1", true)?, true)?.1
         } else {
             None
         };

@@ -109,8 +109,10 @@ pub fn exact_rows(
 }
 
 /// Values with the compiled f64 evaluator; parameters given with `--at` are inputs too.
+/// A `diff(...)` of a smooth expression is differentiated by the compiler (keeping its
+/// fused kernels); one with kinks is differentiated symbolically first.
 pub fn fast_rows(
-    g: &Graph,
+    g: &mut Graph,
     root: ExprId,
     var: Symbol,
     env: &HashMap<Symbol, BigRational>,
@@ -121,7 +123,8 @@ pub fn fast_rows(
     let mut params: Vec<(Symbol, f64)> = env.iter().map(|(&s, r)| (s, to_f64(r))).collect();
     params.sort_by(|a, b| g.name(a.0).cmp(g.name(b.0)));
     vars.extend(params.iter().map(|p| p.0));
-    let tape = Tape::compile(g, root, &vars).map_err(|e| CliError::input(format!("error: {e}")))?;
+    let tape = Tape::compile_expanding(g, root, &vars)
+        .map_err(|e| CliError::input(format!("error: {e}")))?;
     let lo = to_f64(&grid.lo);
     let hi = to_f64(&grid.hi);
     let xs: Vec<f64> = (0..grid.n)

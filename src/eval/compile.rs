@@ -19,6 +19,7 @@ use num_traits::ToPrimitive;
 use rug::Float;
 
 use super::tape::{CompileError, Instr, Reg, Tape};
+use super::tape_diff;
 use super::tape_ir::{Ir, IrId, IrNode, UnaryOp};
 use super::tape_prelude::{self, const_value, rational_f64};
 use crate::defs::Origin;
@@ -147,7 +148,19 @@ impl Lowering<'_> {
                 let args: Vec<IrId> = args.iter().map(m).collect();
                 self.lower_call(*f, args, depth)?
             }
-            Node::Diff(..) => return Err(CompileError::Unsupported("an unevaluated diff(...)")),
+            Node::Diff(e, v) => {
+                // Smooth expressions are differentiated in the intermediate form, which
+                // keeps the fused kernels (see `tape_diff.rs`).
+                let var = match params.get(v).or_else(|| self.top.get(v)) {
+                    Some(&id) if matches!(self.ir.node(id), IrNode::Var(_)) => Some(id),
+                    Some(_) => return Err(CompileError::NonSmoothDiff),
+                    None => None,
+                };
+                let body = m(e);
+                let d = tape_diff::derivative(&mut self.ir, body, var)
+                    .ok_or(CompileError::NonSmoothDiff)?;
+                self.ir.within_domain(d, body)
+            }
         })
     }
 

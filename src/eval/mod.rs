@@ -25,6 +25,7 @@ pub use ziv::{evaluate, evaluate_with, Value, ZivLimits};
 mod compile;
 pub mod kernels;
 pub mod tape;
+mod tape_diff;
 mod tape_exec;
 mod tape_ir;
 mod tape_prelude;

@@ -355,9 +355,17 @@ pub enum CompileError {
         /// The number of arguments given.
         found: usize,
     },
-    /// A node the fast evaluator does not handle (an unevaluated `diff`).
-    #[error("the fast evaluator cannot compile {0}; differentiate first")]
+    /// A node the fast evaluator does not handle.
+    #[error("the fast evaluator cannot compile {0}")]
     Unsupported(&'static str),
+    /// A `diff(...)` of an expression with a kink or branch in the variable: its
+    /// derivative follows the symbolic side's left-hand convention, so expand it
+    /// first with [`crate::diff::expand_diffs`] (as [`Tape::compile_expanding`] does).
+    #[error("diff(...) of an expression with kinks or branches must be differentiated symbolically first")]
+    NonSmoothDiff,
+    /// The symbolic derivative failed (see [`crate::diff::DiffError`]).
+    #[error("{0}")]
+    Derivative(String),
     /// Definitions nested deeper than the compiler follows.
     #[error("function definitions nested deeper than {0} levels")]
     TooDeep(u32),
@@ -404,6 +412,29 @@ impl Tape {
     /// unevaluated `diff`.
     pub fn compile(g: &Graph, root: ExprId, vars: &[Symbol]) -> Result<Tape, CompileError> {
         super::compile::compile(g, root, vars)
+    }
+
+    /// [`Tape::compile`], and where a `diff(...)` inside `root` has a kink or branch
+    /// in its variable ([`CompileError::NonSmoothDiff`]), differentiates symbolically
+    /// first (left-hand derivative at kinks, as everywhere in actsym) and compiles
+    /// that.
+    ///
+    /// # Errors
+    /// Those of [`Tape::compile`], and a failed symbolic derivative as
+    /// [`CompileError::Derivative`].
+    pub fn compile_expanding(
+        g: &mut Graph,
+        root: ExprId,
+        vars: &[Symbol],
+    ) -> Result<Tape, CompileError> {
+        match Tape::compile(g, root, vars) {
+            Err(CompileError::NonSmoothDiff) => {
+                let e = crate::diff::expand_diffs(g, root, crate::diff::Kink::Left)
+                    .map_err(|e| CompileError::Derivative(e.to_string()))?;
+                Tape::compile(g, e, vars)
+            }
+            other => other,
+        }
     }
 
     /// The names of the variables, in input order.

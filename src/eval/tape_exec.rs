@@ -261,7 +261,28 @@ fn exec(ins: &Instr, f: &mut Frame<'_, '_>) {
             let (d, [a]) = split(f, *dst, [*a]);
             match *n {
                 2 => map1!(d, a, |x| x * x),
-                3 => map1!(d, a, |x| x * (x * x)),
+                // x^3 and x^4 with the roundings of the partial products corrected
+                // (about one rounding in all).
+                3 => map1!(d, a, |x| {
+                    let s = x * x;
+                    let c = s * x;
+                    let r = c + (s.mul_add(x, -c) + x.mul_add(x, -s) * x);
+                    if c.is_finite() {
+                        r
+                    } else {
+                        c
+                    }
+                }),
+                4 => map1!(d, a, |x| {
+                    let s = x * x;
+                    let q = s * s;
+                    let r = q + (s.mul_add(s, -q) + 2.0 * s * x.mul_add(x, -s));
+                    if q.is_finite() {
+                        r
+                    } else {
+                        q
+                    }
+                }),
                 -1 => map1!(d, a, |x| kernels::div(1.0, x)),
                 -2 => map1!(d, a, |x| kernels::div(1.0, x * x)),
                 n => map1!(d, a, |x| powi(x, n)),
@@ -434,6 +455,12 @@ fn exec_unary(op: UnaryOp, d: &mut [f64], a: &[f64]) {
         UnaryOp::Sech2Softplus => map1!(d, a, kernels::sech2_softplus),
         UnaryOp::NormCdf => map1!(d, a, kernels::norm_cdf),
         UnaryOp::NormPdf => map1!(d, a, kernels::norm_pdf),
+        UnaryOp::SiluDeriv => map1!(d, a, |x| kernels::silu_deriv_dd(x, 0.0)),
+        UnaryOp::SiluDeriv2 => map1!(d, a, |x| kernels::silu_deriv2_dd(x, 0.0)),
+        UnaryOp::MishDeriv => map1!(d, a, kernels::mish_deriv),
+        UnaryOp::MishDeriv2 => map1!(d, a, kernels::mish_deriv2),
+        UnaryOp::SoftsignDeriv => map1!(d, a, kernels::softsign_deriv),
+        UnaryOp::SoftsignDeriv2 => map1!(d, a, kernels::softsign_deriv2),
     }
 }
 
@@ -465,6 +492,8 @@ fn exec_unary_scaled(op: UnaryOp, c: f64, divide: bool, d: &mut [f64], a: &[f64]
         UnaryOp::LogSigmoid => map_scaled!(d, a, c, divide, kernels::log_sigmoid_dd),
         UnaryOp::Tanh => map_scaled!(d, a, c, divide, kernels::tanh_dd),
         UnaryOp::Sech2 => map_scaled!(d, a, c, divide, kernels::sech2_dd),
+        UnaryOp::SiluDeriv => map_scaled!(d, a, c, divide, kernels::silu_deriv_dd),
+        UnaryOp::SiluDeriv2 => map_scaled!(d, a, c, divide, kernels::silu_deriv2_dd),
         other => map1!(d, a, |x| other.apply(if divide { x / c } else { c * x })),
     }
 }

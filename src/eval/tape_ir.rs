@@ -65,6 +65,18 @@ pub enum UnaryOp {
     NormCdf,
     /// `phi(u)`, the standard normal density
     NormPdf,
+    /// `silu'(u) = sigmoid(u) + u*sigmoid'(u)`; `swish(x, b)` differentiates to `silu'(b*x)`
+    SiluDeriv,
+    /// `silu''(u)`
+    SiluDeriv2,
+    /// `mish'(u)`
+    MishDeriv,
+    /// `mish''(u)`
+    MishDeriv2,
+    /// `softsign'(u) = 1/(1 + |u|)^2`
+    SoftsignDeriv,
+    /// `softsign''(u) = -2 sign(u)/(1 + |u|)^3`
+    SoftsignDeriv2,
 }
 
 impl UnaryOp {
@@ -83,6 +95,8 @@ impl UnaryOp {
                 | UnaryOp::LogSigmoid
                 | UnaryOp::Tanh
                 | UnaryOp::Sech2
+                | UnaryOp::SiluDeriv
+                | UnaryOp::SiluDeriv2
         )
     }
 
@@ -100,6 +114,8 @@ impl UnaryOp {
             UnaryOp::LogSigmoid => kernels::log_sigmoid_dd(hi, lo),
             UnaryOp::Tanh => kernels::tanh_dd(hi, lo),
             UnaryOp::Sech2 => kernels::sech2_dd(hi, lo),
+            UnaryOp::SiluDeriv => kernels::silu_deriv_dd(hi, lo),
+            UnaryOp::SiluDeriv2 => kernels::silu_deriv2_dd(hi, lo),
             _ => self.apply(hi),
         }
     }
@@ -126,6 +142,12 @@ impl UnaryOp {
             UnaryOp::Sech2Softplus => "sech2_softplus",
             UnaryOp::NormCdf => "Phi",
             UnaryOp::NormPdf => "phi",
+            UnaryOp::SiluDeriv => "silu_deriv",
+            UnaryOp::SiluDeriv2 => "silu_deriv2",
+            UnaryOp::MishDeriv => "mish_deriv",
+            UnaryOp::MishDeriv2 => "mish_deriv2",
+            UnaryOp::SoftsignDeriv => "softsign_deriv",
+            UnaryOp::SoftsignDeriv2 => "softsign_deriv2",
         }
     }
 
@@ -152,6 +174,12 @@ impl UnaryOp {
             UnaryOp::Sech2Softplus => kernels::sech2_softplus(x),
             UnaryOp::NormCdf => kernels::norm_cdf(x),
             UnaryOp::NormPdf => kernels::norm_pdf(x),
+            UnaryOp::SiluDeriv => kernels::silu_deriv_dd(x, 0.0),
+            UnaryOp::SiluDeriv2 => kernels::silu_deriv2_dd(x, 0.0),
+            UnaryOp::MishDeriv => kernels::mish_deriv(x),
+            UnaryOp::MishDeriv2 => kernels::mish_deriv2(x),
+            UnaryOp::SoftsignDeriv => kernels::softsign_deriv(x),
+            UnaryOp::SoftsignDeriv2 => kernels::softsign_deriv2(x),
         }
     }
 }
@@ -181,6 +209,9 @@ pub(crate) enum IrNode {
 pub(crate) struct Ir {
     pub(crate) nodes: Vec<IrNode>,
     memo: HashMap<IrNode, IrId>,
+    /// Per node: defined at every real point (no `log`, division, root or power
+    /// that can be undefined below it).
+    total: Vec<bool>,
 }
 
 /// Whether `q = a/b` is exactly representable, and `q` if so.
@@ -211,9 +242,55 @@ impl Ir {
             return id;
         }
         let id = IrId(self.nodes.len() as u32);
+        let total = match &node {
+            IrNode::Const(b) => !f64::from_bits(*b).is_nan(),
+            IrNode::Var(_) => true,
+            IrNode::Div(a, b) => {
+                self.total[a.0 as usize] && self.total[b.0 as usize] && self.positive(*b)
+            }
+            IrNode::Sqrt(_) | IrNode::PowConst(..) | IrNode::PowVar(..) => false,
+            IrNode::PowI(_, n) if *n < 0 => false,
+            IrNode::Unary(UnaryOp::Log, _) => false,
+            _ => self
+                .children_of(&node)
+                .iter()
+                .all(|c| self.total[c.0 as usize]),
+        };
+        self.total.push(total);
         self.nodes.push(node.clone());
         self.memo.insert(node, id);
         id
+    }
+
+    /// Whether `id` is positive wherever defined, by its form: `k + sum c_i t_i` with
+    /// `k > 0`, `c_i > 0` and each `t_i` non-negative (as `abs`, even powers, `exp`).
+    fn positive(&self, id: IrId) -> bool {
+        let nonneg = |t: IrId| match self.node(t) {
+            IrNode::PowI(_, n) => n % 2 == 0,
+            IrNode::Unary(op, _) => matches!(
+                op,
+                UnaryOp::Abs
+                    | UnaryOp::Exp
+                    | UnaryOp::Sigmoid
+                    | UnaryOp::Softplus
+                    | UnaryOp::Cosh
+                    | UnaryOp::NormCdf
+                    | UnaryOp::NormPdf
+            ),
+            IrNode::Const(b) => f64::from_bits(*b) >= 0.0,
+            _ => false,
+        };
+        match self.node(id) {
+            IrNode::Const(b) => f64::from_bits(*b) > 0.0,
+            IrNode::Lin(k, ts) => {
+                f64::from_bits(*k) > 0.0
+                    && ts
+                        .iter()
+                        .all(|&(c, t)| f64::from_bits(c) > 0.0 && nonneg(t))
+            }
+            IrNode::PowI(b, n) => *n % 2 == 0 && self.positive(*b),
+            _ => false,
+        }
     }
 
     pub(crate) fn as_const(&self, id: IrId) -> Option<f64> {
@@ -256,6 +333,12 @@ impl Ir {
             } else {
                 merged.push((c, t));
             }
+        }
+        // `0*t` (given so, or `t - t`) is 0 where `t` is defined everywhere; elsewhere
+        // the term stays for its domain (`d + 0*log(x)` is undefined for `x <= 0`).
+        merged.retain(|&(c, t)| c != 0.0 || !self.total[t.0 as usize]);
+        if merged.len() >= 2 {
+            self.fuse_derivative_sums(&mut merged);
         }
         match merged.as_slice() {
             [] => return self.constant(k),
@@ -368,6 +451,23 @@ impl Ir {
             return self.constant(op.apply(v));
         }
         // tanh(softplus(u)) and its sech^2 have closed forms without cancellation.
+        // Even kernels take the argument with a positive coefficient, so that
+        // `sigmoid'(-u)` and `sigmoid'(u)` are one node.
+        if matches!(
+            op,
+            UnaryOp::SigmoidDeriv
+                | UnaryOp::Sech2
+                | UnaryOp::NormPdf
+                | UnaryOp::SiluDeriv2
+                | UnaryOp::SoftsignDeriv
+        ) {
+            if let Some((c, t)) = self.scaled_term(a) {
+                if c < 0.0 {
+                    let pos = self.scale(-c, t);
+                    return self.unary(op, pos);
+                }
+            }
+        }
         if let IrNode::Unary(UnaryOp::Softplus, u) = *self.node(a) {
             match op {
                 UnaryOp::Tanh => return self.unary(UnaryOp::TanhSoftplus, u),
@@ -423,7 +523,23 @@ impl Ir {
 
     /// The product of `factors` (at least one), pairing `sigmoid(u)` with
     /// `sigmoid(-u)` first so the fused derivative kernel is found in long products.
-    pub(crate) fn product(&mut self, mut factors: Vec<IrId>) -> IrId {
+    pub(crate) fn product(&mut self, factors: Vec<IrId>) -> IrId {
+        // Scaled factors give up their constant (when the constants' product is
+        // exact), so that `x*sigmoid(u)*(1.5*sigmoid(-u))` still finds its pair.
+        let mut coef = 1.0;
+        let mut factors: Vec<IrId> = factors
+            .into_iter()
+            .map(|f| match self.scaled_term(f) {
+                Some((c, t)) => match exact_product(coef, c) {
+                    Some(p) => {
+                        coef = p;
+                        t
+                    }
+                    None => f,
+                },
+                None => f,
+            })
+            .collect();
         let mut i = 0;
         while i < factors.len() {
             let mut paired = false;
@@ -445,9 +561,96 @@ impl Ir {
         }
         let mut it = factors.into_iter();
         let Some(first) = it.next() else {
-            return self.constant(1.0);
+            return self.constant(coef);
         };
-        it.fold(first, |acc, f| self.mul(acc, f))
+        let p = it.fold(first, |acc, f| self.mul(acc, f));
+        self.scale(coef, p)
+    }
+
+    /// `(c, t)` when `id` is `c*t` (a one-term sum without constant).
+    fn scaled_term(&self, id: IrId) -> Option<(f64, IrId)> {
+        match self.node(id) {
+            IrNode::Lin(k, ts) if f64::from_bits(*k) == 0.0 && ts.len() == 1 => {
+                Some((f64::from_bits(ts[0].0), ts[0].1))
+            }
+            _ => None,
+        }
+    }
+
+    /// `id` as `c * (f_1 * f_2 * ...)`, through products and exactly scaled factors;
+    /// the factors sorted.
+    fn factors_of(&self, id: IrId) -> (f64, Vec<IrId>) {
+        let mut coef = 1.0;
+        let mut out = Vec::new();
+        let mut stack = vec![id];
+        while let Some(t) = stack.pop() {
+            if let IrNode::Mul(a, b) = self.node(t) {
+                stack.extend([*a, *b]);
+                continue;
+            }
+            match self.scaled_term(t) {
+                Some((c, inner)) if exact_product(coef, c).is_some() => {
+                    coef *= c;
+                    stack.push(inner);
+                }
+                _ => out.push(t),
+            }
+        }
+        out.sort_unstable();
+        (coef, out)
+    }
+
+    /// Fuses the derivatives of `silu`/`swish` and `mish` written as sums:
+    /// `a*sigmoid(u) + b*p*sigmoid'(u)` with `u = c*p` and `b = a*c` is
+    /// `a*silu'(u)`; `a*T(p) + a*p*sech2_softplus(p)*sigmoid(p)` with
+    /// `T = tanh_softplus` is `a*mish'(p)`. Both sums cancel near a root of the
+    /// derivative; the fused kernels do not lose the terms' own errors there.
+    fn fuse_derivative_sums(&mut self, terms: &mut Vec<(f64, IrId)>) {
+        let mut i = 0;
+        while i < terms.len() {
+            let (a, t) = terms[i];
+            let (op, arg, want) = match *self.node(t) {
+                IrNode::Unary(UnaryOp::Sigmoid, u) => {
+                    let (c, p) = self.scaled_term(u).unwrap_or((1.0, u));
+                    let sd = self.unary(UnaryOp::SigmoidDeriv, u);
+                    let mut want = vec![p, sd];
+                    want.sort_unstable();
+                    match exact_product(a, c) {
+                        Some(b) => (UnaryOp::SiluDeriv, u, (b, want)),
+                        None => {
+                            i += 1;
+                            continue;
+                        }
+                    }
+                }
+                IrNode::Unary(UnaryOp::TanhSoftplus, p) => {
+                    let s = self.unary(UnaryOp::Sigmoid, p);
+                    let s2 = self.unary(UnaryOp::Sech2Softplus, p);
+                    let mut want = vec![p, s, s2];
+                    want.sort_unstable();
+                    (UnaryOp::MishDeriv, p, (a, want))
+                }
+                _ => {
+                    i += 1;
+                    continue;
+                }
+            };
+            let found = terms.iter().enumerate().position(|(j, &(b, other))| {
+                if j == i {
+                    return false;
+                }
+                let (coef, fs) = self.factors_of(other);
+                fs == want.1 && exact_product(b, coef) == Some(want.0)
+            });
+            match found {
+                Some(j) => {
+                    terms[i] = (a, self.unary(op, arg));
+                    terms.remove(j);
+                    i = 0;
+                }
+                None => i += 1,
+            }
+        }
     }
 
     /// `a / b` (NaN where `b = 0`).
@@ -515,6 +718,29 @@ impl Ir {
         if let (Some(x), Some(y)) = (self.as_const(a), self.as_const(b)) {
             return self.constant(super::tape_exec::compare(op, x, y));
         }
+        // Comparisons that a monotone map preserves exactly are decided on its
+        // argument: `exp(u) < 1` as `u < 0` (exp(-1e-300) rounds to 1), `c*t < 0` as
+        // `t < 0` for c > 0 (c*t may underflow to 0).
+        match (self.node(a).clone(), self.as_const(b)) {
+            (IrNode::Unary(UnaryOp::Exp, u), Some(one)) if one == 1.0 => {
+                let zero = self.constant(0.0);
+                return self.cmp(op, u, zero);
+            }
+            (IrNode::Lin(k, ts), Some(zero))
+                if zero == 0.0
+                    && f64::from_bits(k) == 0.0
+                    && ts.len() == 1
+                    && f64::from_bits(ts[0].0) > 0.0 =>
+            {
+                return self.cmp(op, ts[0].1, b);
+            }
+            (IrNode::Div(t, c), Some(zero))
+                if zero == 0.0 && self.as_const(c).is_some_and(|c| c > 0.0) =>
+            {
+                return self.cmp(op, t, b);
+            }
+            _ => {}
+        }
         self.intern(IrNode::Cmp(op, a, b))
     }
 
@@ -531,9 +757,24 @@ impl Ir {
         self.intern(IrNode::Select(c, a, b))
     }
 
+    /// `d` where `e` is defined, undefined (NaN) where `e` is not: a derivative keeps
+    /// the domain of the function differentiated (`log(u)' = u'/u` is not defined
+    /// for `u < 0`). `if(e != e, d, d)` is NaN exactly where `e` is.
+    pub(crate) fn within_domain(&mut self, d: IrId, e: IrId) -> IrId {
+        if self.total[e.0 as usize] {
+            return d;
+        }
+        let c = self.cmp(CmpOp::Ne, e, e);
+        self.select(c, d, d)
+    }
+
     /// The children of a node.
     pub(crate) fn children(&self, id: IrId) -> Vec<IrId> {
-        match self.node(id) {
+        self.children_of(self.node(id))
+    }
+
+    fn children_of(&self, node: &IrNode) -> Vec<IrId> {
+        match node {
             IrNode::Const(_) | IrNode::Var(_) => vec![],
             IrNode::Lin(_, terms) => terms.iter().map(|t| t.1).collect(),
             IrNode::PowI(a, _) | IrNode::Sqrt(a) | IrNode::PowConst(a, _) | IrNode::Unary(_, a) => {

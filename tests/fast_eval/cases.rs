@@ -1,5 +1,5 @@
-//! The prelude functions and their first two derivatives, written by hand, for the
-//! accuracy table. Derivatives follow the left-hand convention at kinks.
+//! The prelude functions and their first two derivatives, for the accuracy table.
+//! Derivatives follow the left-hand convention at kinks.
 //!
 //! Each case lists the roots of the function in [-1000, 1000] that are not
 //! structural zeros: near such a root the value is a difference of nearly equal
@@ -18,161 +18,111 @@ pub struct Case {
     pub expr: String,
     pub roots: Vec<f64>,
     pub bound: f64,
+    /// The bound on the error per unit of condition number where ill-conditioned.
+    pub cond_bound: f64,
 }
 
 fn case(name: &'static str, order: u32, expr: &str, roots: &[f64]) -> Case {
     Case {
         name,
         order,
-        expr: expr
-            .replace('V', "(sqrt(2/pi)*(x + 0.044715*x^3))")
-            .replace('D', "(sqrt(2/pi)*(1 + 0.134145*x^2))")
-            .replace('T', "tanh(softplus(x))")
-            .replace('L', "1.0507009873554804934193349852946")
-            .replace('A', "1.6732632423543772848170429916717"),
+        expr: expr.to_owned(),
         roots: roots.to_vec(),
         bound: 4.0,
+        cond_bound: 1.5,
     }
 }
 
-/// Every prelude activation with its first two derivatives, with the measured
-/// exceptions to the 4-ulp bound (measured with `FAST_EVAL_POINTS=3000`). They are
-/// derivatives written as sums of products of three or four kernels, each within
-/// 1-3 ulp, on the slopes around a root where the sum partly cancels (the error
-/// decays like 1/|x - root| beyond the excluded window); `gelu_tanh` additionally
-/// evaluates `sigmoid`/`sech^2` at a rounded `v = sqrt(2/pi)(x + 0.044715 x^3)`,
-/// which magnifies the rounding of `v` by `2|v|`.
+/// Every prelude activation with its first two derivatives, as the command line
+/// evaluates them: `diff(f(x), x)` and `diff(diff(f(x), x), x)`, compiled with the
+/// fused derivative kernels where the function is smooth and from the symbolic
+/// derivative where it has kinks. The one exception to the 4-ulp bound is
+/// `gelu_tanh`: its argument `v = sqrt(2/pi)(x + 0.044715 x^3)` is rounded (and so
+/// are both constants) before `sigmoid(2v)` magnifies that rounding by `2|v|`; its
+/// derivatives are sums of such kernels.
 pub fn cases() -> Vec<Case> {
-    let mut all = cases_at_4_ulp();
-    for c in &mut all {
-        c.bound = match (c.name, c.order) {
-            ("swish(.,3/2)", 1) | ("silu", 1) | ("softsign", 2) => 5.0,
-            ("swish(.,3/2)", 2) | ("gelu_tanh", 0) => 6.0,
-            ("silu", 2) => 7.0,
-            ("mish", 1) => 8.0,
-            ("gelu_tanh", 1) => 10.0,
-            ("mish", 2) => 12.0,
-            ("gelu_tanh", 2) => 14.0,
-            _ => 4.0,
-        };
+    let mut all = Vec::new();
+    for (name, call, roots) in activations() {
+        for order in 0..=2u32 {
+            let mut expr = call.to_owned();
+            for _ in 0..order {
+                expr = format!("diff({expr}, x)");
+            }
+            let mut c = case(name, order, &expr, roots[order as usize]);
+            c.bound = match (name, order) {
+                ("gelu_tanh", 0) => 6.0,
+                ("gelu_tanh", 1) => 10.0,
+                ("gelu_tanh", 2) => 14.0,
+                _ => 4.0,
+            };
+            if name == "gelu_tanh" {
+                c.cond_bound = 2.0;
+            }
+            all.push(c);
+        }
     }
     all
 }
 
-fn cases_at_4_ulp() -> Vec<Case> {
+/// The roots of a function and its derivatives (in [-1000, 1000]) that are not
+/// structural zeros: where its value is a difference of nearly equal terms.
+type Roots = [&'static [f64]; 3];
+
+const NONE: Roots = [&[], &[], &[]];
+
+fn activations() -> Vec<(&'static str, &'static str, Roots)> {
+    const SILU1: f64 = -1.278_464_542_761_074;
+    const SILU2: f64 = 2.399_357_280_515_467;
     vec![
-        case("relu", 0, "relu(x)", &[]),
-        case("relu", 1, "if(x > 0, 1, 0)", &[]),
-        case("prelu(.,1/4)", 0, "prelu(x, 1/4)", &[]),
-        case("prelu(.,1/4)", 1, "if(x > 0, 1, 1/4)", &[]),
-        case("leaky_relu", 0, "leaky_relu(x)", &[]),
-        case("leaky_relu", 1, "if(x > 0, 1, 0.01)", &[]),
-        case("relu6", 0, "relu6(x)", &[]),
-        case("relu6", 1, "if(x > 0, if(x <= 6, 1, 0), 0)", &[]),
-        case("sigmoid", 0, "sigmoid(x)", &[]),
-        case("sigmoid", 1, "sigmoid(x)*(1 - sigmoid(x))", &[]),
-        case(
-            "sigmoid",
-            2,
-            "sigmoid(x)*(1 - sigmoid(x))*(1 - 2*sigmoid(x))",
-            &[],
-        ),
-        case("log_sigmoid", 0, "log_sigmoid(x)", &[]),
-        case("log_sigmoid", 1, "1 - sigmoid(x)", &[]),
-        case("log_sigmoid", 2, "-sigmoid(x)*(1 - sigmoid(x))", &[]),
-        case("hard_sigmoid", 0, "hard_sigmoid(x)", &[]),
-        case("hard_sigmoid", 1, "if(x > -3, if(x <= 3, 1/6, 0), 0)", &[]),
-        case("softplus", 0, "softplus(x)", &[]),
-        case("softplus", 1, "sigmoid(x)", &[]),
-        case("softplus", 2, "sigmoid(x)*(1 - sigmoid(x))", &[]),
-        case("swish(.,3/2)", 0, "swish(x, 3/2)", &[]),
-        case(
+        ("relu", "relu(x)", NONE),
+        ("prelu(.,1/4)", "prelu(x, 1/4)", NONE),
+        ("leaky_relu", "leaky_relu(x)", NONE),
+        ("relu6", "relu6(x)", NONE),
+        ("sigmoid", "sigmoid(x)", NONE),
+        ("log_sigmoid", "log_sigmoid(x)", NONE),
+        ("hard_sigmoid", "hard_sigmoid(x)", NONE),
+        ("softplus", "softplus(x)", NONE),
+        (
             "swish(.,3/2)",
-            1,
-            "sigmoid(1.5*x) + 1.5*x*sigmoid(1.5*x)*(1 - sigmoid(1.5*x))",
-            &[-1.278_464_542_761_074 / 1.5],
+            "swish(x, 3/2)",
+            [&[], &[SILU1 / 1.5], &[-SILU2 / 1.5, SILU2 / 1.5]],
         ),
-        case(
-            "swish(.,3/2)",
-            2,
-            "1.5*sigmoid(1.5*x)*(1 - sigmoid(1.5*x))*(2 + 1.5*x*(1 - 2*sigmoid(1.5*x)))",
-            &[-2.399_357_280_515_467 / 1.5, 2.399_357_280_515_467 / 1.5],
-        ),
-        case("silu", 0, "silu(x)", &[]),
-        case(
-            "silu",
-            1,
-            "sigmoid(x) + x*sigmoid(x)*(1 - sigmoid(x))",
-            &[-1.278_464_542_761_074],
-        ),
-        case(
-            "silu",
-            2,
-            "sigmoid(x)*(1 - sigmoid(x))*(2 + x*(1 - 2*sigmoid(x)))",
-            &[-2.399_357_280_515_467, 2.399_357_280_515_467],
-        ),
-        case("hard_swish", 0, "hard_swish(x)", &[]),
-        case(
-            "hard_swish",
-            1,
-            "if(x > -3, if(x <= 3, (2*x + 3)/6, 1), 0)",
-            &[-1.5],
-        ),
-        case("hard_swish", 2, "if(x > -3, if(x <= 3, 1/3, 0), 0)", &[]),
-        case("Phi", 0, "Phi(x)", &[]),
-        case("Phi", 1, "phi(x)", &[]),
-        case("Phi", 2, "-x*phi(x)", &[]),
-        case("phi", 0, "phi(x)", &[]),
-        case("phi", 1, "-x*phi(x)", &[]),
-        case("phi", 2, "(x^2 - 1)*phi(x)", &[-1.0, 1.0]),
-        case("gelu", 0, "gelu(x)", &[]),
-        case("gelu", 1, "Phi(x) + x*phi(x)", &[-0.751_791_524_693_564_5]),
-        case(
+        ("silu", "silu(x)", [&[], &[SILU1], &[-SILU2, SILU2]]),
+        ("hard_swish", "hard_swish(x)", [&[], &[-1.5], &[]]),
+        ("Phi", "Phi(x)", NONE),
+        ("phi", "phi(x)", [&[], &[], &[-1.0, 1.0]]),
+        (
             "gelu",
-            2,
-            "(2 - x^2)*phi(x)",
-            &[-std::f64::consts::SQRT_2, std::f64::consts::SQRT_2],
+            "gelu(x)",
+            [
+                &[],
+                &[-0.751_791_524_693_564_5],
+                &[-std::f64::consts::SQRT_2, std::f64::consts::SQRT_2],
+            ],
         ),
-        case("gelu_tanh", 0, "gelu_tanh(x)", &[]),
-        case(
+        (
             "gelu_tanh",
-            1,
-            "(1 + tanh(V))/2 + x*(1 - tanh(V)^2)*D/2",
-            &[-0.752_461_422_071_016],
+            "gelu_tanh(x)",
+            [
+                &[],
+                &[-0.752_461_422_071_016],
+                &[-1.418_504_008_790_828, 1.418_504_008_790_828],
+            ],
         ),
-        case(
-            "gelu_tanh",
-            2,
-            "(1 - tanh(V)^2)*(D - x*tanh(V)*D^2 + 0.134145*sqrt(2/pi)*x^2)",
-            &[-1.418_504_008_790_828, 1.418_504_008_790_828],
-        ),
-        case("elu(.,3/2)", 0, "elu(x, 1.5)", &[]),
-        case("elu(.,3/2)", 1, "if(x > 0, 1, 1.5*exp(x))", &[]),
-        case("elu(.,3/2)", 2, "if(x > 0, 0, 1.5*exp(x))", &[]),
-        case("selu", 0, "selu(x)", &[]),
-        case("selu", 1, "L*if(x > 0, 1, A*exp(x))", &[]),
-        case("selu", 2, "L*if(x > 0, 0, A*exp(x))", &[]),
-        case("celu(.,3/2)", 0, "celu(x, 1.5)", &[]),
-        case("celu(.,3/2)", 1, "if(x > 0, 1, exp(x/1.5))", &[]),
-        case("celu(.,3/2)", 2, "if(x > 0, 0, exp(x/1.5)/1.5)", &[]),
-        case("mish", 0, "mish(x)", &[]),
-        case(
+        ("elu(.,3/2)", "elu(x, 3/2)", NONE),
+        ("selu", "selu(x)", NONE),
+        ("celu(.,3/2)", "celu(x, 3/2)", NONE),
+        (
             "mish",
-            1,
-            "T + x*(1 - T^2)*sigmoid(x)",
-            &[-1.192_431_214_515_495],
+            "mish(x)",
+            [
+                &[],
+                &[-1.192_431_214_515_495],
+                &[-2.256_376_396_360_793, 1.490_571_179_485_428],
+            ],
         ),
-        case(
-            "mish",
-            2,
-            "2*(1 - T^2)*sigmoid(x) + x*(1 - T^2)*(sigmoid(x)*(1 - sigmoid(x)) - 2*T*sigmoid(x)^2)",
-            &[-2.256_376_396_360_793, 1.490_571_179_485_428],
-        ),
-        case("softsign", 0, "softsign(x)", &[]),
-        case("softsign", 1, "1/(1 + abs(x))^2", &[]),
-        case("softsign", 2, "-2*sign(x)/(1 + abs(x))^3", &[]),
-        case("heaviside", 0, "heaviside(x)", &[]),
-        case("hard_tanh", 0, "hard_tanh(x)", &[]),
-        case("hard_tanh", 1, "if(x > -1, if(x <= 1, 1, 0), 0)", &[]),
+        ("softsign", "softsign(x)", NONE),
+        ("heaviside", "heaviside(x)", NONE),
+        ("hard_tanh", "hard_tanh(x)", NONE),
     ]
 }

@@ -8,19 +8,15 @@ use super::tables::TANH_CENTRAL;
 /// `sigmoid(x) = 1/(1 + exp(-x))`.
 #[inline(always)]
 pub fn sigmoid(x: f64) -> f64 {
-    let e = exp(-x.abs());
     // One division: 1/(1 + e) for x >= 0, e/(1 + e) below (and for NaN, where e is NaN).
-    let n = if x >= 0.0 { 1.0 } else { e };
-    n / (1.0 + e)
+    super::scaled::sigmoid_dd(x, 0.0)
 }
 
 /// `sigmoid(x) * (1 - sigmoid(x)) = e/(1 + e)^2` with `e = exp(-|x|)`: the derivative
 /// of the sigmoid, without the cancellation of `1 - sigmoid(x)` for large `x`.
 #[inline(always)]
 pub fn sigmoid_deriv(x: f64) -> f64 {
-    let e = exp(-x.abs());
-    let d = 1.0 + e;
-    e / (d * d)
+    super::scaled::sigmoid_deriv_dd(x, 0.0)
 }
 
 /// `softplus(x) = log(1 + exp(x)) = max(x, 0) + log1p(exp(-|x|))`.

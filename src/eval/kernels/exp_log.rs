@@ -100,6 +100,22 @@ pub fn exp_dd(a: f64, b: f64) -> f64 {
     p * pow2(k1) * pow2(k - k1)
 }
 
+/// `exp(a + b)` as `hi + lo`: `hi` is [`exp_dd`], `lo` its rounding error (to about
+/// 2^-56 of `hi`), for kernels that divide or multiply by the exponential and would
+/// otherwise carry its half-ulp rounding into their result.
+#[inline(always)]
+pub fn exp_dd_parts(a: f64, b: f64) -> (f64, f64) {
+    let a = a.clamp(-750.0, 712.0); // NaN stays NaN
+    let (k, r) = reduce(a, b);
+    let em = expm1_poly(r);
+    let p = 1.0 + em;
+    // Exact (Fast2Sum: |em| < 1): the part of 1 + em that p lost.
+    let plo = em - (p - 1.0);
+    let k1 = k >> 1;
+    let (s1, s2) = (pow2(k1), pow2(k - k1));
+    (p * s1 * s2, plo * s1 * s2)
+}
+
 /// `exp(x)`, within 1 ulp.
 #[inline(always)]
 pub fn exp(x: f64) -> f64 {

@@ -20,6 +20,8 @@
 //! few ulp over its whole range; see the table in that test.
 
 mod activation;
+mod dd;
+mod deriv;
 mod exp_log;
 mod normal;
 mod scaled;
@@ -28,6 +30,9 @@ mod tables;
 pub use activation::{
     cosh, log_sigmoid, sech2, sech2_softplus, sigmoid, sigmoid_deriv, sinh, softplus, tanh,
     tanh_softplus,
+};
+pub use deriv::{
+    mish_deriv, mish_deriv2, silu_deriv2_dd, silu_deriv_dd, softsign_deriv, softsign_deriv2,
 };
 pub use exp_log::{exp, exp_dd, expm1, log, log1p};
 pub use normal::{erf, norm_cdf, norm_pdf};
