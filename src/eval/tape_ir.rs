@@ -722,7 +722,7 @@ impl Ir {
         // argument: `exp(u) < 1` as `u < 0` (exp(-1e-300) rounds to 1), `c*t < 0` as
         // `t < 0` for c > 0 (c*t may underflow to 0).
         match (self.node(a).clone(), self.as_const(b)) {
-            (IrNode::Unary(UnaryOp::Exp, u), Some(one)) if one == 1.0 => {
+            (IrNode::Unary(UnaryOp::Exp, u), Some(1.0)) => {
                 let zero = self.constant(0.0);
                 return self.cmp(op, u, zero);
             }
