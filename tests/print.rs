@@ -110,6 +110,13 @@ fn text_powers() {
     check_text("exp(x)^2", "exp(x)^2");
     check_text("x^pi", "x^pi");
     check_text("(x^-1)^-1", "(1/x)^(-1)");
+    // Even powers under a half-integer power become abs, whether built as a root or
+    // as a power, so the printed form parses back to the same node.
+    check_text("(x^2)^(-1/2)", "1/abs(x)");
+    check_text("1/sqrt(x^2)", "1/abs(x)");
+    check_text("(x^4)^(3/2)", "x^6");
+    check_text("(x^2)^(3/2)", "abs(x)^3");
+    check_text("(x^-2)^(-1/2)", "(1/abs(x))^(-1)");
 }
 
 #[test]

@@ -343,15 +343,19 @@ impl Graph {
                     return folded;
                 }
             }
-            // sqrt(u^(2m)) = abs(u)^m: both are defined exactly where u^(2m) is.
-            if e == BigRational::new(BigInt::one(), BigInt::from(2)) {
+            // (u^(2m))^(p/2) = (abs(u)^m)^p for odd p: with z = abs(u)^m >= 0 and
+            // u^(2m) = z^2, both sides are defined exactly where z is and z^p is
+            // (z = 0 needs p > 0), so sqrt(u^2) = abs(u) and (u^2)^(-1/2) = 1/abs(u).
+            if e.denom() == &BigInt::from(2) {
                 if let Node::Pow(b, a) = self.node(base).clone() {
                     if let Some(a) = self.as_num(a).cloned() {
                         let two = BigRational::from_integer(BigInt::from(2));
                         if a.is_integer() && (a.to_integer() % 2u32).is_zero() && !a.is_zero() {
                             let m = self.num(a / two);
                             let abs = self.func(Func::Abs, b);
-                            return self.pow(abs, m);
+                            let z = self.pow(abs, m);
+                            let p = self.num(BigRational::from_integer(e.numer().clone()));
+                            return self.pow(z, p);
                         }
                     }
                 }
