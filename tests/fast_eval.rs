@@ -235,6 +235,33 @@ fn undefined_points_are_nan() {
     let (_, _, _, tape) = compile("if(x > 0, log(x), 7)");
     assert_eq!(tape.eval_point(&[-1.0]).unwrap(), 7.0);
     assert_eq!(tape.eval_point(&[1.0]).unwrap(), 0.0);
+    // An undefined argument stays undefined through every kernel and its derivatives,
+    // in the vector lanes as in the scalar path (the exponential builds its power of
+    // two from bits, which must not turn a NaN into a number).
+    for f in [
+        "exp", "sigmoid", "softplus", "log_sigmoid", "tanh", "Phi", "phi", "gelu", "silu",
+        "mish", "softsign", "elu", "selu", "gelu_tanh", "erf", "sinh", "cosh",
+    ] {
+        for src in [
+            format!("{f}(log(x))"),
+            format!("{f}(3/2*log(x))"),
+            format!("diff({f}(x), x)"),
+            format!("diff(diff({f}(x), x), x)"),
+        ] {
+            let (_, _, _, tape) = compile(&src);
+            let xs = [f64::NAN, -1.0, f64::NAN, -1.0, f64::NAN, -1.0, f64::NAN, -1.0, f64::NAN];
+            let mut out = [0.0; 9];
+            tape.eval_batch(&[&xs], &mut out).unwrap();
+            // log(-1) is undefined too.
+            let log = src.contains("log");
+            for (&x, v) in xs.iter().zip(&out) {
+                if x.is_nan() || log {
+                    assert!(v.is_nan(), "{src} at {x}: {v}");
+                }
+            }
+            assert!(tape.eval_point(&[f64::NAN]).unwrap().is_nan(), "{src} at NaN");
+        }
+    }
 }
 
 /// A shared subexpression is computed once: the instructions are counted.

@@ -3,7 +3,8 @@
 //! Run with `cargo test --test fast_eval generate_kernel_coefficients -- --ignored --nocapture`.
 //! Each function is interpolated at Chebyshev nodes in 512-bit MPFR arithmetic, the
 //! interpolant is converted to monomials in the interval's normalised variable, rounded
-//! to f64, and the resulting f64 Horner evaluation is measured against MPFR. The printed
+//! to f64, and the resulting f64 Horner evaluation is measured against MPFR (and
+//! `EXPM1_P` in `exp_log.rs`, the same way). The printed
 //! tables are pasted into the kernel file; the printed errors are what the kernels
 //! inherit.
 
@@ -138,6 +139,51 @@ fn scaled_tail(t: &Float) -> Float {
     tail * e
 }
 
+/// `EXPM1_P` of `exp_log.rs`: `exp(r) - 1 = r + r^2 (1/2 + r Q(r))` on `|r| <= ln2/2`
+/// (widened by 1e-4 for the rounding of the reduction), `Q` of degree 9 in `r`. The
+/// error is reported for `r + r^2 P(r)` against `exp(r) - 1`, relative to `exp(r)`
+/// (the polynomial's part of `exp`), with the rounded coefficients.
+fn report_expm1() {
+    let ln2 = Float::with_val(PREC, Constant::Log2);
+    let l = ln2.to_f64() / 2.0 * 1.0001;
+    let q = |r: &Float| {
+        if r.is_zero() {
+            return Float::with_val(PREC, 1) / 6u32;
+        }
+        let em = Float::with_val(PREC, r.exp_m1_ref());
+        let r2 = Float::with_val(PREC, r * r);
+        let num = em - r - Float::with_val(PREC, &r2 / 2u32);
+        num / Float::with_val(PREC, &r2 * r)
+    };
+    // Coefficients in t = r/l, converted to powers of r.
+    let mono = fit(&q, -l, l, 9);
+    let mut p = vec![0.5];
+    let mut lk = Float::with_val(PREC, 1);
+    for c in &mono {
+        p.push(Float::with_val(PREC, c / &lk).to_f64());
+        lk *= l;
+    }
+    let mut worst: f64 = 0.0;
+    for i in 0..=4000 {
+        let r = -l + 2.0 * l * i as f64 / 4000.0;
+        let rf = f(r);
+        let mut acc = Float::with_val(PREC, 0);
+        for k in p.iter().rev() {
+            acc = acc * &rf + *k;
+        }
+        let got = Float::with_val(PREC, &rf * &rf) * acc + &rf;
+        let want = Float::with_val(PREC, rf.exp_m1_ref());
+        let err = (got - want) / rf.exp();
+        worst = worst.max(err.abs().to_f64() / f64::EPSILON * 2.0);
+    }
+    println!("// EXPM1_P: degree 9 Q on |r| <= {l}, max error {worst:.4} u (u = 2^-53)");
+    println!("const EXPM1_P: [f64; {}] = [", p.len());
+    for k in &p {
+        println!("    f64::from_bits({:#018x}), // {k:e}", k.to_bits());
+    }
+    println!("];");
+}
+
 #[test]
 #[ignore = "generator: prints coefficient tables for the kernels"]
 fn generate_kernel_coefficients() {
@@ -189,4 +235,5 @@ fn generate_kernel_coefficients() {
         Float::with_val(PREC, &t * scaled_tail(&t))
     };
     report("TAIL_FAR", &far, 1e-6, 1.0);
+    report_expm1();
 }

@@ -9,20 +9,26 @@
 //! (`swish(x, beta)` differentiates to `silu'(beta*x)`, see `scaled.rs`).
 
 use super::dd::Dd;
-use super::exp_log::{exp_dd, exp_dd_parts};
+use super::exp_log::{exp_dd_parts, exp_nonpos_dd};
 
 /// `exp(-|u|)` for `u = hi + lo`.
 #[inline(always)]
 pub(super) fn exp_neg_abs(hi: f64, lo: f64) -> f64 {
-    let lo = if hi >= 0.0 { -lo } else { lo };
-    exp_dd(-hi.abs(), lo)
+    exp_nonpos_dd(-hi.abs(), neg_abs_lo(hi, lo))
+}
+
+/// The low part of `-|hi + lo|`: `-lo` where `hi >= 0`, `lo` where `hi < 0` (for `hi = -0`
+/// either, since `lo` is then 0). A sign-bit flip, cheaper than a select.
+#[inline(always)]
+fn neg_abs_lo(hi: f64, lo: f64) -> f64 {
+    const SIGN: u64 = 1 << 63;
+    f64::from_bits(lo.to_bits() ^ (!hi.to_bits() & SIGN))
 }
 
 /// `exp(-|u|)` for `u = hi + lo`, as `e + elo` (see [`exp_dd_parts`]).
 #[inline(always)]
 pub(super) fn exp_neg_abs_parts(hi: f64, lo: f64) -> (f64, f64) {
-    let lo = if hi >= 0.0 { -lo } else { lo };
-    exp_dd_parts(-hi.abs(), lo)
+    exp_dd_parts(-hi.abs(), neg_abs_lo(hi, lo))
 }
 
 /// `1 + e` for `e + elo` with `0 <= e <= 1`, as `d + dlo` (Fast2Sum).

@@ -4,8 +4,12 @@
 //! applying it to a slice vectorises. Range reduction uses the "magic number" rounding
 //! `(x + 1.5*2^52) - 1.5*2^52` and reads the integer back from the bits, and powers of
 //! two are built directly from exponent bits, because packed f64 <-> i64 conversions
-//! do not exist before AVX-512. The polynomials are Taylor series truncated where the
-//! next term is below 2^-57 relative. Multiply-adds are `f64::mul_add`, a correctly
+//! do not exist before AVX-512. The exponential's polynomial is a near-minimax fit
+//! (generated and measured by `tests/fast_eval/gen_coeffs.rs`), log's a series
+//! truncated where the next term is below 2^-57 relative. Selects are kept off the
+//! exponential's hot path (on AVX2 machines a blend competes with the multiply-adds
+//! for the same ports): its argument is clamped once, and the scaling by `2^k` is
+//! two products. Multiply-adds are `f64::mul_add`, a correctly
 //! rounded fused multiply-add on every target: one instruction where the CPU has FMA
 //! (the AVX2+FMA build), a (slow) exact library call elsewhere, the same bits always.
 
@@ -18,21 +22,24 @@ pub(super) const LN2_LO: f64 = f64::from_bits(0x3dea_39ef_3579_3c76);
 /// 1.5 * 2^52: adding and subtracting it rounds a float of magnitude < 2^51 to an integer.
 const SHIFT: f64 = 6_755_399_441_055_744.0;
 
-/// `1/n!` for n = 2..=14.
-const INV_FACT: [f64; 13] = [
-    1.0 / 2.0,
-    1.0 / 6.0,
-    1.0 / 24.0,
-    1.0 / 120.0,
-    1.0 / 720.0,
-    1.0 / 5040.0,
-    1.0 / 40320.0,
-    1.0 / 362_880.0,
-    1.0 / 3_628_800.0,
-    1.0 / 39_916_800.0,
-    1.0 / 479_001_600.0,
-    1.0 / 6_227_020_800.0,
-    1.0 / 87_178_291_200.0,
+/// `P` in `exp(r) - 1 = r + r^2 P(r)` for `|r| <= ln2/2`: `P(r) = 1/2 + r Q(r)` with
+/// `Q` of degree 9, a Chebyshev (near-minimax) interpolant of
+/// `(exp(r) - 1 - r - r^2/2)/r^3`, from `tests/fast_eval/gen_coeffs.rs` (which
+/// measures the rounded coefficients: `r + r^2 P(r)` within 0.009 ulp of
+/// `exp(r) - 1`, relative to `exp(r)`). As accurate as the degree-14 Taylor series
+/// it replaced, and two multiply-adds shorter.
+const EXPM1_P: [f64; 11] = [
+    0.5,
+    f64::from_bits(0x3fc5_5555_5555_5556), // 0.16666666666666669
+    f64::from_bits(0x3fa5_5555_5555_5555), // 0.041666666666666664
+    f64::from_bits(0x3f81_1111_1111_09b3), // 0.008333333333330062
+    f64::from_bits(0x3f56_c16c_16c1_67e1), // 0.0013888888888886552
+    f64::from_bits(0x3f2a_01a0_1a7c_41d5), // 0.00019841269863053618
+    f64::from_bits(0x3efa_01a0_1a47_b054), // 2.4801587317144498e-05
+    f64::from_bits(0x3ec7_1de0_dae6_3bb3), // 2.7557268459997064e-06
+    f64::from_bits(0x3e92_7e4e_1f48_534f), // 2.755728296954995e-07
+    f64::from_bits(0x3e5a_f38a_9b0e_c855), // 2.510038549551032e-08
+    f64::from_bits(0x3e21_f66d_f7fc_a49f), // 2.0911236630261545e-09
 ];
 
 /// Evaluates `c[0] + c[1] t + c[2] t^2 + ...` as four interleaved Horner chains in
@@ -46,17 +53,16 @@ pub(super) fn horner<const N: usize>(c: &[f64; N], t: f64) -> f64 {
     let t4 = t2 * t2;
     let mut acc = [0.0; 4];
     for (j, a) in acc.iter_mut().enumerate() {
-        let mut i = j + 4 * ((N - 1 - j.min(N - 1)) / 4);
-        if i >= N {
+        if j >= N {
             continue;
         }
-        let mut v = 0.0f64;
-        loop {
-            v = v.mul_add(t4, c[i]);
-            if i < 4 {
-                break;
-            }
+        // The chain starts at its top coefficient (not at 0 * t4 + c, which the
+        // compiler may not fold and which would lengthen the dependency chain).
+        let mut i = j + 4 * ((N - 1 - j) / 4);
+        let mut v = c[i];
+        while i >= 4 {
             i -= 4;
+            v = v.mul_add(t4, c[i]);
         }
         *a = v;
     }
@@ -66,38 +72,78 @@ pub(super) fn horner<const N: usize>(c: &[f64; N], t: f64) -> f64 {
 /// `2^k` for an integer `k` in `[-1022, 1023]`, given as the raw integer.
 #[inline(always)]
 fn pow2(k: i64) -> f64 {
-    f64::from_bits(((k + 1023) as u64) << 52)
+    f64::from_bits((k.wrapping_add(1023) as u64) << 52)
 }
 
-/// Splits `a` into `k` and `r` with `a = k ln2 + r`, `|r| <= ln2/2` (plus `b`, a small
-/// correction added to `r`). `a` must already be clamped to a few thousand.
+/// Splits `a` into `k` and `r` with `a = k ln2 + r`, `|r| <= ln2/2`, also returning `k`
+/// as a float. Meaningful for `|a| < 2^50`; callers select away larger or non-finite
+/// `a` (NaN propagates into `r`).
 #[inline(always)]
-fn reduce(a: f64, b: f64) -> (i64, f64) {
-    let shifted = a * LOG2E + SHIFT;
+fn reduce(a: f64) -> (i64, f64, f64) {
+    let shifted = a.mul_add(LOG2E, SHIFT);
     let kf = shifted - SHIFT;
     let k = (shifted.to_bits() as i64).wrapping_sub(SHIFT.to_bits() as i64);
-    let r = kf.mul_add(-LN2_LO, kf.mul_add(-LN2_HI, a)) + b;
-    (k, r)
+    (k, kf, kf.mul_add(-LN2_LO, kf.mul_add(-LN2_HI, a)))
 }
 
-/// `exp(r) - 1` for `|r| <= 0.35`, relative error below 2^-56 before rounding.
+/// `exp(r) - 1` for `|r| <= 0.35`, within 0.01 ulp of `exp(r)` before rounding.
 #[inline(always)]
 fn expm1_poly(r: f64) -> f64 {
-    (r * r).mul_add(horner(&INV_FACT, r), r)
+    (r * r).mul_add(horner(&EXPM1_P, r), r)
+}
+
+/// Arguments are clamped to `[EXP_MIN_ARG, EXP_MAX_ARG]`: `exp(-750) < 2^-1075`
+/// rounds to 0 and `exp(710)` overflows, so the clamp changes no result, and keeps
+/// `k` in `[-1083, 1025]`, where [`scale`] is valid.
+const EXP_MIN_ARG: f64 = -750.0;
+const EXP_MAX_ARG: f64 = 710.0;
+
+/// `p 2^k` for `p` in `[0.7, 1.5]` and `k` in `[-1083, 1025]`, rounded once: `p
+/// 2^(k + o)` is exact (`2^(k + o)` is a normal number for each such `k`), and the
+/// multiplication by `2^-o` is the only rounding (gradual underflow below 2^-1022,
+/// infinity above MAX). `o = 64` when `k <= 0` (`nonpos`), `-2` otherwise. (Adding
+/// `k` to the exponent bits of `p` would save a product but turn a NaN `p` into a
+/// number; two power-of-two factors `2^(k/2)` would need a 64-bit arithmetic shift,
+/// which AVX2 lacks.)
+#[inline(always)]
+fn scale(p: f64, k: i64, nonpos: bool) -> f64 {
+    let o: i64 = if nonpos { 64 } else { -2 };
+    let m = if nonpos {
+        f64::from_bits((1023 - 64) << 52)
+    } else {
+        4.0
+    };
+    p * pow2(k.wrapping_add(o)) * m
+}
+
+/// `exp(a + b)` for `|b| <= 2^-40 |a|` (a double-double argument). `NONPOS` states
+/// that `a <= 0` (or NaN): then the clamp is one-sided and the scaling needs no
+/// select. NaN propagates (the clamps keep it).
+#[inline(always)]
+fn exp_core<const NONPOS: bool>(a: f64, b: f64) -> f64 {
+    let a = if a < EXP_MIN_ARG { EXP_MIN_ARG } else { a };
+    let a = if !NONPOS && a > EXP_MAX_ARG {
+        EXP_MAX_ARG
+    } else {
+        a
+    };
+    let (k, _, r) = reduce(a);
+    let p = 1.0 + expm1_poly(r + b);
+    scale(p, k, NONPOS || a < 0.0)
 }
 
 /// `exp(a + b)` for `|b|` far below `ulp(a)` (a double-double argument), correctly
 /// overflowing to infinity and underflowing gradually. NaN propagates.
 #[inline(always)]
 pub fn exp_dd(a: f64, b: f64) -> f64 {
-    // Clamping keeps k in range; results beyond these bounds are inf or 0 anyway.
-    let a = a.clamp(-750.0, 712.0); // NaN stays NaN
-    let (k, r) = reduce(a, b);
-    let p = 1.0 + expm1_poly(r);
-    // Scale in two steps so that 2^k never leaves the normal range; the second
-    // multiplication is the only rounding, so subnormal results are correctly rounded.
-    let k1 = k >> 1;
-    p * pow2(k1) * pow2(k - k1)
+    exp_core::<false>(a, b)
+}
+
+/// `exp(a + b)` for `a <= 0` (or NaN; see [`exp_dd`]): the hot path of the logistic
+/// kernels, which only take exponentials of `-|u|`.
+#[inline(always)]
+pub(super) fn exp_nonpos_dd(a: f64, b: f64) -> f64 {
+    exp_core::<true>(a, b)
 }
 
 /// `exp(a + b)` as `hi + lo`: `hi` is [`exp_dd`], `lo` its rounding error (to about
@@ -105,12 +151,13 @@ pub fn exp_dd(a: f64, b: f64) -> f64 {
 /// otherwise carry its half-ulp rounding into their result.
 #[inline(always)]
 pub fn exp_dd_parts(a: f64, b: f64) -> (f64, f64) {
-    let a = a.clamp(-750.0, 712.0); // NaN stays NaN
-    let (k, r) = reduce(a, b);
-    let em = expm1_poly(r);
+    let (k, _, r) = reduce(a.clamp(EXP_MIN_ARG, EXP_MAX_ARG)); // NaN stays NaN
+    let em = expm1_poly(r + b);
     let p = 1.0 + em;
     // Exact (Fast2Sum: |em| < 1): the part of 1 + em that p lost.
     let plo = em - (p - 1.0);
+    // Two power-of-two factors keep each in the normal range; the second product is
+    // the only rounding.
     let k1 = k >> 1;
     let (s1, s2) = (pow2(k1), pow2(k - k1));
     (p * s1 * s2, plo * s1 * s2)
@@ -125,20 +172,21 @@ pub fn exp(x: f64) -> f64 {
 /// `exp(x) - 1`, accurate relative to the result also near 0.
 #[inline(always)]
 pub fn expm1(x: f64) -> f64 {
-    let a = x.clamp(-750.0, 712.0); // NaN stays NaN
-    let (k, r) = reduce(a, 0.0);
+    let (k, kf, r) = reduce(x);
     let em = expm1_poly(r);
     // Near 0 (k = 0) the polynomial is the answer. For moderate k, 2^k (1 + em) - 1 is
-    // formed as (2^k - 1) + 2^k em with 2^k - 1 exact. Beyond 2^56 the "- 1" vanishes
-    // and the exp-style two-step scaling avoids overflowing 2^k early.
-    let kc = k.clamp(-60, 60);
-    let t = pow2(kc);
+    // formed as (2^k - 1) + 2^k em with 2^k - 1 exact (k is clamped to +-60 in float
+    // arithmetic: AVX2 has no 64-bit integer min/max). Beyond 2^56 the "- 1" vanishes
+    // and the result is exp's.
+    let kc = kf.clamp(-60.0, 60.0) + SHIFT;
+    let t = pow2((kc.to_bits() as i64).wrapping_sub(SHIFT.to_bits() as i64));
     let moderate = t.mul_add(em, t - 1.0);
-    let k1 = k >> 1;
-    let large = (1.0 + em) * pow2(k1) * pow2(k - k1);
-    let out = if k > 56 { large } else { moderate };
-    if k == 0 {
-        em
+    let large = scale(1.0 + em, k, false);
+    let out = if x > 40.0 { large } else { moderate };
+    let out = if kf == 0.0 { em } else { out };
+    let out = if x > EXP_MAX_ARG { f64::INFINITY } else { out };
+    if x < EXP_MIN_ARG {
+        -1.0
     } else {
         out
     }

@@ -6,7 +6,7 @@
 //! slowly varying function fitted piecewise (see `tables.rs`), so `Phi(-37)` keeps
 //! full relative precision instead of being `1 - 1`.
 
-use super::exp_log::{exp_dd, horner};
+use super::exp_log::{exp_nonpos_dd, horner};
 use super::tables::{ERF_CENTRAL, PHI_CENTRAL, TAIL_FAR, TAIL_MID, TAIL_NEAR};
 
 /// 1/sqrt(2 pi), correctly rounded.
@@ -35,7 +35,7 @@ fn square_dd(x: f64) -> (f64, f64) {
 #[inline(always)]
 fn gauss(a: f64) -> f64 {
     let (h, l) = square_dd(a);
-    exp_dd(-0.5 * h, -0.5 * l)
+    exp_nonpos_dd(-0.5 * h, -0.5 * l)
 }
 
 /// `Q(t) = Phi(-t) exp(t^2/2)` for `t >= 1/2`.
@@ -80,7 +80,7 @@ pub fn erf(u: f64) -> f64 {
     let central = u * horner(&ERF_CENTRAL, 2.0 * (u * u) - 1.0);
     let a = clamp_abs(u);
     let (h, l) = square_dd(a);
-    let erfc = 2.0 * exp_dd(-h, -l) * scaled_tail(std::f64::consts::SQRT_2 * a);
+    let erfc = 2.0 * exp_nonpos_dd(-h, -l) * scaled_tail(std::f64::consts::SQRT_2 * a);
     let big = 1.0 - erfc;
     let big = if u < 0.0 { -big } else { big };
     if a <= 1.0 {
