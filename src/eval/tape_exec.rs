@@ -383,21 +383,26 @@ fn two_outputs<'f>(
 #[inline(always)]
 fn exec_sigmoid_pair(s: &mut [f64], d: &mut [f64], a: &[f64], c: f64, divide: bool) {
     macro_rules! pair_loop {
-        (|$x:ident| $arg:expr) => {
+        (|$x:ident| $pair:expr) => {
             for ((so, dout), &$x) in s.iter_mut().zip(d.iter_mut()).zip(a) {
-                let (hi, lo) = $arg;
-                let (sv, dv) = kernels::sigmoid_pair(hi, lo);
+                let (sv, dv) = $pair;
                 *so = sv;
                 *dout = dv;
             }
         };
     }
     if c == 1.0 && !divide {
-        pair_loop!(|x| (x, 0.0));
+        pair_loop!(|x| kernels::sigmoid_pair1(x));
     } else if divide {
-        pair_loop!(|x| kernels::scaled_arg(x, c, true));
+        pair_loop!(|x| {
+            let (hi, lo) = kernels::scaled_arg(x, c, true);
+            kernels::sigmoid_pair(hi, lo)
+        });
     } else {
-        pair_loop!(|x| kernels::scaled_arg(x, c, false));
+        pair_loop!(|x| {
+            let (hi, lo) = kernels::scaled_arg(x, c, false);
+            kernels::sigmoid_pair(hi, lo)
+        });
     }
 }
 
@@ -455,7 +460,7 @@ fn exec_unary(op: UnaryOp, d: &mut [f64], a: &[f64]) {
         UnaryOp::Sech2Softplus => map1!(d, a, kernels::sech2_softplus),
         UnaryOp::NormCdf => map1!(d, a, kernels::norm_cdf),
         UnaryOp::NormPdf => map1!(d, a, kernels::norm_pdf),
-        UnaryOp::SiluDeriv => map1!(d, a, |x| kernels::silu_deriv_dd(x, 0.0)),
+        UnaryOp::SiluDeriv => map1!(d, a, |x| kernels::silu_deriv(x)),
         UnaryOp::SiluDeriv2 => map1!(d, a, |x| kernels::silu_deriv2_dd(x, 0.0)),
         UnaryOp::MishDeriv => map1!(d, a, kernels::mish_deriv),
         UnaryOp::MishDeriv2 => map1!(d, a, kernels::mish_deriv2),

@@ -174,7 +174,7 @@ impl UnaryOp {
             UnaryOp::Sech2Softplus => kernels::sech2_softplus(x),
             UnaryOp::NormCdf => kernels::norm_cdf(x),
             UnaryOp::NormPdf => kernels::norm_pdf(x),
-            UnaryOp::SiluDeriv => kernels::silu_deriv_dd(x, 0.0),
+            UnaryOp::SiluDeriv => kernels::silu_deriv(x),
             UnaryOp::SiluDeriv2 => kernels::silu_deriv2_dd(x, 0.0),
             UnaryOp::MishDeriv => kernels::mish_deriv(x),
             UnaryOp::MishDeriv2 => kernels::mish_deriv2(x),

@@ -43,6 +43,12 @@ pub fn eval_rounded(
 ) -> Option<Float> {
     let mut val: HashMap<ExprId, Option<Float>> = HashMap::new();
     let f = |x: f64| Float::with_val(prec, x);
+    // A naive evaluation rounds each partial sum and product of an n-ary node too
+    // (f64 code sums left to right), not only the node's value.
+    let partial = |x: Float| match round_to {
+        Some((bits, seed)) => Float::with_val_round(bits, &x, random_direction(seed)).0,
+        None => x,
+    };
     for id in g.reachable(&[root]) {
         let get = |c: &ExprId| val.get(c).cloned().flatten();
         let v: Option<Float> = match g.node(id) {
@@ -51,8 +57,12 @@ pub fn eval_rounded(
             Node::Bool(b) => Some(f(if *b { 1.0 } else { 0.0 })),
             Node::Undefined => None,
             Node::Var(s) => Some(env.get(s).expect("variable bound").clone()),
-            Node::Add(ts) => ts.iter().try_fold(f(0.0), |acc, t| Some(acc + get(t)?)),
-            Node::Mul(fs) => fs.iter().try_fold(f(1.0), |acc, t| Some(acc * get(t)?)),
+            Node::Add(ts) => ts
+                .iter()
+                .try_fold(f(0.0), |acc, t| Some(partial(acc + get(t)?))),
+            Node::Mul(fs) => fs
+                .iter()
+                .try_fold(f(1.0), |acc, t| Some(partial(acc * get(t)?))),
             Node::Pow(b, e) => {
                 let base = get(b).map(|v| Float::with_val(prec, v));
                 let ex = get(e);
@@ -126,15 +136,7 @@ pub fn eval_rounded(
             // Like f64: overflow to infinity; an underflowing value (where f64 would
             // lose relative precision) marks the evaluation as unusable (NaN).
             Some((bits, seed)) => v.map(|x| {
-                // splitmix64
-                let z = seed.get().wrapping_add(0x9e37_79b9_7f4a_7c15);
-                seed.set(z);
-                let mut r = z;
-                r = (r ^ (r >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-                r = (r ^ (r >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-                r ^= r >> 31;
-                let r = if r >> 63 == 1 { Round::Up } else { Round::Down };
-                let y = Float::with_val_round(bits, &x, r).0;
+                let y = Float::with_val_round(bits, &x, random_direction(seed)).0;
                 let a = y.to_f64().abs();
                 if a > f64::MAX || (a < f64::MIN_POSITIVE && !y.is_zero()) {
                     OUT_OF_RANGE.with(|c| c.set(true));
@@ -148,6 +150,21 @@ pub fn eval_rounded(
         val.insert(id, v);
     }
     val.remove(&root).flatten()
+}
+
+/// Up or down at random: the next step of a splitmix64 counter.
+fn random_direction(seed: &Cell<u64>) -> Round {
+    let z = seed.get().wrapping_add(0x9e37_79b9_7f4a_7c15);
+    seed.set(z);
+    let mut r = z;
+    r = (r ^ (r >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    r = (r ^ (r >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    r ^= r >> 31;
+    if r >> 63 == 1 {
+        Round::Up
+    } else {
+        Round::Down
+    }
 }
 
 /// The reference value: `None` where undefined, else the value at a precision where

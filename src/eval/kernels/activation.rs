@@ -2,6 +2,7 @@
 //! no intermediate overflows where the true value is finite: every exponential is
 //! taken of `-|x|` (or of an argument whose overflow gives the right limit).
 
+use super::deriv::exp_neg_abs1;
 use super::exp_log::{exp, exp_dd, expm1, horner, log1p, LN2_HI, LN2_LO};
 use super::tables::TANH_CENTRAL;
 
@@ -9,14 +10,14 @@ use super::tables::TANH_CENTRAL;
 #[inline(always)]
 pub fn sigmoid(x: f64) -> f64 {
     // One division: 1/(1 + e) for x >= 0, e/(1 + e) below (and for NaN, where e is NaN).
-    super::scaled::sigmoid_dd(x, 0.0)
+    super::scaled::sigmoid_of(x, exp_neg_abs1(x))
 }
 
 /// `sigmoid(x) * (1 - sigmoid(x)) = e/(1 + e)^2` with `e = exp(-|x|)`: the derivative
 /// of the sigmoid, without the cancellation of `1 - sigmoid(x)` for large `x`.
 #[inline(always)]
 pub fn sigmoid_deriv(x: f64) -> f64 {
-    super::scaled::sigmoid_deriv_dd(x, 0.0)
+    super::scaled::sigmoid_deriv_of(exp_neg_abs1(x))
 }
 
 /// `softplus(x) = log(1 + exp(x)) = max(x, 0) + log1p(exp(-|x|))`.

@@ -75,15 +75,19 @@ fn pow2(k: i64) -> f64 {
     f64::from_bits((k.wrapping_add(1023) as u64) << 52)
 }
 
-/// Splits `a` into `k` and `r` with `a = k ln2 + r`, `|r| <= ln2/2`, also returning `k`
-/// as a float. Meaningful for `|a| < 2^50`; callers select away larger or non-finite
-/// `a` (NaN propagates into `r`).
+/// Splits `a + b` into `k` and `r` with `a + b = k ln2 + r`, `|r| <= ln2/2`, also
+/// returning `k` as a float (`b` is a low part far below `ulp(a)`, or `-0` for none:
+/// adding `-0` is the identity, which the compiler removes). Meaningful for
+/// `|a| < 2^50`; callers clamp or select away larger or non-finite `a` (NaN propagates
+/// into `r`). `a - k LN2_HI` is exact; the small `b - k LN2_LO` is formed alongside it,
+/// off the dependency chain, and the one sum of the two is the only rounding that
+/// matters.
 #[inline(always)]
-fn reduce(a: f64) -> (i64, f64, f64) {
+fn reduce(a: f64, b: f64) -> (i64, f64, f64) {
     let shifted = a.mul_add(LOG2E, SHIFT);
     let kf = shifted - SHIFT;
     let k = (shifted.to_bits() as i64).wrapping_sub(SHIFT.to_bits() as i64);
-    (k, kf, kf.mul_add(-LN2_LO, kf.mul_add(-LN2_HI, a)))
+    (k, kf, kf.mul_add(-LN2_HI, a) + kf.mul_add(-LN2_LO, b))
 }
 
 /// `exp(r) - 1` for `|r| <= 0.35`, within 0.01 ulp of `exp(r)` before rounding.
@@ -127,8 +131,8 @@ fn exp_core<const NONPOS: bool>(a: f64, b: f64) -> f64 {
     } else {
         a
     };
-    let (k, _, r) = reduce(a);
-    let p = 1.0 + expm1_poly(r + b);
+    let (k, _, r) = reduce(a, b);
+    let p = 1.0 + expm1_poly(r);
     scale(p, k, NONPOS || a < 0.0)
 }
 
@@ -151,8 +155,8 @@ pub(super) fn exp_nonpos_dd(a: f64, b: f64) -> f64 {
 /// otherwise carry its half-ulp rounding into their result.
 #[inline(always)]
 pub fn exp_dd_parts(a: f64, b: f64) -> (f64, f64) {
-    let (k, _, r) = reduce(a.clamp(EXP_MIN_ARG, EXP_MAX_ARG)); // NaN stays NaN
-    let em = expm1_poly(r + b);
+    let (k, _, r) = reduce(a.clamp(EXP_MIN_ARG, EXP_MAX_ARG), b); // NaN stays NaN
+    let em = expm1_poly(r);
     let p = 1.0 + em;
     // Exact (Fast2Sum: |em| < 1): the part of 1 + em that p lost.
     let plo = em - (p - 1.0);
@@ -166,13 +170,13 @@ pub fn exp_dd_parts(a: f64, b: f64) -> (f64, f64) {
 /// `exp(x)`, within 1 ulp.
 #[inline(always)]
 pub fn exp(x: f64) -> f64 {
-    exp_dd(x, 0.0)
+    exp_dd(x, -0.0)
 }
 
 /// `exp(x) - 1`, accurate relative to the result also near 0.
 #[inline(always)]
 pub fn expm1(x: f64) -> f64 {
-    let (k, kf, r) = reduce(x);
+    let (k, kf, r) = reduce(x, -0.0);
     let em = expm1_poly(r);
     // Near 0 (k = 0) the polynomial is the answer. For moderate k, 2^k (1 + em) - 1 is
     // formed as (2^k - 1) + 2^k em with 2^k - 1 exact (k is clamped to +-60 in float

@@ -32,13 +32,14 @@ pub use activation::{
     tanh_softplus,
 };
 pub use deriv::{
-    mish_deriv, mish_deriv2, silu_deriv2_dd, silu_deriv_dd, softsign_deriv, softsign_deriv2,
+    mish_deriv, mish_deriv2, silu_deriv, silu_deriv2_dd, silu_deriv_dd, softsign_deriv,
+    softsign_deriv2,
 };
 pub use exp_log::{exp, exp_dd, expm1, log, log1p};
 pub use normal::{erf, norm_cdf, norm_pdf};
 pub use scaled::{
     expm1_dd, log_sigmoid_dd, scaled_arg, sech2_dd, sigmoid_dd, sigmoid_deriv_dd, sigmoid_pair,
-    softplus_dd, tanh_dd,
+    sigmoid_pair1, softplus_dd, tanh_dd,
 };
 
 /// `max(a, b)`, NaN if either is NaN (an undefined operand makes `max` undefined).

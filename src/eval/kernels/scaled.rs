@@ -7,7 +7,7 @@
 //! FMA needed) and the kernel consumes both parts.
 
 use super::activation::{sech2, tanh};
-use super::deriv::exp_neg_abs;
+use super::deriv::{exp_neg_abs, exp_neg_abs1};
 use super::exp_log::{expm1, log1p};
 
 /// `2^-960`: below this the low part of a scaled argument would be subnormal.
@@ -46,9 +46,21 @@ pub fn scaled_arg(x: f64, c: f64, divide: bool) -> (f64, f64) {
 /// instead of 1.8, but nearly doubled the time of the hot path; 1.8 is kept.)
 #[inline(always)]
 pub fn sigmoid_dd(hi: f64, lo: f64) -> f64 {
-    let e = exp_neg_abs(hi, lo);
-    let n = if hi >= 0.0 { 1.0 } else { e };
+    sigmoid_of(hi, exp_neg_abs(hi, lo))
+}
+
+/// `sigmoid(u)` from the sign of `u` and `e = exp(-|u|)`.
+#[inline(always)]
+pub(super) fn sigmoid_of(u: f64, e: f64) -> f64 {
+    let n = if u >= 0.0 { 1.0 } else { e };
     n / (1.0 + e)
+}
+
+/// `sigmoid'(u)` from `e = exp(-|u|)`.
+#[inline(always)]
+pub(super) fn sigmoid_deriv_of(e: f64) -> f64 {
+    let d = 1.0 + e;
+    e / (d * d)
 }
 
 /// `(sigmoid(u), sigmoid'(u))` for `u = hi + lo`, from one exponential. (Two
@@ -56,18 +68,27 @@ pub fn sigmoid_dd(hi: f64, lo: f64) -> f64 {
 /// 1.5 ulp worse.)
 #[inline(always)]
 pub fn sigmoid_pair(hi: f64, lo: f64) -> (f64, f64) {
-    let e = exp_neg_abs(hi, lo);
+    sigmoid_pair_of(hi, exp_neg_abs(hi, lo))
+}
+
+/// `(sigmoid(x), sigmoid'(x))` for a plain `f64`.
+#[inline(always)]
+pub fn sigmoid_pair1(x: f64) -> (f64, f64) {
+    sigmoid_pair_of(x, exp_neg_abs1(x))
+}
+
+/// `(sigmoid(u), sigmoid'(u))` from the sign of `u` and `e = exp(-|u|)`.
+#[inline(always)]
+fn sigmoid_pair_of(u: f64, e: f64) -> (f64, f64) {
     let d = 1.0 + e;
-    let n = if hi >= 0.0 { 1.0 } else { e };
+    let n = if u >= 0.0 { 1.0 } else { e };
     (n / d, e / (d * d))
 }
 
 /// `sigmoid'(hi + lo)`.
 #[inline(always)]
 pub fn sigmoid_deriv_dd(hi: f64, lo: f64) -> f64 {
-    let e = exp_neg_abs(hi, lo);
-    let d = 1.0 + e;
-    e / (d * d)
+    sigmoid_deriv_of(exp_neg_abs(hi, lo))
 }
 
 /// `softplus(hi + lo)`.
