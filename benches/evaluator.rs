@@ -391,12 +391,21 @@ fn main() {
             let hi = v.iter().copied().fold(0.0, f64::max);
             format!("{lo:.2}-{hi:.2}")
         };
+        // actsym and the hand loop run back to back in each round, so their ratio per
+        // round cancels the slow phases of a shared machine.
+        let mut paired: Vec<f64> = t_act[i]
+            .iter()
+            .zip(&t_hand[i])
+            .map(|(a, h)| a / h)
+            .collect();
         println!(
-            "{} spread (min-max over {ROUNDS} rounds): actsym {} ns, actsym all threads {} ns, hand {} ns",
+            "{} spread (min-max over {ROUNDS} rounds): actsym {} ns, actsym all threads {} ns, hand {} ns; per-round ratio {} (median {:.3})",
             w.name,
             spread(&t_act[i]),
             spread(&t_par[i]),
-            spread(&t_hand[i])
+            spread(&t_hand[i]),
+            spread(&paired),
+            median(&mut paired)
         );
         let a = median(&mut t_act[i]);
         let h = median(&mut t_hand[i]);
