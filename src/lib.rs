@@ -6,7 +6,8 @@
 //! simplified soundly ([`simplify`]); expressions print as text, LaTeX and JSON
 //! ([`print`]); they evaluate with certified digits through MPFR interval arithmetic
 //! ([`eval`]); claims are proved, refuted with certified counterexamples, or verified
-//! numerically ([`prove`]).
+//! numerically ([`prove`]); functions built from ReLU-like parts are analysed exactly
+//! into pieces, breakpoints and continuity ([`pwl`]).
 //!
 //! ```
 //! use actsym::{diff, expr::Graph, parse, print};
@@ -25,4 +26,5 @@ pub mod expr;
 pub mod parse;
 pub mod print;
 pub mod prove;
+pub mod pwl;
 pub mod simplify;

@@ -8,6 +8,7 @@ mod derive_cmd;
 mod eval_cmd;
 mod grid;
 mod prove_cmd;
+mod pwl_cmd;
 mod session;
 
 use std::io::Write;
@@ -25,7 +26,7 @@ pub const EXIT_INPUT: u8 = 2;
 #[command(
     name = "actsym",
     version,
-    about = "The mathematics of neural-network activation functions: parse, evaluate with certified digits, list definitions.",
+    about = "The mathematics of neural-network activation functions: derive, simplify, evaluate with certified digits, check identities and derivations, analyse ReLU networks piecewise.",
     long_about = None,
     after_help = "Examples:\n  actsym eval 'sigmoid(x)' --at x=-800 --digits 30\n  actsym eval 'tanh(x) + 1 - 2*sigmoid(2*x)' --at x=3/2 --json\n  actsym eval 'f(x) = x^2 + 1; f(3)'\n  actsym defs\n\nExit codes: 0 success, 1 refuted or wrong, 2 bad input, 3 unknown."
 )]
@@ -64,6 +65,12 @@ enum Command {
         after_help = "Examples:\n  actsym prove exercises/tanh-sigmoid.prove\n  actsym prove my-derivation.prove --json\n\nThe file holds a 'claim: L = R' line, then one '= expr [by reason]' line per step;\nthe last expression must be the claim's right side."
     )]
     Prove(prove_cmd::ProveArgs),
+    /// Piecewise analysis of a function of one variable (e.g. a ReLU network): exact
+    /// breakpoints and pieces; whether it is piecewise linear and continuous.
+    #[command(
+        after_help = "Examples:\n  actsym pwl 'relu(x) - 2*relu(x - 1) + relu(x - 2)'\n  actsym pwl 'relu(2*relu(x) - relu(x - 1) - 1/2)' --json\n  actsym pwl 'heaviside(x)*x'              # piecewise linear, continuous\n  actsym pwl network.act                     # definitions, then the output's expression\n  actsym pwl 'diff(relu(x)^2, x)'            # derivatives take the left-hand value at kinks\n\nA network file is in the actsym language: definitions, then one expression.\nExit codes: 0 decided (piecewise linear or not), 2 bad input, 3 unknown (e.g. exp, pi or a\nsymbolic parameter in the expression)."
+    )]
+    Pwl(pwl_cmd::PwlArgs),
     /// Print every definition: the prelude, then those from --defs files.
     #[command(after_help = "Examples:\n  actsym defs\n  actsym defs --defs my_activations.act")]
     Defs(defs_cmd::DefsArgs),
@@ -85,6 +92,7 @@ pub fn run() -> u8 {
         Command::Simplify(args) => derive_cmd::run_simplify(&mut session, &args),
         Command::Check(args) => check_cmd::run(&mut session, &args),
         Command::Prove(args) => prove_cmd::run(&mut session, &args),
+        Command::Pwl(args) => pwl_cmd::run(&mut session, &args),
     });
     match result {
         Ok(code) => code,

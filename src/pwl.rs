@@ -1,0 +1,604 @@
+//! Exact piecewise analysis of a function of one variable: the breakpoints, the
+//! polynomial on each piece, the values at the breakpoints, and from them whether the
+//! function is piecewise linear and continuous (the chapter's exercise: an MLP built
+//! from ReLU or pReLU is a continuous piecewise linear function).
+//!
+//! The expression (definitions expanded, `diff(...)` taken with the left-hand
+//! convention) is evaluated bottom-up into a [`Piecewise`] function: sorted rational
+//! breakpoints, one polynomial with rational coefficients on each open interval
+//! between them, and the exact value at each breakpoint. Sums, products, integer
+//! powers, `max`, `min`, `abs`, `sign` and `if` of comparisons stay in that class;
+//! where two pieces are compared (`max`, `min`, a condition), the comparison's
+//! difference is linear on each piece and its root, a rational, becomes a new
+//! breakpoint. Everything is exact, so the verdicts are too:
+//! - piecewise linear when every piece has degree at most 1;
+//! - not piecewise linear when a piece on an open interval has degree 2 or more (it
+//!   is curved there);
+//! - otherwise (`exp`, `pi`, a symbolic parameter, a comparison of curved pieces) the
+//!   analysis gives up with [`PwlError::Unsupported`] rather than guess.
+//!
+//! Breakpoints where nothing changes (the same polynomial on both sides and the
+//! value in between) are removed, so `relu(x) - relu(-x)` is one piece, `x`.
+
+use std::collections::HashMap;
+
+use num_bigint::BigInt;
+use num_rational::BigRational;
+use num_traits::{One, Signed, ToPrimitive, Zero};
+
+use crate::diff::{expand_diffs, Kink};
+use crate::expr::{CmpOp, ExprId, Func, Graph, Node, Symbol};
+
+/// The largest number of pieces an analysis may create.
+pub const MAX_PIECES: usize = 10_000;
+/// The largest total number of pieces over all subexpressions of one analysis.
+pub const MAX_WORK: usize = 200_000;
+/// The largest polynomial degree an analysis may create.
+pub const MAX_DEGREE: usize = 64;
+
+/// Why an expression was not analysed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PwlError {
+    /// An operation outside the piecewise-polynomial class, or one this analysis
+    /// cannot decide exactly; the text says which.
+    Unsupported(String),
+    /// More pieces or a higher degree than the limits allow.
+    TooLarge(String),
+}
+
+impl std::fmt::Display for PwlError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PwlError::Unsupported(s) | PwlError::TooLarge(s) => f.write_str(s),
+        }
+    }
+}
+
+impl std::error::Error for PwlError {}
+
+/// A polynomial with exact rational coefficients, constant term first, without
+/// trailing zeros (the zero polynomial has none).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Poly(pub Vec<BigRational>);
+
+impl Poly {
+    /// The constant polynomial `c`.
+    #[must_use]
+    pub fn constant(c: BigRational) -> Poly {
+        Poly(vec![c]).trimmed()
+    }
+
+    /// The polynomial `x`.
+    #[must_use]
+    pub fn x() -> Poly {
+        Poly(vec![BigRational::zero(), BigRational::one()])
+    }
+
+    fn trimmed(mut self) -> Poly {
+        while self.0.last().is_some_and(Zero::is_zero) {
+            self.0.pop();
+        }
+        self
+    }
+
+    /// The degree; 0 for the zero polynomial too.
+    #[must_use]
+    pub fn degree(&self) -> usize {
+        self.0.len().saturating_sub(1)
+    }
+
+    /// The coefficient of `x^k`.
+    #[must_use]
+    pub fn coeff(&self, k: usize) -> BigRational {
+        self.0.get(k).cloned().unwrap_or_else(BigRational::zero)
+    }
+
+    /// The value at `p` (Horner's scheme, exact).
+    #[must_use]
+    pub fn eval(&self, p: &BigRational) -> BigRational {
+        self.0
+            .iter()
+            .rev()
+            .fold(BigRational::zero(), |acc, c| acc * p + c)
+    }
+
+    fn add(&self, o: &Poly) -> Poly {
+        let n = self.0.len().max(o.0.len());
+        Poly((0..n).map(|k| self.coeff(k) + o.coeff(k)).collect()).trimmed()
+    }
+
+    fn neg(&self) -> Poly {
+        Poly(self.0.iter().map(|c| -c).collect())
+    }
+
+    fn mul(&self, o: &Poly) -> Result<Poly, PwlError> {
+        if self.0.is_empty() || o.0.is_empty() {
+            return Ok(Poly(Vec::new()));
+        }
+        let deg = self.degree() + o.degree();
+        if deg > MAX_DEGREE {
+            return Err(PwlError::TooLarge(format!(
+                "a product of degree {deg} (the limit is {MAX_DEGREE})"
+            )));
+        }
+        let mut out = vec![BigRational::zero(); deg + 1];
+        for (i, a) in self.0.iter().enumerate() {
+            for (j, b) in o.0.iter().enumerate() {
+                out[i + j] += a * b;
+            }
+        }
+        Ok(Poly(out).trimmed())
+    }
+}
+
+/// A function of one variable, defined everywhere, given exactly: `pieces[i]` is the
+/// polynomial on the open interval from `breaks[i - 1]` to `breaks[i]` (unbounded
+/// below for `i = 0`, above for the last), and `at[i]` the value at `breaks[i]`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Piecewise {
+    /// The breakpoints, strictly increasing.
+    pub breaks: Vec<BigRational>,
+    /// One polynomial per open interval: `breaks.len() + 1` of them.
+    pub pieces: Vec<Poly>,
+    /// The value at each breakpoint.
+    pub at: Vec<BigRational>,
+}
+
+impl Piecewise {
+    fn constant(c: BigRational) -> Piecewise {
+        Piecewise {
+            breaks: Vec::new(),
+            pieces: vec![Poly::constant(c)],
+            at: Vec::new(),
+        }
+    }
+
+    /// The value at `p`.
+    #[must_use]
+    pub fn value_at(&self, p: &BigRational) -> BigRational {
+        match self.breaks.binary_search(p) {
+            Ok(i) => self.at[i].clone(),
+            Err(i) => self.pieces[i].eval(p),
+        }
+    }
+
+    /// The open interval of piece `i`, as its ends (`None` when unbounded).
+    #[must_use]
+    pub fn interval(&self, i: usize) -> (Option<&BigRational>, Option<&BigRational>) {
+        let lo = i.checked_sub(1).and_then(|j| self.breaks.get(j));
+        (lo, self.breaks.get(i))
+    }
+
+    /// The limit from the left and from the right at breakpoint `i`.
+    #[must_use]
+    pub fn limits(&self, i: usize) -> (BigRational, BigRational) {
+        let b = &self.breaks[i];
+        (self.pieces[i].eval(b), self.pieces[i + 1].eval(b))
+    }
+
+    /// Whether every piece has degree at most 1.
+    #[must_use]
+    pub fn is_linear(&self) -> bool {
+        self.pieces.iter().all(|p| p.degree() <= 1)
+    }
+
+    /// Whether the function is continuous: at every breakpoint both one-sided limits
+    /// equal the value.
+    #[must_use]
+    pub fn is_continuous(&self) -> bool {
+        (0..self.breaks.len()).all(|i| {
+            let (l, r) = self.limits(i);
+            l == self.at[i] && r == self.at[i]
+        })
+    }
+
+    /// The same function on a finer sorted set of breakpoints (a superset of these).
+    fn refine(&self, breaks: &[BigRational]) -> Piecewise {
+        let pieces = (0..=breaks.len())
+            .map(|i| {
+                let p = sample(breaks, i);
+                let k = match self.breaks.binary_search(&p) {
+                    Ok(_) => unreachable!("a sample point lies strictly inside an interval"),
+                    Err(k) => k,
+                };
+                self.pieces[k].clone()
+            })
+            .collect();
+        let at = breaks.iter().map(|b| self.value_at(b)).collect();
+        Piecewise {
+            breaks: breaks.to_vec(),
+            pieces,
+            at,
+        }
+    }
+
+    /// Removes breakpoints where the polynomial is the same on both sides and the
+    /// value in between is its value.
+    fn merged(self) -> Piecewise {
+        let mut out = Piecewise {
+            breaks: Vec::new(),
+            pieces: vec![self.pieces[0].clone()],
+            at: Vec::new(),
+        };
+        for (i, b) in self.breaks.iter().enumerate() {
+            let next = &self.pieces[i + 1];
+            let last = out.pieces.last().expect("at least one piece");
+            if last == next && last.eval(b) == self.at[i] {
+                continue;
+            }
+            out.breaks.push(b.clone());
+            out.at.push(self.at[i].clone());
+            out.pieces.push(next.clone());
+        }
+        out
+    }
+}
+
+/// A point strictly inside interval `i` of `breaks`.
+fn sample(breaks: &[BigRational], i: usize) -> BigRational {
+    let one = BigRational::one();
+    match (i.checked_sub(1).and_then(|j| breaks.get(j)), breaks.get(i)) {
+        (Some(lo), Some(hi)) => (lo + hi) / BigRational::from_integer(BigInt::from(2)),
+        (Some(lo), None) => lo + one,
+        (None, Some(hi)) => hi - one,
+        (None, None) => BigRational::zero(),
+    }
+}
+
+/// The sorted union of two sorted breakpoint lists.
+fn union(a: &[BigRational], b: &[BigRational]) -> Vec<BigRational> {
+    let mut out: Vec<BigRational> = a.iter().chain(b).cloned().collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+fn check_size(n: usize) -> Result<(), PwlError> {
+    if n > MAX_PIECES {
+        return Err(PwlError::TooLarge(format!("more than {MAX_PIECES} pieces")));
+    }
+    Ok(())
+}
+
+/// `f(a, b)` piece by piece and point by point, on the union of the breakpoints.
+fn zip(
+    a: &Piecewise,
+    b: &Piecewise,
+    piece: impl Fn(&Poly, &Poly) -> Result<Poly, PwlError>,
+    point: impl Fn(&BigRational, &BigRational) -> BigRational,
+) -> Result<Piecewise, PwlError> {
+    let breaks = union(&a.breaks, &b.breaks);
+    check_size(breaks.len())?;
+    let (ra, rb) = (a.refine(&breaks), b.refine(&breaks));
+    let pieces = ra
+        .pieces
+        .iter()
+        .zip(&rb.pieces)
+        .map(|(p, q)| piece(p, q))
+        .collect::<Result<_, _>>()?;
+    let at = ra.at.iter().zip(&rb.at).map(|(p, q)| point(p, q)).collect();
+    Ok(Piecewise { breaks, pieces, at })
+}
+
+/// The breakpoints of `d` plus the roots of its pieces inside their intervals, so
+/// that `d` has one sign on every open interval between them. Fails where a piece of
+/// degree 2 or more would have to be split.
+fn sign_breaks(d: &Piecewise, what: &str) -> Result<Vec<BigRational>, PwlError> {
+    let mut extra = Vec::new();
+    for (i, p) in d.pieces.iter().enumerate() {
+        match p.degree() {
+            0 => {}
+            1 => {
+                let root = -p.coeff(0) / p.coeff(1);
+                let (lo, hi) = d.interval(i);
+                if lo.is_none_or(|l| *l < root) && hi.is_none_or(|h| root < *h) {
+                    extra.push(root);
+                }
+            }
+            n => {
+                return Err(PwlError::Unsupported(format!(
+                    "{what} compares curved pieces (a difference of degree {n}), whose crossings need not be rational"
+                )))
+            }
+        }
+    }
+    let out = union(&d.breaks, &extra);
+    check_size(out.len())?;
+    Ok(out)
+}
+
+/// `if(l op r, a, b)` (with `a`, `b` constant for an indicator, `then`/`else` of a
+/// conditional, or the operands of `max`/`min`).
+fn select(
+    l: &Piecewise,
+    r: &Piecewise,
+    op: CmpOp,
+    a: &Piecewise,
+    b: &Piecewise,
+    what: &str,
+) -> Result<Piecewise, PwlError> {
+    let d = zip(l, r, |p, q| Ok(p.add(&q.neg())), |p, q| p - q)?;
+    let breaks = union(&sign_breaks(&d, what)?, &union(&a.breaks, &b.breaks));
+    check_size(breaks.len())?;
+    let (rd, ra, rb) = (d.refine(&breaks), a.refine(&breaks), b.refine(&breaks));
+    let holds = |v: &BigRational| op.holds(v.cmp(&BigRational::zero()));
+    let pieces = (0..=breaks.len())
+        .map(|i| {
+            let v = rd.pieces[i].eval(&sample(&breaks, i));
+            if holds(&v) {
+                ra.pieces[i].clone()
+            } else {
+                rb.pieces[i].clone()
+            }
+        })
+        .collect();
+    let at = (0..breaks.len())
+        .map(|i| {
+            if holds(&rd.at[i]) {
+                ra.at[i].clone()
+            } else {
+                rb.at[i].clone()
+            }
+        })
+        .collect();
+    Ok(Piecewise { breaks, pieces, at })
+}
+
+fn unsupported(what: impl Into<String>) -> PwlError {
+    PwlError::Unsupported(what.into())
+}
+
+/// Analyses `root` as a function of `var`: defined functions are expanded, and
+/// `diff(...)` is taken with the left-hand convention at kinks first.
+///
+/// # Errors
+/// [`PwlError::Unsupported`] for an expression outside the exact piecewise-polynomial
+/// class (an exponential, `pi`, another variable, a comparison of curved pieces, an
+/// undefined point), [`PwlError::TooLarge`] beyond [`MAX_PIECES`] or [`MAX_DEGREE`].
+///
+/// # Examples
+/// ```
+/// use actsym::expr::Graph;
+/// use actsym::parse::parse_expr;
+/// use actsym::pwl::analyse;
+///
+/// let mut g = Graph::with_prelude();
+/// let e = parse_expr(&mut g, "relu(x) - 2*relu(x - 1) + relu(x - 2)").unwrap();
+/// let x = g.symbol("x");
+/// let f = analyse(&mut g, e, x).unwrap();
+/// assert_eq!(f.breaks.len(), 3);
+/// assert!(f.is_linear() && f.is_continuous());
+/// ```
+pub fn analyse(g: &mut Graph, root: ExprId, var: Symbol) -> Result<Piecewise, PwlError> {
+    let e = expand_diffs(g, root, Kink::Left).map_err(|e| unsupported(e.to_string()))?;
+    let e = crate::defs::expand(g, e);
+    let mut val: HashMap<ExprId, Piecewise> = HashMap::new();
+    let mut work = 0usize;
+    let one = || Piecewise::constant(BigRational::one());
+    let zero = || Piecewise::constant(BigRational::zero());
+    for id in g.reachable(&[e]) {
+        let get = |c: &ExprId| val.get(c).cloned().expect("children first");
+        let v = match g.node(id).clone() {
+            Node::Num(r) => Piecewise::constant(r),
+            Node::Bool(b) => Piecewise::constant(if b {
+                BigRational::one()
+            } else {
+                BigRational::zero()
+            }),
+            Node::Pi => return Err(unsupported("pi is not rational")),
+            Node::Undefined => {
+                return Err(unsupported(
+                    "the expression is undefined somewhere (only functions defined everywhere are analysed)",
+                ))
+            }
+            Node::Var(s) if s == var => Piecewise {
+                breaks: Vec::new(),
+                pieces: vec![Poly::x()],
+                at: Vec::new(),
+            },
+            Node::Var(s) => {
+                return Err(unsupported(format!(
+                    "{} is a parameter: give it a value (for example prelu(x, 1/4))",
+                    g.name(s)
+                )))
+            }
+            Node::Add(ts) => ts.iter().try_fold(zero(), |acc, t| {
+                zip(&acc, &get(t), |p, q| Ok(p.add(q)), |p, q| p + q)
+            })?,
+            Node::Mul(fs) => fs
+                .iter()
+                .try_fold(one(), |acc, t| zip(&acc, &get(t), Poly::mul, |p, q| p * q))?,
+            Node::Pow(b, ex) => {
+                let n = g
+                    .as_num(ex)
+                    .filter(|r| r.is_integer())
+                    .and_then(|r| r.to_integer().to_u32())
+                    .filter(|&n| n as usize <= MAX_DEGREE)
+                    .ok_or_else(|| {
+                        unsupported(
+                            "a power with an exponent that is not a small natural number (a quotient or a root is not a polynomial)",
+                        )
+                    })?;
+                let base = get(&b);
+                let mut acc = one();
+                for _ in 0..n {
+                    acc = zip(&acc, &base, Poly::mul, |p, q| p * q)?;
+                }
+                acc
+            }
+            Node::Func(Func::Abs, u) => {
+                let u = get(&u);
+                let neg = zip(&zero(), &u, |p, q| Ok(p.add(&q.neg())), |p, q| p - q)?;
+                select(&u, &zero(), CmpOp::Ge, &u, &neg, "abs")?
+            }
+            Node::Func(Func::Sign, u) => {
+                let u = get(&u);
+                let minus = Piecewise::constant(-BigRational::one());
+                let neg_or_zero = select(&u, &zero(), CmpOp::Lt, &minus, &zero(), "sign")?;
+                select(&u, &zero(), CmpOp::Gt, &one(), &neg_or_zero, "sign")?
+            }
+            Node::Func(f, _) => {
+                return Err(unsupported(format!(
+                    "{} is not piecewise polynomial",
+                    f.name()
+                )))
+            }
+            Node::Max(a, b) => {
+                let (a, b) = (get(&a), get(&b));
+                select(&a, &b, CmpOp::Ge, &a, &b, "max")?
+            }
+            Node::Min(a, b) => {
+                let (a, b) = (get(&a), get(&b));
+                select(&a, &b, CmpOp::Le, &a, &b, "min")?
+            }
+            Node::Cmp(op, l, r) => select(&get(&l), &get(&r), op, &one(), &zero(), "a condition")?,
+            Node::If(c, a, b) => match g.node(c).clone() {
+                Node::Cmp(op, l, r) => select(&get(&l), &get(&r), op, &get(&a), &get(&b), "if")?,
+                Node::Bool(true) => get(&a),
+                Node::Bool(false) => get(&b),
+                _ => return Err(unsupported("if with a condition that is not a comparison")),
+            },
+            Node::Call(name, _) => {
+                return Err(unsupported(format!(
+                    "{} is not defined",
+                    g.name(name)
+                )))
+            }
+            Node::Diff(..) => return Err(unsupported("a derivative that could not be taken")),
+        };
+        check_size(v.breaks.len())?;
+        let v = v.merged();
+        // The total work is bounded too: many nodes with many pieces each.
+        work += v.pieces.len();
+        if work > MAX_WORK {
+            return Err(PwlError::TooLarge(format!(
+                "more than {MAX_WORK} pieces in all the subexpressions"
+            )));
+        }
+        val.insert(id, v);
+    }
+    Ok(val.remove(&e).expect("the root is reachable"))
+}
+
+/// A piece's polynomial as an expression in `var`, for printing.
+pub fn poly_expr(g: &mut Graph, p: &Poly, var: Symbol) -> ExprId {
+    let x = g.var_sym(var);
+    let terms: Vec<ExprId> =
+        p.0.iter()
+            .enumerate()
+            .filter(|(_, c)| !c.is_zero())
+            .map(|(k, c)| {
+                let c = g.num(c.clone());
+                let k = i64::try_from(k).unwrap_or(i64::MAX);
+                let kx = g.int(k);
+                let xk = g.pow(x, kx);
+                g.mul(vec![c, xk])
+            })
+            .collect();
+    if terms.is_empty() {
+        g.int(0)
+    } else {
+        g.add(terms)
+    }
+}
+
+/// A certificate that a function is not piecewise linear: at `at` the function is
+/// analytic (no kink, branch or domain edge is within the enclosures' reach) and its
+/// second derivative's enclosure excludes 0. An analytic function with `f'' != 0` at a
+/// point is curved on a whole neighbourhood, and a piecewise linear function is
+/// linear near all but finitely many points.
+#[derive(Clone, Debug)]
+pub struct CurvatureWitness {
+    /// The point.
+    pub at: BigRational,
+    /// An interval (MPFR, outward rounding) that holds `f''(at)`, as text.
+    pub second_derivative: String,
+}
+
+/// The points tried by [`curvature_witness`]: small rationals spread over `[-6, 6]`.
+const PROBES: [(i64, i64); 10] = [
+    (1, 3),
+    (-2, 3),
+    (7, 5),
+    (-9, 7),
+    (3, 1),
+    (-3, 1),
+    (1, 7),
+    (11, 2),
+    (-13, 3),
+    (-1, 11),
+];
+
+/// Looks for a [`CurvatureWitness`] for `root` as a function of `var` (any other free
+/// variable makes the enclosures fail, and the answer `None`).
+pub fn curvature_witness(g: &mut Graph, root: ExprId, var: Symbol) -> Option<CurvatureWitness> {
+    use crate::eval::enclose;
+    let e = expand_diffs(g, root, Kink::Left).ok()?;
+    let e = crate::defs::expand(g, e);
+    // Every place where smoothness can fail, as an expression that must be certainly
+    // non-zero (or positive) at the point.
+    let mut nonzero = Vec::new();
+    let mut positive = Vec::new();
+    for id in g.reachable(&[e]) {
+        match g.node(id).clone() {
+            Node::Max(a, b) | Node::Min(a, b) | Node::Cmp(_, a, b) => nonzero.push(g.sub(a, b)),
+            Node::Func(Func::Abs | Func::Sign, u) => nonzero.push(u),
+            Node::Func(Func::Log, u) => positive.push(u),
+            Node::Pow(b, ex) => match g.as_num(ex) {
+                Some(r) if r.is_integer() && !r.is_negative() => {}
+                Some(r) if r.is_integer() => nonzero.push(b),
+                _ => positive.push(b),
+            },
+            Node::Undefined | Node::Call(..) | Node::Diff(..) => return None,
+            _ => {}
+        }
+    }
+    let d2 = crate::diff::derive_n(g, e, var, 2, Kink::Left).ok()?;
+    // Derivatives keep named functions (sigmoid' is written with sigmoid): expand them
+    // for the evaluator.
+    let d2 = crate::defs::expand(g, d2);
+    for (n, d) in PROBES {
+        let p = BigRational::new(BigInt::from(n), BigInt::from(d));
+        let env = HashMap::from([(var, p.clone())]);
+        let smooth = nonzero
+            .iter()
+            .all(|&t| enclose(g, t, &env, 128).is_ok_and(|iv| !iv.contains_zero()))
+            && positive
+                .iter()
+                .all(|&t| enclose(g, t, &env, 128).is_ok_and(|iv| iv.lo > 0));
+        if !smooth {
+            continue;
+        }
+        if let Ok(iv) = enclose(g, d2, &env, 128) {
+            if !iv.contains_zero() {
+                return Some(CurvatureWitness {
+                    at: p,
+                    second_derivative: iv.describe(),
+                });
+            }
+        }
+    }
+    None
+}
+
+/// Whether `root` is certainly continuous everywhere: defined at every point, and
+/// built only from operations continuous where defined (no `if`, comparison or
+/// `sign`). `false` means "not known".
+pub fn continuous_everywhere(g: &mut Graph, root: ExprId) -> bool {
+    let Ok(e) = expand_diffs(g, root, Kink::Left) else {
+        return false;
+    };
+    let e = crate::defs::expand(g, e);
+    g.info(e).total
+        && g.reachable(&[e]).into_iter().all(|id| {
+            !matches!(
+                g.node(id),
+                Node::If(..)
+                    | Node::Cmp(..)
+                    | Node::Func(Func::Sign, _)
+                    | Node::Undefined
+                    | Node::Call(..)
+                    | Node::Diff(..)
+            )
+        })
+}

@@ -1,0 +1,300 @@
+//! Piecewise analysis (`actsym pwl`): exact breakpoints and pieces checked against the
+//! MPFR evaluator on random ReLU networks, the verdicts' soundness, and the command
+//! line's JSON keys and exit codes.
+
+use std::collections::HashMap;
+
+use actsym::eval::enclose;
+use actsym::expr::{BigRational, ExprId, Graph, Symbol};
+use actsym::parse::parse_expr;
+use actsym::pwl::{analyse, continuous_everywhere, curvature_witness, Piecewise, PwlError};
+use assert_cmd::Command;
+use num_bigint::BigInt;
+
+fn q(n: i64, d: i64) -> BigRational {
+    BigRational::new(BigInt::from(n), BigInt::from(d))
+}
+
+fn setup(src: &str) -> (Graph, ExprId, Symbol) {
+    let mut g = Graph::with_prelude();
+    let e = parse_expr(&mut g, src).unwrap_or_else(|err| panic!("{src}: {err}"));
+    let x = g.symbol("x");
+    (g, e, x)
+}
+
+fn pw(src: &str) -> Piecewise {
+    let (mut g, e, x) = setup(src);
+    analyse(&mut g, e, x).unwrap_or_else(|err| panic!("{src}: {err}"))
+}
+
+/// The exact value of `e` at `p`, from an MPFR enclosure (the pieces' values are
+/// rationals, so the enclosure must contain them).
+fn assert_value(g: &Graph, e: ExprId, x: Symbol, p: &BigRational, want: &BigRational, what: &str) {
+    let env = HashMap::from([(x, p.clone())]);
+    let iv = enclose(g, e, &env, 200).unwrap_or_else(|err| panic!("{what} at {p}: {err}"));
+    assert!(
+        iv.contains_rational(want),
+        "{what} at {p}: analysis says {want}, MPFR {}",
+        iv.describe()
+    );
+}
+
+#[test]
+fn the_hat_function() {
+    let f = pw("relu(x) - 2*relu(x - 1) + relu(x - 2)");
+    assert_eq!(f.breaks, vec![q(0, 1), q(1, 1), q(2, 1)]);
+    let slopes: Vec<_> = f.pieces.iter().map(|p| p.coeff(1)).collect();
+    assert_eq!(slopes, vec![q(0, 1), q(1, 1), q(-1, 1), q(0, 1)]);
+    assert_eq!(f.at, vec![q(0, 1), q(1, 1), q(0, 1)]);
+    assert!(f.is_linear() && f.is_continuous());
+}
+
+#[test]
+fn breakpoints_where_nothing_changes_are_removed() {
+    let f = pw("relu(x) - relu(-x)");
+    assert!(f.breaks.is_empty());
+    assert_eq!(f.pieces[0].0, vec![q(0, 1), q(1, 1)]);
+    // abs(x) - max(x, -x) is 0 everywhere.
+    let f = pw("abs(x) - max(x, -x)");
+    assert!(f.breaks.is_empty() && f.pieces[0].0.is_empty());
+}
+
+#[test]
+fn jumps_and_left_hand_derivatives() {
+    // heaviside(0) = 0: the value at the jump is the definition's, not a limit.
+    let f = pw("heaviside(x)");
+    assert_eq!(f.breaks, vec![q(0, 1)]);
+    assert_eq!(f.limits(0), (q(0, 1), q(1, 1)));
+    assert_eq!(f.at[0], q(0, 1));
+    assert!(f.is_linear() && !f.is_continuous());
+    // relu'(0) = 0, prelu'(0) = alpha: the left-hand derivative.
+    let f = pw("diff(prelu(x, 1/4), x)");
+    assert_eq!(f.at, vec![q(1, 4)]);
+    assert!(!f.is_continuous());
+    // x*heaviside(x) is continuous although heaviside is not.
+    assert!(pw("x*heaviside(x)").is_continuous());
+    // sign(x) has three values.
+    let f = pw("sign(x - 1/2)");
+    assert_eq!(
+        (f.at[0].clone(), f.limits(0)),
+        (q(0, 1), (q(-1, 1), q(1, 1)))
+    );
+}
+
+#[test]
+fn curved_pieces_are_not_linear() {
+    let f = pw("relu(x)^2");
+    assert!(!f.is_linear() && f.is_continuous());
+    let f = pw("hard_swish(x)");
+    assert_eq!(f.breaks, vec![q(-3, 1), q(3, 1)]);
+    assert_eq!(f.pieces[1].degree(), 2);
+    // relu(x)^2 - x*relu(x) is 0: products are kept exactly, not refused.
+    let f = pw("relu(x)^2 - x*relu(x)");
+    assert!(f.is_linear() && f.breaks.is_empty());
+}
+
+#[test]
+fn outside_the_class_the_analysis_says_so() {
+    for (src, why) in [
+        ("sigmoid(x)", "exp"),
+        ("prelu(x, alpha)", "alpha is a parameter"),
+        ("x + pi", "pi"),
+        ("max(x^2, 1/2)", "curved"),
+        ("1/x", "power"),
+    ] {
+        let (mut g, e, x) = setup(src);
+        match analyse(&mut g, e, x) {
+            Err(PwlError::Unsupported(msg)) => assert!(msg.contains(why), "{src}: {msg}"),
+            other => panic!("{src}: {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn curvature_witnesses_are_sound() {
+    // Curved functions get a certified witness.
+    for src in [
+        "sigmoid(x)",
+        "gelu(x)",
+        "tanh(x)",
+        "softplus(x)",
+        "elu(x, 1)",
+        "x*exp(x)",
+    ] {
+        let (mut g, e, x) = setup(src);
+        assert!(curvature_witness(&mut g, e, x).is_some(), "{src}");
+    }
+    // Functions that are piecewise linear (here: constant or linear) but written with
+    // exponentials never get one.
+    for src in [
+        "sigmoid(x) + sigmoid(-x)",
+        "softplus(x) - softplus(-x)",
+        "tanh(x) + 1 - 2*sigmoid(2*x)",
+        "exp(x)*exp(-x)*x",
+        "log(exp(x))",
+    ] {
+        let (mut g, e, x) = setup(src);
+        assert!(curvature_witness(&mut g, e, x).is_none(), "{src}");
+    }
+    // Continuity is claimed only for total compositions of continuous operations.
+    for (src, want) in [
+        ("sigmoid(x)", true),
+        ("gelu(x)", true),
+        ("elu(x, 1)", false),
+        ("log(x)", false),
+    ] {
+        let (mut g, e, _) = setup(src);
+        assert_eq!(continuous_everywhere(&mut g, e), want, "{src}");
+    }
+}
+
+/// A deterministic pseudo-random sequence.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    /// A small rational in [-3, 3] with denominator up to 4.
+    fn weight(&mut self) -> String {
+        let d = 1 + (self.next() % 4) as i64;
+        let n = (self.next() % (6 * d as u64 + 1)) as i64 - 3 * d;
+        format!("({n}/{d})")
+    }
+}
+
+/// A 1 -> width -> width -> 1 network with ReLU or pReLU units, as an expression.
+fn network(rng: &mut Rng, width: usize) -> String {
+    let act = |rng: &mut Rng, u: String| -> String {
+        if rng.next() % 3 == 0 {
+            format!("prelu({u}, {})", rng.weight())
+        } else {
+            format!("relu({u})")
+        }
+    };
+    let h1: Vec<String> = (0..width)
+        .map(|_| {
+            let u = format!("{}*x + {}", rng.weight(), rng.weight());
+            act(rng, u)
+        })
+        .collect();
+    let h2: Vec<String> = (0..width)
+        .map(|_| {
+            let terms: Vec<String> = h1.iter().map(|h| format!("{}*{h}", rng.weight())).collect();
+            let u = format!("{} + {}", terms.join(" + "), rng.weight());
+            act(rng, u)
+        })
+        .collect();
+    let terms: Vec<String> = h2.iter().map(|h| format!("{}*{h}", rng.weight())).collect();
+    format!("{} + {}", terms.join(" + "), rng.weight())
+}
+
+#[test]
+fn relu_networks_are_continuous_piecewise_linear_and_match_mpfr() {
+    let mut rng = Rng(0x2545_f491_4f6c_dd1d);
+    for case in 0..25 {
+        let src = network(&mut rng, 1 + case % 4);
+        let (mut g, e, x) = setup(&src);
+        let f = analyse(&mut g, e, x).unwrap_or_else(|err| panic!("{src}: {err}"));
+        assert!(f.is_linear() && f.is_continuous(), "{src}");
+        let body = actsym::defs::expand(&mut g, e);
+        // At every breakpoint, in every piece, and beyond the ends, the exact value
+        // agrees with MPFR.
+        for (i, b) in f.breaks.iter().enumerate() {
+            assert_value(&g, body, x, b, &f.at[i], &src);
+        }
+        for (i, p) in f.pieces.iter().enumerate() {
+            let (lo, hi) = f.interval(i);
+            let two = q(2, 1);
+            let pt = match (lo, hi) {
+                (Some(l), Some(h)) => (l + h) / &two,
+                (Some(l), None) => l + q(7, 3),
+                (None, Some(h)) => h - q(7, 3),
+                (None, None) => q(1, 3),
+            };
+            assert_value(&g, body, x, &pt, &p.eval(&pt), &src);
+        }
+    }
+}
+
+fn actsym() -> Command {
+    Command::cargo_bin("actsym").expect("the binary is built")
+}
+
+fn json_of(args: &[&str], code: i32) -> serde_json::Value {
+    let out = actsym()
+        .args(args)
+        .assert()
+        .code(code)
+        .get_output()
+        .stdout
+        .clone();
+    serde_json::from_slice(&out).expect("one JSON object")
+}
+
+#[test]
+fn command_line_keys_and_exit_codes() {
+    let v = json_of(
+        &["pwl", "relu(x) - 2*relu(x - 1) + relu(x - 2)", "--json"],
+        0,
+    );
+    assert_eq!(v["piecewise_linear"], true);
+    assert_eq!(v["continuous"], true);
+    assert_eq!(v["breakpoints"], serde_json::json!(["0", "1", "2"]));
+    assert_eq!(v["pieces"][2]["slope"], "-1");
+    assert_eq!(v["pieces"][2]["intercept"], "2");
+    assert_eq!(v["pieces"][0]["from"], serde_json::Value::Null);
+    let v = json_of(&["pwl", "heaviside(x - 1/2)", "--json"], 0);
+    assert_eq!(v["continuous"], false);
+    assert_eq!(v["breakpoints"], serde_json::json!(["1/2"]));
+    assert_eq!(v["values"][0]["right_limit"], "1");
+    let v = json_of(&["pwl", "relu(x)^2", "--json"], 0);
+    assert_eq!(v["piecewise_linear"], false);
+    let v = json_of(&["pwl", "sigmoid(x)", "--json"], 0);
+    assert_eq!(v["piecewise_linear"], false);
+    assert!(v["witness"]["at"].is_string());
+    let v = json_of(&["pwl", "sigmoid(x) + sigmoid(-x)", "--json"], 3);
+    assert_eq!(v["verdict"], "unknown");
+    json_of(&["pwl", "prelu(x, alpha)", "--json"], 3);
+    // Other names beside x are parameters (unknown until given values); without x,
+    // two variables are bad input, as is a parse error (shown with a caret).
+    actsym().args(["pwl", "relu(x) + y"]).assert().code(3);
+    actsym().args(["pwl", "relu(a) + b"]).assert().code(2);
+    let v = json_of(&["pwl", "relu(t - 1)", "--json"], 0);
+    assert_eq!(
+        (v["var"].as_str(), v["breakpoints"][0].as_str()),
+        (Some("t"), Some("1"))
+    );
+    actsym()
+        .args(["pwl", "relu(x"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("^"));
+}
+
+#[test]
+fn a_network_file_holds_definitions_then_the_output() {
+    let dir = std::env::temp_dir().join(format!("actsym-pwl-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join("net.act");
+    std::fs::write(
+        &path,
+        "# a 1-2-1 ReLU network\nh1(x) = relu(2*x - 1)\nh2(x) = relu(-x + 3)\nout(x) = h1(x) - 0.5*h2(x) + 1\nout(x)\n",
+    )
+    .expect("write");
+    let p = path.to_string_lossy().to_string();
+    let v = json_of(&["pwl", &p, "--json"], 0);
+    assert_eq!(v["breakpoints"], serde_json::json!(["1/2", "3"]));
+    assert_eq!(v["continuous"], true);
+    // A parse error in the file names the file.
+    std::fs::write(&path, "h(x) = relu(x\nh(x)\n").expect("write");
+    actsym()
+        .args(["pwl", &p])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("net.act"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
