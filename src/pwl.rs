@@ -212,6 +212,20 @@ impl Piecewise {
         }
     }
 
+    /// The function on the open interval `(lo, hi)`: the breakpoints strictly inside,
+    /// and the pieces that meet it (the first and last piece stand for the parts from
+    /// `lo` and up to `hi`).
+    #[must_use]
+    pub fn restrict(&self, lo: &BigRational, hi: &BigRational) -> Piecewise {
+        let a = self.breaks.partition_point(|b| b <= lo);
+        let z = self.breaks.partition_point(|b| b < hi).max(a);
+        Piecewise {
+            breaks: self.breaks[a..z].to_vec(),
+            pieces: self.pieces[a..=z].to_vec(),
+            at: self.at[a..z].to_vec(),
+        }
+    }
+
     /// Removes breakpoints where the polynomial is the same on both sides and the
     /// value in between is its value.
     fn merged(self) -> Piecewise {

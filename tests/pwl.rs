@@ -298,3 +298,55 @@ fn a_network_file_holds_definitions_then_the_output() {
         .stderr(predicates::str::contains("net.act"));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn along_a_segment_of_a_two_input_network() {
+    // On x = t, y = 2t: x + y - 1 = 3t - 1 and x - y = -t <= 0, so the function is
+    // relu(3t - 1), with one breakpoint inside the segment, at (1/3, 2/3).
+    let v = json_of(
+        &[
+            "pwl",
+            "relu(x + y - 1) - relu(x - y)",
+            "--along",
+            "x=0,y=0:x=1,y=2",
+            "--json",
+        ],
+        0,
+    );
+    assert_eq!(v["var"], "t");
+    assert_eq!(v["breakpoints"], serde_json::json!(["1/3"]));
+    assert_eq!(
+        v["along"]["points"][0],
+        serde_json::json!({"x": "1/3", "y": "2/3"})
+    );
+    assert_eq!(v["pieces"][0]["from"], "0");
+    assert_eq!(v["pieces"][1]["to"], "1");
+    assert_eq!(v["pieces"][1]["slope"], "3");
+    // Bare values follow the variables' alphabetical order; breakpoints outside the
+    // segment are not reported.
+    let v = json_of(
+        &[
+            "pwl",
+            "relu(y - 5) + relu(x)",
+            "--along",
+            "-1,0:1,0",
+            "--json",
+        ],
+        0,
+    );
+    assert_eq!(v["breakpoints"], serde_json::json!(["1/2"]));
+    // A curved function on the segment, a witness inside it.
+    let v = json_of(
+        &["pwl", "sigmoid(x*y)", "--along", "-1,-1:1,1", "--json"],
+        0,
+    );
+    assert_eq!(v["piecewise_linear"], false);
+    // Bad segments: wrong count, unknown name, missing value, no colon.
+    for bad in ["0:1", "x=0,z=1:x=1,y=1", "x=0:x=1,y=1", "0,0"] {
+        actsym()
+            .args(["pwl", "relu(x) + y", "--along", bad])
+            .assert()
+            .code(2)
+            .stderr(predicates::str::contains("--along"));
+    }
+}

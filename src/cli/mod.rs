@@ -28,7 +28,7 @@ pub const EXIT_INPUT: u8 = 2;
     version,
     about = "The mathematics of neural-network activation functions: derive, simplify, evaluate with certified digits, check identities and derivations, analyse ReLU networks piecewise.",
     long_about = None,
-    after_help = "Examples:\n  actsym eval 'sigmoid(x)' --at x=-800 --digits 30\n  actsym eval 'tanh(x) + 1 - 2*sigmoid(2*x)' --at x=3/2 --json\n  actsym eval 'f(x) = x^2 + 1; f(3)'\n  actsym defs\n\nExit codes: 0 success, 1 refuted or wrong, 2 bad input, 3 unknown."
+    after_help = "Examples:\n  actsym eval 'sigmoid(x)' --at x=-800 --digits 30\n  actsym eval 'tanh(x) + 1 - 2*sigmoid(2*x)' --at x=3/2 --json\n  actsym eval 'f(x) = x^2 + 1; f(3)'\n  actsym check 'tanh(x) + 1 = 2*sigmoid(2*x)'\n  actsym pwl 'relu(x) - 2*relu(x - 1) + relu(x - 2)'\n  actsym defs\n\nExit codes: 0 success, 1 refuted or wrong, 2 bad input, 3 unknown."
 )]
 struct Cli {
     /// Add the definitions in FILE (repeatable).
@@ -68,7 +68,7 @@ enum Command {
     /// Piecewise analysis of a function of one variable (e.g. a ReLU network): exact
     /// breakpoints and pieces; whether it is piecewise linear and continuous.
     #[command(
-        after_help = "Examples:\n  actsym pwl 'relu(x) - 2*relu(x - 1) + relu(x - 2)'\n  actsym pwl 'relu(2*relu(x) - relu(x - 1) - 1/2)' --json\n  actsym pwl 'heaviside(x)*x'              # piecewise linear, continuous\n  actsym pwl network.act                     # definitions, then the output's expression\n  actsym pwl 'diff(relu(x)^2, x)'            # derivatives take the left-hand value at kinks\n\nA network file is in the actsym language: definitions, then one expression.\nExit codes: 0 decided (piecewise linear or not), 2 bad input, 3 unknown (e.g. exp, pi or a\nsymbolic parameter in the expression)."
+        after_help = "Examples:\n  actsym pwl 'relu(x) - 2*relu(x - 1) + relu(x - 2)'\n  actsym pwl 'relu(2*relu(x) - relu(x - 1) - 1/2)' --json\n  actsym pwl 'heaviside(x)*x'              # piecewise linear, continuous\n  actsym pwl network.act                     # definitions, then the output's expression\n  actsym pwl 'diff(relu(x)^2, x)'            # derivatives take the left-hand value at kinks\n  actsym pwl 'relu(x + y - 1)' --along x=0,y=0:x=1,y=2   # several inputs: on a segment\n\nA network file is in the actsym language: definitions, then one expression.\nExit codes: 0 decided (piecewise linear or not), 2 bad input, 3 unknown (e.g. exp, pi or a\nsymbolic parameter in the expression)."
     )]
     Pwl(pwl_cmd::PwlArgs),
     /// Print every definition: the prelude, then those from --defs files.

@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use actsym::expr::{Graph, Symbol};
+use actsym::expr::{ExprId, Graph, Symbol};
 use actsym::parse;
 use actsym::print;
 use actsym::pwl::{self, Piecewise, PwlError};
@@ -24,6 +24,133 @@ pub struct PwlArgs {
     /// Print one JSON object.
     #[arg(long)]
     json: bool,
+    /// Analyse a function of several variables on the segment from P to Q, as a
+    /// function of t (t = 0 at P, 1 at Q). P and Q are VAR=VALUE lists (x=0,y=1/2) or
+    /// values in the variables' alphabetical order (0,1/2); values are exact rationals.
+    #[arg(long, value_name = "P:Q", allow_hyphen_values = true)]
+    along: Option<String>,
+}
+
+/// A segment from `p` to `q` in the coordinates `vars`.
+struct Along {
+    vars: Vec<Symbol>,
+    p: Vec<BigRational>,
+    q: Vec<BigRational>,
+}
+
+fn exact(text: &str) -> Result<BigRational, CliError> {
+    let mut scratch = Graph::new();
+    parse::parse_expr(&mut scratch, text)
+        .ok()
+        .and_then(|id| scratch.as_num(id).cloned())
+        .ok_or_else(|| {
+            CliError::input(format!(
+                "error: --along: '{text}' is not an exact rational such as -1, 1/2 or 0.1"
+            ))
+        })
+}
+
+impl Along {
+    fn parse(g: &Graph, text: &str, free: &[Symbol]) -> Result<Along, CliError> {
+        let mut vars = free.to_vec();
+        vars.sort_by(|a, b| g.name(*a).cmp(g.name(*b)));
+        let names: Vec<&str> = vars.iter().map(|&v| g.name(v)).collect();
+        let point = |side: &str| -> Result<Vec<BigRational>, CliError> {
+            let items: Vec<&str> = side
+                .split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .collect();
+            let named = items.iter().filter(|i| i.contains('=')).count();
+            if named == 0 {
+                if items.len() != vars.len() {
+                    return Err(CliError::input(format!(
+                        "error: --along: '{side}' has {} values; the expression's variables are {} (in this order)",
+                        items.len(),
+                        names.join(", ")
+                    )));
+                }
+                return items.iter().map(|i| exact(i)).collect();
+            }
+            if named != items.len() {
+                return Err(CliError::input(format!(
+                    "error: --along: '{side}' mixes VAR=VALUE and bare values"
+                )));
+            }
+            let mut vals: Vec<Option<BigRational>> = vec![None; vars.len()];
+            for item in items {
+                let (name, value) = item.split_once('=').expect("counted above");
+                let Some(k) = names.iter().position(|n| *n == name.trim()) else {
+                    return Err(CliError::input(format!(
+                        "error: --along: the expression has no variable '{}' (its variables: {})",
+                        name.trim(),
+                        names.join(", ")
+                    )));
+                };
+                vals[k] = Some(exact(value.trim())?);
+            }
+            vals.into_iter()
+                .zip(&names)
+                .map(|(v, n)| {
+                    v.ok_or_else(|| {
+                        CliError::input(format!("error: --along: '{side}' gives no value for {n}"))
+                    })
+                })
+                .collect()
+        };
+        let Some((a, b)) = text.split_once(':') else {
+            return Err(CliError::input(format!(
+                "error: --along takes P:Q (for example x=0,y=0:x=1,y=2), got '{text}'"
+            )));
+        };
+        Ok(Along {
+            p: point(a)?,
+            q: point(b)?,
+            vars,
+        })
+    }
+
+    /// `var = p + t (q - p)` for each coordinate.
+    fn substitute(&self, g: &mut Graph, e: ExprId, t: Symbol) -> ExprId {
+        let tv = g.var_sym(t);
+        let bindings = self
+            .vars
+            .iter()
+            .zip(self.p.iter().zip(&self.q))
+            .map(|(&v, (p, q))| {
+                let p_id = g.num(p.clone());
+                let d = g.num(q - p);
+                let dt = g.mul(vec![d, tv]);
+                (v, g.add(vec![p_id, dt]))
+            })
+            .collect();
+        g.substitute(e, &bindings)
+    }
+
+    /// The point at parameter `t`, as `(var, value)` pairs.
+    fn at(&self, g: &Graph, t: &BigRational) -> Vec<(String, BigRational)> {
+        self.vars
+            .iter()
+            .zip(self.p.iter().zip(&self.q))
+            .map(|(&v, (p, q))| (g.name(v).to_owned(), p + (q - p) * t))
+            .collect()
+    }
+
+    fn describe(&self, g: &Graph, t: &BigRational) -> String {
+        self.at(g, t)
+            .iter()
+            .map(|(n, v)| format!("{n} = {v}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+fn zero() -> BigRational {
+    BigRational::from_integer(0.into())
+}
+
+fn one() -> BigRational {
+    BigRational::from_integer(1.into())
 }
 
 /// The variable: `x` if present, else the only one.
@@ -66,30 +193,51 @@ pub fn run(session: &mut Session, args: &PwlArgs) -> Result<u8, CliError> {
     };
     let e = parse::parse_expr(g, &src).map_err(|err| CliError::input(err.render(&src, &name)))?;
     let free = g.free_vars(e);
-    let var = pick_var(g, &free)?;
-    let xname = g.name(var).to_owned();
     let expression = print::text(g, e);
+    let (e, var, along) = match &args.along {
+        Some(text) => {
+            let along = Along::parse(g, text, &free)?;
+            let used: Vec<&str> = free.iter().map(|&s| g.name(s)).collect();
+            let tname = ["t", "s", "t_along"]
+                .into_iter()
+                .find(|n| !used.contains(n))
+                .expect("three names cannot all be free and assigned");
+            let t = g.symbol(tname);
+            (along.substitute(g, e, t), t, Some(along))
+        }
+        None => (e, pick_var(g, &free)?, None),
+    };
+    let xname = g.name(var).to_owned();
     let f = match pwl::analyse(g, e, var) {
         Ok(f) => f,
         Err(err) => {
-            return match pwl::curvature_witness(g, e, var) {
+            // On a segment, only a witness inside it counts.
+            let witness = pwl::curvature_witness(g, e, var)
+                .filter(|w| along.is_none() || (zero() < w.at && w.at < one()));
+            return match witness {
                 Some(w) => {
                     let continuous = pwl::continuous_everywhere(g, e);
                     curved(args, &expression, &xname, &err, &w, continuous)
                 }
                 None => unknown(args, &expression, &xname, &err),
-            }
+            };
         }
+    };
+    let f = if along.is_some() {
+        f.restrict(&zero(), &one())
+    } else {
+        f
     };
     let linear = f.is_linear();
     let continuous = f.is_continuous();
+    let a = along.as_ref();
     if args.json {
         emit(&format!(
             "{}\n",
-            to_json(g, &f, var, &expression, linear, continuous)
+            to_json(g, &f, var, &expression, (linear, continuous), a)
         ))?;
     } else {
-        emit(&to_text(g, &f, var, &expression, linear, continuous))?;
+        emit(&to_text(g, &f, var, &expression, (linear, continuous), a))?;
     }
     Ok(EXIT_OK)
 }
@@ -153,8 +301,8 @@ fn to_json(
     f: &Piecewise,
     var: Symbol,
     expression: &str,
-    linear: bool,
-    continuous: bool,
+    (linear, continuous): (bool, bool),
+    along: Option<&Along>,
 ) -> Value {
     let s = |r: &BigRational| r.to_string();
     let pieces: Vec<Value> = f
@@ -163,10 +311,18 @@ fn to_json(
         .enumerate()
         .map(|(i, p)| {
             let (lo, hi) = f.interval(i);
+            // On a segment the outer pieces end at its ends, t = 0 and t = 1.
+            let (lo, hi) = match along {
+                Some(_) => (
+                    Some(lo.map_or_else(zero, Clone::clone)),
+                    Some(hi.map_or_else(one, Clone::clone)),
+                ),
+                None => (lo.cloned(), hi.cloned()),
+            };
             let e = pwl::poly_expr(g, p, var);
             let mut obj = json!({
-                "from": lo.map(s),
-                "to": hi.map(s),
+                "from": lo.as_ref().map(s),
+                "to": hi.as_ref().map(s),
                 "expr": print::text(g, e),
                 "degree": p.degree(),
             });
@@ -189,7 +345,7 @@ fn to_json(
             })
         })
         .collect();
-    json!({
+    let mut obj = json!({
         "expression": expression,
         "var": g.name(var),
         "verdict": if linear { "piecewise_linear" } else { "not_piecewise_linear" },
@@ -198,7 +354,23 @@ fn to_json(
         "breakpoints": f.breaks.iter().map(s).collect::<Vec<_>>(),
         "pieces": pieces,
         "values": values,
-    })
+    });
+    if let Some(a) = along {
+        let point = |t: &BigRational| -> Value {
+            a.at(g, t)
+                .into_iter()
+                .map(|(n, v)| (n, json!(v.to_string())))
+                .collect::<serde_json::Map<_, _>>()
+                .into()
+        };
+        obj["along"] = json!({
+            "from": point(&zero()),
+            "to": point(&one()),
+            "parameter": g.name(var),
+            "points": f.breaks.iter().map(point).collect::<Vec<_>>(),
+        });
+    }
+    obj
 }
 
 fn to_text(
@@ -206,15 +378,32 @@ fn to_text(
     f: &Piecewise,
     var: Symbol,
     expression: &str,
-    linear: bool,
-    continuous: bool,
+    (linear, continuous): (bool, bool),
+    along: Option<&Along>,
 ) -> String {
     let x = g.name(var).to_owned();
     let yes = |b: bool| if b { "yes" } else { "no" };
     let mut out = format!("{expression}\n");
+    if let Some(a) = along {
+        out.push_str(&format!(
+            "along the segment from ({}) to ({}), {x} from 0 to 1\n",
+            a.describe(g, &zero()),
+            a.describe(g, &one())
+        ));
+    }
+    // On a segment the outer pieces end at its ends.
+    let (lo_end, hi_end) = (zero(), one());
+    let ends = |i: usize| {
+        let (lo, hi) = f.interval(i);
+        if along.is_some() {
+            (lo.or(Some(&lo_end)), hi.or(Some(&hi_end)))
+        } else {
+            (lo, hi)
+        }
+    };
     out.push_str(&format!("piecewise linear: {}", yes(linear)));
     if let Some(i) = f.pieces.iter().position(|p| p.degree() > 1) {
-        let (lo, hi) = f.interval(i);
+        let (lo, hi) = ends(i);
         out.push_str(&format!(
             " (degree {} on {})",
             f.pieces[i].degree(),
@@ -238,7 +427,7 @@ fn to_text(
         .iter()
         .enumerate()
         .map(|(i, p)| {
-            let (lo, hi) = f.interval(i);
+            let (lo, hi) = ends(i);
             let e = pwl::poly_expr(g, p, var);
             (interval_text(lo, hi, &x), print::text(g, e))
         })
@@ -246,6 +435,11 @@ fn to_text(
     let width = rows.iter().map(|(a, _)| a.len()).max().unwrap_or(0);
     for (a, b) in rows {
         out.push_str(&format!("  {a:<width$}  {b}\n"));
+    }
+    if let Some(a) = along {
+        for b in &f.breaks {
+            out.push_str(&format!("  {x} = {b} is ({})\n", a.describe(g, b)));
+        }
     }
     for i in 0..f.breaks.len() {
         let (l, r) = f.limits(i);
