@@ -350,3 +350,78 @@ fn along_a_segment_of_a_two_input_network() {
             .stderr(predicates::str::contains("--along"));
     }
 }
+
+/// A random expression of x from the piecewise class: sums, products by constants,
+/// max, min, abs, sign, if, heaviside, hard_tanh, relu6, leaky_relu and small powers.
+fn random_pw(rng: &mut Rng, depth: u32) -> String {
+    if depth == 0 || rng.next() % 5 == 0 {
+        return if rng.next() % 2 == 0 {
+            format!("{}*x + {}", rng.weight(), rng.weight())
+        } else {
+            rng.weight()
+        };
+    }
+    let a = random_pw(rng, depth - 1);
+    match rng.next() % 12 {
+        0 => format!("({a}) + ({})", random_pw(rng, depth - 1)),
+        1 => format!("{}*({a})", rng.weight()),
+        2 => format!("max({a}, {})", random_pw(rng, depth - 1)),
+        3 => format!("min({a}, {})", random_pw(rng, depth - 1)),
+        4 => format!("abs({a})"),
+        5 => format!("sign({a})"),
+        6 => format!(
+            "if({a} > {}, {}, {})",
+            rng.weight(),
+            random_pw(rng, depth - 1),
+            random_pw(rng, depth - 1)
+        ),
+        7 => format!("heaviside({a})"),
+        8 => format!("hard_tanh({a})"),
+        9 => format!("relu6({a})"),
+        10 => format!("leaky_relu({a})"),
+        _ => format!("({a})*({})", random_pw(rng, depth - 1)),
+    }
+}
+
+#[test]
+fn random_piecewise_expressions_match_mpfr() {
+    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+    let mut analysed = 0;
+    for _ in 0..300 {
+        let src = random_pw(&mut rng, 4);
+        let (mut g, e, x) = setup(&src);
+        let Ok(f) = analyse(&mut g, e, x) else {
+            continue;
+        };
+        analysed += 1;
+        let body = actsym::defs::expand(&mut g, e);
+        for (i, b) in f.breaks.iter().enumerate() {
+            assert_value(&g, body, x, b, &f.at[i], &src);
+        }
+        for (i, p) in f.pieces.iter().enumerate() {
+            let (lo, hi) = f.interval(i);
+            // Two points in each piece (a piece is one polynomial on all of it).
+            let pts = match (lo, hi) {
+                (Some(l), Some(h)) => {
+                    vec![(l * q(2, 1) + h) / q(3, 1), (l + h * q(2, 1)) / q(3, 1)]
+                }
+                (Some(l), None) => vec![l + q(1, 3), l + q(50, 1)],
+                (None, Some(h)) => vec![h - q(1, 3), h - q(50, 1)],
+                (None, None) => vec![q(-7, 2), q(5, 3)],
+            };
+            for pt in pts {
+                assert_value(&g, body, x, &pt, &p.eval(&pt), &src);
+            }
+        }
+        // The verdicts follow from the pieces.
+        assert_eq!(
+            f.is_linear(),
+            f.pieces.iter().all(|p| p.degree() <= 1),
+            "{src}"
+        );
+    }
+    assert!(
+        analysed > 200,
+        "only {analysed} of 300 random expressions were analysed"
+    );
+}

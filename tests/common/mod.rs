@@ -172,7 +172,13 @@ fn erf(x: f64) -> f64 {
     2.0 / std::f64::consts::PI.sqrt() * sum
 }
 
-/// An exact rational from a decimal string (`-1.25e-3`).
+/// The largest decimal exponent [`decimal`] converts: beyond it the exact rational
+/// would have tens of thousands of digits (`sinh(sinh(sinh(sinh(2))))` is about
+/// 10^31227831, whose exact conversion takes hours), so the caller skips the case.
+pub const MAX_DECIMAL_EXPONENT: i32 = 4000;
+
+/// An exact rational from a decimal string (`-1.25e-3`); `None` beyond
+/// [`MAX_DECIMAL_EXPONENT`].
 pub fn decimal(s: &str) -> Option<BigRational> {
     use actsym::expr::BigInt;
     let (mantissa, exp) = match s.split_once(['e', 'E']) {
@@ -185,13 +191,16 @@ pub fn decimal(s: &str) -> Option<BigRational> {
     };
     let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
     let digits: BigInt = format!("{int}{frac}").parse().ok()?;
-    let scale = exp - i32::try_from(frac.len()).ok()?;
-    let ten = BigRational::from_integer(BigInt::from(10));
+    let scale = exp.checked_sub(i32::try_from(frac.len()).ok()?)?;
+    if scale.unsigned_abs() > MAX_DECIMAL_EXPONENT.unsigned_abs() {
+        return None;
+    }
+    let power = BigInt::from(10).pow(scale.unsigned_abs());
     let mut r = BigRational::from_integer(digits);
     if scale >= 0 {
-        r *= num_traits::pow(ten, usize::try_from(scale).ok()?);
+        r *= BigRational::from_integer(power);
     } else {
-        r /= num_traits::pow(ten, usize::try_from(-scale).ok()?);
+        r /= BigRational::from_integer(power);
     }
     Some(if neg { -r } else { r })
 }
