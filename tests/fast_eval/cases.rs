@@ -124,5 +124,7 @@ fn activations() -> Vec<(&'static str, &'static str, Roots)> {
         ("softsign", "softsign(x)", NONE),
         ("heaviside", "heaviside(x)", NONE),
         ("hard_tanh", "hard_tanh(x)", NONE),
+        // The chapter's built-in activation, beside the prelude.
+        ("tanh", "tanh(x)", NONE),
     ]
 }

@@ -150,6 +150,12 @@ pub(super) fn exp_nonpos_dd(a: f64, b: f64) -> f64 {
     exp_core::<true>(a, b)
 }
 
+/// `exp(a)` for `a <= 0` (or NaN).
+#[inline(always)]
+pub(super) fn exp_nonpos(a: f64) -> f64 {
+    exp_core::<true>(a, -0.0)
+}
+
 /// `exp(a + b)` as `hi + lo`: `hi` is [`exp_dd`], `lo` its rounding error (to about
 /// 2^-56 of `hi`), for kernels that divide or multiply by the exponential and would
 /// otherwise carry its half-ulp rounding into their result.
