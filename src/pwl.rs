@@ -423,17 +423,26 @@ pub fn analyse(g: &mut Graph, root: ExprId, var: Symbol) -> Result<Piecewise, Pw
                 .iter()
                 .try_fold(one(), |acc, t| zip(&acc, &get(t), Poly::mul, |p, q| p * q))?,
             Node::Pow(b, ex) => {
+                let base = get(&b);
                 let n = g
                     .as_num(ex)
                     .filter(|r| r.is_integer())
-                    .and_then(|r| r.to_integer().to_u32())
-                    .filter(|&n| n as usize <= MAX_DEGREE)
+                    .map(BigRational::to_integer)
+                    .ok_or_else(|| unsupported("a fractional or symbolic power"))?;
+                if n.is_negative() {
+                    // A quotient: exact only by a nonzero constant.
+                    let constant = base.breaks.is_empty() && base.pieces[0].degree() == 0;
+                    return Err(match (constant, base.pieces[0].coeff(0).is_zero()) {
+                        (true, true) => unsupported("0 to a negative power is undefined everywhere"),
+                        _ => unsupported("a quotient by a non-constant expression is not a polynomial"),
+                    });
+                }
+                let n = n
+                    .to_usize()
+                    .filter(|&n| n <= MAX_DEGREE)
                     .ok_or_else(|| {
-                        unsupported(
-                            "a power with an exponent that is not a small natural number (a quotient or a root is not a polynomial)",
-                        )
+                        PwlError::TooLarge(format!("a power above {MAX_DEGREE}"))
                     })?;
-                let base = get(&b);
                 let mut acc = one();
                 for _ in 0..n {
                     acc = zip(&acc, &base, Poly::mul, |p, q| p * q)?;

@@ -100,7 +100,8 @@ fn outside_the_class_the_analysis_says_so() {
         ("prelu(x, alpha)", "alpha is a parameter"),
         ("x + pi", "pi"),
         ("max(x^2, 1/2)", "curved"),
-        ("1/x", "power"),
+        ("1/x", "quotient"),
+        ("relu(x)/0", "undefined everywhere"),
     ] {
         let (mut g, e, x) = setup(src);
         match analyse(&mut g, e, x) {
