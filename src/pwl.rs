@@ -197,10 +197,10 @@ impl Piecewise {
         let pieces = (0..=breaks.len())
             .map(|i| {
                 let p = sample(breaks, i);
-                let k = match self.breaks.binary_search(&p) {
-                    Ok(_) => unreachable!("a sample point lies strictly inside an interval"),
-                    Err(k) => k,
-                };
+                // `breaks` contains `self.breaks`, so the sample point is never one of
+                // them (`Ok` cannot happen; it would only pick a neighbouring piece).
+                let (Ok(k) | Err(k)) = self.breaks.binary_search(&p);
+                debug_assert!(self.breaks.binary_search(&p).is_err());
                 self.pieces[k].clone()
             })
             .collect();
