@@ -189,6 +189,39 @@ fn extremes_do_not_overflow() {
     }
 }
 
+/// `1 - erf(u)` and `1 + erf(u)` written by hand (a hand-made gelu or Phi) do not
+/// cancel to nothing where erf is near -1 or 1: they compile to `erfc` (or to `Phi`
+/// when `u = x/sqrt(2)`), and stay within a few ulp of MPFR far into the tails.
+#[test]
+fn hand_written_erf_complements_are_stable() {
+    let xs = [-30.0, -12.0, -8.0, -3.0, -0.7, 0.5, 3.0, 8.0, 12.0, 26.0];
+    for (src, bound) in [
+        ("x*(1 + erf(x/sqrt(2)))/2", 4.0),
+        ("(1 + erf(x/sqrt(2)))/2", 4.0),
+        ("1 - erf(x/sqrt(2))", 4.0),
+        ("1 - erf(x)", 4.0),
+        ("1 + erf(x)", 4.0),
+        ("3 - 3*erf(x)", 4.0),
+        // The argument 2x is exact; x/3 is rounded, and the tail magnifies that
+        // rounding by 2u^2 (u^2 up to 100 here).
+        ("1 + erf(2*x)", 4.0),
+        ("1 - erf(x/3)", 4.0 + 2.0 * 100.0),
+    ] {
+        let (g, e, x, tape) = compile(src);
+        for &xi in &xs {
+            let got = tape.eval_point(&[xi]).unwrap();
+            let want = reference(&g, e, &[x], &[xi]).expect("defined");
+            let w = want.to_f64();
+            if w.abs() >= TINY {
+                let err = ulps(got, &want);
+                assert!(err <= bound, "{src} at {xi}: {got}, true {w} ({err} ulp)");
+            } else {
+                assert!(got.abs() < 1e-290, "{src} at {xi}: {got}, true {w}");
+            }
+        }
+    }
+}
+
 /// Kinks follow the symbolic side's convention, exactly.
 #[test]
 fn kinks_are_exact() {

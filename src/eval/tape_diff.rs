@@ -213,12 +213,17 @@ fn unary_derivative(ir: &mut Ir, op: UnaryOp, u: IrId, this: IrId, du: IrId) -> 
         UnaryOp::Tanh => un(ir, UnaryOp::Sech2),
         UnaryOp::Sinh => un(ir, UnaryOp::Cosh),
         UnaryOp::Cosh => un(ir, UnaryOp::Sinh),
-        UnaryOp::Erf => {
-            // 2/sqrt(pi) exp(-u^2)
+        UnaryOp::Erf | UnaryOp::Erfc => {
+            // erf' = 2/sqrt(pi) exp(-u^2) = -erfc'
             let sq = ir.powi(u, 2);
             let neg = ir.neg(sq);
             let e = ir.unary(UnaryOp::Exp, neg);
-            ir.scale(TWO_OVER_SQRT_PI, e)
+            let c = if op == UnaryOp::Erf {
+                TWO_OVER_SQRT_PI
+            } else {
+                -TWO_OVER_SQRT_PI
+            };
+            ir.scale(c, e)
         }
         UnaryOp::Sigmoid => un(ir, UnaryOp::SigmoidDeriv),
         UnaryOp::SigmoidDeriv => {

@@ -451,6 +451,7 @@ fn exec_unary(op: UnaryOp, d: &mut [f64], a: &[f64]) {
         UnaryOp::Sinh => map1!(d, a, kernels::sinh),
         UnaryOp::Cosh => map1!(d, a, kernels::cosh),
         UnaryOp::Erf => map1!(d, a, kernels::erf),
+        UnaryOp::Erfc => map1!(d, a, kernels::erfc),
         UnaryOp::Sigmoid => map1!(d, a, kernels::sigmoid),
         UnaryOp::SigmoidDeriv => map1!(d, a, kernels::sigmoid_deriv),
         UnaryOp::Softplus => map1!(d, a, kernels::softplus),

@@ -47,6 +47,8 @@ pub enum UnaryOp {
     Cosh,
     /// `erf(u)`
     Erf,
+    /// `erfc(u) = 1 - erf(u)`, for `1 - erf(u)` and `1 + erf(u) = erfc(-u)`
+    Erfc,
     /// `sigmoid(u) = 1/(1 + exp(-u))`
     Sigmoid,
     /// `sigmoid(u)*(1 - sigmoid(u))`, the sigmoid's derivative
@@ -133,6 +135,7 @@ impl UnaryOp {
             UnaryOp::Sinh => "sinh",
             UnaryOp::Cosh => "cosh",
             UnaryOp::Erf => "erf",
+            UnaryOp::Erfc => "erfc",
             UnaryOp::Sigmoid => "sigmoid",
             UnaryOp::SigmoidDeriv => "sigmoid_deriv",
             UnaryOp::Softplus => "softplus",
@@ -165,6 +168,7 @@ impl UnaryOp {
             UnaryOp::Sinh => kernels::sinh(x),
             UnaryOp::Cosh => kernels::cosh(x),
             UnaryOp::Erf => kernels::erf(x),
+            UnaryOp::Erfc => kernels::erfc(x),
             UnaryOp::Sigmoid => kernels::sigmoid(x),
             UnaryOp::SigmoidDeriv => kernels::sigmoid_deriv(x),
             UnaryOp::Softplus => kernels::softplus(x),
@@ -276,6 +280,7 @@ impl Ir {
                     | UnaryOp::Cosh
                     | UnaryOp::NormCdf
                     | UnaryOp::NormPdf
+                    | UnaryOp::Erfc
             ),
             IrNode::Const(b) => f64::from_bits(*b) >= 0.0,
             _ => false,
@@ -429,6 +434,13 @@ impl Ir {
                 let e = self.unary(UnaryOp::Expm1, u);
                 Some(self.scale(-k, e))
             }
+            // k - k erf(u) = k erfc(u) and k + k erf(u) = k erfc(-u): `1 + erf(u)`
+            // written by hand (a hand-made gelu) cancels to nothing where erf is near -1.
+            IrNode::Unary(UnaryOp::Erf, u) if c == -k || c == k => {
+                let arg = if c == -k { u } else { self.neg(u) };
+                let e = self.unary(UnaryOp::Erfc, arg);
+                Some(self.scale(k, e))
+            }
             // k + x/d = (x + k*d)/d when k*d is exact: one rounding, exact root.
             IrNode::Div(x, d) if c == 1.0 && single => {
                 let dv = self.as_const(d)?;
@@ -465,6 +477,18 @@ impl Ir {
                 if c < 0.0 {
                     let pos = self.scale(-c, t);
                     return self.unary(op, pos);
+                }
+            }
+        }
+        // erfc(-t/sqrt(2)) = 2 Phi(t): `1 + erf(x/sqrt(2))` written by hand gets the
+        // normal kernel, which takes `t` itself (rounding 1/sqrt(2) first would be
+        // magnified by 2u^2 in the tail).
+        if op == UnaryOp::Erfc {
+            if let Some((c, t)) = self.scaled_term(a) {
+                if c.abs() == std::f64::consts::FRAC_1_SQRT_2 {
+                    let arg = if c < 0.0 { t } else { self.neg(t) };
+                    let p = self.unary(UnaryOp::NormCdf, arg);
+                    return self.scale(2.0, p);
                 }
             }
         }

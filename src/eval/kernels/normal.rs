@@ -74,6 +74,24 @@ pub fn norm_cdf(x: f64) -> f64 {
     }
 }
 
+/// `erfc(u) = 1 - erf(u)`, accurate where it is tiny: `2 exp(-u^2) Q(sqrt(2) u)` for
+/// `u > 1`, `2 - ` that for `u < -1`, and `1 - erf(u)` in between (at least 0.157
+/// there, so the subtraction loses nothing).
+#[inline(always)]
+pub fn erfc(u: f64) -> f64 {
+    let central = 1.0 - u * horner(&ERF_CENTRAL, 2.0 * (u * u) - 1.0);
+    let a = clamp_abs(u);
+    let (h, l) = square_dd(a);
+    let tail = 2.0 * exp_nonpos_dd(-h, -l) * scaled_tail(std::f64::consts::SQRT_2 * a);
+    let big = if u < 0.0 { 2.0 - tail } else { tail };
+    // NaN: every branch is NaN.
+    if a <= 1.0 {
+        central
+    } else {
+        big
+    }
+}
+
 /// `erf(u)`: a polynomial for `|u| <= 1`, else `sign(u) (1 - 2 exp(-u^2) Q(sqrt(2)|u|))`.
 #[inline(always)]
 pub fn erf(u: f64) -> f64 {
