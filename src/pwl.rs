@@ -19,6 +19,12 @@
 //!
 //! Breakpoints where nothing changes (the same polynomial on both sides and the
 //! value in between) are removed, so `relu(x) - relu(-x)` is one piece, `x`.
+//!
+//! Outside that class, [`curvature_witness`] can still prove "not piecewise linear":
+//! a point where the function is certainly smooth and its second derivative's MPFR
+//! enclosure excludes 0 (so `sigmoid` is curved, while `sigmoid(x) + sigmoid(-x)`,
+//! which is 1, never gets a witness). [`continuous_everywhere`] says when such a
+//! function is certainly continuous.
 
 use std::collections::HashMap;
 
