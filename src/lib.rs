@@ -4,7 +4,7 @@
 //! rational constants; calls of the prelude's activation functions stay named
 //! ([`defs`]). Derivatives are taken symbolically, one-sided at kinks ([`diff`]), and
 //! simplified soundly ([`simplify`]); expressions print as text, LaTeX and JSON
-//! ([`print`]); they evaluate with certified digits through MPFR interval arithmetic
+//! ([`print`](mod@print)); they evaluate with certified digits through MPFR interval arithmetic
 //! ([`eval`]); claims are proved, refuted with certified counterexamples, or verified
 //! numerically ([`prove`]); functions built from ReLU-like parts are analysed exactly
 //! into pieces, breakpoints and continuity ([`pwl`]).

@@ -7,7 +7,7 @@
 //!
 //! Nodes are hash-consed: building the same node twice returns the same id, so
 //! structural equality is id equality and shared subexpressions are stored once.
-//! The smart constructors in [`build`](crate::expr::build) are the only way to add a
+//! The smart constructors in [`build`] are the only way to add a
 //! node; they keep nodes canonical (see that module for the rules).
 //!
 //! ```

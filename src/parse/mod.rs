@@ -1,7 +1,7 @@
 //! The parser: source text → statements over the expression graph.
 //!
 //! One function per grammar level of DESIGN.md §1 (`statement`, `sum`, `product`,
-//! `unary`, `power`, `postfix`), reading tokens with nom ([`lex`]). Nodes are built
+//! `unary`, `power`, `postfix`), reading tokens with nom (`lex`). Nodes are built
 //! directly through the graph's smart constructors, so parsing the same text twice
 //! gives the same ids. Errors carry byte spans ([`ParseError`]); the parser never
 //! panics, and nesting deeper than [`MAX_NESTING`] or input larger than
