@@ -228,18 +228,30 @@ pub fn run(session: &mut Session, args: &PwlArgs) -> Result<u8, CliError> {
     } else {
         f
     };
-    let linear = f.is_linear();
-    let continuous = f.is_continuous();
-    let a = along.as_ref();
+    let report = Report {
+        f: &f,
+        var,
+        expression: &expression,
+        linear: f.is_linear(),
+        continuous: f.is_continuous(),
+        along: along.as_ref(),
+    };
     if args.json {
-        emit(&format!(
-            "{}\n",
-            to_json(g, &f, var, &expression, (linear, continuous), a)
-        ))?;
+        emit(&format!("{}\n", report.json(g)))?;
     } else {
-        emit(&to_text(g, &f, var, &expression, (linear, continuous), a))?;
+        emit(&report.text(g))?;
     }
     Ok(EXIT_OK)
+}
+
+/// A decided analysis, printed as JSON or text.
+struct Report<'a> {
+    f: &'a Piecewise,
+    var: Symbol,
+    expression: &'a str,
+    linear: bool,
+    continuous: bool,
+    along: Option<&'a Along>,
 }
 
 /// Outside the exact analysis, but certainly curved somewhere: not piecewise linear.
@@ -296,159 +308,149 @@ fn unknown(args: &PwlArgs, expression: &str, x: &str, err: &PwlError) -> Result<
     Ok(EXIT_UNKNOWN)
 }
 
-fn to_json(
-    g: &mut Graph,
-    f: &Piecewise,
-    var: Symbol,
-    expression: &str,
-    (linear, continuous): (bool, bool),
-    along: Option<&Along>,
-) -> Value {
-    let s = |r: &BigRational| r.to_string();
-    let pieces: Vec<Value> = f
-        .pieces
-        .iter()
-        .enumerate()
-        .map(|(i, p)| {
-            let (lo, hi) = f.interval(i);
-            // On a segment the outer pieces end at its ends, t = 0 and t = 1.
-            let (lo, hi) = match along {
-                Some(_) => (
-                    Some(lo.map_or_else(zero, Clone::clone)),
-                    Some(hi.map_or_else(one, Clone::clone)),
-                ),
-                None => (lo.cloned(), hi.cloned()),
-            };
-            let e = pwl::poly_expr(g, p, var);
-            let mut obj = json!({
-                "from": lo.as_ref().map(s),
-                "to": hi.as_ref().map(s),
-                "expr": print::text(g, e),
-                "degree": p.degree(),
-            });
-            if p.degree() <= 1 {
-                obj["slope"] = json!(s(&p.coeff(1)));
-                obj["intercept"] = json!(s(&p.coeff(0)));
-            }
-            obj
-        })
-        .collect();
-    let values: Vec<Value> = (0..f.breaks.len())
-        .map(|i| {
-            let (l, r) = f.limits(i);
-            json!({
-                "at": s(&f.breaks[i]),
-                "value": s(&f.at[i]),
-                "left_limit": s(&l),
-                "right_limit": s(&r),
-                "continuous": l == f.at[i] && r == f.at[i],
-            })
-        })
-        .collect();
-    let mut obj = json!({
-        "expression": expression,
-        "var": g.name(var),
-        "verdict": if linear { "piecewise_linear" } else { "not_piecewise_linear" },
-        "piecewise_linear": linear,
-        "continuous": continuous,
-        "breakpoints": f.breaks.iter().map(s).collect::<Vec<_>>(),
-        "pieces": pieces,
-        "values": values,
-    });
-    if let Some(a) = along {
-        let point = |t: &BigRational| -> Value {
-            a.at(g, t)
-                .into_iter()
-                .map(|(n, v)| (n, json!(v.to_string())))
-                .collect::<serde_json::Map<_, _>>()
-                .into()
-        };
-        obj["along"] = json!({
-            "from": point(&zero()),
-            "to": point(&one()),
-            "parameter": g.name(var),
-            "points": f.breaks.iter().map(point).collect::<Vec<_>>(),
-        });
+impl Report<'_> {
+    /// The ends of piece `i`; on a segment the outer pieces end at its ends, t = 0
+    /// and t = 1 (`None` is an unbounded end).
+    fn ends(&self, i: usize) -> (Option<BigRational>, Option<BigRational>) {
+        let (lo, hi) = self.f.interval(i);
+        match self.along {
+            Some(_) => (
+                Some(lo.map_or_else(zero, Clone::clone)),
+                Some(hi.map_or_else(one, Clone::clone)),
+            ),
+            None => (lo.cloned(), hi.cloned()),
+        }
     }
-    obj
-}
 
-fn to_text(
-    g: &mut Graph,
-    f: &Piecewise,
-    var: Symbol,
-    expression: &str,
-    (linear, continuous): (bool, bool),
-    along: Option<&Along>,
-) -> String {
-    let x = g.name(var).to_owned();
-    let yes = |b: bool| if b { "yes" } else { "no" };
-    let mut out = format!("{expression}\n");
-    if let Some(a) = along {
-        out.push_str(&format!(
-            "along the segment from ({}) to ({}), {x} from 0 to 1\n",
-            a.describe(g, &zero()),
-            a.describe(g, &one())
-        ));
-    }
-    // On a segment the outer pieces end at its ends.
-    let (lo_end, hi_end) = (zero(), one());
-    let ends = |i: usize| {
-        let (lo, hi) = f.interval(i);
-        if along.is_some() {
-            (lo.or(Some(&lo_end)), hi.or(Some(&hi_end)))
-        } else {
-            (lo, hi)
+    fn json(&self, g: &mut Graph) -> Value {
+        let (f, var, expression, along) = (self.f, self.var, self.expression, self.along);
+        let (linear, continuous) = (self.linear, self.continuous);
+        let s = |r: &BigRational| r.to_string();
+        let pieces: Vec<Value> = f
+            .pieces
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                let (lo, hi) = self.ends(i);
+                let e = pwl::poly_expr(g, p, var);
+                let mut obj = json!({
+                    "from": lo.as_ref().map(s),
+                    "to": hi.as_ref().map(s),
+                    "expr": print::text(g, e),
+                    "degree": p.degree(),
+                });
+                if p.degree() <= 1 {
+                    obj["slope"] = json!(s(&p.coeff(1)));
+                    obj["intercept"] = json!(s(&p.coeff(0)));
+                }
+                obj
+            })
+            .collect();
+        let values: Vec<Value> = (0..f.breaks.len())
+            .map(|i| {
+                let (l, r) = f.limits(i);
+                json!({
+                    "at": s(&f.breaks[i]),
+                    "value": s(&f.at[i]),
+                    "left_limit": s(&l),
+                    "right_limit": s(&r),
+                    "continuous": l == f.at[i] && r == f.at[i],
+                })
+            })
+            .collect();
+        let mut obj = json!({
+            "expression": expression,
+            "var": g.name(var),
+            "verdict": if linear { "piecewise_linear" } else { "not_piecewise_linear" },
+            "piecewise_linear": linear,
+            "continuous": continuous,
+            "breakpoints": f.breaks.iter().map(s).collect::<Vec<_>>(),
+            "pieces": pieces,
+            "values": values,
+        });
+        if let Some(a) = along {
+            let point = |t: &BigRational| -> Value {
+                a.at(g, t)
+                    .into_iter()
+                    .map(|(n, v)| (n, json!(v.to_string())))
+                    .collect::<serde_json::Map<_, _>>()
+                    .into()
+            };
+            obj["along"] = json!({
+                "from": point(&zero()),
+                "to": point(&one()),
+                "parameter": g.name(var),
+                "points": f.breaks.iter().map(point).collect::<Vec<_>>(),
+            });
         }
-    };
-    out.push_str(&format!("piecewise linear: {}", yes(linear)));
-    if let Some(i) = f.pieces.iter().position(|p| p.degree() > 1) {
-        let (lo, hi) = ends(i);
-        out.push_str(&format!(
-            " (degree {} on {})",
-            f.pieces[i].degree(),
-            interval_text(lo, hi, &x)
-        ));
+        obj
     }
-    out.push('\n');
-    out.push_str(&format!("continuous: {}\n", yes(continuous)));
-    let breaks: Vec<String> = f.breaks.iter().map(ToString::to_string).collect();
-    out.push_str(&format!(
-        "breakpoints: {}\n",
-        if breaks.is_empty() {
-            "none".to_owned()
-        } else {
-            breaks.join(", ")
-        }
-    ));
-    out.push_str("pieces:\n");
-    let rows: Vec<(String, String)> = f
-        .pieces
-        .iter()
-        .enumerate()
-        .map(|(i, p)| {
-            let (lo, hi) = ends(i);
-            let e = pwl::poly_expr(g, p, var);
-            (interval_text(lo, hi, &x), print::text(g, e))
-        })
-        .collect();
-    let width = rows.iter().map(|(a, _)| a.len()).max().unwrap_or(0);
-    for (a, b) in rows {
-        out.push_str(&format!("  {a:<width$}  {b}\n"));
-    }
-    if let Some(a) = along {
-        for b in &f.breaks {
-            out.push_str(&format!("  {x} = {b} is ({})\n", a.describe(g, b)));
-        }
-    }
-    for i in 0..f.breaks.len() {
-        let (l, r) = f.limits(i);
-        if l != f.at[i] || r != f.at[i] {
+
+    fn text(&self, g: &mut Graph) -> String {
+        let (f, var, expression, along) = (self.f, self.var, self.expression, self.along);
+        let (linear, continuous) = (self.linear, self.continuous);
+        let x = g.name(var).to_owned();
+        let yes = |b: bool| if b { "yes" } else { "no" };
+        let mut out = format!("{expression}\n");
+        if let Some(a) = along {
             out.push_str(&format!(
-                "at {x} = {}: value {}, limit from the left {l}, from the right {r}\n",
-                f.breaks[i], f.at[i]
+                "along the segment from ({}) to ({}), {x} from 0 to 1\n",
+                a.describe(g, &zero()),
+                a.describe(g, &one())
             ));
         }
+        out.push_str(&format!("piecewise linear: {}", yes(linear)));
+        if let Some(i) = f.pieces.iter().position(|p| p.degree() > 1) {
+            let (lo, hi) = self.ends(i);
+            out.push_str(&format!(
+                " (degree {} on {})",
+                f.pieces[i].degree(),
+                interval_text(lo.as_ref(), hi.as_ref(), &x)
+            ));
+        }
+        out.push('\n');
+        out.push_str(&format!("continuous: {}\n", yes(continuous)));
+        let breaks: Vec<String> = f.breaks.iter().map(ToString::to_string).collect();
+        out.push_str(&format!(
+            "breakpoints: {}\n",
+            if breaks.is_empty() {
+                "none".to_owned()
+            } else {
+                breaks.join(", ")
+            }
+        ));
+        out.push_str("pieces:\n");
+        let rows: Vec<(String, String)> = f
+            .pieces
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                let (lo, hi) = self.ends(i);
+                let e = pwl::poly_expr(g, p, var);
+                (
+                    interval_text(lo.as_ref(), hi.as_ref(), &x),
+                    print::text(g, e),
+                )
+            })
+            .collect();
+        let width = rows.iter().map(|(a, _)| a.len()).max().unwrap_or(0);
+        for (a, b) in rows {
+            out.push_str(&format!("  {a:<width$}  {b}\n"));
+        }
+        if let Some(a) = along {
+            for b in &f.breaks {
+                out.push_str(&format!("  {x} = {b} is ({})\n", a.describe(g, b)));
+            }
+        }
+        for i in 0..f.breaks.len() {
+            let (l, r) = f.limits(i);
+            if l != f.at[i] || r != f.at[i] {
+                out.push_str(&format!(
+                    "at {x} = {}: value {}, limit from the left {l}, from the right {r}\n",
+                    f.breaks[i], f.at[i]
+                ));
+            }
+        }
+        out
     }
-    out
 }
