@@ -322,21 +322,30 @@ impl Report<'_> {
         }
     }
 
+    /// Each piece with its ends (see [`Report::ends`]) and its polynomial as text.
+    fn rows(&self, g: &mut Graph) -> Vec<(Option<BigRational>, Option<BigRational>, String)> {
+        (0..self.f.pieces.len())
+            .map(|i| {
+                let (lo, hi) = self.ends(i);
+                let e = pwl::poly_expr(g, &self.f.pieces[i], self.var);
+                (lo, hi, print::text(g, e))
+            })
+            .collect()
+    }
+
     fn json(&self, g: &mut Graph) -> Value {
         let (f, var, expression, along) = (self.f, self.var, self.expression, self.along);
         let (linear, continuous) = (self.linear, self.continuous);
         let s = |r: &BigRational| r.to_string();
-        let pieces: Vec<Value> = f
-            .pieces
-            .iter()
-            .enumerate()
-            .map(|(i, p)| {
-                let (lo, hi) = self.ends(i);
-                let e = pwl::poly_expr(g, p, var);
+        let pieces: Vec<Value> = self
+            .rows(g)
+            .into_iter()
+            .zip(&f.pieces)
+            .map(|((lo, hi, text), p)| {
                 let mut obj = json!({
                     "from": lo.as_ref().map(s),
                     "to": hi.as_ref().map(s),
-                    "expr": print::text(g, e),
+                    "expr": text,
                     "degree": p.degree(),
                 });
                 if p.degree() <= 1 {
@@ -420,18 +429,10 @@ impl Report<'_> {
             }
         ));
         out.push_str("pieces:\n");
-        let rows: Vec<(String, String)> = f
-            .pieces
-            .iter()
-            .enumerate()
-            .map(|(i, p)| {
-                let (lo, hi) = self.ends(i);
-                let e = pwl::poly_expr(g, p, var);
-                (
-                    interval_text(lo.as_ref(), hi.as_ref(), &x),
-                    print::text(g, e),
-                )
-            })
+        let rows: Vec<(String, String)> = self
+            .rows(g)
+            .into_iter()
+            .map(|(lo, hi, text)| (interval_text(lo.as_ref(), hi.as_ref(), &x), text))
             .collect();
         let width = rows.iter().map(|(a, _)| a.len()).max().unwrap_or(0);
         for (a, b) in rows {
