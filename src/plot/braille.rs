@@ -164,21 +164,34 @@ pub fn terminal(fig: &Figure, width: usize, height: usize, colour: bool) -> Stri
             width = gutter - 2
         );
     }
-    // The x-axis: tick marks on the line, values centred under them.
+    // The x-axis: tick marks on the line, values centred under them; the range's
+    // ends first, so the reader always sees them.
     let xticks = ticks(x0, x1, (cols / 10).max(2));
     let col_of = |v: f64| ((v - x0) / (x1 - x0) * (cols - 1) as f64).round() as usize;
     let mut axis: Vec<char> = vec!['─'; cols];
-    let mut labels: Vec<char> = vec![' '; cols + gutter + 8];
-    let mut free_from = 0usize;
-    for &v in &xticks {
-        let c = col_of(v);
-        axis[c] = '┬';
+    let mut labels: Vec<char> = vec![' '; gutter + cols + 1];
+    let mut used = vec![false; labels.len()];
+    let mut place = |v: f64| {
         let text: Vec<char> = tick_text(v).chars().collect();
-        let start = (gutter + c).saturating_sub(text.len() / 2);
-        if start >= free_from && start + text.len() <= labels.len() {
-            labels[start..start + text.len()].copy_from_slice(&text);
-            free_from = start + text.len() + 1;
+        let centre = gutter + col_of(v);
+        let start = centre
+            .saturating_sub(text.len() / 2)
+            .min(labels.len().saturating_sub(text.len()));
+        let end = start + text.len();
+        // One blank column on each side between labels.
+        if end > labels.len()
+            || used[start.saturating_sub(1)..(end + 1).min(used.len())].contains(&true)
+        {
+            return;
         }
+        labels[start..end].copy_from_slice(&text);
+        used[start..end].fill(true);
+    };
+    place(x0);
+    place(x1);
+    for &v in &xticks {
+        axis[col_of(v)] = '┬';
+        place(v);
     }
     let _ = writeln!(
         out,
