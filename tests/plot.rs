@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 
 use actsym::diff::Kink;
-use actsym::eval::Tape;
+use actsym::fast::Tape;
 use actsym::expr::Graph;
 use actsym::parse;
 use actsym::plot::{self, Curve, Figure, Settings, Trace};

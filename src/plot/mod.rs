@@ -40,7 +40,7 @@ use std::path::PathBuf;
 use num_traits::ToPrimitive;
 
 use crate::diff::{self, Kink};
-use crate::eval::{CompileError, Tape};
+use crate::fast::{CompileError, Tape};
 use crate::expr::{ExprId, Func, Graph, Node, Symbol};
 
 pub use book::{book, BOOK_FIGURES};

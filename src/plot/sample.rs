@@ -17,7 +17,7 @@
 //! the evaluator) break the polyline too, and the ends of the domain are found by
 //! bisection so a curve like `sqrt(x)` starts where it is defined.
 
-use crate::eval::Tape;
+use crate::fast::Tape;
 
 /// The most bisection steps at one place (enough to reach adjacent floats from a grid
 /// step of any size that matters).
