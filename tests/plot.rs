@@ -6,8 +6,8 @@
 use std::path::{Path, PathBuf};
 
 use actsym::diff::Kink;
-use actsym::fast::Tape;
 use actsym::expr::Graph;
+use actsym::fast::Tape;
 use actsym::parse;
 use actsym::plot::{self, Curve, Figure, Settings, Trace};
 use assert_cmd::Command;

@@ -5,11 +5,17 @@
 /// The y-range for these values: the span of the finite values, unless a few of
 /// them lie far outside the bulk (near a pole), in which case the range is the
 /// bulk (2nd to 98th percentile) widened by twice its span on each side; then 5%
-/// padding. A constant function gets a range of ±1 around its value (or ±10% of
+/// padding (values beyond 1e300 are left out). A constant function gets a range of ±1 around its value (or ±10% of
 /// it when that is larger).
 #[must_use]
 pub fn y_range(values: &[f64]) -> (f64, f64) {
-    let mut v: Vec<f64> = values.iter().copied().filter(|y| y.is_finite()).collect();
+    // Values beyond 1e300 are far outside any useful range and would overflow the
+    // span; they are clipped like any other value outside it.
+    let mut v: Vec<f64> = values
+        .iter()
+        .copied()
+        .filter(|y| y.abs() <= 1e300)
+        .collect();
     if v.is_empty() {
         return (-1.0, 1.0);
     }

@@ -40,8 +40,8 @@ use std::path::PathBuf;
 use num_traits::ToPrimitive;
 
 use crate::diff::{self, Kink};
-use crate::fast::{CompileError, Tape};
 use crate::expr::{ExprId, Func, Graph, Node, Symbol};
+use crate::fast::{CompileError, Tape};
 
 pub use book::{book, BOOK_FIGURES};
 pub use braille::{terminal, Canvas};
@@ -140,16 +140,20 @@ impl Settings {
     /// # Errors
     /// [`PlotError::Setting`] naming the setting.
     pub fn validate(&self) -> Result<(), PlotError> {
-        let ok = |(a, b): (f64, f64)| a.is_finite() && b.is_finite() && a < b;
+        // The width must be finite and wide enough for f64 samples to differ.
+        let ok = |(a, b): (f64, f64)| {
+            let w = b - a;
+            a.is_finite() && b.is_finite() && w.is_finite() && w > 1e-9 * a.abs().max(b.abs())
+        };
         if !ok(self.range) {
             return Err(PlotError::Setting(format!(
-                "the x-range must be finite with A < B, got {}:{}",
+                "the x-range must be finite with A < B (and B - A not vanishingly small against them), got {:?}:{:?}",
                 self.range.0, self.range.1
             )));
         }
         if let Some(y) = self.y_range.filter(|&y| !ok(y)) {
             return Err(PlotError::Setting(format!(
-                "the y-range must be finite with A < B, got {}:{}",
+                "the y-range must be finite with A < B (and B - A not vanishingly small against them), got {:?}:{:?}",
                 y.0, y.1
             )));
         }
@@ -333,17 +337,17 @@ pub fn trace(
     }
     // The left-hand convention is the compiler's own (it differentiates in its IR);
     // the others are taken symbolically first.
-    let structure = primitives(g, d, settings.kink);
-    let plotted = match (settings.kink, &structure) {
-        (Kink::Left, _) => d,
-        (_, Ok(p)) => *p,
-        (_, Err(e)) => {
-            return Err(PlotError::Derivative {
-                label,
-                source: e.clone(),
-            })
-        }
+    let plotted = match settings.kink {
+        Kink::Left => d,
+        kink => primitives(g, d, kink).map_err(|source| PlotError::Derivative {
+            label: label.clone(),
+            source,
+        })?,
     };
+    // Derivatives break only where the function does (every rule keeps the
+    // arguments of max, min, abs, sign, conditions, powers and log), so the kink
+    // points are read from the function itself: no symbolic n-th derivative needed.
+    let structure = primitives(g, curve.expr, settings.kink);
     let tape =
         Tape::compile_expanding(g, plotted, &[var]).map_err(|source| PlotError::Compile {
             label: label.clone(),
