@@ -604,6 +604,14 @@ fn a_network_file_plots_with_its_exact_breakpoints() {
         .map(|j| j["value"].as_f64().expect("a value"))
         .collect();
     assert_eq!(values, [0.0, 1.0, -1.0]);
+    // A broken network file: the error names the file, line and column.
+    let bad = dir.join("bad.act");
+    std::fs::write(&bad, "h(x) = relu(x) +\n").expect("write");
+    actsym()
+        .args(["plot", bad.to_str().unwrap(), "--terminal"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("bad.act:1:"));
 }
 
 #[test]

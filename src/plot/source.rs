@@ -76,8 +76,19 @@ pub fn load(
             network: Some(stem),
         });
     }
-    let expr =
-        parse::parse_expr(g, target).map_err(|e| PlotError::Load(e.render(target, input_name)))?;
+    let expr = parse::parse_expr(g, target).map_err(|e| {
+        // `nets/hat.act` that is not there reads better as a missing file than as
+        // a division of unknown names.
+        let file_like = target.contains(['/', '\\'])
+            || path
+                .extension()
+                .is_some_and(|x| ["act", "json", "safetensors"].contains(&&*x.to_string_lossy()));
+        if file_like && !target.contains('(') {
+            PlotError::Load(format!("cannot read {target}: no such file"))
+        } else {
+            PlotError::Load(e.render(target, input_name))
+        }
+    })?;
     Ok(Loaded {
         expr,
         network: None,
