@@ -167,6 +167,18 @@ fn the_jump_value_follows_the_convention_and_the_limits_are_the_sides() {
     assert!(left.iter().all(|p| p.1 == 0.0 && p.0 <= 0.0));
     assert!(right.iter().all(|p| p.1 == 1.0 && p.0 >= 0.0));
     assert_eq!((left.last().unwrap().0, right[0].0), (0.0, 0.0));
+    // 0 off the grid (and 80 halvings from it): the kink is still found exactly at 0,
+    // so the dot is the left-hand value, not the value just right of 0.
+    for (lo, hi, points) in [(-4.0, 3.0, 801), (-1.0, 1e-3, 7), (-0.3, 8.0, 1000)] {
+        let settings = Settings {
+            range: (lo, hi),
+            points,
+            ..Settings::default()
+        };
+        let (fig, _) = figure_of(&["relu(2*x) + heaviside(x - 1/2)"], 1, &settings);
+        let j = fig.traces[0].samples.jumps[0];
+        assert_eq!((j.x, j.value), (0.0, Some(0.0)), "on [{lo}, {hi}]");
+    }
 }
 
 /// `expr` is drawn as one piece through its kinks at `kinks`, each a vertex.

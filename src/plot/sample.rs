@@ -112,20 +112,55 @@ fn robust_scale(ys: &[f64]) -> f64 {
     a[k].max(1e-300)
 }
 
-/// The root of `arg` between `l` and `h`, where it changes sign: a point where it is
-/// exactly 0 if bisection meets one, else the end with the smaller `|arg|` once the
-/// bracket is two adjacent floats.
-fn bisect_root(arg: &F, mut l: f64, mut h: f64) -> f64 {
+/// The most bisection steps for a kink point: enough to reach adjacent floats from
+/// any bracket of finite width, subnormals included.
+const ROOT_STEPS: usize = 2_200;
+
+/// The number with the fewest significant bits in `[l, h]` (0 when the interval holds
+/// it): where a root written as a short constant (0, 1/2, -5) is, if it is there.
+fn simplest(l: f64, h: f64) -> f64 {
+    if l <= 0.0 && 0.0 <= h {
+        return 0.0;
+    }
+    let mut p = l.abs().max(h.abs()).log2().ceil().exp2();
+    while p > 0.0 {
+        let k = (l / p).ceil();
+        if k * p <= h {
+            return k * p;
+        }
+        p /= 2.0;
+    }
+    l
+}
+
+/// A kink point: where a kink argument changes sign.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Root {
+    x: f64,
+    /// The argument is exactly 0 at `x`, so the value there is the value at the
+    /// kink; otherwise the kink lies strictly between `x` and its neighbouring float.
+    exact: bool,
+}
+
+/// The root of `arg` between `l` and `h`, where it changes sign: a float where it is
+/// exactly 0 if there is one (the simplest number in the bracket is tried first,
+/// then bisection down to adjacent floats meets any other), else the end of the last
+/// bracket with the smaller `|arg|`.
+fn bisect_root(arg: &F, mut l: f64, mut h: f64) -> Root {
+    let s = simplest(l, h);
+    if arg.at(s) == 0.0 {
+        return Root { x: s, exact: true };
+    }
     let mut al = arg.at(l);
     let mut ah = arg.at(h);
-    for _ in 0..BISECTION_STEPS {
+    for _ in 0..ROOT_STEPS {
         let m = l + (h - l) / 2.0;
         if m <= l || m >= h {
             break;
         }
         let am = arg.at(m);
         if am == 0.0 {
-            return m;
+            return Root { x: m, exact: true };
         }
         if am.is_nan() {
             break;
@@ -138,22 +173,24 @@ fn bisect_root(arg: &F, mut l: f64, mut h: f64) -> f64 {
             ah = am;
         }
     }
-    if al.abs() <= ah.abs() {
-        l
-    } else {
-        h
+    Root {
+        x: if al.abs() <= ah.abs() { l } else { h },
+        exact: false,
     }
 }
 
 /// The isolated roots of one kink argument on the grid.
-fn roots_of(arg: &F, xs: &[f64], out: &mut Vec<f64>) {
+fn roots_of(arg: &F, xs: &[f64], out: &mut Vec<Root>) {
     let a = arg.batch(xs);
     for i in 0..xs.len() {
         if a[i] == 0.0 {
             // A root on a grid point counts unless the argument vanishes on a stretch.
             let flat = (i > 0 && a[i - 1] == 0.0) && (i + 1 < a.len() && a[i + 1] == 0.0);
             if !flat {
-                out.push(xs[i]);
+                out.push(Root {
+                    x: xs[i],
+                    exact: true,
+                });
             }
         } else if i + 1 < xs.len()
             && a[i + 1] != 0.0
@@ -295,19 +332,21 @@ pub fn sample(f: &Tape, args: &[Tape], lo: f64, hi: f64, n: usize) -> Samples {
     for arg in args {
         roots_of(&F(arg), &xs, &mut roots);
     }
-    roots.retain(|r| (lo..=hi).contains(r));
-    roots.sort_by(f64::total_cmp);
-    roots.dedup();
+    roots.retain(|r| (lo..=hi).contains(&r.x));
+    // Sorted, one per place; an exact root wins over an inexact one at the same x.
+    roots.sort_by(|a, b| a.x.total_cmp(&b.x).then(b.exact.cmp(&a.exact)));
+    roots.dedup_by(|b, a| a.x == b.x);
 
     // (x, order, item): the order keeps a jump's left end, break and right end in
     // that order at the same x.
     let mut items: Vec<(f64, u8, Item)> = Vec::with_capacity(xs.len() + 4 * roots.len());
     let mut out = Samples::default();
     let mut jump_xs: Vec<f64> = Vec::new();
-    for &r in &roots {
+    for &Root { x: r, exact } in &roots {
         match across(&f, r, step / 4.0, tiny) {
             Across::Jump(left, right) => {
-                let v = f.at(r);
+                // The value at the kink is known only where it is a float.
+                let v = if exact { f.at(r) } else { f64::NAN };
                 out.jumps.push(Jump {
                     x: r,
                     left,
@@ -341,8 +380,8 @@ pub fn sample(f: &Tape, args: &[Tape], lo: f64, hi: f64, n: usize) -> Samples {
     for i in 0..xs.len() - 1 {
         let (x0, x1, y0, y1) = (xs[i], xs[i + 1], ys[i], ys[i + 1]);
         let has_root = {
-            let k = roots.partition_point(|r| *r < x0);
-            k < roots.len() && roots[k] <= x1
+            let k = roots.partition_point(|r| r.x < x0);
+            k < roots.len() && roots[k].x <= x1
         };
         if has_root {
             continue;
