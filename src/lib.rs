@@ -24,6 +24,7 @@ pub mod diff;
 pub mod eval;
 pub mod expr;
 pub mod parse;
+pub mod poly;
 pub mod print;
 pub mod prove;
 pub mod pwl;
