@@ -140,6 +140,20 @@ impl Monomial {
         rest.next().is_none().then_some(Monomial(out))
     }
 
+    /// `self / d` for a divisor `d` of `self` (a gcd with other monomials), found
+    /// without a failure path: exponents of `d` are subtracted where `self` has them.
+    pub(super) fn divide_common(&self, d: &Monomial) -> Monomial {
+        Monomial(
+            self.0
+                .iter()
+                .filter_map(|&(g, k)| match k.saturating_sub(d.degree_in(g)) {
+                    0 => None,
+                    e => Some((g, e)),
+                })
+                .collect(),
+        )
+    }
+
     /// The greatest common divisor: each common generator to its least exponent.
     #[must_use]
     pub fn gcd(&self, other: &Monomial) -> Monomial {

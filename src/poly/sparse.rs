@@ -336,6 +336,18 @@ impl<C: Coeff> Poly<C> {
         it.fold(first.clone(), |acc, m| acc.gcd(m))
     }
 
+    /// `(m, self / m)` with `m` the [common monomial](Poly::common_monomial).
+    #[must_use]
+    pub fn split_common_monomial(&self) -> (Monomial, Poly<C>) {
+        let m = self.common_monomial();
+        let terms = self
+            .terms
+            .iter()
+            .map(|(t, c)| (t.divide_common(&m), c.clone()))
+            .collect();
+        (m, Poly { terms })
+    }
+
     /// Every term divided by `m`, which must divide every term (as
     /// [`Poly::common_monomial`] does); `None` otherwise.
     #[must_use]
@@ -417,9 +429,8 @@ impl Poly<BigRational> {
     pub fn split_content(&self) -> Option<Content> {
         let (_, first) = self.terms.iter().next()?;
         let c = first.clone();
-        let m = self.common_monomial();
-        let p = self.divide_monomial(&m)?.scale(&c.recip());
-        Some((c, m, p))
+        let (m, p) = self.split_common_monomial();
+        Some((c.clone(), m, p.scale(&c.recip())))
     }
 
     /// Whether every coefficient is positive (then the polynomial is positive
