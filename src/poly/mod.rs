@@ -27,15 +27,28 @@
 //! # Ok::<(), actsym::poly::PolyError>(())
 //! ```
 
+mod algebraic;
 mod coeff;
+mod interval;
 mod monomial;
 mod ratfn;
+mod roots;
+mod sign;
 mod sparse;
+mod univariate;
 
+pub use algebraic::{Algebraic, IsolatedRoot};
 pub use coeff::Coeff;
+pub use interval::Interval;
 pub use monomial::{Gen, Monomial};
 pub use ratfn::RatFn;
+pub use roots::{
+    count_roots, rational_roots, real_roots, real_roots_in, root_bound, simplest_between,
+    SturmSequence,
+};
+pub use sign::{sign_on_interval, Part, PointKind, SignChart};
 pub use sparse::{Content, Limits, Meter, Poly, Unmetered};
+pub use univariate::{Sign, UPoly, UniLimits};
 
 /// Why a polynomial operation stopped.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -58,4 +71,32 @@ pub enum PolyError {
     /// Division by the zero polynomial.
     #[error("division by zero")]
     DivisionByZero,
+    /// A univariate polynomial would have a degree above the limit.
+    #[error("a polynomial of degree {degree} (the limit is {limit})")]
+    DegreeTooHigh {
+        /// The degree.
+        degree: usize,
+        /// The limit passed.
+        limit: usize,
+    },
+    /// A coefficient in a remainder sequence has too many bits.
+    #[error("a coefficient of {bits} bits (the limit is {limit})")]
+    CoefficientTooLarge {
+        /// The bits of the coefficient.
+        bits: u64,
+        /// The limit passed.
+        limit: u64,
+    },
+    /// Root isolation or refinement took more bisection steps than allowed.
+    #[error("more than {limit} bisection steps")]
+    TooManySteps {
+        /// The limit passed.
+        limit: u64,
+    },
+    /// Every real number is a root of the zero polynomial: nothing to isolate.
+    #[error("the zero polynomial has every real number as a root")]
+    ZeroPolynomial,
+    /// An interval that should isolate one root of a polynomial does not.
+    #[error("the interval does not isolate one root")]
+    NotIsolating,
 }
