@@ -18,11 +18,11 @@ use std::cmp::Ordering;
 use std::fmt;
 
 use num_bigint::BigInt;
-use num_integer::Integer;
 use num_rational::BigRational;
-use num_traits::{One, Zero};
+use num_traits::Zero;
 
 use super::interval::Interval;
+use super::quadratic::quadratic_text;
 use super::roots::{real_roots, Steps, SturmSequence};
 use super::univariate::{Sign, UPoly, UniLimits};
 use super::PolyError;
@@ -266,59 +266,6 @@ impl Algebraic {
             steps.take()?;
             x.bisect();
         }
-    }
-}
-
-/// The largest square dividing `n > 0`, found by trial division up to a bound: `(s,
-/// d)` with `n = s^2 d` (`d` square-free when `n`'s prime factors are small).
-fn split_square(n: &BigInt) -> (BigInt, BigInt) {
-    const TRIAL_LIMIT: u32 = 10_000;
-    let mut d = n.clone();
-    let mut s = BigInt::one();
-    let root = d.sqrt();
-    if &root * &root == d {
-        return (root, BigInt::one());
-    }
-    for f in 2..TRIAL_LIMIT {
-        let f = BigInt::from(f);
-        let f2 = &f * &f;
-        if f2 > d {
-            break;
-        }
-        while (&d % &f2).is_zero() {
-            d /= &f2;
-            s *= &f;
-        }
-    }
-    (s, d)
-}
-
-/// The root of `a x^2 + b x + c` (integers, `a > 0`, irrational roots) above the
-/// vertex (`upper`) or below it, in radicals.
-fn quadratic_text(a: &BigInt, b: &BigInt, c: &BigInt, upper: bool) -> String {
-    let disc = b * b - BigInt::from(4) * a * c;
-    let (s, d) = split_square(&disc);
-    // x = (-b ± s sqrt(d)) / (2a), reduced by the common factor.
-    let den = BigInt::from(2) * a;
-    let g = b.gcd(&s).gcd(&den);
-    let (nb, s, den) = (-b / &g, s / &g, den / &g);
-    let radical = if s.is_one() {
-        format!("sqrt({d})")
-    } else {
-        format!("{s}*sqrt({d})")
-    };
-    let num = match (nb.is_zero(), upper) {
-        (true, true) => radical,
-        (true, false) => format!("-{radical}"),
-        (false, true) => format!("{nb} + {radical}"),
-        (false, false) => format!("{nb} - {radical}"),
-    };
-    if den.is_one() {
-        num
-    } else if nb.is_zero() {
-        format!("{num}/{den}")
-    } else {
-        format!("({num})/{den}")
     }
 }
 

@@ -31,6 +31,7 @@ mod algebraic;
 mod coeff;
 mod interval;
 mod monomial;
+mod quadratic;
 mod ratfn;
 mod roots;
 mod sign;

@@ -36,6 +36,7 @@ use num_traits::{One, Signed, Zero};
 
 use super::algebraic::Algebraic;
 use super::interval::Interval;
+use super::quadratic::split_quadratics;
 use super::univariate::{Sign, UPoly, UniLimits};
 use super::PolyError;
 
@@ -297,6 +298,7 @@ pub fn real_roots(p: &UPoly, limits: &UniLimits) -> Result<Vec<Algebraic>, PolyE
     for (lo, hi) in irrational {
         roots.push(Algebraic::isolated(defining.clone(), lo, hi)?);
     }
+    split_quadratics(&mut roots, &defining, &mut steps)?;
     roots.sort_by(|a, b| a.enclosure().0.cmp(&b.enclosure().0));
     Ok(roots)
 }

@@ -557,61 +557,6 @@ mod tests {
         BigRational::new(n.into(), d.into())
     }
 
-    const LIM: UniLimits = UniLimits::DEFAULT;
-
-    #[test]
-    fn division_with_remainder() {
-        // (dividend, divisor, quotient, remainder)
-        type Coeffs = &'static [i64];
-        let cases: [(Coeffs, Coeffs, Coeffs, Coeffs); 4] = [
-            (&[-1, 0, 1], &[-1, 1], &[1, 1], &[]),
-            (&[1, 0, 0, 1], &[1, 1], &[1, -1, 1], &[]),
-            (&[5, 0, 3], &[0, 1], &[0, 3], &[5]),
-            (&[1, 2], &[0, 0, 1], &[], &[1, 2]),
-        ];
-        for (a, d, quo, rem) in cases {
-            let (qq, r) = p(a).div_rem(&p(d)).expect("non-zero divisor");
-            assert_eq!((qq, r), (p(quo), p(rem)), "{a:?} / {d:?}");
-        }
-        assert_eq!(
-            p(&[1]).div_rem(&UPoly::zero()),
-            Err(PolyError::DivisionByZero)
-        );
-        let (qq, r) = p(&[1, 0, 1])
-            .div_rem(&p(&[0, 2]))
-            .expect("non-zero divisor");
-        assert_eq!(qq, UPoly::from_coeffs(vec![q(0, 1), q(1, 2)]));
-        assert_eq!(r, p(&[1]));
-    }
-
-    #[test]
-    fn gcds_and_square_free_parts() {
-        // (a, b, monic gcd)
-        let cases: [(&[i64], &[i64], &[i64]); 4] = [
-            (&[-1, 0, 1], &[1, 1], &[1, 1]),
-            (&[-2, 0, 1], &[-3, 0, 1], &[1]),
-            (&[0, 0, 2], &[0, 4], &[0, 1]),
-            (&[6, 11, 6, 1], &[2, 3, 1], &[2, 3, 1]),
-        ];
-        for (a, b, g) in cases {
-            assert_eq!(p(a).gcd(&p(b), &LIM), Ok(p(g)), "gcd({a:?}, {b:?})");
-        }
-        // (x - 1)^3 (x + 2)^2 x
-        let f = p(&[-1, 1])
-            .pow(3, 10)
-            .and_then(|a| a.mul(&p(&[2, 1]).pow(2, 10)?, 10))
-            .and_then(|a| a.mul(&p(&[0, 1]), 10))
-            .expect("small");
-        let want = p(&[-1, 1])
-            .mul(&p(&[2, 1]), 10)
-            .and_then(|a| a.mul(&p(&[0, 1]), 10));
-        assert_eq!(f.square_free_part(&LIM), want);
-        assert_eq!(
-            f.square_free_factors(&LIM),
-            Ok(vec![(p(&[0, 1]), 1), (p(&[2, 1]), 2), (p(&[-1, 1]), 3)])
-        );
-    }
-
     #[test]
     fn signs_values_and_text() {
         let f = UPoly::from_coeffs(vec![q(-1, 3), q(0, 1), q(3, 2)]);
