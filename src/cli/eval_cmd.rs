@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use actsym::eval::{self, EvalError};
+use actsym::certified::{self, EvalError};
 use actsym::expr::{BigRational, ExprId, Graph, Symbol};
 use actsym::parse;
 
@@ -127,7 +127,8 @@ pub fn run(session: &mut Session, args: &EvalArgs) -> Result<u8, CliError> {
         .map(|(n, v)| format!("{n} = {v}"))
         .collect::<Vec<_>>()
         .join(", ");
-    let value = eval::evaluate(g, expanded, &env, digits).map_err(|e| eval_error(&e, &point))?;
+    let value =
+        certified::evaluate(g, expanded, &env, digits).map_err(|e| eval_error(&e, &point))?;
     if args.json {
         let at_json: serde_json::Map<String, serde_json::Value> = shown
             .iter()
