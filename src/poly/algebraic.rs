@@ -25,6 +25,7 @@ use super::interval::Interval;
 use super::quadratic::quadratic_text;
 use super::roots::{real_roots, Steps, SturmSequence};
 use super::univariate::{Sign, UPoly, UniLimits};
+use super::zpoly::ZPoly;
 use super::PolyError;
 
 /// A real algebraic number.
@@ -42,6 +43,8 @@ pub enum Algebraic {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct IsolatedRoot {
     poly: UPoly,
+    /// `poly` in integers, for fast exact signs.
+    ints: ZPoly,
     lo: BigRational,
     hi: BigRational,
     sign_lo: Sign,
@@ -70,7 +73,7 @@ impl IsolatedRoot {
     fn bisect(&mut self) {
         let m = (&self.lo + &self.hi) / BigRational::from_integer(2.into());
         // The polynomial has no rational roots, so the midpoint is not one.
-        if self.poly.sign_at(&m) == self.sign_lo {
+        if self.ints.sign_at(&m) == self.sign_lo {
             self.lo = m;
         } else {
             self.hi = m;
@@ -82,7 +85,7 @@ impl IsolatedRoot {
             Ordering::Greater
         } else if r >= &self.hi {
             Ordering::Less
-        } else if self.poly.sign_at(r) == self.sign_lo {
+        } else if self.ints.sign_at(r) == self.sign_lo {
             // The sign change, so the root, lies above r.
             Ordering::Greater
         } else {
@@ -100,12 +103,14 @@ impl Algebraic {
         lo: BigRational,
         hi: BigRational,
     ) -> Result<Algebraic, PolyError> {
-        let (sign_lo, sign_hi) = (poly.sign_at(&lo), poly.sign_at(&hi));
+        let ints = ZPoly::primitive_of(&poly);
+        let (sign_lo, sign_hi) = (ints.sign_at(&lo), ints.sign_at(&hi));
         if lo >= hi || sign_lo == Sign::Zero || sign_lo * sign_hi != Sign::Negative {
             return Err(PolyError::NotIsolating);
         }
         Ok(Algebraic::Root(IsolatedRoot {
             poly,
+            ints,
             lo,
             hi,
             sign_lo,

@@ -37,6 +37,7 @@ mod roots;
 mod sign;
 mod sparse;
 mod univariate;
+mod zpoly;
 
 pub use algebraic::{Algebraic, IsolatedRoot};
 pub use coeff::Coeff;

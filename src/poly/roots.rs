@@ -38,13 +38,15 @@ use super::algebraic::Algebraic;
 use super::interval::Interval;
 use super::quadratic::split_quadratics;
 use super::univariate::{Sign, UPoly, UniLimits};
+use super::zpoly::ZPoly;
 use super::PolyError;
 
 /// The Sturm sequence of a square-free polynomial, each element scaled by a positive
 /// rational to primitive integer coefficients (signs are what matter).
 #[derive(Clone, Debug)]
 pub struct SturmSequence {
-    chain: Vec<UPoly>,
+    square_free: UPoly,
+    chain: Vec<ZPoly>,
 }
 
 impl SturmSequence {
@@ -57,28 +59,33 @@ impl SturmSequence {
             return Err(PolyError::ZeroPolynomial);
         }
         limits.check_degree(p.degree())?;
-        let sf = p.square_free_part(limits)?.primitive();
-        let mut chain = vec![sf.clone()];
-        if !sf.is_constant() {
-            let mut prev = sf.clone();
-            let mut cur = sf.derivative().primitive_keeping_sign();
+        let square_free = p.square_free_part(limits)?.primitive();
+        let first = ZPoly::primitive_of(&square_free);
+        let mut chain = vec![first.clone()];
+        if first.degree() > 0 {
+            let mut prev = first.clone();
+            let mut cur = ZPoly::primitive_of(&first.derivative().to_upoly());
             while !cur.is_zero() {
-                let (_, r) = prev.div_rem(&cur)?;
-                let next = r.neg().primitive_keeping_sign();
-                limits.check_bits(&next)?;
+                let next = prev.positive_prem(&cur).neg();
+                limits.check_bits(next.bits())?;
                 chain.push(cur.clone());
                 prev = cur;
                 cur = next;
             }
         }
-        Ok(SturmSequence { chain })
+        Ok(SturmSequence { square_free, chain })
     }
 
     /// The square-free polynomial the sequence starts with (primitive, positive
     /// leading coefficient).
     #[must_use]
     pub fn square_free(&self) -> &UPoly {
-        &self.chain[0]
+        &self.square_free
+    }
+
+    /// The exact sign of the square-free polynomial at `a`.
+    pub(super) fn sign_at(&self, a: &BigRational) -> Sign {
+        self.chain[0].sign_at(a)
     }
 
     /// The sign variations at `a` (zeros skipped).
@@ -91,7 +98,7 @@ impl SturmSequence {
     #[must_use]
     pub fn variations_at_infinity(&self, positive: bool) -> usize {
         variations(self.chain.iter().map(|p| {
-            let s = Sign::of(&p.leading());
+            let s = Sign::of_int(&p.leading());
             if positive || p.degree() % 2 == 0 {
                 s
             } else {
@@ -106,8 +113,7 @@ impl SturmSequence {
         if interval.is_empty() {
             return 0;
         }
-        let p = self.square_free();
-        let root_at = |a: &BigRational| usize::from(p.sign_at(a) == Sign::Zero);
+        let root_at = |a: &BigRational| usize::from(self.sign_at(a) == Sign::Zero);
         // Roots in (lo, hi], then the ends adjusted.
         let (v_lo, lo_adjust) = match &interval.lo {
             None => (self.variations_at_infinity(false), 0),
@@ -252,7 +258,7 @@ pub fn real_roots(p: &UPoly, limits: &UniLimits) -> Result<Vec<Algebraic>, PolyE
         }
         steps.take()?;
         let m = (&a + &b) / &two;
-        if sf.sign_at(&m) == Sign::Zero {
+        if sturm.sign_at(&m) == Sign::Zero {
             // Step off the root on both sides, to points that are not roots with no
             // other root between them.
             let mut d = (&b - &a) / BigRational::from_integer(4.into());
@@ -279,7 +285,7 @@ pub fn real_roots(p: &UPoly, limits: &UniLimits) -> Result<Vec<Algebraic>, PolyE
     let lead = sf.leading().to_integer().abs();
     let mut irrational = Vec::new();
     for (lo, hi) in isolated {
-        match identify(&sf, lo, hi, &lead, &mut steps)? {
+        match identify(&sturm.chain[0], lo, hi, &lead, &mut steps)? {
             Identified::Rational(r) => exact.push(r),
             Identified::Irrational(lo, hi) => irrational.push((lo, hi)),
         }
@@ -314,7 +320,7 @@ enum Identified {
 /// Whether the root in `(lo, hi)`, which isolates one root of the primitive integer
 /// polynomial `p` with leading coefficient `lead`, is rational.
 fn identify(
-    p: &UPoly,
+    p: &ZPoly,
     mut lo: BigRational,
     mut hi: BigRational,
     lead: &BigInt,

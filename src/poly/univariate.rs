@@ -19,10 +19,10 @@
 use std::cmp::Ordering;
 
 use num_bigint::BigInt;
-use num_integer::Integer;
 use num_rational::BigRational;
 use num_traits::{One, Signed, Zero};
 
+use super::zpoly::ZPoly;
 use super::PolyError;
 
 /// Bounds on exact univariate work: the degree of any polynomial formed, the bits of
@@ -56,12 +56,7 @@ impl UniLimits {
         Ok(())
     }
 
-    pub(super) fn check_bits(&self, p: &UPoly) -> Result<(), PolyError> {
-        let bits =
-            p.0.iter()
-                .map(|c| c.numer().bits().max(c.denom().bits()))
-                .max()
-                .unwrap_or(0);
+    pub(super) fn check_bits(&self, bits: u64) -> Result<(), PolyError> {
         if bits > self.max_bits {
             return Err(PolyError::CoefficientTooLarge {
                 bits,
@@ -259,42 +254,7 @@ impl UPoly {
     /// same sign.
     #[must_use]
     pub fn sign_at(&self, p: &BigRational) -> Sign {
-        let (scale, ints) = self.integer_coefficients();
-        let (u, v) = (p.numer(), p.denom());
-        let mut acc = BigInt::zero();
-        let mut vpow = BigInt::one();
-        // Horner from the top, the powers of v entering with the lower coefficients.
-        let mut first = true;
-        for c in ints.iter().rev() {
-            if first {
-                acc = c.clone();
-                first = false;
-            } else {
-                vpow *= v;
-                acc = acc * u + c * &vpow;
-            }
-        }
-        let s = Sign::of_int(&acc);
-        if scale.is_negative() {
-            -s
-        } else {
-            s
-        }
-    }
-
-    /// `(s, z)` with `self = s * z`, `z` integer coefficients and `s` a positive
-    /// rational (`1/lcm` of the denominators).
-    fn integer_coefficients(&self) -> (BigRational, Vec<BigInt>) {
-        let lcm = self
-            .0
-            .iter()
-            .fold(BigInt::one(), |acc, c| acc.lcm(c.denom()));
-        let ints = self
-            .0
-            .iter()
-            .map(|c| c.numer() * (&lcm / c.denom()))
-            .collect();
-        (BigRational::new(BigInt::one(), lcm), ints)
+        ZPoly::primitive_of(self).sign_at(p)
     }
 
     /// `self + other`.
@@ -433,16 +393,7 @@ impl UPoly {
     /// as `self`.
     #[must_use]
     pub fn primitive_keeping_sign(&self) -> UPoly {
-        let (_, ints) = self.integer_coefficients();
-        let g = ints.iter().fold(BigInt::zero(), |acc, c| acc.gcd(c));
-        if g.is_zero() {
-            return UPoly::zero();
-        }
-        UPoly(
-            ints.into_iter()
-                .map(|c| BigRational::from_integer(c / &g))
-                .collect(),
-        )
+        ZPoly::primitive_of(self).to_upoly()
     }
 
     /// The monic greatest common divisor (zero only when both are zero).
@@ -451,17 +402,17 @@ impl UPoly {
     /// Past the degree or coefficient limits.
     pub fn gcd(&self, other: &UPoly, limits: &UniLimits) -> Result<UPoly, PolyError> {
         limits.check_degree(self.degree().max(other.degree()))?;
-        let (mut a, mut b) = (self.primitive(), other.primitive());
+        let (mut a, mut b) = (ZPoly::primitive_of(self), ZPoly::primitive_of(other));
         if a.degree() < b.degree() {
             std::mem::swap(&mut a, &mut b);
         }
         while !b.is_zero() {
-            let (_, r) = a.div_rem(&b)?;
-            let r = r.primitive();
-            limits.check_bits(&r)?;
+            let r = a.positive_prem(&b);
+            limits.check_bits(r.bits())?;
             a = b;
             b = r;
         }
+        let a = a.to_upoly();
         Ok(a.monic())
     }
 
