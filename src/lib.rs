@@ -26,6 +26,7 @@ pub mod expr;
 pub mod fast;
 pub mod parse;
 pub mod plot;
+pub mod poly;
 pub mod print;
 pub mod prove;
 pub mod pwl;
