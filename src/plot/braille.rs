@@ -18,6 +18,8 @@ pub struct Canvas {
     cells: Vec<u8>,
     /// The curve that last drew in each cell (for colour).
     owner: Vec<Option<usize>>,
+    /// Characters written over cells (curve numbers when there is no colour).
+    text: Vec<Option<char>>,
 }
 
 impl Canvas {
@@ -29,6 +31,7 @@ impl Canvas {
             rows,
             cells: vec![0; cols * rows],
             owner: vec![None; cols * rows],
+            text: vec![None; cols * rows],
         }
     }
 
@@ -76,6 +79,16 @@ impl Canvas {
         }
     }
 
+    /// Writes `c` over the cell holding dot `(x, y)` (ignored outside).
+    pub fn put(&mut self, x: i64, y: i64, c: char) {
+        let (w, h) = self.dots();
+        if let (Ok(xu), Ok(yu)) = (usize::try_from(x), usize::try_from(y)) {
+            if xu < w && yu < h {
+                self.text[(yu / 4) * self.cols + xu / 2] = Some(c);
+            }
+        }
+    }
+
     /// Row `r` as text: a braille character per cell with dots, a space otherwise;
     /// with `colour`, each drawn cell in its curve's ANSI colour.
     #[must_use]
@@ -83,6 +96,10 @@ impl Canvas {
         let mut s = String::new();
         for c in 0..self.cols {
             let bits = self.cells[r * self.cols + c];
+            if let Some(t) = self.text[r * self.cols + c] {
+                s.push(t);
+                continue;
+            }
             if bits == 0 {
                 s.push(' ');
                 continue;
@@ -130,6 +147,21 @@ pub fn terminal(fig: &Figure, width: usize, height: usize, colour: bool) -> Stri
             }
             for pair in dots.windows(2) {
                 canvas.line(pair[0], pair[1], k);
+            }
+        }
+        // Without colour, several curves are told apart by their number, written
+        // where each one's last visible stretch ends.
+        if !colour && fig.traces.len() > 1 {
+            let last = t
+                .samples
+                .pieces
+                .iter()
+                .flat_map(|p| clip(p, y0, y1))
+                .filter_map(|p| p.last().copied())
+                .last();
+            if let (Some(p), Some(d)) = (last, char::from_digit((k as u32 + 1) % 10, 10)) {
+                let (x, y) = to_dot(p);
+                canvas.put(x, y, d);
             }
         }
         let dots = t.samples.jumps.iter().filter_map(|j| Some((j.x, j.value?)));
