@@ -158,7 +158,7 @@ pub fn terminal(fig: &Figure, width: usize, height: usize, colour: bool) -> Stri
                 .iter()
                 .flat_map(|p| clip(p, y0, y1))
                 .filter_map(|p| p.last().copied())
-                .last();
+                .next_back();
             if let (Some(p), Some(d)) = (last, char::from_digit((k as u32 + 1) % 10, 10)) {
                 let (x, y) = to_dot(p);
                 canvas.put(x, y, d);
