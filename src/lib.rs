@@ -7,7 +7,8 @@
 //! ([`print`](mod@print)); they evaluate with certified digits through MPFR interval arithmetic
 //! ([`certified`]) or fast in `f64` through a compiled tape ([`fast`]); claims are proved, refuted with certified counterexamples, or verified
 //! numerically ([`prove`]); functions built from ReLU-like parts are analysed exactly
-//! into pieces, breakpoints and continuity ([`pwl`]).
+//! into pieces, breakpoints and continuity ([`pwl`]); answers to the chapter's exercises
+//! are graded with a diagnosis ([`exercises`]).
 //!
 //! ```
 //! use actsym::{diff, expr::Graph, parse, print};
@@ -22,6 +23,7 @@
 pub mod certified;
 pub mod defs;
 pub mod diff;
+pub mod exercises;
 pub mod expr;
 pub mod fast;
 pub mod parse;

@@ -6,6 +6,7 @@ mod check_cmd;
 mod defs_cmd;
 mod derive_cmd;
 mod eval_cmd;
+mod exercises_cmd;
 mod grid;
 mod plot_cmd;
 mod prove_cmd;
@@ -78,6 +79,12 @@ enum Command {
         after_help = "Examples:\n  actsym plot 'relu(x)' -o relu.png\n  actsym plot 'relu(x)' --derivative -o grad_relu.svg      # 'grad of relu', left-hand at 0\n  actsym plot 'sigmoid(x)' 'tanh(x)' --range -4:4 -o both.png\n  actsym plot 'sigmoid(x)' --derivative --terminal\n  actsym plot 'relu(x)' --derivative --kink autodiff --terminal\n  actsym plot network.act -o net.png                    # breakpoints marked\n  actsym plot --book figures/                           # the chapter's figures\n\nThe file's extension picks the format (.png or .svg); an existing file is only\nreplaced with --force. Exit codes: 0 drawn, 2 bad input."
     )]
     Plot(plot_cmd::PlotArgs),
+    /// The chapter's exercises: list, show, check an answer (with a diagnosis), run
+    /// every reference answer, grade answer sheets in bulk.
+    #[command(
+        after_help = "Examples:\n  actsym exercises list\n  actsym exercises show 2\n  actsym exercises check 2 --answer 'if(x > 0, 1, alpha)'\n  actsym exercises check 3 --answer 'sigmoid(beta*x) + x*sigmoid(beta*x)*(1 - sigmoid(beta*x))'\n  actsym exercises check 5a --answer-file my-proof.prove --json\n  actsym exercises run\n  actsym exercises grade sheets/*.toml --csv grades.csv --jobs 2\n\nA sheet is TOML: student = \"Ada\", then one answer per exercise id (2 = \"...\", or\n5a = { file = \"ada-5a.prove\" } relative to the sheet).\nExit codes of check: 0 correct, 1 incorrect, 2 unreadable, 3 undecided."
+    )]
+    Exercises(exercises_cmd::ExercisesArgs),
     /// Print every definition: the prelude, then those from --defs files.
     #[command(after_help = "Examples:\n  actsym defs\n  actsym defs --defs my_activations.act")]
     Defs(defs_cmd::DefsArgs),
@@ -101,6 +108,7 @@ pub fn run() -> u8 {
         Command::Prove(args) => prove_cmd::run(&mut session, &args),
         Command::Pwl(args) => pwl_cmd::run(&mut session, &args),
         Command::Plot(args) => plot_cmd::run(&mut session, &args),
+        Command::Exercises(args) => exercises_cmd::run(&args),
     });
     match result {
         Ok(code) => code,

@@ -1,0 +1,265 @@
+//! The exercises' one door into the checker, the parser, the differentiator, the
+//! simplifier and the certified evaluator. Every grading step calls these wrappers, so
+//! a change of those modules' public API is absorbed here and nowhere else.
+
+use std::cmp::Ordering;
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+use num_rational::BigRational;
+
+use crate::certified;
+use crate::defs::Origin;
+use crate::diff::{self, DiffError, Kink};
+use crate::expr::{ExprId, Graph, Node, Symbol};
+use crate::parse::{self, Claim, ParseError, Statement};
+use crate::print;
+use crate::prove::verdict::{check_claim, Options, Verdict as CheckVerdict};
+use crate::simplify;
+
+/// The name answers carry in parse errors.
+pub const ANSWER_NAME: &str = "<answer>";
+
+/// A wall-clock budget shared by every decision of one answer.
+#[derive(Clone, Copy, Debug)]
+pub struct Budget {
+    deadline: Instant,
+}
+
+impl Budget {
+    /// A budget that ends `limit` from now.
+    #[must_use]
+    pub fn new(limit: Duration) -> Self {
+        Budget {
+            deadline: Instant::now() + limit,
+        }
+    }
+
+    /// The time left, at most `cap`.
+    fn slice(&self, cap: Duration) -> Duration {
+        self.deadline
+            .saturating_duration_since(Instant::now())
+            .min(cap)
+    }
+
+    /// Whether the budget is spent.
+    #[must_use]
+    pub fn spent(&self) -> bool {
+        Instant::now() >= self.deadline
+    }
+}
+
+/// How thoroughly a claim is decided: the answer's own claim gets the checker's
+/// defaults, a diagnosis candidate a lighter numeric route.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Effort {
+    /// The answer against the reference.
+    Full,
+    /// A candidate explanation of a wrong answer.
+    Light,
+}
+
+/// A certified point where a claim's two sides differ.
+#[derive(Clone, Debug)]
+pub struct Witness {
+    /// The point as `alpha = 0, x = 0`.
+    pub point_text: String,
+    /// The point as a JSON object of exact strings.
+    pub point: serde_json::Value,
+    /// The left side's value there (decimal digits, or why it is undefined).
+    pub lhs: String,
+    /// The right side's value there.
+    pub rhs: String,
+}
+
+impl Witness {
+    /// The coordinate of `var` in the point, as an expression (exact).
+    pub fn coordinate(&self, g: &mut Graph, var: &str) -> Option<ExprId> {
+        let text = self.point.get(var)?.as_str()?;
+        parse::parse_expr(g, text).ok()
+    }
+}
+
+/// What the checker said about a claim.
+#[derive(Clone, Debug)]
+pub struct Decision {
+    /// `Some(true)` when proved or verified, `Some(false)` when refuted, `None` when
+    /// unknown.
+    pub holds: Option<bool>,
+    /// The checker's verdict (`proved`, `verified`, `refuted`, `unknown`).
+    pub verdict: &'static str,
+    /// How it was reached.
+    pub method: String,
+    /// The certified counterexample of a refuted claim.
+    pub witness: Option<Witness>,
+    /// Why it is unknown, when it is.
+    pub note: Option<String>,
+}
+
+/// Decides `lhs = rhs where conditions` with the checker.
+pub fn decide(
+    g: &mut Graph,
+    lhs: ExprId,
+    rhs: ExprId,
+    conditions: &[ExprId],
+    effort: Effort,
+    budget: &Budget,
+) -> Decision {
+    let (points, cap) = match effort {
+        Effort::Full => (Options::default().points, Duration::from_secs(10)),
+        Effort::Light => (16, Duration::from_secs(2)),
+    };
+    let time_limit = budget.slice(cap);
+    if time_limit.is_zero() {
+        return Decision {
+            holds: None,
+            verdict: CheckVerdict::Unknown.as_str(),
+            method: String::new(),
+            witness: None,
+            note: Some("the time limit of this answer was reached".into()),
+        };
+    }
+    let claim = Claim {
+        lhs,
+        rhs,
+        conditions: conditions.to_vec(),
+    };
+    let opts = Options {
+        points,
+        time_limit,
+        digits: 12,
+        ..Options::default()
+    };
+    let report = check_claim(g, &claim, &opts);
+    let holds = match report.verdict {
+        CheckVerdict::Proved | CheckVerdict::Verified => Some(true),
+        CheckVerdict::Refuted => Some(false),
+        CheckVerdict::Unknown => None,
+    };
+    let witness = report.counterexample.as_ref().map(|cx| Witness {
+        point_text: cx.point_text(g),
+        point: cx.point_json(g),
+        lhs: cx.lhs.to_string(),
+        rhs: cx.rhs.to_string(),
+    });
+    Decision {
+        holds,
+        verdict: report.verdict.as_str(),
+        method: report.method,
+        witness,
+        note: report.note,
+    }
+}
+
+/// Parses a whole text (definitions, claims, expressions).
+pub fn parse_text(g: &mut Graph, src: &str) -> Result<Vec<Statement>, ParseError> {
+    parse::parse_source(g, src, Origin::User(ANSWER_NAME.into()))
+}
+
+/// Parses one expression (possibly after definitions).
+pub fn parse_expr(g: &mut Graph, src: &str) -> Result<ExprId, ParseError> {
+    parse::parse_expr(g, src)
+}
+
+/// Parses one claim (possibly after definitions).
+pub fn parse_claim(g: &mut Graph, src: &str) -> Result<Claim, ParseError> {
+    parse::parse_claim(g, src)
+}
+
+/// The derivative of `e` with respect to `var`, simplified.
+pub fn derive(g: &mut Graph, e: ExprId, var: Symbol, kink: Kink) -> Result<ExprId, DiffError> {
+    diff::derive(g, e, var, kink)
+}
+
+/// `e` with every `diff(...)` taken (left-hand at kinks); calls keep their names.
+pub fn take_diffs(g: &mut Graph, e: ExprId) -> ExprId {
+    diff::expand_diffs(g, e, Kink::Left).unwrap_or(e)
+}
+
+/// `e` reduced to built-in operations: derivatives taken, definitions inlined.
+pub fn unfold(g: &mut Graph, e: ExprId) -> ExprId {
+    let d = take_diffs(g, e);
+    crate::defs::expand(g, d)
+}
+
+/// `e` simplified (soundly: the domain is kept).
+pub fn simplify(g: &mut Graph, e: ExprId) -> ExprId {
+    simplify::simplify(g, e)
+}
+
+/// `e` with `var` replaced by `value`, unfolded and simplified: the value of an
+/// expression at a point of one variable, the others left symbolic.
+pub fn value_at(g: &mut Graph, e: ExprId, var: Symbol, value: ExprId) -> ExprId {
+    let u = unfold(g, e);
+    let s = g.substitute(u, &HashMap::from([(var, value)]));
+    simplify(g, s)
+}
+
+/// The text of an expression.
+#[must_use]
+pub fn text(g: &Graph, e: ExprId) -> String {
+    print::text(g, e)
+}
+
+/// The number of operations in the printed form.
+#[must_use]
+pub fn op_count(g: &Graph, e: ExprId) -> usize {
+    print::op_count(g, e)
+}
+
+/// Whether a `diff(...)` node occurs in `e`.
+#[must_use]
+pub fn has_diff(g: &Graph, e: ExprId) -> bool {
+    g.reachable(&[e])
+        .into_iter()
+        .any(|id| matches!(g.node(id), Node::Diff(..)))
+}
+
+/// The certified sign of `e` at the exact point `env`: the MPFR enclosure at rising
+/// precision, until it excludes 0 (or is exactly 0). `None` when undefined there or
+/// not decided.
+pub fn certified_sign(
+    g: &mut Graph,
+    e: ExprId,
+    env: &HashMap<Symbol, BigRational>,
+) -> Option<Ordering> {
+    let u = unfold(g, e);
+    for prec in [128, 512, 2048] {
+        match certified::enclose(g, u, env, prec) {
+            Ok(iv) if iv.is_zero() => return Some(Ordering::Equal),
+            Ok(iv) if !iv.contains_zero() => {
+                return Some(if iv.lo.cmp0() == Some(Ordering::Greater) {
+                    Ordering::Greater
+                } else {
+                    Ordering::Less
+                })
+            }
+            Ok(_) | Err(certified::EvalError::Undecided) => {}
+            Err(_) => return None,
+        }
+    }
+    None
+}
+
+/// The value of `e` at `env` with `digits` certified significant digits, as text (or
+/// why it has none).
+pub fn value_text(
+    g: &mut Graph,
+    e: ExprId,
+    env: &HashMap<Symbol, BigRational>,
+    digits: u32,
+) -> String {
+    let u = take_diffs(g, e);
+    match certified::evaluate(g, u, env, digits) {
+        Ok(v) => v.decimal,
+        Err(certified::EvalError::Undefined { detail, .. }) => format!("undefined ({detail})"),
+        Err(e) => format!("not evaluated ({e})"),
+    }
+}
+
+/// The value of `e` at `env` as an `f64` (from certified digits), when defined.
+pub fn value_f64(g: &mut Graph, e: ExprId, env: &HashMap<Symbol, BigRational>) -> Option<f64> {
+    let u = take_diffs(g, e);
+    let v = certified::evaluate(g, u, env, 20).ok()?;
+    v.decimal.parse::<f64>().ok().filter(|f| f.is_finite())
+}

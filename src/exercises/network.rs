@@ -1,0 +1,218 @@
+//! Network answers (part 4: a ReLU/pReLU MLP is continuous piecewise linear). The
+//! answer is a network of one input written in the language: an expression, or
+//! definitions (one per layer or unit) and then the output's expression. It must be
+//! an MLP — sums of weighted units, each unit one of the exercise's activations
+//! applied to such a sum — and the exact piecewise analysis must find it continuous
+//! and piecewise linear. A wrong answer is diagnosed from that analysis: a curved
+//! piece (or a certified curvature witness), a jump with both one-sided limits, or
+//! the node that is not part of an MLP.
+
+use crate::expr::{ExprId, Graph, Node, Symbol};
+use crate::parse::StatementKind;
+use crate::pwl;
+
+use super::engine::{self, Budget};
+use super::format::{Exercise, NetworkSpec};
+use super::grade::{Grade, Verdict};
+
+/// Inlines the calls of functions the answer defined (prelude calls keep their
+/// names, so the units stay visible). Definitions are not recursive, so this ends
+/// within one round per definition.
+fn inline_user_calls(g: &mut Graph, root: ExprId) -> ExprId {
+    let mut e = root;
+    for _ in 0..=g.defs.len() {
+        let mut changed = false;
+        e = g.rewrite(e, |g, _, node| {
+            if let Node::Call(f, args) = &node {
+                if let Some(def) = g.defs.get(*f).cloned() {
+                    if def.origin != crate::defs::Origin::Prelude {
+                        changed = true;
+                        let bind = def
+                            .params
+                            .iter()
+                            .copied()
+                            .zip(args.iter().copied())
+                            .collect();
+                        return g.substitute(def.body, &bind);
+                    }
+                }
+            }
+            g.rebuild(node)
+        });
+        if !changed {
+            break;
+        }
+    }
+    e
+}
+
+/// Whether `e` depends on `input`.
+fn depends(g: &Graph, e: ExprId, input: Symbol) -> bool {
+    g.free_vars(e).contains(&input)
+}
+
+/// The first node of `e` that is not part of an MLP over `input` (affine maps and the
+/// allowed activations; `max(u, 0)` and `min(u, 0)` count as ReLU written out).
+fn not_mlp(g: &Graph, e: ExprId, input: Symbol, spec: &NetworkSpec) -> Option<ExprId> {
+    for id in g.reachable(&[e]) {
+        let ok = match g.node(id) {
+            Node::Num(_) | Node::Var(_) | Node::Add(_) => true,
+            Node::Mul(f) => f.iter().filter(|&&c| depends(g, c, input)).count() <= 1,
+            Node::Max(a, b) | Node::Min(a, b) => {
+                g.as_num(*a).is_some_and(num_traits::Zero::is_zero)
+                    || g.as_num(*b).is_some_and(num_traits::Zero::is_zero)
+            }
+            Node::Call(f, args) => {
+                spec.activations.iter().any(|a| a == g.name(*f))
+                    && args.iter().skip(1).all(|&p| !depends(g, p, input))
+            }
+            _ => false,
+        };
+        if !ok {
+            return Some(id);
+        }
+    }
+    None
+}
+
+/// Reads the answer: definitions, then one expression.
+fn read(g: &mut Graph, ex: &Exercise, text: &str) -> Result<ExprId, Box<Grade>> {
+    let stmts = engine::parse_text(g, text).map_err(|e| Grade::reject_parse(ex, text, &e))?;
+    let exprs: Vec<ExprId> = stmts
+        .iter()
+        .filter_map(|s| match &s.kind {
+            StatementKind::Expr(e) => Some(Ok(*e)),
+            StatementKind::Claim(_) => Some(Err(())),
+            StatementKind::Definition(_) => None,
+        })
+        .collect::<Result<_, _>>()
+        .map_err(|()| Grade::reject(ex, format!("expected {}, found a claim", ex.expects)))?;
+    match exprs.as_slice() {
+        [e] => Ok(*e),
+        _ => Err(Grade::reject(
+            ex,
+            format!(
+                "expected {}: definitions, then one expression (the output)",
+                ex.expects
+            ),
+        )),
+    }
+}
+
+/// A point of one coordinate as JSON.
+fn point_of(name: &str, value: String) -> serde_json::Value {
+    let mut map = serde_json::Map::new();
+    map.insert(name.to_owned(), serde_json::Value::String(value));
+    serde_json::Value::Object(map)
+}
+
+/// Grades a network answer.
+pub(super) fn grade(ex: &Exercise, text: &str, _budget: &Budget) -> Grade {
+    let Some(spec) = &ex.network else {
+        return Grade::unknown(ex, "the exercise file has no [network] table");
+    };
+    let mut g = Graph::with_prelude();
+    let g = &mut g;
+    let raw = match read(g, ex, text) {
+        Ok(e) => e,
+        Err(grade) => return *grade,
+    };
+    let net = inline_user_calls(g, raw);
+    let input = g.symbol(&spec.input);
+    let mut grade = Grade::new(ex, Verdict::Incorrect);
+    grade.answer = Some(engine::text(g, net));
+    let offense = not_mlp(g, net, input, spec);
+    let weights: Vec<String> = g
+        .free_vars(net)
+        .into_iter()
+        .filter(|&v| v != input)
+        .map(|v| g.name(v).to_owned())
+        .collect();
+    let mlp_text = |g: &Graph, id: ExprId| {
+        format!(
+            "{} is not part of an MLP: a unit applies {} to a weighted sum plus a bias, and a layer adds weighted units.",
+            engine::text(g, id),
+            spec.activations.join(" or ")
+        )
+    };
+    if !weights.is_empty() {
+        if let Some(id) = offense {
+            let text = mlp_text(g, id);
+            return grade.with_diagnosis("not_an_mlp", text, None);
+        }
+        return Grade::unknown(
+            ex,
+            format!(
+                "the network has symbolic weights ({}); deciding it for every value of the weights is not available yet: give the weights as numbers",
+                weights.join(", ")
+            ),
+        );
+    }
+    grade.method = Some("exact piecewise analysis (rational breakpoints)".into());
+    let x = spec.input.as_str();
+    match pwl::analyse(g, net, input) {
+        Ok(pw) => {
+            if let Some(i) = pw.pieces.iter().position(|p| p.degree() > 1) {
+                let piece = pwl::poly_expr(g, &pw.pieces[i], input);
+                let (lo, hi) = pw.interval(i);
+                let range = match (lo, hi) {
+                    (Some(a), Some(b)) => format!("{a} < {x} < {b}"),
+                    (Some(a), None) => format!("{x} > {a}"),
+                    (None, Some(b)) => format!("{x} < {b}"),
+                    (None, None) => "every x".to_owned(),
+                };
+                let text = format!(
+                    "Your network is not piecewise linear: on {range} it is {}.",
+                    engine::text(g, piece)
+                );
+                return grade.with_diagnosis("not_piecewise_linear", text, None);
+            }
+            if let Some(i) = (0..pw.breaks.len()).find(|&i| {
+                let (l, r) = pw.limits(i);
+                l != pw.at[i] || r != pw.at[i]
+            }) {
+                let (l, r) = pw.limits(i);
+                let b = &pw.breaks[i];
+                grade.point = Some(point_of(x, b.to_string()));
+                let text = format!(
+                    "Your network jumps at {x} = {b}: from the left it tends to {l}, from the right to {r}, and its value there is {}.",
+                    pw.at[i]
+                );
+                return grade.with_diagnosis("discontinuous", text, None);
+            }
+            if let Some(id) = offense {
+                let text = mlp_text(g, id);
+                return grade.with_diagnosis("not_an_mlp", text, None);
+            }
+            grade.verdict = Verdict::Correct;
+            let breaks: Vec<String> = pw.breaks.iter().map(ToString::to_string).collect();
+            grade.details.push(format!(
+                "continuous and piecewise linear: {} pieces, breakpoints {}",
+                pw.pieces.len(),
+                if breaks.is_empty() {
+                    "none".to_owned()
+                } else {
+                    breaks.join(", ")
+                }
+            ));
+            grade
+        }
+        Err(e) => match pwl::curvature_witness(g, net, input) {
+            Some(w) => {
+                grade.point = Some(point_of(x, w.at.to_string()));
+                let text = format!(
+                    "Your network is not piecewise linear: at {x} = {} it is smooth and its second derivative is {}, not 0.",
+                    w.at, w.second_derivative
+                );
+                grade.with_diagnosis("not_piecewise_linear", text, None)
+            }
+            None => match offense {
+                Some(id) => {
+                    let text = mlp_text(g, id);
+                    grade.with_diagnosis("not_an_mlp", text, None)
+                }
+                None => Grade::unknown(ex, format!("the piecewise analysis could not decide: {e}")),
+            },
+        },
+    }
+}
