@@ -170,7 +170,7 @@ fn read_batch(g: &mut Graph, ex: &Exercise, text: &str, max: usize) -> Result<Ba
     if let Some(k) = (1..=n).find(|k| !outputs.contains_key(k)) {
         return Err(Grade::reject(
             ex,
-            format!("the outputs are y1 to y{n}, but y{k} is missing"),
+            format!("the outputs are numbered y1, y2, ... without gaps, but y{k} is missing"),
         ));
     }
     let inputs: Vec<Symbol> = (1..=n).map(|k| g.symbol(&format!("x{k}"))).collect();
@@ -237,9 +237,11 @@ pub(super) fn grade(ex: &Exercise, text: &str, budget: &Budget) -> Grade {
     let mut g = Graph::with_prelude();
     let g = &mut g;
     let owned;
+    let mut named = None;
     let text = match named_choice(text) {
         Some(Ok((name, n))) if (1..=max).contains(&n) => {
             owned = named_text(&name, n);
+            named = Some(format!("{name}({n})"));
             owned.as_str()
         }
         Some(Ok((name, n))) => {
@@ -256,14 +258,16 @@ pub(super) fn grade(ex: &Exercise, text: &str, budget: &Budget) -> Grade {
         Err(grade) => return *grade,
     };
     let mut grade = Grade::new(ex, Verdict::Incorrect);
-    grade.answer = Some(
-        b.outputs
-            .iter()
-            .enumerate()
-            .map(|(k, &y)| format!("y{} = {}", k + 1, engine::text(g, y)))
-            .collect::<Vec<_>>()
-            .join("; "),
-    );
+    grade.answer = named.or_else(|| {
+        Some(
+            b.outputs
+                .iter()
+                .enumerate()
+                .map(|(k, &y)| format!("y{} = {}", k + 1, engine::text(g, y)))
+                .collect::<Vec<_>>()
+                .join("; "),
+        )
+    });
     let n = b.outputs.len();
     if n < 2 {
         return grade.with_diagnosis(
@@ -294,9 +298,6 @@ pub(super) fn grade(ex: &Exercise, text: &str, budget: &Budget) -> Grade {
                 let at = point_text(g, &env);
                 grade.verdict = Verdict::Correct;
                 grade.method = Some("certified non-zero cross derivative (MPFR enclosure)".into());
-                grade
-                    .details
-                    .push(format!("d y{i}/d x{j} = {}", engine::text(g, d)));
                 grade.point = Some(serde_json::Value::Object(
                     env.iter()
                         .map(|(v, r)| {
@@ -310,6 +311,12 @@ pub(super) fn grade(ex: &Exercise, text: &str, budget: &Budget) -> Grade {
                 grade.details.push(format!(
                     "Changing example {j} changes example {i}'s output: d y{i}/d x{j} = {value} at {at}, certified non-zero. So the output for one example depends on which other examples share its minibatch."
                 ));
+                // The formula helps when it is short enough to read.
+                if engine::op_count(g, d) <= 30 {
+                    grade
+                        .details
+                        .push(format!("d y{i}/d x{j} = {}", engine::text(g, d)));
+                }
                 return grade;
             }
         }

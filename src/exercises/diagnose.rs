@@ -111,6 +111,7 @@ fn run_test(g: &mut Graph, case: &Case<'_>, spec: &DiagnosisSpec) -> Option<Find
             })
         }
         Test::SignSlip => sign_slip(g, case),
+        Test::MissingTerm => missing_term(g, case),
         Test::MissingFactor => missing_factor(g, case),
         Test::ConstantFactor => constant_factor(g, case),
         Test::Model => {
@@ -328,6 +329,38 @@ fn sign_slip(g: &mut Graph, case: &Case<'_>) -> Option<Finding> {
     None
 }
 
+fn missing_term(g: &mut Graph, case: &Case<'_>) -> Option<Finding> {
+    let r = case.reference.expected;
+    let mut tried = 0;
+    for n in g.reachable(&[r]) {
+        let Node::Add(terms) = g.node(n).clone() else {
+            continue;
+        };
+        for (k, &t) in terms.iter().enumerate() {
+            if tried >= MAX_CANDIDATES {
+                return None;
+            }
+            let mut rest = terms.to_vec();
+            rest.remove(k);
+            let sum = g.add(rest);
+            let candidate = replace(g, r, n, sum);
+            tried += 1;
+            if holds(g, case, candidate, &[]) {
+                return finding(
+                    "missing_term",
+                    format!(
+                        "A term is missing: {} has the term {} in {}, which your answer leaves out.",
+                        case.reference.noun(),
+                        engine::text(g, t),
+                        engine::text(g, n)
+                    ),
+                );
+            }
+        }
+    }
+    None
+}
+
 fn missing_factor(g: &mut Graph, case: &Case<'_>) -> Option<Finding> {
     let r = case.reference.expected;
     let mut tried = 0;
@@ -344,6 +377,11 @@ fn missing_factor(g: &mut Graph, case: &Case<'_>) -> Option<Finding> {
             }
             let mut rest = factors.to_vec();
             rest.remove(k);
+            // Dropping the only non-constant factor (the `s` of `-s`) is not a
+            // missing factor but a missing term.
+            if rest.iter().all(|&c| g.as_num(c).is_some()) {
+                continue;
+            }
             let product = g.mul(rest);
             let candidate = replace(g, r, m, product);
             if candidate == r {

@@ -183,6 +183,8 @@ pub enum Test {
     Negated,
     /// One term's sign flipped.
     SignSlip,
+    /// One term of a sum left out (half of the product rule).
+    MissingTerm,
     /// One factor left out (a chain-rule factor).
     MissingFactor,
     /// A constant multiple of the reference.
@@ -202,6 +204,7 @@ impl Test {
             Test::WrongVariable => "wrong_variable",
             Test::Negated => "negated",
             Test::SignSlip => "sign_slip",
+            Test::MissingTerm => "missing_term",
             Test::MissingFactor => "missing_factor",
             Test::ConstantFactor => "constant_factor",
             Test::Model => "model",

@@ -159,12 +159,17 @@ pub(super) fn grade(ex: &Exercise, text: &str, budget: &Budget) -> Grade {
         None => undecided(ex, &decision),
         Some(true) => {
             grade.verdict = Verdict::Correct;
-            let long = engine::op_count(g, answer) > engine::op_count(g, reference.expected);
-            if engine::has_diff(g, answer) || long {
-                let simple = engine::text(g, reference.expected);
+            // Unsimplified: diff(...) is still inside, or the simplifier finds a form
+            // at least a quarter shorter (a term or two rearranged is no remark);
+            // the simplified form is shown, the answer accepted.
+            let taken = engine::take_diffs(g, answer);
+            let simple = engine::simplify(g, taken);
+            let (short, long) = (engine::op_count(g, simple), engine::op_count(g, answer));
+            if engine::has_diff(g, answer) || 4 * short <= 3 * long {
+                let shown = engine::text(g, simple);
                 grade = grade.with_diagnosis(
                     "unsimplified",
-                    format!("Correct, but it simplifies to {simple}"),
+                    format!("Correct; it simplifies to {shown}"),
                     None,
                 );
             }
@@ -182,13 +187,16 @@ pub(super) fn grade(ex: &Exercise, text: &str, budget: &Budget) -> Grade {
                 budget,
             };
             let found = diagnose::diagnose(g, &case, &ex.diagnoses);
-            grade = grade.with_witness(found.witness.as_ref().unwrap_or(&witness));
+            // The point shown is the diagnosis's own when it has one (the side of
+            // the kink where the answer is wrong), else the main check's.
+            let shown = found.witness.as_ref().unwrap_or(&witness);
+            grade = grade.with_witness(shown);
             grade.details.push(format!(
                 "certified at {}: your answer {}, {} {}",
-                witness.point_text,
-                witness.lhs,
+                shown.point_text,
+                shown.lhs,
                 reference.noun(),
-                witness.rhs
+                shown.rhs
             ));
             grade.with_diagnosis(found.code, found.text, found.hint)
         }
