@@ -92,6 +92,9 @@ pub fn parse_source(
             0..0,
         ));
     }
+    // Unicode symbols with a same-length ASCII form (`≤`, `·`, `π`) are read as it.
+    let ascii = lex::ascii_equivalents(src);
+    let src: &str = &ascii;
     let ranges = lex::statements(src);
     // First pass: the heads of this text's definitions, so bodies may call
     // functions defined further down.
@@ -166,18 +169,29 @@ pub fn parse_source(
 /// Parses a text that holds one expression, possibly after definitions
 /// (`f(x) = x^2; f(3)`), and returns the expression.
 pub fn parse_expr(g: &mut Graph, src: &str) -> Result<ExprId, ParseError> {
+    parse_expr_spanned(g, src).map(|(e, _)| e)
+}
+
+/// [`parse_expr`], with the byte span of the expression's statement (to echo it as
+/// typed).
+pub fn parse_expr_spanned(g: &mut Graph, src: &str) -> Result<(ExprId, Range<usize>), ParseError> {
     let stmts = parse_source(g, src, Origin::User("<input>".into()))?;
     match single(&stmts, src, "an expression")? {
-        StatementKind::Expr(e) => Ok(*e),
+        (StatementKind::Expr(e), span) => Ok((*e, span)),
         _ => unreachable_kind(&stmts, "an expression"),
     }
 }
 
 /// Parses a text that holds one claim, possibly after definitions.
 pub fn parse_claim(g: &mut Graph, src: &str) -> Result<Claim, ParseError> {
+    parse_claim_spanned(g, src).map(|(c, _)| c)
+}
+
+/// [`parse_claim`], with the byte span of the claim's statement.
+pub fn parse_claim_spanned(g: &mut Graph, src: &str) -> Result<(Claim, Range<usize>), ParseError> {
     let stmts = parse_source(g, src, Origin::User("<input>".into()))?;
     match single(&stmts, src, "a claim")? {
-        StatementKind::Claim(c) => Ok(c.clone()),
+        (StatementKind::Claim(c), span) => Ok((c.clone(), span)),
         _ => unreachable_kind(&stmts, "a claim"),
     }
 }
@@ -195,13 +209,13 @@ fn single<'a>(
     stmts: &'a [Statement],
     src: &str,
     expected: &'static str,
-) -> Result<&'a StatementKind, ParseError> {
+) -> Result<(&'a StatementKind, Range<usize>), ParseError> {
     let others: Vec<&Statement> = stmts
         .iter()
         .filter(|s| !matches!(s.kind, StatementKind::Definition(_)))
         .collect();
     match others.as_slice() {
-        [s] if kind_name(&s.kind) == expected => Ok(&s.kind),
+        [s] if kind_name(&s.kind) == expected => Ok((&s.kind, s.span.clone())),
         [s] => Err(ParseError::new(
             SyntaxError::WrongStatement {
                 expected,
@@ -240,6 +254,14 @@ fn unreachable_kind<T>(stmts: &[Statement], expected: &'static str) -> Result<T,
         },
         stmts.first().map_or(0..0, |s| s.span.clone()),
     ))
+}
+
+/// A `where name = expr` binding: the name, its span and its value (names of other
+/// bindings not yet substituted).
+struct Binding<'s> {
+    name: &'s str,
+    span: Range<usize>,
+    value: ExprId,
 }
 
 /// A definition head seen in the first pass.
@@ -496,27 +518,23 @@ impl<'s, 'g> Parser<'s, 'g> {
         let r = self.ws(r);
         if let Some(after) = lex::symbol(r, '=') {
             if after.starts_with('=') {
-                return self.expected("'=' (a claim is written with a single '=')", r);
+                let at = self.off(r);
+                return Err(ParseError::new(
+                    SyntaxError::Expected {
+                        expected: "'=' in a claim".into(),
+                        found: "'=='".into(),
+                    },
+                    at..at + 2,
+                )
+                .with_help("a claim is written with a single '=': L = R"));
             }
             let (r, rhs) = self.expr(after)?;
-            let mut r = self.ws(r);
-            let mut conditions = Vec::new();
-            if keyword_at(r, "where") {
-                r = &r["where".len()..];
-                loop {
-                    let (r2, c) = self.condition(r)?;
-                    conditions.push(c);
-                    let r3 = self.ws(r2);
-                    match lex::symbol(r3, ',') {
-                        Some(r4) => r = r4,
-                        None => {
-                            r = r3;
-                            break;
-                        }
-                    }
-                }
-            }
+            let (r, (bindings, mut conditions)) = self.where_items(r)?;
             self.finish(r)?;
+            let mut sides = [lhs, rhs];
+            self.bind(&bindings, &mut sides)?;
+            self.bind(&bindings, &mut conditions)?;
+            let [lhs, rhs] = sides;
             return Ok((
                 StatementKind::Claim(Claim {
                     lhs,
@@ -526,8 +544,119 @@ impl<'s, 'g> Parser<'s, 'g> {
                 None,
             ));
         }
+        let where_at = self.ws(r);
+        let (r, (bindings, conditions)) = self.where_items(r)?;
+        if !conditions.is_empty() {
+            return self.err_at(
+                SyntaxError::Binding {
+                    reason: "a condition after 'where' needs a claim (L = R where ...); an expression takes only bindings name = expr".into(),
+                },
+                where_at,
+                "where".len(),
+            );
+        }
         self.finish(r)?;
-        Ok((StatementKind::Expr(lhs), None))
+        let mut e = [lhs];
+        self.bind(&bindings, &mut e)?;
+        Ok((StatementKind::Expr(e[0]), None))
+    }
+
+    /// `[where item {, item}]`: each item is a binding `name = expr` (a shared
+    /// subterm, as printed by `derive`) or a condition `expr < expr`.
+    #[allow(clippy::type_complexity)]
+    fn where_items(&mut self, r: &'s str) -> PResult<'s, (Vec<Binding<'s>>, Vec<ExprId>)> {
+        let mut r = self.ws(r);
+        let mut bindings = Vec::new();
+        let mut conditions = Vec::new();
+        if !keyword_at(r, "where") {
+            return Ok((r, (bindings, conditions)));
+        }
+        r = &r["where".len()..];
+        loop {
+            let at = self.ws(r);
+            let named = lex::ident(at).ok().and_then(|(r2, name)| {
+                let eq = lex::symbol(self.ws(r2), '=')?;
+                (!eq.starts_with('=')).then_some((name, self.span(at, r2), eq))
+            });
+            let r2 = if let Some((name, span, value)) = named {
+                self.check_binding_name(name, &span, &bindings)?;
+                let (r2, e) = self.expr(value)?;
+                bindings.push(Binding {
+                    name,
+                    span,
+                    value: e,
+                });
+                r2
+            } else {
+                let (r2, c) = self.condition(r)?;
+                conditions.push(c);
+                r2
+            };
+            let r3 = self.ws(r2);
+            match lex::symbol(r3, ',') {
+                Some(r4) => r = r4,
+                None => return Ok((r3, (bindings, conditions))),
+            }
+        }
+    }
+
+    fn check_binding_name(
+        &self,
+        name: &str,
+        span: &Range<usize>,
+        earlier: &[Binding<'s>],
+    ) -> Result<(), ParseError> {
+        let reason = if RESERVED.contains(&name) || name == "e" {
+            format!("'{name}' cannot be bound: it is a reserved word")
+        } else if self.is_function(name) {
+            format!("'{name}' is a function and cannot be bound with where")
+        } else if earlier.iter().any(|b| b.name == name) {
+            format!("'{name}' is bound twice")
+        } else {
+            return Ok(());
+        };
+        Err(ParseError::new(
+            SyntaxError::Binding { reason },
+            span.clone(),
+        ))
+    }
+
+    /// Substitutes the bindings into `ids`. A binding may use the others' names (in
+    /// any order) but not, through them, its own.
+    fn bind(&mut self, bindings: &[Binding<'s>], ids: &mut [ExprId]) -> Result<(), ParseError> {
+        if bindings.is_empty() {
+            return Ok(());
+        }
+        let syms: Vec<Symbol> = bindings.iter().map(|b| self.g.symbol(b.name)).collect();
+        let mut values: Vec<ExprId> = bindings.iter().map(|b| b.value).collect();
+        let g = &mut *self.g;
+        let uses_names = |g: &Graph, v: ExprId| g.free_vars(v).iter().any(|s| syms.contains(s));
+        // Each round resolves one more level of names; more rounds than bindings
+        // means a cycle.
+        for _ in 0..=bindings.len() {
+            if !values.iter().any(|&v| uses_names(g, v)) {
+                break;
+            }
+            let map: HashMap<Symbol, ExprId> =
+                syms.iter().copied().zip(values.iter().copied()).collect();
+            values = values.iter().map(|&v| g.substitute(v, &map)).collect();
+        }
+        if let Some(k) = values.iter().position(|&v| uses_names(g, v)) {
+            return Err(ParseError::new(
+                SyntaxError::Binding {
+                    reason: format!(
+                        "'{}' is defined in terms of itself (through where bindings)",
+                        bindings[k].name
+                    ),
+                },
+                bindings[k].span.clone(),
+            ));
+        }
+        let map: HashMap<Symbol, ExprId> = syms.into_iter().zip(values).collect();
+        for id in ids.iter_mut() {
+            *id = g.substitute(*id, &map);
+        }
+        Ok(())
     }
 
     /// Checks that nothing is left of the statement.
@@ -858,6 +987,15 @@ impl<'s, 'g> Parser<'s, 'g> {
                 SyntaxError::Expected {
                     expected: "an expression".into(),
                     found: format!("the keyword '{name}'"),
+                },
+                span,
+            ));
+        }
+        if name == "e" {
+            // Other tools' Euler's number: never silently a variable named e.
+            return Err(ParseError::new(
+                SyntaxError::NotInLanguage {
+                    what: "'e' (Euler's number)".into(),
                 },
                 span,
             ));

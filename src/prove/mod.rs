@@ -9,4 +9,5 @@ pub mod numeric;
 pub mod points;
 pub mod poly;
 pub mod region;
+pub mod simplest;
 pub mod verdict;
