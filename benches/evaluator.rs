@@ -20,8 +20,8 @@ mod mpfr_ref;
 use std::hint::black_box;
 use std::time::Instant;
 
-use actsym::eval::Tape;
 use actsym::expr::Graph;
+use actsym::fast::Tape;
 use actsym::parse::parse_expr;
 use fasteval::{Compiler, Evaler};
 

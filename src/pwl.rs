@@ -561,7 +561,7 @@ const PROBES: [(i64, i64); 10] = [
 /// Looks for a [`CurvatureWitness`] for `root` as a function of `var` (any other free
 /// variable makes the enclosures fail, and the answer `None`).
 pub fn curvature_witness(g: &mut Graph, root: ExprId, var: Symbol) -> Option<CurvatureWitness> {
-    use crate::eval::enclose;
+    use crate::certified::enclose;
     let e = expand_diffs(g, root, Kink::Left).ok()?;
     let e = crate::defs::expand(g, e);
     // Every place where smoothness can fail, as an expression that must be certainly

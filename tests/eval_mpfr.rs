@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
-use actsym::eval::{enclose, evaluate, evaluate_with, EvalError, Value, ZivLimits};
+use actsym::certified::{enclose, evaluate, evaluate_with, EvalError, Value, ZivLimits};
 use actsym::expr::{BigRational, CmpOp, ExprId, Func, Graph};
 use actsym::parse;
 use num_traits::Signed;

@@ -16,8 +16,8 @@ mod mpfr_ref;
 mod random;
 
 use actsym::diff::{expand_diffs, Kink};
-use actsym::eval::{CompileError, Instr, Tape, UnaryOp};
 use actsym::expr::{ExprId, Graph, Symbol};
+use actsym::fast::{CompileError, Instr, Tape, UnaryOp};
 use actsym::parse::parse_expr;
 use mpfr_ref::{reference, ulps};
 

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use actsym::eval::enclose;
+use actsym::certified::enclose;
 use actsym::expr::{BigRational, ExprId, Graph, Symbol};
 use actsym::parse::parse_expr;
 use actsym::pwl::{analyse, continuous_everywhere, curvature_witness, Piecewise, PwlError};

@@ -164,7 +164,7 @@ pub fn difference_at(
     }
     let d = g.sub(sides.0, sides.1);
     let env: HashMap<_, _> = cx.point.iter().cloned().collect();
-    actsym::eval::evaluate(g, d, &env, digits)
+    actsym::certified::evaluate(g, d, &env, digits)
         .ok()
         .map(|v| v.decimal)
 }

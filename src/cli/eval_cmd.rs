@@ -5,8 +5,9 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 
-use actsym::eval::{self, EvalError};
+use actsym::certified::{self, EvalError};
 use actsym::expr::{BigRational, ExprId, Graph, Symbol};
+use actsym::fast::Tape;
 use actsym::parse;
 use serde_json::json;
 
@@ -215,7 +216,7 @@ pub fn run(session: &mut Session, args: &EvalArgs) -> Result<u8, CliError> {
             format!("{text}\n")
         }
     } else {
-        let value = eval::evaluate(g, expanded, &point.env, digits)
+        let value = certified::evaluate(g, expanded, &point.env, digits)
             .map_err(|e| eval_error(&e, &at_text))?;
         let shown = shown_value(&value, args.digits.is_some());
         obj["value"] = json!(value.decimal);
@@ -252,7 +253,7 @@ fn tape_at(
     point: &Point,
     unbound: &[Symbol],
     kink: KinkArg,
-) -> Result<eval::Tape, CliError> {
+) -> Result<Tape, CliError> {
     let mut vars: Vec<Symbol> = unbound.to_vec();
     vars.extend(grid::parameters(g, &point.env).into_iter().map(|p| p.0));
     grid::compile(g, root, expanded, &vars, kink)
@@ -260,7 +261,7 @@ fn tape_at(
 
 /// The value as printed: the exact rational when there is one and `--digits` was
 /// not given (its decimal when that is exact and no longer), else the digits.
-fn shown_value(value: &eval::Value, digits_given: bool) -> String {
+fn shown_value(value: &certified::Value, digits_given: bool) -> String {
     let Some(r) = &value.exact else {
         return value.decimal.clone();
     };

@@ -8,8 +8,9 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::path::Path;
 
-use actsym::eval::{self, Tape};
+use actsym::certified;
 use actsym::expr::{BigRational, ExprId, Graph, Symbol};
+use actsym::fast::Tape;
 use actsym::parse;
 use num_traits::{Signed, ToPrimitive};
 
@@ -231,7 +232,7 @@ pub fn write_exact(
     let xs: Vec<BigRational> = (0..grid.n).map(|k| grid.point(k)).collect();
     let texts: Vec<String> = xs
         .iter()
-        .map(|p| eval::decimal_of_rational(p, 17))
+        .map(|p| certified::decimal_of_rational(p, 17))
         .collect();
     let width = texts
         .iter()
@@ -246,9 +247,9 @@ pub fn write_exact(
     for (k, (p, x)) in xs.iter().zip(&texts).enumerate() {
         let mut at = env.clone();
         at.insert(var, p.clone());
-        let value = match eval::evaluate(g, root, &at, digits) {
+        let value = match certified::evaluate(g, root, &at, digits) {
             Ok(v) => v.decimal,
-            Err(eval::EvalError::Undefined { .. }) => "undefined".into(),
+            Err(certified::EvalError::Undefined { .. }) => "undefined".into(),
             Err(e) => {
                 progress.finish();
                 return Err(CliError::new(
