@@ -5,8 +5,9 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
+use actsym::defs::Origin;
 use actsym::expr::{ExprId, Graph};
-use actsym::parse::{self, Claim};
+use actsym::parse::{self, Claim, ParseError, StatementKind, SyntaxError};
 
 use super::error::file_error;
 use super::CliError;
@@ -80,18 +81,75 @@ pub fn echo(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// The one statement that is not a definition, with its text as typed; or an error
+/// naming what the text holds instead of `expected`.
+fn single(
+    g: &mut Graph,
+    src: &Source,
+    expected: &'static str,
+) -> Result<(StatementKind, String), CliError> {
+    let stmts = parse::parse_source(g, &src.text, Origin::User(src.name.clone()))
+        .map_err(|e| CliError::parse(&src.text, &src.name, &e))?;
+    let wrong = |found: &'static str, span: std::ops::Range<usize>, help: Option<String>| {
+        let mut e = ParseError::new(SyntaxError::WrongStatement { expected, found }, span);
+        e.help = help;
+        CliError::parse(&src.text, &src.name, &e)
+    };
+    let defined: Vec<&str> = stmts
+        .iter()
+        .filter_map(|s| match s.kind {
+            StatementKind::Definition(f) => Some(g.name(f)),
+            _ => None,
+        })
+        .collect();
+    let mut others = stmts
+        .iter()
+        .filter(|s| !matches!(s.kind, StatementKind::Definition(_)));
+    let (Some(first), second) = (others.next(), others.next()) else {
+        // `sin(x) = x` reads as a definition of a new function sin.
+        let help = defined.first().map(|f| {
+            let why = parse::function_hint(f).unwrap_or_default();
+            format!("'{f}(...) = ...' defines a new function {f}; a claim needs functions that exist. {why}")
+        });
+        let end = src.text.len();
+        return Err(wrong("only definitions (or nothing)", end..end, help));
+    };
+    if let Some(s) = second {
+        return Err(wrong(
+            "more than one statement",
+            s.span.clone(),
+            Some("separate runs of the command, or one statement per line in a file".into()),
+        ));
+    }
+    let found = match first.kind {
+        StatementKind::Claim(_) => "a claim",
+        _ => "an expression",
+    };
+    if found != expected {
+        let help = if expected == "a claim" {
+            "a claim relates two sides: L = R (where ...)"
+        } else {
+            "check decides claims: actsym check 'L = R'"
+        };
+        return Err(wrong(found, first.span.clone(), Some(help.into())));
+    }
+    Ok((first.kind.clone(), echo(&src.text[first.span.clone()])))
+}
+
 /// Parses an expression (possibly after definitions); returns it and its statement
 /// as typed.
 pub fn parse_expr(g: &mut Graph, src: &Source) -> Result<(ExprId, String), CliError> {
-    let (e, span) = parse::parse_expr_spanned(g, &src.text)
-        .map_err(|e| CliError::parse(&src.text, &src.name, &e))?;
-    Ok((e, echo(&src.text[span])))
+    match single(g, src, "an expression")? {
+        (StatementKind::Expr(e), typed) => Ok((e, typed)),
+        _ => Err(CliError::new("wrong_statement", "expected an expression")),
+    }
 }
 
 /// Parses a claim (possibly after definitions); returns it and its statement as
 /// typed.
 pub fn parse_claim(g: &mut Graph, src: &Source) -> Result<(Claim, String), CliError> {
-    let (c, span) = parse::parse_claim_spanned(g, &src.text)
-        .map_err(|e| CliError::parse(&src.text, &src.name, &e))?;
-    Ok((c, echo(&src.text[span])))
+    match single(g, src, "a claim")? {
+        (StatementKind::Claim(c), typed) => Ok((c, typed)),
+        _ => Err(CliError::new("wrong_statement", "expected a claim")),
+    }
 }

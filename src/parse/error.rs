@@ -287,8 +287,10 @@ pub fn nearest<'a>(name: &str, known: impl IntoIterator<Item = &'a str>) -> Opti
 const BUILT_INS: &str =
     "exp, log, sqrt, abs, sign, tanh, sinh, cosh, erf, max, min, if(cond, a, b), diff(expr, var)";
 
-/// A hint for a function other tools have and actsym writes differently or lacks.
-fn function_hint(name: &str) -> Option<String> {
+/// A hint for a function other tools have and actsym writes differently or lacks
+/// (`ln` is `log`; `sin` is not in the language).
+#[must_use]
+pub fn function_hint(name: &str) -> Option<String> {
     let rewrite = match name {
         "ln" => "the natural logarithm is log: write log(...)",
         "log10" => "write log(u)/log(10) for log10(u)",

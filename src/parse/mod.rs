@@ -21,7 +21,7 @@ mod lex;
 use std::collections::HashMap;
 use std::ops::Range;
 
-pub use error::{line_col, nearest, ParseError, SyntaxError};
+pub use error::{function_hint, line_col, nearest, unicode_hint, ParseError, SyntaxError};
 
 use crate::defs::{Definition, Origin};
 use crate::expr::{CmpOp, ExprId, Func, Graph, Node, Symbol};
@@ -169,29 +169,18 @@ pub fn parse_source(
 /// Parses a text that holds one expression, possibly after definitions
 /// (`f(x) = x^2; f(3)`), and returns the expression.
 pub fn parse_expr(g: &mut Graph, src: &str) -> Result<ExprId, ParseError> {
-    parse_expr_spanned(g, src).map(|(e, _)| e)
-}
-
-/// [`parse_expr`], with the byte span of the expression's statement (to echo it as
-/// typed).
-pub fn parse_expr_spanned(g: &mut Graph, src: &str) -> Result<(ExprId, Range<usize>), ParseError> {
     let stmts = parse_source(g, src, Origin::User("<input>".into()))?;
     match single(&stmts, src, "an expression")? {
-        (StatementKind::Expr(e), span) => Ok((*e, span)),
+        StatementKind::Expr(e) => Ok(*e),
         _ => unreachable_kind(&stmts, "an expression"),
     }
 }
 
 /// Parses a text that holds one claim, possibly after definitions.
 pub fn parse_claim(g: &mut Graph, src: &str) -> Result<Claim, ParseError> {
-    parse_claim_spanned(g, src).map(|(c, _)| c)
-}
-
-/// [`parse_claim`], with the byte span of the claim's statement.
-pub fn parse_claim_spanned(g: &mut Graph, src: &str) -> Result<(Claim, Range<usize>), ParseError> {
     let stmts = parse_source(g, src, Origin::User("<input>".into()))?;
     match single(&stmts, src, "a claim")? {
-        (StatementKind::Claim(c), span) => Ok((c.clone(), span)),
+        StatementKind::Claim(c) => Ok(c.clone()),
         _ => unreachable_kind(&stmts, "a claim"),
     }
 }
@@ -209,13 +198,13 @@ fn single<'a>(
     stmts: &'a [Statement],
     src: &str,
     expected: &'static str,
-) -> Result<(&'a StatementKind, Range<usize>), ParseError> {
+) -> Result<&'a StatementKind, ParseError> {
     let others: Vec<&Statement> = stmts
         .iter()
         .filter(|s| !matches!(s.kind, StatementKind::Definition(_)))
         .collect();
     match others.as_slice() {
-        [s] if kind_name(&s.kind) == expected => Ok((&s.kind, s.span.clone())),
+        [s] if kind_name(&s.kind) == expected => Ok(&s.kind),
         [s] => Err(ParseError::new(
             SyntaxError::WrongStatement {
                 expected,
