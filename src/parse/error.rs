@@ -431,6 +431,7 @@ pub fn unicode_hint(c: char) -> Option<String> {
         '¾' => "3/4",
         '≈' => "= in a claim (claims are exact)",
         '“' | '”' | '‘' | '’' => "no quotes inside the expression",
+        _ if super::lex::has_ascii_equivalent(c) => return None,
         _ if !c.is_ascii() => "ASCII: operators + - * / ^ < <= > >= != and names",
         _ => return None,
     };

@@ -131,6 +131,11 @@ const ASCII_EQUIVALENTS: [(char, &str); 17] = [
     ('\u{a0}', "  "),
 ];
 
+/// Whether `c` is a Unicode symbol the language reads as its ASCII form.
+pub(crate) fn has_ascii_equivalent(c: char) -> bool {
+    ASCII_EQUIVALENTS.iter().any(|e| e.0 == c)
+}
+
 /// The text with the Unicode symbols of [`ASCII_EQUIVALENTS`] replaced by their
 /// ASCII forms; every byte offset keeps its meaning. Other text is unchanged.
 #[must_use]
