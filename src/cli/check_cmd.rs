@@ -169,6 +169,20 @@ pub fn difference_at(
         .map(|v| v.decimal)
 }
 
+/// Whether two printed values are the same number (`1` and `1.0000`).
+fn same_number(a: &SideValue, b: &SideValue) -> bool {
+    let read = |v: &SideValue| match v {
+        SideValue::Defined(d) => {
+            let mut scratch = Graph::new();
+            actsym::parse::parse_expr(&mut scratch, d)
+                .ok()
+                .and_then(|id| scratch.as_num(id).cloned())
+        }
+        SideValue::Undefined(_) => None,
+    };
+    matches!((read(a), read(b)), (Some(x), Some(y)) if x == y)
+}
+
 /// What is printed besides the report.
 struct Shown<'a> {
     typed: &'a str,
@@ -242,7 +256,7 @@ fn text(g: &Graph, shown: &Shown, report: &Report) -> String {
             if let Some(cx) = &report.counterexample {
                 out.push_str(&format!("  counterexample: {}\n", cx.point_text(g)));
                 // When the sides agree to the printed digits, the difference first.
-                let same = cx.lhs.to_string() == cx.rhs.to_string();
+                let same = same_number(&cx.lhs, &cx.rhs);
                 if let (true, Some(d)) = (same, shown.difference) {
                     out.push_str(&format!("  left - right: {d}\n"));
                 }

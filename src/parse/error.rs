@@ -355,7 +355,8 @@ pub fn function_hint(name: &str) -> Option<String> {
 /// text after the `e`.
 fn euler_hint(after: &str) -> String {
     let rest = after.trim_start();
-    let Some(p) = rest.strip_prefix("**").or_else(|| rest.strip_prefix('^')) else {
+    let op = if rest.starts_with("**") { "**" } else { "^" };
+    let Some(p) = rest.strip_prefix(op) else {
         return "Euler's number is exp(1), and e^u is exp(u)".to_owned();
     };
     let p = p.trim_start();
@@ -378,7 +379,7 @@ fn euler_hint(after: &str) -> String {
     if arg.trim().is_empty() {
         "write exp(u) for e^u; Euler's number alone is exp(1)".to_owned()
     } else {
-        format!("write exp({arg}) for e^{typed}")
+        format!("write exp({arg}) for e{op}{typed}")
     }
 }
 

@@ -15,6 +15,7 @@
 //! assert_eq!(a, b);
 //! ```
 
+mod bindings;
 mod error;
 mod lex;
 
@@ -245,14 +246,6 @@ fn unreachable_kind<T>(stmts: &[Statement], expected: &'static str) -> Result<T,
     ))
 }
 
-/// A `where name = expr` binding: the name, its span and its value (names of other
-/// bindings not yet substituted).
-struct Binding<'s> {
-    name: &'s str,
-    span: Range<usize>,
-    value: ExprId,
-}
-
 /// A definition head seen in the first pass.
 struct Pending {
     arity: usize,
@@ -338,6 +331,8 @@ struct Parser<'s, 'g> {
     depth: u32,
     /// While parsing a definition's body: its name and parameters.
     params: Option<(String, Vec<String>)>,
+    /// The names bound by the statement's `where name = expr` items, and their values.
+    bound: HashMap<&'s str, ExprId>,
 }
 
 /// Whether the text starts an operand (for the implicit-multiplication check).
@@ -365,6 +360,7 @@ impl<'s, 'g> Parser<'s, 'g> {
             pending,
             depth: 0,
             params: None,
+            bound: HashMap::new(),
         }
     }
 
@@ -503,149 +499,61 @@ impl<'s, 'g> Parser<'s, 'g> {
                 return self.definition(i, head, origin);
             }
         }
-        let (r, lhs) = self.expr(i)?;
-        let r = self.ws(r);
-        if let Some(after) = lex::symbol(r, '=') {
-            if after.starts_with('=') {
-                let at = self.off(r);
-                return Err(ParseError::new(
-                    SyntaxError::Expected {
-                        expected: "'=' in a claim".into(),
-                        found: "'=='".into(),
-                    },
-                    at..at + 2,
-                )
-                .with_help("a claim is written with a single '=': L = R"));
-            }
-            let (r, rhs) = self.expr(after)?;
-            let (r, (bindings, mut conditions)) = self.where_items(r)?;
-            self.finish(r)?;
-            let mut sides = [lhs, rhs];
-            self.bind(&bindings, &mut sides)?;
-            self.bind(&bindings, &mut conditions)?;
-            let [lhs, rhs] = sides;
-            return Ok((
+        // `... where s = ..., x > 0`: the bindings first (their names then stand for
+        // their values), then the statement before `where` with the names in scope.
+        let (body, clause) = bindings::split_where(i);
+        let conditions = match clause {
+            Some((_, after)) => self.where_clause(after)?,
+            None => Vec::new(),
+        };
+        let body_end = self.end - (i.len() - body.len());
+        let end = std::mem::replace(&mut self.end, body_end);
+        let sides = self.sides(body);
+        self.end = end;
+        match sides? {
+            (lhs, Some(rhs)) => Ok((
                 StatementKind::Claim(Claim {
                     lhs,
                     rhs,
                     conditions,
                 }),
                 None,
-            ));
-        }
-        let where_at = self.ws(r);
-        let (r, (bindings, conditions)) = self.where_items(r)?;
-        if !conditions.is_empty() {
-            return self.err_at(
-                SyntaxError::Binding {
-                    reason: "a condition after 'where' needs a claim (L = R where ...); an expression takes only bindings name = expr".into(),
-                },
-                where_at,
-                "where".len(),
-            );
-        }
-        self.finish(r)?;
-        let mut e = [lhs];
-        self.bind(&bindings, &mut e)?;
-        Ok((StatementKind::Expr(e[0]), None))
-    }
-
-    /// `[where item {, item}]`: each item is a binding `name = expr` (a shared
-    /// subterm, as printed by `derive`) or a condition `expr < expr`.
-    #[allow(clippy::type_complexity)]
-    fn where_items(&mut self, r: &'s str) -> PResult<'s, (Vec<Binding<'s>>, Vec<ExprId>)> {
-        let mut r = self.ws(r);
-        let mut bindings = Vec::new();
-        let mut conditions = Vec::new();
-        if !keyword_at(r, "where") {
-            return Ok((r, (bindings, conditions)));
-        }
-        r = &r["where".len()..];
-        loop {
-            let at = self.ws(r);
-            let named = lex::ident(at).ok().and_then(|(r2, name)| {
-                let eq = lex::symbol(self.ws(r2), '=')?;
-                (!eq.starts_with('=')).then_some((name, self.span(at, r2), eq))
-            });
-            let r2 = if let Some((name, span, value)) = named {
-                self.check_binding_name(name, &span, &bindings)?;
-                let (r2, e) = self.expr(value)?;
-                bindings.push(Binding {
-                    name,
-                    span,
-                    value: e,
-                });
-                r2
-            } else {
-                let (r2, c) = self.condition(r)?;
-                conditions.push(c);
-                r2
-            };
-            let r3 = self.ws(r2);
-            match lex::symbol(r3, ',') {
-                Some(r4) => r = r4,
-                None => return Ok((r3, (bindings, conditions))),
-            }
+            )),
+            (e, None) => match clause {
+                Some((kw, _)) if !conditions.is_empty() => self.err_at(
+                    SyntaxError::Binding {
+                        reason: "a condition after 'where' needs a claim (L = R where ...); an expression takes only bindings name = expr".into(),
+                    },
+                    kw,
+                    "where".len(),
+                ),
+                _ => Ok((StatementKind::Expr(e), None)),
+            },
         }
     }
 
-    fn check_binding_name(
-        &self,
-        name: &str,
-        span: &Range<usize>,
-        earlier: &[Binding<'s>],
-    ) -> Result<(), ParseError> {
-        let reason = if RESERVED.contains(&name) || name == "e" {
-            format!("'{name}' cannot be bound: it is a reserved word")
-        } else if self.is_function(name) {
-            format!("'{name}' is a function and cannot be bound with where")
-        } else if earlier.iter().any(|b| b.name == name) {
-            format!("'{name}' is bound twice")
-        } else {
-            return Ok(());
+    /// `expr [= expr]`, the whole text: an expression, or the two sides of a claim.
+    fn sides(&mut self, i: &'s str) -> Result<(ExprId, Option<ExprId>), ParseError> {
+        let (r, lhs) = self.expr(i)?;
+        let r = self.ws(r);
+        let Some(after) = lex::symbol(r, '=') else {
+            self.finish(r)?;
+            return Ok((lhs, None));
         };
-        Err(ParseError::new(
-            SyntaxError::Binding { reason },
-            span.clone(),
-        ))
-    }
-
-    /// Substitutes the bindings into `ids`. A binding may use the others' names (in
-    /// any order) but not, through them, its own.
-    fn bind(&mut self, bindings: &[Binding<'s>], ids: &mut [ExprId]) -> Result<(), ParseError> {
-        if bindings.is_empty() {
-            return Ok(());
-        }
-        let syms: Vec<Symbol> = bindings.iter().map(|b| self.g.symbol(b.name)).collect();
-        let mut values: Vec<ExprId> = bindings.iter().map(|b| b.value).collect();
-        let g = &mut *self.g;
-        let uses_names = |g: &Graph, v: ExprId| g.free_vars(v).iter().any(|s| syms.contains(s));
-        // Each round resolves one more level of names; more rounds than bindings
-        // means a cycle.
-        for _ in 0..=bindings.len() {
-            if !values.iter().any(|&v| uses_names(g, v)) {
-                break;
-            }
-            let map: HashMap<Symbol, ExprId> =
-                syms.iter().copied().zip(values.iter().copied()).collect();
-            values = values.iter().map(|&v| g.substitute(v, &map)).collect();
-        }
-        if let Some(k) = values.iter().position(|&v| uses_names(g, v)) {
+        if after.starts_with('=') {
+            let at = self.off(r);
             return Err(ParseError::new(
-                SyntaxError::Binding {
-                    reason: format!(
-                        "'{}' is defined in terms of itself (through where bindings)",
-                        bindings[k].name
-                    ),
+                SyntaxError::Expected {
+                    expected: "'=' in a claim".into(),
+                    found: "'=='".into(),
                 },
-                bindings[k].span.clone(),
-            ));
+                at..at + 2,
+            )
+            .with_help("a claim is written with a single '=': L = R"));
         }
-        let map: HashMap<Symbol, ExprId> = syms.into_iter().zip(values).collect();
-        for id in ids.iter_mut() {
-            *id = g.substitute(*id, &map);
-        }
-        Ok(())
+        let (r, rhs) = self.expr(after)?;
+        self.finish(r)?;
+        Ok((lhs, Some(rhs)))
     }
 
     /// Checks that nothing is left of the statement.
@@ -970,6 +878,9 @@ impl<'s, 'g> Parser<'s, 'g> {
             "pi" => return Ok((r, self.g.pi())),
             "undefined" => return Ok((r, self.g.undefined())),
             _ => {}
+        }
+        if let Some(&value) = self.bound.get(name) {
+            return Ok((r, value));
         }
         if RESERVED.contains(&name) {
             return Err(ParseError::new(
