@@ -7,7 +7,6 @@ pub mod explain;
 pub mod normal;
 pub mod numeric;
 pub mod points;
-pub mod poly;
 pub mod region;
 pub mod simplest;
 pub mod verdict;
