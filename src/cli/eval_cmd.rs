@@ -3,6 +3,7 @@
 //! with `--fast` the compiled f64 evaluator; with `--grid` a table (see `grid`).
 
 use std::collections::HashMap;
+use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use actsym::certified::{self, EvalError};
@@ -19,6 +20,8 @@ use super::{emit, emit_json, CliError, Session, EXIT_OK};
 
 /// The most significant digits `--digits` may ask for.
 pub const MAX_DIGITS: u32 = 10_000;
+/// A grid this long printed on a terminal gets a note offering `-o FILE`.
+const LARGE_GRID: usize = 100_000;
 /// The longest exact value printed as a fraction; longer ones print as decimals
 /// (`--json` has the exact form in `exact`).
 const MAX_EXACT_CHARS: usize = 1_000;
@@ -340,6 +343,12 @@ fn run_grid(
     // The tape listing goes before a text table on stdout; in JSON it is a key.
     if let (Some(t), false) = (&tape_text, args.json) {
         emit(&format!("{t}\n"))?;
+    }
+    if args.output.is_none() && grid.len() > LARGE_GRID && std::io::stdout().is_terminal() {
+        eprintln!(
+            "note: {} rows go to the terminal; write them to a file with -o FILE",
+            grid.len()
+        );
     }
     let mut sink = Sink::open(args.output.as_deref(), args.force)?;
     match (&tape, args.fast) {

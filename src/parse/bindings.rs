@@ -24,7 +24,10 @@ pub(super) fn split_where(i: &str) -> (&str, Option<(&str, &str)>) {
             }
             b'(' => depth += 1,
             b')' => depth = depth.saturating_sub(1),
+            // A `where` with nothing before it is no clause: the parser reports
+            // the keyword where an expression should be.
             b'w' if depth == 0
+                && !lex::blank(i[..k].trim_start()).is_empty()
                 && keyword_at(&i[k..], "where")
                 && (k == 0 || !is_ident_byte(bytes[k - 1])) =>
             {
@@ -164,6 +167,7 @@ mod tests {
         assert_eq!(body, "s*t ");
         assert_eq!(clause.map(|c| c.1), Some(" s = 1, t = 2"));
         assert_eq!(split_where("nowhere + 1").1, None);
+        assert_eq!(split_where(" where + 1").1, None);
         assert_eq!(split_where("f(where) # where").1, None);
         assert_eq!(bound_names(" s = f(a, b), x > 0, t = 2"), vec!["s", "t"]);
     }
