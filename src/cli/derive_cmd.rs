@@ -15,24 +15,20 @@ use super::common::{expand_diffs, format_of, Format, KinkArg};
 use super::input::{parse_expr, source};
 use super::{emit, emit_json, CliError, Session, EXIT_OK};
 
-/// Flags of `actsym derive`.
+/// The expression: an argument or `--file`.
 #[derive(clap::Args, Debug)]
-pub struct DeriveArgs {
+pub struct ExprInput {
     /// The expression, possibly after definitions: 'f(x) = x*relu(x); f(x)' (- reads stdin).
     #[arg(value_name = "EXPR", required_unless_present = "file")]
     expr: Option<String>,
     /// Read the expression from FILE (- for stdin).
     #[arg(long, value_name = "FILE")]
     file: Option<PathBuf>,
-    /// The variable to differentiate by (default: x, or the only variable).
-    #[arg(long, value_name = "VAR")]
-    wrt: Option<String>,
-    /// The order of the derivative (1 to 32).
-    #[arg(long, default_value_t = 1, value_name = "N")]
-    order: u32,
-    /// The derivative at a kink: left-hand (default), right-hand, or autodiff's.
-    #[arg(long, value_enum, default_value_t = KinkArg::Left)]
-    kink: KinkArg,
+}
+
+/// How a formula is printed.
+#[derive(clap::Args, Debug)]
+pub struct FormulaOutput {
     /// Output format (default text).
     #[arg(long, value_enum)]
     format: Option<Format>,
@@ -44,27 +40,34 @@ pub struct DeriveArgs {
     inline: bool,
 }
 
+/// Flags of `actsym derive`.
+#[derive(clap::Args, Debug)]
+pub struct DeriveArgs {
+    #[command(flatten)]
+    input: ExprInput,
+    /// The variable to differentiate by (default: x, or the only variable).
+    #[arg(long, value_name = "VAR")]
+    wrt: Option<String>,
+    /// The order of the derivative (1 to 32).
+    #[arg(long, default_value_t = 1, value_name = "N")]
+    order: u32,
+    /// The derivative at a kink: left-hand (default), right-hand, or autodiff's.
+    #[arg(long, value_enum, default_value_t = KinkArg::Left)]
+    kink: KinkArg,
+    #[command(flatten)]
+    output: FormulaOutput,
+}
+
 /// Flags of `actsym simplify`.
 #[derive(clap::Args, Debug)]
 pub struct SimplifyArgs {
-    /// The expression, possibly after definitions (- reads stdin).
-    #[arg(value_name = "EXPR", required_unless_present = "file")]
-    expr: Option<String>,
-    /// Read the expression from FILE (- for stdin).
-    #[arg(long, value_name = "FILE")]
-    file: Option<PathBuf>,
+    #[command(flatten)]
+    input: ExprInput,
     /// The convention for diff(...) inside the expression at kinks.
     #[arg(long, value_enum, default_value_t = KinkArg::Left)]
     kink: KinkArg,
-    /// Output format (default text).
-    #[arg(long, value_enum)]
-    format: Option<Format>,
-    /// Print one JSON object (the same as --format json).
-    #[arg(long)]
-    json: bool,
-    /// Write shared subterms out in place instead of naming them with 'where'.
-    #[arg(long)]
-    inline: bool,
+    #[command(flatten)]
+    output: FormulaOutput,
 }
 
 /// The variable to differentiate by.
@@ -105,11 +108,11 @@ fn pick_var(g: &mut Graph, e: ExprId, wrt: Option<&str>) -> Result<Symbol, CliEr
 fn show(
     g: &mut Graph,
     e: ExprId,
-    format: Format,
-    inline: bool,
+    output: &FormulaOutput,
     extra: serde_json::Value,
 ) -> Result<(), CliError> {
-    match format {
+    let inline = output.inline;
+    match format_of(output.format, output.json)? {
         Format::Text => {
             let plain = print::text(g, e);
             if inline {
@@ -143,10 +146,10 @@ fn show(
 }
 
 pub fn run_derive(session: &mut Session, args: &DeriveArgs) -> Result<u8, CliError> {
-    let format = format_of(args.format, args.json)?;
+    format_of(args.output.format, args.output.json)?;
     let src = source(
-        args.expr.as_deref(),
-        args.file.as_ref(),
+        args.input.expr.as_deref(),
+        args.input.file.as_ref(),
         "actsym derive 'sigmoid(x)'",
     )?;
     let g = &mut session.graph;
@@ -164,15 +167,15 @@ pub fn run_derive(session: &mut Session, args: &DeriveArgs) -> Result<u8, CliErr
         "order": args.order,
         "kink": kink.name(),
     });
-    show(g, d, format, args.inline, extra)?;
+    show(g, d, &args.output, extra)?;
     Ok(EXIT_OK)
 }
 
 pub fn run_simplify(session: &mut Session, args: &SimplifyArgs) -> Result<u8, CliError> {
-    let format = format_of(args.format, args.json)?;
+    format_of(args.output.format, args.output.json)?;
     let src = source(
-        args.expr.as_deref(),
-        args.file.as_ref(),
+        args.input.expr.as_deref(),
+        args.input.file.as_ref(),
         "actsym simplify 'exp(-x)/(1 + exp(-x))^2'",
     )?;
     let g = &mut session.graph;
@@ -181,6 +184,6 @@ pub fn run_simplify(session: &mut Session, args: &SimplifyArgs) -> Result<u8, Cl
     // The simplifier, then the prover's normal form for constants (domains kept).
     let s = actsym::prove::simplest::simplify_proved(g, e);
     let extra = serde_json::json!({ "expression": typed });
-    show(g, s, format, args.inline, extra)?;
+    show(g, s, &args.output, extra)?;
     Ok(EXIT_OK)
 }
