@@ -4,7 +4,7 @@
 use assert_cmd::Command;
 
 /// The commands, as `actsym <name> --help` takes them ("" is the top level).
-const COMMANDS: [&str; 10] = [
+const COMMANDS: [&str; 11] = [
     "",
     "derive",
     "simplify",
@@ -13,6 +13,7 @@ const COMMANDS: [&str; 10] = [
     "prove",
     "pwl",
     "defs",
+    "plot",
     "completions",
     "man",
 ];

@@ -64,6 +64,7 @@ fn cases(dir: &Path) -> Vec<Case> {
     );
     let (claim_defs, net, taken, out) =
         (p("claim.act"), p("net.act"), p("taken.csv"), p("out.csv"));
+    let svg = p("plot.svg");
     let mut all = vec![
         // derive
         case("derive", &["derive", "swish(x, beta)", "--json"], 0, None),
@@ -361,6 +362,31 @@ fn cases(dir: &Path) -> Vec<Case> {
             &["defs", "--defs", &claim_defs, "--json"],
             2,
             Some("not_a_definition"),
+        ),
+        // plot
+        case(
+            "plot",
+            &["plot", "relu(x)", "--terminal", "--json"],
+            0,
+            None,
+        ),
+        case(
+            "plot",
+            &["plot", "relu(x)", "-o", &svg, "--force", "--json"],
+            0,
+            None,
+        ),
+        case(
+            "plot",
+            &["plot", "relu(x)", "--range", "1:0", "--json"],
+            2,
+            Some("bad_input"),
+        ),
+        case(
+            "plot",
+            &["plot", "relu(x)", "--rang", "0:1", "--json"],
+            2,
+            Some("unknown_flag"),
         ),
         // completions and man
         case("completions", &["completions", "bash", "--json"], 0, None),

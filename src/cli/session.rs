@@ -6,7 +6,8 @@ use actsym::defs::Origin;
 use actsym::expr::Graph;
 use actsym::parse;
 
-use super::input::{read_file, INPUT_NAME};
+use super::input::read_file;
+pub use super::input::INPUT_NAME;
 use super::CliError;
 
 /// The graph of one run.
