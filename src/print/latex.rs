@@ -1,9 +1,9 @@
 //! The LaTeX printer: a formula as a textbook sets it.
 //!
 //! `\frac{num}{den}` for quotients (negative powers, also fractional ones:
-//! `\frac{1}{\sqrt{u}}`), `\sqrt{u}` and `\sqrt[3]{u}` where `u` is known to be
+//! `\frac{1}{\sqrt{u}}`), `\sqrt{u}`, and `\sqrt[3]{u}` where `u` is known to be
 //! non-negative (else the power `x^{1/3}`, which keeps actsym's meaning: undefined
-//! for a negative base), `e^{u}` for a small exponent and
+//! for a negative base; even roots read that way anyway), `e^{u}` for a small exponent and
 //! `\exp\left(u\right)` otherwise, `\tanh^{2}(x)`, `\left|u\right|`, `\log`, `\sigma`
 //! for sigmoid, `\Phi`, `\phi`, `\operatorname{ReLU}` and `\operatorname{name}` for
 //! other functions, `\max`, `\min`, Greek variables and subscripts (`w1 -> w_{1}`),
@@ -13,6 +13,7 @@
 //! `\left(...\right)` around tall contents (fractions, roots, cases), `(...)` else.
 //! Sums and products take the same shapes as in the text printer.
 
+use num_integer::Integer;
 use num_traits::{One, Signed};
 
 use super::latex_names::{function, variable};
@@ -256,12 +257,13 @@ fn is_root(r: &BigRational) -> bool {
     r.numer().is_one() && !r.is_integer()
 }
 
-/// Whether `b^r` sets as a root `\sqrt[n]{b}`: `r = 1/n` and `b` is known to be
-/// non-negative. Otherwise it stays a power (`x^{1/3}`, `(-1)^{1/3}`): a reader
-/// takes `\sqrt[3]{-1}` for -1, while actsym's fractional power of a negative
-/// number is undefined.
+/// Whether `b^r` sets as a root `\sqrt[n]{b}`: `r = 1/n`, and either `n` is even (a
+/// reader takes `\sqrt{u}` and `\sqrt[4]{u}` as undefined for `u < 0`, as actsym
+/// does) or `b` is known to be non-negative. An odd root of a possibly negative base
+/// stays a power (`x^{1/3}`, `(-1)^{1/3}`): a reader takes `\sqrt[3]{-1}` for -1,
+/// while actsym's fractional power of a negative number is undefined.
 fn as_root(g: &Graph, b: ExprId, r: &BigRational) -> bool {
-    is_root(r) && g.info(b).sign.is_nonneg()
+    is_root(r) && (r.denom().is_even() || g.info(b).sign.is_nonneg())
 }
 
 /// `\sqrt{b}` or `\sqrt[n]{b}` for the power `1/n`.
