@@ -2,8 +2,8 @@
 //! grade answer sheets in bulk. The grading is the library's (`actsym::exercises`);
 //! this file reads flags, answers and files, prints, and maps verdicts to exit codes.
 
-use std::io::{IsTerminal, Read};
 use std::path::PathBuf;
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use actsym::exercises::catalog::Catalog;
@@ -11,6 +11,8 @@ use actsym::exercises::format::Exercise;
 use actsym::exercises::{grade, render, run_references, sheet, Limits};
 use clap::Subcommand;
 
+use super::input::{read_file, read_stdin};
+use super::output::{Progress, Sink};
 use super::{emit, CliError, EXIT_INPUT, EXIT_OK};
 
 /// Flags of `actsym exercises`.
@@ -77,18 +79,9 @@ struct GradeArgs {
     time_limit: f64,
 }
 
-/// A bad-input failure: a JSON error object on stdout under `--json`, else text.
-fn fail(json: bool, kind: &str, message: String) -> Result<u8, CliError> {
-    if json {
-        let obj = serde_json::json!({ "error": {
-            "message": message, "code": kind, "exit_code": EXIT_INPUT,
-            "line": null, "column": null,
-        }});
-        emit(&format!("{obj}\n"))?;
-        Ok(EXIT_INPUT)
-    } else {
-        Err(CliError::input(format!("error: {message}")))
-    }
+/// A bad-input failure (printed as JSON under `--json` by the dispatcher).
+fn fail(kind: &'static str, message: String) -> Result<u8, CliError> {
+    Err(CliError::new(kind, message))
 }
 
 fn limits(seconds: f64) -> Option<Limits> {
@@ -110,7 +103,7 @@ pub fn run(args: &ExercisesArgs) -> Result<u8, CliError> {
     let json = args.json;
     let catalog = match Catalog::embedded() {
         Ok(c) => c,
-        Err(e) => return fail(json, "exercise_file", e.to_string()),
+        Err(e) => return fail("exercise_file", e.to_string()),
     };
     let out = |text: String, value: serde_json::Value| {
         if json {
@@ -129,7 +122,7 @@ pub fn run(args: &ExercisesArgs) -> Result<u8, CliError> {
                 out(render::show_text(ex), render::show_json(ex))?;
                 Ok(EXIT_OK)
             }
-            Err(msg) => fail(json, "unknown_exercise", msg),
+            Err(msg) => fail("unknown_exercise", msg),
         },
         Action::Check(c) => check(catalog, c, json),
         Action::Run => {
@@ -148,41 +141,20 @@ pub fn run(args: &ExercisesArgs) -> Result<u8, CliError> {
 fn check(catalog: &Catalog, c: &CheckArgs, json: bool) -> Result<u8, CliError> {
     let ex = match find(catalog, &c.id) {
         Ok(ex) => ex,
-        Err(msg) => return fail(json, "unknown_exercise", msg),
+        Err(msg) => return fail("unknown_exercise", msg),
     };
     let Some(limits) = limits(c.time_limit) else {
         return fail(
-            json,
             "bad_flag_value",
             "--time-limit must be between 0 and 3600 seconds".into(),
         );
     };
     let text = match (&c.answer, &c.answer_file) {
-        (Some(a), _) if a == "-" => {
-            let mut s = String::new();
-            if let Err(e) = std::io::stdin().read_to_string(&mut s) {
-                return fail(
-                    json,
-                    "unreadable_file",
-                    format!("cannot read standard input: {e}"),
-                );
-            }
-            s
-        }
+        (Some(a), _) if a == "-" => read_stdin()?.text,
         (Some(a), _) => a.clone(),
-        (None, Some(f)) => match std::fs::read_to_string(f) {
-            Ok(s) => s,
-            Err(e) => {
-                return fail(
-                    json,
-                    "no_such_file",
-                    format!("cannot read {}: {e}", f.display()),
-                )
-            }
-        },
+        (None, Some(f)) => read_file(f, " (--answer-file)")?.text,
         (None, None) => {
             return fail(
-                json,
                 "missing_argument",
                 "give --answer TEXT or --answer-file FILE".into(),
             )
@@ -200,45 +172,34 @@ fn check(catalog: &Catalog, c: &CheckArgs, json: bool) -> Result<u8, CliError> {
 fn grade_sheets(catalog: &Catalog, a: &GradeArgs, json: bool) -> Result<u8, CliError> {
     let Some(limits) = limits(a.time_limit) else {
         return fail(
-            json,
             "bad_flag_value",
             "--time-limit must be between 0 and 3600 seconds".into(),
         );
     };
     if a.jobs > 256 {
-        return fail(json, "bad_flag_value", "--jobs must be at most 256".into());
+        return fail("bad_flag_value", "--jobs must be at most 256".into());
     }
-    if let Some(path) = &a.csv {
-        if path.exists() && !a.force {
-            return fail(
-                json,
-                "file_exists",
-                format!("{} exists; add --force to replace it", path.display()),
-            );
-        }
-    }
-    let bar = if std::io::stderr().is_terminal() {
-        indicatif::ProgressBar::new(a.sheets.len() as u64)
-    } else {
-        indicatif::ProgressBar::hidden()
+    // The CSV file is created before grading, so an existing one stops the run at
+    // once (unless --force) rather than after minutes of work.
+    let mut sink = match &a.csv {
+        Some(path) => Some(Sink::open(Some(path), a.force)?),
+        None => None,
     };
-    bar.set_style(
-        indicatif::ProgressStyle::with_template("grading {bar:40} {pos}/{len} sheets ({elapsed})")
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-    );
+    let progress = Mutex::new(Progress::new(a.sheets.len() as u64, "sheets"));
     let start = Instant::now();
-    let results = sheet::grade_sheets(&a.sheets, catalog, a.jobs, &limits, &|_| bar.inc(1));
-    bar.finish_and_clear();
+    let results = sheet::grade_sheets(&a.sheets, catalog, a.jobs, &limits, &|_| {
+        if let Ok(mut p) = progress.lock() {
+            p.inc(1);
+        }
+    });
+    if let Ok(p) = progress.into_inner() {
+        p.finish();
+    }
     let elapsed = start.elapsed();
     let columns = sheet::columns(&results, catalog);
-    if let Some(path) = &a.csv {
-        if let Err(e) = std::fs::write(path, sheet::csv(&results, &columns)) {
-            return fail(
-                json,
-                "write_failed",
-                format!("cannot write {}: {e}", path.display()),
-            );
-        }
+    if let Some(mut sink) = sink.take() {
+        sink.write(&sheet::csv(&results, &columns))?;
+        sink.finish()?;
     }
     let broken = results.iter().filter(|r| r.error.is_some()).count();
     if json {
