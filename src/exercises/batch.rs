@@ -276,23 +276,31 @@ pub(super) fn grade(ex: &Exercise, text: &str, budget: &Budget) -> Grade {
             None,
         );
     }
-    // Every cross derivative d y_i / d x_j, i != j.
-    let mut cross = Vec::new();
-    for (i, &y) in b.outputs.iter().enumerate() {
-        for (j, &x) in b.inputs.iter().enumerate() {
-            if i != j {
-                match engine::derive(g, y, x, Kink::Left) {
-                    Ok(d) => cross.push((i + 1, j + 1, d)),
-                    Err(e) => return Grade::unknown(ex, format!("d y{}/d x{}: {e}", i + 1, j + 1)),
-                }
-            }
+    // The cross derivatives d y_i / d x_j (i != j), taken when first needed: the
+    // first pair usually shows the coupling, and a batch of 8 has 56 pairs.
+    let pairs: Vec<(usize, usize)> = (0..n)
+        .flat_map(|i| (0..n).filter(move |&j| j != i).map(move |j| (i, j)))
+        .collect();
+    let mut taken: HashMap<(usize, usize), ExprId> = HashMap::new();
+    let mut cross = |g: &mut Graph, i: usize, j: usize| -> Result<ExprId, String> {
+        if let Some(&d) = taken.get(&(i, j)) {
+            return Ok(d);
         }
-    }
+        let d = engine::derive(g, b.outputs[i], b.inputs[j], Kink::Left)
+            .map_err(|e| format!("d y{}/d x{}: {e}", i + 1, j + 1))?;
+        taken.insert((i, j), d);
+        Ok(d)
+    };
     for env in points(&b) {
-        for &(i, j, d) in &cross {
+        for &(i0, j0) in &pairs {
             if budget.spent() {
                 return Grade::unknown(ex, "the time limit of this answer was reached");
             }
+            let d = match cross(g, i0, j0) {
+                Ok(d) => d,
+                Err(why) => return Grade::unknown(ex, why),
+            };
+            let (i, j) = (i0 + 1, j0 + 1);
             if engine::certified_sign(g, d, &env).is_some_and(|s| s != std::cmp::Ordering::Equal) {
                 let value = engine::value_text(g, d, &env, 8);
                 let at = point_text(g, &env);
@@ -324,7 +332,11 @@ pub(super) fn grade(ex: &Exercise, text: &str, budget: &Budget) -> Grade {
     // No coupling found: is every cross derivative zero?
     let zero = g.int(0);
     let mut all_zero = true;
-    for &(_, _, d) in &cross {
+    for &(i, j) in &pairs {
+        let d = match cross(g, i, j) {
+            Ok(d) => d,
+            Err(why) => return Grade::unknown(ex, why),
+        };
         if engine::decide(g, d, zero, &[], Effort::Light, budget).holds != Some(true) {
             all_zero = false;
             break;

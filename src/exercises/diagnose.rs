@@ -292,116 +292,118 @@ fn replace(g: &mut Graph, root: ExprId, old: ExprId, new: ExprId) -> ExprId {
     )
 }
 
-fn sign_slip(g: &mut Graph, case: &Case<'_>) -> Option<Finding> {
+/// One edit of a node of the reference: the part it concerns (the term or factor)
+/// and the node that replaces it.
+type Edit = (ExprId, ExprId);
+
+/// Tries the reference with one node edited, for every node and every edit `edits`
+/// offers (at most [`MAX_CANDIDATES`] candidates): the first variant the answer
+/// equals, as `(node, part)`. Variants equal to the reference or to its negative are
+/// skipped (the latter is the `negated` test's).
+fn first_equal_variant(
+    g: &mut Graph,
+    case: &Case<'_>,
+    edits: impl Fn(&mut Graph, &Node) -> Vec<Edit>,
+) -> Option<(ExprId, ExprId)> {
     let r = case.reference.expected;
     let negated = g.neg(r);
     let mut tried = 0;
     for n in g.reachable(&[r]) {
-        let Node::Add(terms) = g.node(n).clone() else {
-            continue;
-        };
-        for (k, &t) in terms.iter().enumerate() {
+        let node = g.node(n).clone();
+        for (part, new) in edits(g, &node) {
             if tried >= MAX_CANDIDATES {
                 return None;
             }
-            let flipped = g.neg(t);
-            let mut new_terms = terms.to_vec();
-            new_terms[k] = flipped;
-            let sum = g.add(new_terms);
-            let candidate = replace(g, r, n, sum);
+            let candidate = replace(g, r, n, new);
             if candidate == r || candidate == negated {
                 continue;
             }
             tried += 1;
             if holds(g, case, candidate, &[]) {
-                return finding(
-                    "sign_slip",
-                    format!(
-                        "One sign is flipped: your answer has {} where {} has {}.",
-                        engine::text(g, flipped),
-                        case.reference.noun(),
-                        engine::text(g, t)
-                    ),
-                );
+                return Some((n, part));
             }
         }
     }
     None
+}
+
+/// The terms of a sum, each with the sum that results from `change` applied to it.
+fn sum_edits(
+    g: &mut Graph,
+    node: &Node,
+    change: fn(&mut Graph, ExprId) -> Option<ExprId>,
+) -> Vec<Edit> {
+    let Node::Add(terms) = node else {
+        return Vec::new();
+    };
+    (0..terms.len())
+        .map(|k| {
+            let mut rest = terms.to_vec();
+            match change(g, terms[k]) {
+                Some(t) => rest[k] = t,
+                None => {
+                    rest.remove(k);
+                }
+            }
+            (terms[k], g.add(rest))
+        })
+        .collect()
+}
+
+fn sign_slip(g: &mut Graph, case: &Case<'_>) -> Option<Finding> {
+    let (_, t) = first_equal_variant(g, case, |g, node| sum_edits(g, node, |g, t| Some(g.neg(t))))?;
+    let flipped = g.neg(t);
+    finding(
+        "sign_slip",
+        format!(
+            "One sign is flipped: your answer has {} where {} has {}.",
+            engine::text(g, flipped),
+            case.reference.noun(),
+            engine::text(g, t)
+        ),
+    )
 }
 
 fn missing_term(g: &mut Graph, case: &Case<'_>) -> Option<Finding> {
-    let r = case.reference.expected;
-    let mut tried = 0;
-    for n in g.reachable(&[r]) {
-        let Node::Add(terms) = g.node(n).clone() else {
-            continue;
-        };
-        for (k, &t) in terms.iter().enumerate() {
-            if tried >= MAX_CANDIDATES {
-                return None;
-            }
-            let mut rest = terms.to_vec();
-            rest.remove(k);
-            let sum = g.add(rest);
-            let candidate = replace(g, r, n, sum);
-            tried += 1;
-            if holds(g, case, candidate, &[]) {
-                return finding(
-                    "missing_term",
-                    format!(
-                        "A term is missing: {} has the term {} in {}, which your answer leaves out.",
-                        case.reference.noun(),
-                        engine::text(g, t),
-                        engine::text(g, n)
-                    ),
-                );
-            }
-        }
-    }
-    None
+    let (n, t) = first_equal_variant(g, case, |g, node| sum_edits(g, node, |_, _| None))?;
+    finding(
+        "missing_term",
+        format!(
+            "A term is missing: {} has the term {} in {}, which your answer leaves out.",
+            case.reference.noun(),
+            engine::text(g, t),
+            engine::text(g, n)
+        ),
+    )
 }
 
 fn missing_factor(g: &mut Graph, case: &Case<'_>) -> Option<Finding> {
-    let r = case.reference.expected;
-    let mut tried = 0;
-    for m in g.reachable(&[r]) {
-        let Node::Mul(factors) = g.node(m).clone() else {
-            continue;
+    let (m, f) = first_equal_variant(g, case, |g, node| {
+        let Node::Mul(factors) = node else {
+            return Vec::new();
         };
+        let mut edits = Vec::new();
         for (k, &f) in factors.iter().enumerate() {
-            if g.as_num(f).is_some() {
-                continue;
-            }
-            if tried >= MAX_CANDIDATES {
-                return None;
-            }
             let mut rest = factors.to_vec();
             rest.remove(k);
-            // Dropping the only non-constant factor (the `s` of `-s`) is not a
-            // missing factor but a missing term.
-            if rest.iter().all(|&c| g.as_num(c).is_some()) {
+            // A constant is the constant-factor test's; dropping the only variable
+            // factor (the `s` of `-s`) is a missing term, not a missing factor.
+            if g.as_num(f).is_some() || rest.iter().all(|&c| g.as_num(c).is_some()) {
                 continue;
             }
-            let product = g.mul(rest);
-            let candidate = replace(g, r, m, product);
-            if candidate == r {
-                continue;
-            }
-            tried += 1;
-            if holds(g, case, candidate, &[]) {
-                return finding(
-                    "missing_factor",
-                    format!(
-                        "A factor is missing: in {}, {} has the factor {}, which your answer leaves out.",
-                        engine::text(g, m),
-                        case.reference.noun(),
-                        engine::text(g, f)
-                    ),
-                );
-            }
+            edits.push((f, g.mul(rest)));
         }
-    }
-    None
+        edits
+    })?;
+    finding(
+        "missing_factor",
+        format!(
+            "A factor is missing: in {}, {} has the factor {}, which your answer leaves out.",
+            engine::text(g, m),
+            case.reference.noun(),
+            engine::text(g, f)
+        ),
+    )
 }
 
 /// Probe values for the variables of a ratio (simple, distinct, away from kinks).

@@ -72,14 +72,6 @@ pub struct Witness {
     pub rhs: String,
 }
 
-impl Witness {
-    /// The coordinate of `var` in the point, as an expression (exact).
-    pub fn coordinate(&self, g: &mut Graph, var: &str) -> Option<ExprId> {
-        let text = self.point.get(var)?.as_str()?;
-        parse::parse_expr(g, text).ok()
-    }
-}
-
 /// What the checker said about a claim.
 #[derive(Clone, Debug)]
 pub struct Decision {

@@ -92,7 +92,11 @@ fn read_answer(
         match &s.kind {
             StatementKind::Definition(_) => {}
             StatementKind::Expr(e) => found.push(*e),
-            StatementKind::Claim(c) if Some(c.lhs) == reference.question => found.push(c.rhs),
+            StatementKind::Claim(c)
+                if Some(c.lhs) == reference.question && c.conditions.is_empty() =>
+            {
+                found.push(c.rhs);
+            }
             StatementKind::Claim(_) => {
                 return Err(Grade::reject(
                     ex,
