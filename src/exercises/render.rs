@@ -109,7 +109,13 @@ pub fn grade_text(ex: &Exercise, g: &Grade) -> String {
                     out.push('\n');
                 }
             }
-            out.push_str(&format!("expected: {}\n", ex.expects));
+            if !g
+                .error
+                .as_ref()
+                .is_some_and(|e| e.message.contains(&ex.expects))
+            {
+                out.push_str(&format!("expected: {}\n", ex.expects));
+            }
         }
         (Some(d), v) => {
             out.push_str(&format!("{} [{}]: {}\n", v.as_str(), d.code, d.text));
