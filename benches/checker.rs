@@ -4,8 +4,8 @@
 
 use std::time::{Duration, Instant};
 
+use actsym::defs;
 use actsym::expr::Graph;
-use actsym::parse;
 use actsym::prove::verdict::{check_claim, Options};
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 
@@ -31,7 +31,7 @@ const CHAPTER: [(&str, &str); 8] = [
 
 fn decide(claim: &str) {
     let mut g = Graph::with_prelude();
-    let c = parse::parse_claim(&mut g, claim).expect("benchmark claims parse");
+    let c = defs::parse_claim(&mut g, claim).expect("benchmark claims parse");
     let report = check_claim(&mut g, &c, &Options::default());
     std::hint::black_box(report.verdict);
 }
@@ -60,7 +60,7 @@ fn corpus(_: &mut Criterion) {
         };
         let start = Instant::now();
         let mut g = Graph::with_prelude();
-        let Ok(c) = parse::parse_claim(&mut g, claim) else {
+        let Ok(c) = defs::parse_claim(&mut g, claim) else {
             continue;
         };
         let report = check_claim(&mut g, &c, &Options::default());

@@ -10,9 +10,9 @@
 //! into pieces, breakpoints and continuity ([`pwl`]).
 //!
 //! ```
-//! use actsym::{diff, expr::Graph, parse, print};
+//! use actsym::{defs, diff, expr::Graph, print};
 //! let mut g = Graph::with_prelude();
-//! let e = parse::parse_expr(&mut g, "sigmoid(x)").unwrap();
+//! let e = defs::parse_expr(&mut g, "sigmoid(x)").unwrap();
 //! let x = g.symbol("x");
 //! let d = diff::derive(&mut g, e, x, diff::Kink::Left).unwrap();
 //! assert_eq!(print::text(&g, d), "sigmoid(x)*(1 - sigmoid(x))");
@@ -28,3 +28,4 @@ pub mod print;
 pub mod prove;
 pub mod pwl;
 pub mod simplify;
+pub mod unfold;

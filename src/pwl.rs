@@ -3,7 +3,7 @@
 //! function is piecewise linear and continuous (the chapter's exercise: an MLP built
 //! from ReLU or pReLU is a continuous piecewise linear function).
 //!
-//! The expression (definitions expanded, `diff(...)` taken with the left-hand
+//! The expression (unfolded: definitions inlined, `diff(...)` taken with the left-hand
 //! convention) is evaluated bottom-up into a [`Piecewise`] function: sorted rational
 //! breakpoints, one polynomial with rational coefficients on each open interval
 //! between them, and the exact value at each breakpoint. Sums, products, integer
@@ -32,8 +32,9 @@ use num_bigint::BigInt;
 use num_rational::BigRational;
 use num_traits::{One, Signed, ToPrimitive, Zero};
 
-use crate::diff::{expand_diffs, Kink};
+use crate::diff::Kink;
 use crate::expr::{CmpOp, ExprId, Func, Graph, Node, Symbol};
+use crate::unfold::{unfold, UnfoldError};
 
 /// The largest number of pieces an analysis may create.
 pub const MAX_PIECES: usize = 10_000;
@@ -43,24 +44,20 @@ pub const MAX_WORK: usize = 200_000;
 pub const MAX_DEGREE: usize = 64;
 
 /// Why an expression was not analysed.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum PwlError {
     /// An operation outside the piecewise-polynomial class, or one this analysis
     /// cannot decide exactly; the text says which.
+    #[error("{0}")]
     Unsupported(String),
     /// More pieces or a higher degree than the limits allow.
+    #[error("{0}")]
     TooLarge(String),
+    /// The expression could not be reduced to built-in operations (a `diff(...)`
+    /// that cannot be taken, the graph's limits).
+    #[error(transparent)]
+    Unfold(#[from] UnfoldError),
 }
-
-impl std::fmt::Display for PwlError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            PwlError::Unsupported(s) | PwlError::TooLarge(s) => f.write_str(s),
-        }
-    }
-}
-
-impl std::error::Error for PwlError {}
 
 /// A polynomial with exact rational coefficients, constant term first, without
 /// trailing zeros (the zero polynomial has none).
@@ -379,7 +376,7 @@ fn unsupported(what: impl Into<String>) -> PwlError {
 /// # Examples
 /// ```
 /// use actsym::expr::Graph;
-/// use actsym::parse::parse_expr;
+/// use actsym::defs::parse_expr;
 /// use actsym::pwl::analyse;
 ///
 /// let mut g = Graph::with_prelude();
@@ -390,8 +387,7 @@ fn unsupported(what: impl Into<String>) -> PwlError {
 /// assert!(f.is_linear() && f.is_continuous());
 /// ```
 pub fn analyse(g: &mut Graph, root: ExprId, var: Symbol) -> Result<Piecewise, PwlError> {
-    let e = expand_diffs(g, root, Kink::Left).map_err(|e| unsupported(e.to_string()))?;
-    let e = crate::defs::expand(g, e);
+    let e = unfold(g, root, Kink::Left)?;
     let mut val: HashMap<ExprId, Piecewise> = HashMap::new();
     let mut work = 0usize;
     let one = || Piecewise::constant(BigRational::one());
@@ -560,10 +556,17 @@ const PROBES: [(i64, i64); 10] = [
 
 /// Looks for a [`CurvatureWitness`] for `root` as a function of `var` (any other free
 /// variable makes the enclosures fail, and the answer `None`).
-pub fn curvature_witness(g: &mut Graph, root: ExprId, var: Symbol) -> Option<CurvatureWitness> {
+///
+/// # Errors
+/// [`UnfoldError`] when `root` cannot be unfolded or its second derivative cannot
+/// be taken.
+pub fn curvature_witness(
+    g: &mut Graph,
+    root: ExprId,
+    var: Symbol,
+) -> Result<Option<CurvatureWitness>, UnfoldError> {
     use crate::eval::enclose;
-    let e = expand_diffs(g, root, Kink::Left).ok()?;
-    let e = crate::defs::expand(g, e);
+    let e = unfold(g, root, Kink::Left)?;
     // Every place where smoothness can fail, as an expression that must be certainly
     // non-zero (or positive) at the point.
     let mut nonzero = Vec::new();
@@ -578,14 +581,14 @@ pub fn curvature_witness(g: &mut Graph, root: ExprId, var: Symbol) -> Option<Cur
                 Some(r) if r.is_integer() => nonzero.push(b),
                 _ => positive.push(b),
             },
-            Node::Undefined | Node::Call(..) | Node::Diff(..) => return None,
+            Node::Undefined | Node::Call(..) | Node::Diff(..) => return Ok(None),
             _ => {}
         }
     }
-    let d2 = crate::diff::derive_n(g, e, var, 2, Kink::Left).ok()?;
-    // Derivatives keep named functions (sigmoid' is written with sigmoid): expand them
+    let d2 = crate::diff::derive_n(g, e, var, 2, Kink::Left)?;
+    // Derivatives keep named functions (sigmoid' is written with sigmoid): unfold them
     // for the evaluator.
-    let d2 = crate::defs::expand(g, d2);
+    let d2 = unfold(g, d2, Kink::Left)?;
     for (n, d) in PROBES {
         let p = BigRational::new(BigInt::from(n), BigInt::from(d));
         let env = HashMap::from([(var, p.clone())]);
@@ -600,25 +603,25 @@ pub fn curvature_witness(g: &mut Graph, root: ExprId, var: Symbol) -> Option<Cur
         }
         if let Ok(iv) = enclose(g, d2, &env, 128) {
             if !iv.contains_zero() {
-                return Some(CurvatureWitness {
+                return Ok(Some(CurvatureWitness {
                     at: p,
                     second_derivative: iv.describe(),
-                });
+                }));
             }
         }
     }
-    None
+    Ok(None)
 }
 
 /// Whether `root` is certainly continuous everywhere: defined at every point, and
 /// built only from operations continuous where defined (no `if`, comparison or
 /// `sign`). `false` means "not known".
-pub fn continuous_everywhere(g: &mut Graph, root: ExprId) -> bool {
-    let Ok(e) = expand_diffs(g, root, Kink::Left) else {
-        return false;
-    };
-    let e = crate::defs::expand(g, e);
-    g.info(e).total
+///
+/// # Errors
+/// [`UnfoldError`] when `root` cannot be unfolded.
+pub fn continuous_everywhere(g: &mut Graph, root: ExprId) -> Result<bool, UnfoldError> {
+    let e = unfold(g, root, Kink::Left)?;
+    Ok(g.info(e).total
         && g.reachable(&[e]).into_iter().all(|id| {
             !matches!(
                 g.node(id),
@@ -629,5 +632,5 @@ pub fn continuous_everywhere(g: &mut Graph, root: ExprId) -> bool {
                     | Node::Call(..)
                     | Node::Diff(..)
             )
-        })
+        }))
 }

@@ -2,8 +2,8 @@
 //! chapter's functions. Soundness is asserted without exception — no false claim is
 //! proved or verified, no true claim is refuted — and the counts are printed.
 
+use actsym::defs;
 use actsym::expr::Graph;
-use actsym::parse;
 use actsym::prove::verdict::{check_claim, Options, Verdict};
 
 #[test]
@@ -27,7 +27,7 @@ fn corpus_is_decided_soundly() {
         };
         total += 1;
         let mut g = Graph::with_prelude();
-        let c = parse::parse_claim(&mut g, claim)
+        let c = defs::parse_claim(&mut g, claim)
             .unwrap_or_else(|e| panic!("line {}: {claim}: {e}", lineno + 1));
         let report = check_claim(&mut g, &c, &Options::default());
         *counts.entry((truth, report.verdict.as_str())).or_default() += 1;

@@ -4,9 +4,9 @@
 
 use std::collections::HashMap;
 
+use actsym::defs::parse_expr;
 use actsym::eval::enclose;
 use actsym::expr::{BigRational, ExprId, Graph, Symbol};
-use actsym::parse::parse_expr;
 use actsym::pwl::{analyse, continuous_everywhere, curvature_witness, Piecewise, PwlError};
 use assert_cmd::Command;
 use num_bigint::BigInt;
@@ -123,7 +123,10 @@ fn curvature_witnesses_are_sound() {
         "x*exp(x)",
     ] {
         let (mut g, e, x) = setup(src);
-        assert!(curvature_witness(&mut g, e, x).is_some(), "{src}");
+        assert!(
+            curvature_witness(&mut g, e, x).expect("unfolds").is_some(),
+            "{src}"
+        );
     }
     // Functions that are piecewise linear (here: constant or linear) but written with
     // exponentials never get one.
@@ -135,7 +138,10 @@ fn curvature_witnesses_are_sound() {
         "log(exp(x))",
     ] {
         let (mut g, e, x) = setup(src);
-        assert!(curvature_witness(&mut g, e, x).is_none(), "{src}");
+        assert!(
+            curvature_witness(&mut g, e, x).expect("unfolds").is_none(),
+            "{src}"
+        );
     }
     // Continuity is claimed only for total compositions of continuous operations.
     for (src, want) in [
@@ -145,7 +151,11 @@ fn curvature_witnesses_are_sound() {
         ("log(x)", false),
     ] {
         let (mut g, e, _) = setup(src);
-        assert_eq!(continuous_everywhere(&mut g, e), want, "{src}");
+        assert_eq!(
+            continuous_everywhere(&mut g, e).expect("unfolds"),
+            want,
+            "{src}"
+        );
     }
 }
 
@@ -201,7 +211,7 @@ fn relu_networks_are_continuous_piecewise_linear_and_match_mpfr() {
         let (mut g, e, x) = setup(&src);
         let f = analyse(&mut g, e, x).unwrap_or_else(|err| panic!("{src}: {err}"));
         assert!(f.is_linear() && f.is_continuous(), "{src}");
-        let body = actsym::defs::expand(&mut g, e);
+        let body = actsym::defs::inline(&mut g, e);
         // At every breakpoint, in every piece, and beyond the ends, the exact value
         // agrees with MPFR.
         for (i, b) in f.breaks.iter().enumerate() {
@@ -395,7 +405,7 @@ fn random_piecewise_expressions_match_mpfr() {
             continue;
         };
         analysed += 1;
-        let body = actsym::defs::expand(&mut g, e);
+        let body = actsym::defs::inline(&mut g, e);
         for (i, b) in f.breaks.iter().enumerate() {
             assert_value(&g, body, x, b, &f.at[i], &src);
         }

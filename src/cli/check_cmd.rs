@@ -3,10 +3,10 @@
 
 use std::time::Duration;
 
-use actsym::parse;
 use actsym::print;
 use actsym::prove::explain;
 use actsym::prove::verdict::{check_claim, Options, Report, Verdict};
+use actsym::{defs, parse};
 
 use super::{emit, CliError, Session};
 
@@ -65,7 +65,7 @@ pub fn run(session: &mut Session, args: &CheckArgs) -> Result<u8, CliError> {
     }
     let g = &mut session.graph;
     let claim =
-        parse::parse_claim(g, &args.claim).map_err(|e| Session::parse_error(&args.claim, &e))?;
+        defs::parse_claim(g, &args.claim).map_err(|e| Session::parse_error(&args.claim, &e))?;
     let opts = Options {
         points: args.points,
         seed: args.seed,

@@ -3,9 +3,10 @@
 
 use actsym::diff::{self, Kink};
 use actsym::expr::{ExprId, Graph, Symbol};
-use actsym::parse;
 use actsym::print;
 use actsym::simplify::{self, shared_form_with};
+use actsym::unfold::unfold_diffs;
+use actsym::{defs, parse};
 
 use super::{emit, CliError, Session, EXIT_OK};
 
@@ -132,7 +133,7 @@ fn show(
 pub fn run_derive(session: &mut Session, args: &DeriveArgs) -> Result<u8, CliError> {
     let g = &mut session.graph;
     let e =
-        parse::parse_expr(g, &args.expr).map_err(|err| Session::parse_error(&args.expr, &err))?;
+        defs::parse_expr(g, &args.expr).map_err(|err| Session::parse_error(&args.expr, &err))?;
     let var = pick_var(g, e, args.wrt.as_deref())?;
     let kink = match args.kink {
         KinkArg::Left => Kink::Left,
@@ -157,9 +158,9 @@ pub fn run_derive(session: &mut Session, args: &DeriveArgs) -> Result<u8, CliErr
 pub fn run_simplify(session: &mut Session, args: &SimplifyArgs) -> Result<u8, CliError> {
     let g = &mut session.graph;
     let e =
-        parse::parse_expr(g, &args.expr).map_err(|err| Session::parse_error(&args.expr, &err))?;
-    let e = diff::expand_diffs(g, e, Kink::Left)
-        .map_err(|err| CliError::input(format!("error: {err}")))?;
+        defs::parse_expr(g, &args.expr).map_err(|err| Session::parse_error(&args.expr, &err))?;
+    let e =
+        unfold_diffs(g, e, Kink::Left).map_err(|err| CliError::input(format!("error: {err}")))?;
     let s = simplify::simplify(g, e);
     let extra = serde_json::json!({ "expression": print::text(g, e) });
     show(g, s, args.format, extra)?;

@@ -2,9 +2,11 @@
 
 use std::collections::HashMap;
 
+use actsym::defs;
+use actsym::diff::Kink;
 use actsym::eval::{self, EvalError};
 use actsym::expr::{BigRational, ExprId, Graph, Symbol};
-use actsym::parse;
+use actsym::unfold::unfold;
 
 use super::grid;
 use super::{emit, CliError, Session, EXIT_OK};
@@ -60,7 +62,7 @@ fn parse_binding(g: &mut Graph, text: &str) -> Result<(Symbol, String, BigRation
     // The value is read by the language's own parser, in a scratch graph, and must
     // fold to an exact rational.
     let mut scratch = Graph::new();
-    let id = parse::parse_expr(&mut scratch, value).map_err(|e| {
+    let id = defs::parse_expr(&mut scratch, value).map_err(|e| {
         CliError::input(format!(
             "error: in --at {var}=...\n{}",
             e.render(value, "<value>")
@@ -97,8 +99,7 @@ pub fn run(session: &mut Session, args: &EvalArgs) -> Result<u8, CliError> {
         )));
     }
     let g = &mut session.graph;
-    let root =
-        parse::parse_expr(g, &expr_text).map_err(|e| Session::parse_error(&expr_text, &e))?;
+    let root = defs::parse_expr(g, &expr_text).map_err(|e| Session::parse_error(&expr_text, &e))?;
     let mut env: HashMap<Symbol, BigRational> = HashMap::new();
     let mut shown: Vec<(String, BigRational)> = Vec::new();
     for b in &at {
@@ -108,11 +109,12 @@ pub fn run(session: &mut Session, args: &EvalArgs) -> Result<u8, CliError> {
         }
         shown.push((name, value));
     }
-    // diff(...) inside the expression is taken symbolically first (left-hand at kinks).
-    let expanded = actsym::diff::expand_diffs(g, root, actsym::diff::Kink::Left)
-        .map_err(|e| CliError::input(format!("error: {e}")))?;
+    // diff(...) inside the expression is taken symbolically (left-hand at kinks) and
+    // definitions are inlined.
+    let unfolded =
+        unfold(g, root, Kink::Left).map_err(|e| CliError::input(format!("error: {e}")))?;
     if args.grid.is_some() || args.fast || args.show_tape {
-        return run_fast_or_grid(g, root, expanded, &env, args, digits);
+        return run_fast_or_grid(g, root, unfolded, &env, args, digits);
     }
     let free = g.free_vars(root);
     for (name, _) in &shown {
@@ -127,7 +129,7 @@ pub fn run(session: &mut Session, args: &EvalArgs) -> Result<u8, CliError> {
         .map(|(n, v)| format!("{n} = {v}"))
         .collect::<Vec<_>>()
         .join(", ");
-    let value = eval::evaluate(g, expanded, &env, digits).map_err(|e| eval_error(&e, &point))?;
+    let value = eval::evaluate(g, unfolded, &env, digits).map_err(|e| eval_error(&e, &point))?;
     if args.json {
         let at_json: serde_json::Map<String, serde_json::Value> = shown
             .iter()
@@ -157,13 +159,13 @@ pub fn run(session: &mut Session, args: &EvalArgs) -> Result<u8, CliError> {
 fn run_fast_or_grid(
     g: &mut Graph,
     root: ExprId,
-    expanded: ExprId,
+    unfolded: ExprId,
     env: &HashMap<Symbol, BigRational>,
     args: &EvalArgs,
     digits: u32,
 ) -> Result<u8, CliError> {
     let free: Vec<Symbol> = g
-        .free_vars(expanded)
+        .free_vars(unfolded)
         .into_iter()
         .filter(|s| !env.contains_key(s))
         .collect();
@@ -218,7 +220,7 @@ fn run_fast_or_grid(
     let (rows, tape) = if args.fast {
         grid::fast_rows(g, root, var, env, &grid, args.show_tape)?
     } else {
-        let rows = grid::exact_rows(g, expanded, var, env, &grid, digits)?;
+        let rows = grid::exact_rows(g, unfolded, var, env, &grid, digits)?;
         let tape = if args.show_tape {
             grid::fast_rows(g, root, var, env, &grid::Grid::parse("0:0:1", true)?, true)?.1
         } else {

@@ -4,9 +4,9 @@
 
 use std::collections::HashMap;
 
+use actsym::defs;
 use actsym::eval::{self, Tape};
 use actsym::expr::{BigRational, ExprId, Graph, Symbol};
-use actsym::parse;
 
 use super::CliError;
 
@@ -24,7 +24,7 @@ pub struct Grid {
 
 fn exact(text: &str, what: &str) -> Result<BigRational, CliError> {
     let mut scratch = Graph::new();
-    let id = parse::parse_expr(&mut scratch, text).map_err(|e| {
+    let id = defs::parse_expr(&mut scratch, text).map_err(|e| {
         CliError::input(format!(
             "error: in --grid ({what})\n{}",
             e.render(text, "<grid>")
@@ -123,7 +123,7 @@ pub fn fast_rows(
     let mut params: Vec<(Symbol, f64)> = env.iter().map(|(&s, r)| (s, to_f64(r))).collect();
     params.sort_by(|a, b| g.name(a.0).cmp(g.name(b.0)));
     vars.extend(params.iter().map(|p| p.0));
-    let tape = Tape::compile_expanding(g, root, &vars)
+    let tape = Tape::compile_unfolding(g, root, &vars)
         .map_err(|e| CliError::input(format!("error: {e}")))?;
     let lo = to_f64(&grid.lo);
     let hi = to_f64(&grid.hi);

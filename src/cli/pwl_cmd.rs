@@ -4,8 +4,8 @@
 
 use std::path::Path;
 
+use actsym::defs;
 use actsym::expr::{ExprId, Graph, Symbol};
-use actsym::parse;
 use actsym::print;
 use actsym::pwl::{self, Piecewise, PwlError};
 use num_rational::BigRational;
@@ -40,7 +40,7 @@ struct Along {
 
 fn exact(text: &str) -> Result<BigRational, CliError> {
     let mut scratch = Graph::new();
-    parse::parse_expr(&mut scratch, text)
+    defs::parse_expr(&mut scratch, text)
         .ok()
         .and_then(|id| scratch.as_num(id).cloned())
         .ok_or_else(|| {
@@ -191,7 +191,7 @@ pub fn run(session: &mut Session, args: &PwlArgs) -> Result<u8, CliError> {
     } else {
         (args.target.clone(), super::session::INPUT_NAME.to_owned())
     };
-    let e = parse::parse_expr(g, &src).map_err(|err| CliError::input(err.render(&src, &name)))?;
+    let e = defs::parse_expr(g, &src).map_err(|err| CliError::input(err.render(&src, &name)))?;
     let free = g.free_vars(e);
     let expression = print::text(g, e);
     let (e, var, along) = match &args.along {
@@ -210,13 +210,19 @@ pub fn run(session: &mut Session, args: &PwlArgs) -> Result<u8, CliError> {
     let xname = g.name(var).to_owned();
     let f = match pwl::analyse(g, e, var) {
         Ok(f) => f,
+        Err(err @ PwlError::Unfold(_)) => return unknown(args, &expression, &xname, &err),
         Err(err) => {
             // On a segment, only a witness inside it counts.
-            let witness = pwl::curvature_witness(g, e, var)
-                .filter(|w| along.is_none() || (zero() < w.at && w.at < one()));
+            let witness = match pwl::curvature_witness(g, e, var) {
+                Ok(w) => w.filter(|w| along.is_none() || (zero() < w.at && w.at < one())),
+                Err(why) => return unknown(args, &expression, &xname, &why.into()),
+            };
             return match witness {
                 Some(w) => {
-                    let continuous = pwl::continuous_everywhere(g, e);
+                    let continuous = match pwl::continuous_everywhere(g, e) {
+                        Ok(c) => c,
+                        Err(why) => return unknown(args, &expression, &xname, &why.into()),
+                    };
                     curved(args, &expression, &xname, &err, &w, continuous)
                 }
                 None => unknown(args, &expression, &xname, &err),

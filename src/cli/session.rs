@@ -4,7 +4,7 @@
 
 use std::path::PathBuf;
 
-use actsym::defs::Origin;
+use actsym::defs::{self, Origin};
 use actsym::expr::Graph;
 use actsym::parse::{self, ParseError};
 
@@ -47,7 +47,7 @@ impl Session {
             let text = std::fs::read_to_string(path).map_err(|e| {
                 CliError::input(format!("error: cannot read --defs file {name}: {e}"))
             })?;
-            let stmts = parse::parse_source(&mut graph, &text, Origin::User(name.clone()))
+            let stmts = defs::parse_source(&mut graph, &text, Origin::User(name.clone()))
                 .map_err(|e| CliError::input(e.render(&text, &name)))?;
             if let Some(s) = stmts
                 .iter()

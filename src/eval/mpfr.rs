@@ -344,7 +344,7 @@ impl<'a> Walk<'a> {
             }
             Node::Call(f, _) => {
                 let name = g.name(*f).to_owned();
-                Err(if g.defs.get(*f).is_some() {
+                Err(if g.defs().get(*f).is_some() {
                     EvalError::UnexpandedCall(name)
                 } else {
                     EvalError::UnknownFunction(name)

@@ -93,8 +93,7 @@ pub fn evaluate_with(
 ) -> Result<Value, EvalError> {
     let digits = digits.max(1);
     let started = Instant::now();
-    let expanded = crate::defs::expand(g, root);
-    g.check_limits()?;
+    let expanded = crate::unfold::unfold(g, root, crate::diff::Kink::Left)?;
     let bindings: HashMap<Symbol, ExprId> =
         env.iter().map(|(&s, r)| (s, g.num(r.clone()))).collect();
     let point = g.substitute(expanded, &bindings);

@@ -21,16 +21,16 @@
 //! ```
 
 pub mod build;
+mod definitions;
 mod info;
 
 use std::collections::HashMap;
 use std::fmt;
 
+pub use definitions::{Definition, Definitions, Origin};
 pub use info::{NodeInfo, SignInfo};
 pub use num_bigint::BigInt;
 pub use num_rational::BigRational;
-
-use crate::defs::Definitions;
 
 /// The id of a node in a [`Graph`]. Ids are dense `u32` indices into the arena.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
@@ -224,6 +224,9 @@ impl Default for Limits {
 }
 
 /// The arena of hash-consed nodes, the symbol table and the definitions.
+///
+/// [`Graph::new`] is empty; `Graph::with_prelude()` (defined in the `defs` module,
+/// which owns definitions) holds the prelude's activation functions.
 pub struct Graph {
     nodes: Vec<Node>,
     info: Vec<NodeInfo>,
@@ -231,7 +234,7 @@ pub struct Graph {
     symbols: Vec<String>,
     symbol_ids: HashMap<String, Symbol>,
     /// The function definitions (prelude and user) this graph's calls refer to.
-    pub defs: Definitions,
+    defs: Definitions,
     /// The limits this graph enforces; see [`Graph::check_limits`].
     pub limits: Limits,
     over_limit: Option<LimitExceeded>,
@@ -276,12 +279,22 @@ impl Graph {
         }
     }
 
-    /// A graph holding the prelude's definitions.
+    /// The function definitions (prelude and user) this graph's calls refer to.
+    /// Read-only: definitions are added through the `defs` module, which checks them.
     #[must_use]
-    pub fn with_prelude() -> Self {
-        let mut g = Graph::new();
-        crate::defs::load_prelude(&mut g);
-        g
+    pub fn defs(&self) -> &Definitions {
+        &self.defs
+    }
+
+    /// Adds a definition already checked by `defs` (the only caller: see
+    /// `tests/layering.rs`). Node facts are not refreshed here.
+    pub(crate) fn insert_definition(&mut self, def: Definition) {
+        self.defs.insert(def);
+    }
+
+    /// Moves `names` to the end of the definitions' listing order.
+    pub(crate) fn list_definitions_last(&mut self, names: &[Symbol]) {
+        self.defs.list_last(names);
     }
 
     /// The number of nodes in the arena.

@@ -7,11 +7,15 @@
 //! panics, and nesting deeper than [`MAX_NESTING`] or input larger than
 //! [`MAX_INPUT_BYTES`] is an error, not a stack overflow.
 //!
+//! The parser returns definitions without registering them: the `defs` module checks
+//! and registers them, and its `parse_source`, `parse_expr` and `parse_claim` are the
+//! front doors that do both.
+//!
 //! ```
-//! use actsym::{expr::Graph, parse};
+//! use actsym::{defs, expr::Graph};
 //! let mut g = Graph::with_prelude();
-//! let a = parse::parse_expr(&mut g, "x*sigmoid(x)").unwrap();
-//! let b = parse::parse_expr(&mut g, "sigmoid(x) * x").unwrap();
+//! let a = defs::parse_expr(&mut g, "x*sigmoid(x)").unwrap();
+//! let b = defs::parse_expr(&mut g, "sigmoid(x) * x").unwrap();
 //! assert_eq!(a, b);
 //! ```
 
@@ -23,8 +27,7 @@ use std::ops::Range;
 
 pub use error::{line_col, nearest, ParseError, SyntaxError};
 
-use crate::defs::{Definition, Origin};
-use crate::expr::{CmpOp, ExprId, Func, Graph, Node, Symbol};
+use crate::expr::{CmpOp, Definition, ExprId, Func, Graph, Node, Origin, Symbol};
 use lex::NumberError;
 
 /// The deepest nesting of parentheses, unary minus, powers and calls accepted.
@@ -58,7 +61,9 @@ pub struct Claim {
 /// What a statement is.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum StatementKind {
-    /// A function definition, already registered in the graph's definitions.
+    /// A function definition, by name; the definition itself is in
+    /// [`Parsed::definitions`] (and, once the `defs` module registered it, in the
+    /// graph's definitions).
     Definition(Symbol),
     /// A claim.
     Claim(Claim),
@@ -75,14 +80,30 @@ pub struct Statement {
     pub span: Range<usize>,
 }
 
+/// A definition read from a text, not registered, with the span of its statement.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ParsedDefinition {
+    /// The definition; its facts (`total`, `sign`) are computed on registration.
+    pub definition: Definition,
+    /// Where it is in the source.
+    pub span: Range<usize>,
+}
+
+/// What a source text holds: its statements, and its definitions in the order
+/// written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Parsed {
+    /// Every statement, definitions included.
+    pub statements: Vec<Statement>,
+    /// The definitions, for the `defs` module to check and register.
+    pub definitions: Vec<ParsedDefinition>,
+}
+
 /// Parses a whole source text: definitions, claims and expressions separated by
-/// newlines or `;`. Definitions in the text may call each other in any order (but
-/// not in a cycle); they are registered in `g.defs` once the whole text parsed.
-pub fn parse_source(
-    g: &mut Graph,
-    src: &str,
-    origin: Origin,
-) -> Result<Vec<Statement>, ParseError> {
+/// newlines or `;`. Definitions are returned, not registered (the `defs` module's
+/// `parse_source` parses and registers). Bodies may call functions defined anywhere
+/// in the same text: the heads are read first, for the arity checks.
+pub fn parse_statements(g: &mut Graph, src: &str, origin: Origin) -> Result<Parsed, ParseError> {
     if src.len() > MAX_INPUT_BYTES {
         return Err(ParseError::new(
             SyntaxError::TooLarge {
@@ -114,71 +135,41 @@ pub fn parse_source(
         );
     }
     let mut statements = Vec::with_capacity(ranges.len());
-    let mut defs: Vec<(Definition, Range<usize>)> = Vec::new();
+    let mut definitions = Vec::new();
     for r in ranges {
         let mut p = Parser::new(g, src, r.end, &pending);
         let (kind, def) = p.statement(&src[r.start..r.end], &origin)?;
-        if let Some(def) = def {
-            defs.push((def, r.clone()));
+        if let Some(definition) = def {
+            definitions.push(ParsedDefinition {
+                definition,
+                span: r.clone(),
+            });
         }
         statements.push(Statement { kind, span: r });
     }
-    check_cycles(g, &defs)?;
-    // Register in dependency order (callees first), refreshing node facts after each
-    // round, so a body's calls know their callees are defined everywhere.
-    let added = !defs.is_empty();
-    let file_order: Vec<Symbol> = defs.iter().map(|(d, _)| d.name).collect();
-    let mut remaining = defs;
-    while !remaining.is_empty() {
-        let names: Vec<Symbol> = remaining.iter().map(|(d, _)| d.name).collect();
-        let (ready, waiting): (Vec<_>, Vec<_>) = remaining.into_iter().partition(|(d, _)| {
-            g.reachable(&[d.body])
-                .into_iter()
-                .all(|id| match g.node(id) {
-                    Node::Call(f, _) => !names.contains(f) || *f == d.name,
-                    _ => true,
-                })
-        });
-        if ready.is_empty() {
-            // Unreachable after the cycle check; register the rest as they are.
-            for (def, _) in waiting {
-                g.defs.insert(def);
-            }
-            break;
-        }
-        for (mut def, _) in ready {
-            def.total = g.info(def.body).total;
-            def.sign = g.info(def.body).sign;
-            g.defs.insert(def);
-        }
-        g.refresh_info();
-        remaining = waiting;
-    }
-    if added {
-        g.refresh_info();
-        g.defs.list_last(&file_order);
-    }
     g.check_limits()
         .map_err(|e| ParseError::new(SyntaxError::Limit(e), 0..src.len()))?;
-    Ok(statements)
+    Ok(Parsed {
+        statements,
+        definitions,
+    })
 }
 
-/// Parses a text that holds one expression, possibly after definitions
-/// (`f(x) = x^2; f(3)`), and returns the expression.
-pub fn parse_expr(g: &mut Graph, src: &str) -> Result<ExprId, ParseError> {
-    let stmts = parse_source(g, src, Origin::User("<input>".into()))?;
-    match single(&stmts, src, "an expression")? {
+/// The one expression among `stmts` (definitions aside), or an error naming what
+/// the text holds instead.
+pub fn single_expr(stmts: &[Statement], src: &str) -> Result<ExprId, ParseError> {
+    match single(stmts, src, "an expression")? {
         StatementKind::Expr(e) => Ok(*e),
-        _ => unreachable_kind(&stmts, "an expression"),
+        _ => unreachable_kind(stmts, "an expression"),
     }
 }
 
-/// Parses a text that holds one claim, possibly after definitions.
-pub fn parse_claim(g: &mut Graph, src: &str) -> Result<Claim, ParseError> {
-    let stmts = parse_source(g, src, Origin::User("<input>".into()))?;
-    match single(&stmts, src, "a claim")? {
+/// The one claim among `stmts` (definitions aside), or an error naming what the
+/// text holds instead.
+pub fn single_claim(stmts: &[Statement], src: &str) -> Result<Claim, ParseError> {
+    match single(stmts, src, "a claim")? {
         StatementKind::Claim(c) => Ok(c.clone()),
-        _ => unreachable_kind(&stmts, "a claim"),
+        _ => unreachable_kind(stmts, "a claim"),
     }
 }
 
@@ -254,64 +245,6 @@ struct Head<'s> {
     name_span: Range<usize>,
     params: Vec<(&'s str, Range<usize>)>,
     rest: &'s str,
-}
-
-/// Rejects definitions that call each other in a cycle, naming the cycle.
-fn check_cycles(g: &Graph, defs: &[(Definition, Range<usize>)]) -> Result<(), ParseError> {
-    let index: HashMap<Symbol, usize> = defs
-        .iter()
-        .enumerate()
-        .map(|(i, (d, _))| (d.name, i))
-        .collect();
-    let edges: Vec<Vec<usize>> = defs
-        .iter()
-        .map(|(d, _)| {
-            g.reachable(&[d.body])
-                .into_iter()
-                .filter_map(|id| match g.node(id) {
-                    Node::Call(f, _) => index.get(f).copied(),
-                    _ => None,
-                })
-                .collect()
-        })
-        .collect();
-    // Iterative depth-first search with colours; a grey successor closes a cycle.
-    let mut colour = vec![0u8; defs.len()];
-    for start in 0..defs.len() {
-        if colour[start] != 0 {
-            continue;
-        }
-        let mut stack: Vec<(usize, usize)> = vec![(start, 0)];
-        colour[start] = 1;
-        while let Some(&mut (v, ref mut next)) = stack.last_mut() {
-            if let Some(&w) = edges[v].get(*next) {
-                *next += 1;
-                if colour[w] == 1 {
-                    let pos = stack.iter().position(|&(u, _)| u == w).unwrap_or(0);
-                    let mut names: Vec<&str> = stack[pos..]
-                        .iter()
-                        .map(|&(u, _)| g.name(defs[u].0.name))
-                        .collect();
-                    names.push(g.name(defs[w].0.name));
-                    return Err(ParseError::new(
-                        SyntaxError::RecursiveDefinition {
-                            cycle: names.join(" -> "),
-                        },
-                        defs[w].1.clone(),
-                    )
-                    .with_help("a definition cannot call itself, directly or through others"));
-                }
-                if colour[w] == 0 {
-                    colour[w] = 1;
-                    stack.push((w, 0));
-                }
-            } else {
-                colour[v] = 2;
-                stack.pop();
-            }
-        }
-    }
-    Ok(())
 }
 
 type PResult<'s, T> = Result<(&'s str, T), ParseError>;
@@ -422,7 +355,7 @@ impl<'s, 'g> Parser<'s, 'g> {
             || self
                 .g
                 .find_symbol(name)
-                .is_some_and(|s| self.g.defs.get(s).is_some())
+                .is_some_and(|s| self.g.defs().get(s).is_some())
     }
 
     /// Every function name known here, for suggestions.
@@ -430,7 +363,7 @@ impl<'s, 'g> Parser<'s, 'g> {
         let mut names: Vec<String> = Func::ALL.iter().map(|f| f.name().to_owned()).collect();
         names.extend(["sqrt", "max", "min", "if", "diff"].map(String::from));
         names.extend(self.pending.keys().cloned());
-        names.extend(self.g.defs.iter().map(|d| self.g.name(d.name).to_owned()));
+        names.extend(self.g.defs().iter().map(|d| self.g.name(d.name).to_owned()));
         names
     }
 
@@ -445,7 +378,7 @@ impl<'s, 'g> Parser<'s, 'g> {
         let defined = self
             .g
             .find_symbol(name)
-            .is_some_and(|s| self.g.defs.get(s).is_some());
+            .is_some_and(|s| self.g.defs().get(s).is_some());
         if defined {
             return None;
         }
@@ -903,7 +836,7 @@ impl<'s, 'g> Parser<'s, 'g> {
             return Some(p.arity);
         }
         let s = self.g.find_symbol(name)?;
-        self.g.defs.get(s).map(|d| d.params.len())
+        self.g.defs().get(s).map(|d| d.params.len())
     }
 
     /// `IDENT '(' args ')'`: a call of a built-in or defined function.

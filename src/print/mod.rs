@@ -16,9 +16,9 @@
 //! DAG into a tree: a subexpression shared `k` times is written `k` times.
 //!
 //! ```
-//! use actsym::{expr::Graph, parse, print};
+//! use actsym::{defs, expr::Graph, print};
 //! let mut g = Graph::with_prelude();
-//! let e = parse::parse_expr(&mut g, "1/(1 + exp(-x))").unwrap();
+//! let e = defs::parse_expr(&mut g, "1/(1 + exp(-x))").unwrap();
 //! assert_eq!(print::text(&g, e), "1/(1 + exp(-x))");
 //! assert_eq!(print::latex(&g, e), r"\frac{1}{1 + e^{-x}}");
 //! assert_eq!(print::op_count(&g, e), 4); // '/', '+', exp, unary '-'

@@ -15,9 +15,9 @@
 
 use std::ops::Range;
 
-use crate::defs::Origin;
+use crate::defs::{self, Origin};
 use crate::expr::{ExprId, Graph};
-use crate::parse::{self, Claim, ParseError, StatementKind, SyntaxError};
+use crate::parse::{Claim, ParseError, StatementKind, SyntaxError};
 
 /// One step of a chain.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -102,8 +102,8 @@ pub fn parse_chain(g: &mut Graph, src: &str, name: &str) -> Result<Chain, ParseE
                 ));
             }
             let at = start + lead + "claim:".len();
-            let stmts = parse::parse_source(g, rest, Origin::User(name.into()))
-                .map_err(|e| shift(e, at))?;
+            let stmts =
+                defs::parse_source(g, rest, Origin::User(name.into())).map_err(|e| shift(e, at))?;
             match stmts.as_slice() {
                 [s] => match &s.kind {
                     StatementKind::Claim(c) => claim = Some((c.clone(), span)),
@@ -139,7 +139,7 @@ pub fn parse_chain(g: &mut Graph, src: &str, name: &str) -> Result<Chain, ParseE
             }
             let (expr_text, reason) = split_reason(rest);
             let at = start + lead + 1;
-            let expr = parse::parse_expr(g, expr_text).map_err(|e| shift(e, at))?;
+            let expr = defs::parse_expr(g, expr_text).map_err(|e| shift(e, at))?;
             steps.push(ChainStep {
                 expr,
                 reason: reason.map(str::to_owned),
@@ -149,7 +149,7 @@ pub fn parse_chain(g: &mut Graph, src: &str, name: &str) -> Result<Chain, ParseE
             // Definitions before the claim.
             defs_text.clear();
             defs_text.push_str(code);
-            let stmts = parse::parse_source(g, &defs_text, Origin::User(name.into()))
+            let stmts = defs::parse_source(g, &defs_text, Origin::User(name.into()))
                 .map_err(|e| shift(e, start))?;
             if stmts
                 .iter()

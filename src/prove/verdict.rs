@@ -12,10 +12,10 @@ use super::decide::{condition_interval, prove, Context, Proof};
 use super::numeric::{compare_at, side_value, PointOutcome, SideValue};
 use super::points::{hard_values, kink_values, simple_values, Rng};
 use super::region::Interval;
-use crate::defs;
 use crate::diff::Kink;
 use crate::expr::{ExprId, Graph, Symbol};
 use crate::parse::Claim;
+use crate::unfold::{unfold, UnfoldError};
 
 /// The verdict on a claim.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -145,17 +145,30 @@ fn method_of(p: &Proof) -> &'static str {
     }
 }
 
-/// Decides a claim.
+/// Decides a claim. A claim that cannot be unfolded (a `diff(...)` that cannot be
+/// taken, a graph past its limits) is `unknown`, with the reason in the note.
 pub fn check_claim(g: &mut Graph, claim: &Claim, opts: &Options) -> Report {
     let start = Instant::now();
-    // diff(...) is taken symbolically (left-hand at kinks), then definitions unfold.
-    let unfold = |g: &mut Graph, e: ExprId| match crate::diff::expand_diffs(g, e, Kink::Left) {
-        Ok(d) => defs::expand(g, d),
-        Err(_) => defs::expand(g, e),
+    let mut report = Report {
+        verdict: Verdict::Unknown,
+        method: String::new(),
+        proof: None,
+        sides: (claim.lhs, claim.rhs),
+        context: Context::new(),
+        counterexample: None,
+        points_agreed: 0,
+        note: None,
     };
-    let lhs = unfold(g, claim.lhs);
-    let rhs = unfold(g, claim.rhs);
-    let conditions: Vec<ExprId> = claim.conditions.iter().map(|&c| unfold(g, c)).collect();
+    // diff(...) is taken symbolically (left-hand at kinks), definitions inlined.
+    let (lhs, rhs, conditions) = match unfold_claim(g, claim) {
+        Ok(sides) => sides,
+        Err(e) => {
+            report.note = Some(format!(
+                "the claim could not be reduced to built-in operations: {e}"
+            ));
+            return report;
+        }
+    };
     let mut context = Context::new();
     for &c in &conditions {
         if let Some((v, iv)) = condition_interval(g, c) {
@@ -163,16 +176,8 @@ pub fn check_claim(g: &mut Graph, claim: &Claim, opts: &Options) -> Report {
             context.insert(v, cur.intersect(&iv));
         }
     }
-    let mut report = Report {
-        verdict: Verdict::Unknown,
-        method: String::new(),
-        proof: None,
-        sides: (lhs, rhs),
-        context: context.clone(),
-        counterexample: None,
-        points_agreed: 0,
-        note: None,
-    };
+    report.sides = (lhs, rhs);
+    report.context = context.clone();
     if opts.symbolic {
         match prove(g, lhs, rhs, &context) {
             Ok(proof) => {
@@ -190,6 +195,21 @@ pub fn check_claim(g: &mut Graph, claim: &Claim, opts: &Options) -> Report {
     }
     numeric_route(g, lhs, rhs, &conditions, opts, start, &mut report);
     report
+}
+
+/// Both sides and the conditions of a claim, unfolded.
+fn unfold_claim(
+    g: &mut Graph,
+    claim: &Claim,
+) -> Result<(ExprId, ExprId, Vec<ExprId>), UnfoldError> {
+    let lhs = unfold(g, claim.lhs, Kink::Left)?;
+    let rhs = unfold(g, claim.rhs, Kink::Left)?;
+    let conditions = claim
+        .conditions
+        .iter()
+        .map(|&c| unfold(g, c, Kink::Left))
+        .collect::<Result<_, _>>()?;
+    Ok((lhs, rhs, conditions))
 }
 
 fn numeric_route(

@@ -21,11 +21,11 @@
 //! something that may vanish or drops a term that may be undefined: `x/x` stays.
 //!
 //! ```
-//! use actsym::{expr::Graph, parse, simplify::simplify};
+//! use actsym::{defs, expr::Graph, simplify::simplify};
 //! let mut g = Graph::with_prelude();
-//! let e = parse::parse_expr(&mut g, "exp(-x)/(1 + exp(-x))^2").unwrap();
+//! let e = defs::parse_expr(&mut g, "exp(-x)/(1 + exp(-x))^2").unwrap();
 //! let s = simplify(&mut g, e);
-//! assert_eq!(s, parse::parse_expr(&mut g, "sigmoid(x)*(1 - sigmoid(x))").unwrap());
+//! assert_eq!(s, defs::parse_expr(&mut g, "sigmoid(x)*(1 - sigmoid(x))").unwrap());
 //! ```
 
 pub(crate) mod cond;
@@ -220,7 +220,7 @@ fn constant_call(g: &mut Graph, id: ExprId) -> ExprId {
     if !args.iter().all(|&a| g.as_num(a).is_some()) {
         return id;
     }
-    let e = crate::defs::expand(g, id);
+    let e = crate::defs::inline(g, id);
     if g.as_num(e).is_some() {
         e
     } else {
