@@ -35,7 +35,9 @@ use std::ops::Range;
 
 pub use crate::expr::{Definition, Definitions, Origin};
 use crate::expr::{ExprId, Graph, LimitExceeded, Node, Symbol};
-use crate::parse::{self, Claim, ParseError, ParsedDefinition, Statement, SyntaxError};
+use crate::parse::{
+    self, Claim, ParseError, ParsedDefinition, Statement, StatementKind, SyntaxError,
+};
 
 /// The prelude's source text.
 pub const PRELUDE: &str = include_str!("prelude.act");
@@ -95,7 +97,8 @@ impl Graph {
 
 /// Parses a whole source text (definitions, claims and expressions separated by
 /// newlines or `;`) and registers its definitions. Definitions in the text may call
-/// each other in any order, but not in a cycle.
+/// each other in any order, but not in a cycle. Reading a text begins an operation
+/// ([`Graph::begin_operation`]): the graph's limits count from here.
 ///
 /// # Errors
 /// A [`ParseError`] with its span: the parser's, or a [`DefError`] of registration.
@@ -104,11 +107,18 @@ pub fn parse_source(
     src: &str,
     origin: Origin,
 ) -> Result<Vec<Statement>, ParseError> {
-    let parsed = parse::parse_statements(g, src, origin)?;
-    register(g, parsed.definitions).map_err(|e| match e {
-        DefError::Limit(l) => ParseError::new(SyntaxError::Limit(l), 0..src.len()),
-        other => other.into(),
-    })?;
+    // A text starts a top-level operation: a limit an earlier one went past is
+    // forgotten, and this one gets the whole budget.
+    g.begin_operation();
+    let mut parsed = parse::parse_statements(g, src, origin)?;
+    if !parsed.definitions.is_empty() {
+        register(g, parsed.definitions).map_err(|e| match e {
+            DefError::Limit(l) => ParseError::new(SyntaxError::Limit(l), 0..src.len()),
+            other => other.into(),
+        })?;
+        // The text's expressions were built before its definitions were registered.
+        rebuild_statements(g, &mut parsed.statements);
+    }
     g.check_limits()
         .map_err(|e| ParseError::new(SyntaxError::Limit(e), 0..src.len()))?;
     Ok(parsed.statements)
@@ -173,6 +183,10 @@ pub(crate) fn register(g: &mut Graph, defs: Vec<ParsedDefinition>) -> Result<(),
             });
         }
         for mut def in ready {
+            // Built before its callees were known, the body is rebuilt now that they
+            // are, so it folds as if they had been defined first (`0*f(x)` is 0
+            // when `f` is defined everywhere, whatever the order of definition).
+            def.body = rebuild(g, def.body);
             def.total = g.info(def.body).total;
             def.sign = g.info(def.body).sign;
             g.insert_definition(def);
@@ -183,6 +197,28 @@ pub(crate) fn register(g: &mut Graph, defs: Vec<ParsedDefinition>) -> Result<(),
     g.list_definitions_last(&file_order);
     g.check_limits()?;
     Ok(())
+}
+
+/// `root` built again through the smart constructors, with the facts known now.
+fn rebuild(g: &mut Graph, root: ExprId) -> ExprId {
+    g.rewrite(root, |g, _, node| g.rebuild(node))
+}
+
+/// Every expression of the statements, rebuilt with the facts known now.
+fn rebuild_statements(g: &mut Graph, statements: &mut [Statement]) {
+    for s in statements {
+        match &mut s.kind {
+            StatementKind::Expr(e) => *e = rebuild(g, *e),
+            StatementKind::Claim(c) => {
+                c.lhs = rebuild(g, c.lhs);
+                c.rhs = rebuild(g, c.rhs);
+                for cond in &mut c.conditions {
+                    *cond = rebuild(g, *cond);
+                }
+            }
+            StatementKind::Definition(_) => {}
+        }
+    }
 }
 
 /// Rejects definitions that call each other in a cycle, naming the cycle.
@@ -333,5 +369,30 @@ fn inline_under<E>(
     match failure {
         Some(e) => Err(e),
         None => Ok(out),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Registration refuses a second definition of a name, from the same batch or
+    /// after an earlier one, whatever the parser decided.
+    #[test]
+    fn registration_refuses_redefinitions() {
+        let mut g = Graph::with_prelude();
+        let parsed = parse::parse_statements(&mut g, "f(x) = x", Origin::User("a".into()));
+        let first = parsed.expect("parses").definitions;
+        let twice = vec![first[0].clone(), first[0].clone()];
+        let err = register(&mut g, twice).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "'f' is already defined and cannot be redefined"
+        );
+        register(&mut g, first.clone()).expect("registers");
+        let err = register(&mut g, first).unwrap_err();
+        assert!(matches!(err, DefError::Redefined { .. }), "{err}");
+        let shown = ParseError::from(err).render("f(x) = x", "a");
+        assert!(shown.contains("already defined"), "{shown}");
     }
 }

@@ -27,12 +27,23 @@ use crate::expr::{ExprId, Graph, LimitExceeded};
 /// Why an expression could not be unfolded.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum UnfoldError {
-    /// A `diff(...)` (in the expression or in a definition's body) failed.
+    /// A `diff(...)` (in the expression or in a definition's body) cannot be taken.
     #[error(transparent)]
-    Diff(#[from] DiffError),
-    /// The graph grew past one of its limits.
+    Diff(DiffError),
+    /// The graph grew past one of its limits (while differentiating or inlining).
     #[error(transparent)]
     Limit(#[from] LimitExceeded),
+}
+
+impl From<DiffError> for UnfoldError {
+    /// A derivative that went past the graph's limits is a limit, wherever it was
+    /// detected.
+    fn from(e: DiffError) -> Self {
+        match e {
+            DiffError::Limit(l) => UnfoldError::Limit(l),
+            other => UnfoldError::Diff(other),
+        }
+    }
 }
 
 /// `root` with every `diff(...)` taken (in `kink` mode) and every call of a defined

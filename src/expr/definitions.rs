@@ -7,6 +7,17 @@
 //! computes its facts. Inside the crate, only `defs` inserts
 //! ([`Graph::insert_definition`](super::Graph::insert_definition); a test in
 //! `tests/layering.rs` checks that no other module calls it).
+//!
+//! So a library user cannot put an unchecked (say, recursive) definition in a graph:
+//!
+//! ```compile_fail
+//! use actsym::expr::Graph;
+//! let mut g = Graph::with_prelude();
+//! let relu = g.find_symbol("relu").unwrap();
+//! let mut def = g.defs().get(relu).unwrap().clone();
+//! def.body = g.call(relu, vec![def.body]); // relu(x) = relu(max(x, 0))
+//! g.defs().insert(def); // error: `insert` is private
+//! ```
 
 use std::collections::HashMap;
 

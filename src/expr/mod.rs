@@ -205,7 +205,8 @@ impl Node {
 /// Limits that keep every input bounded.
 #[derive(Clone, Copy, Debug)]
 pub struct Limits {
-    /// The most nodes one graph may hold.
+    /// The most nodes one operation may add to a graph (counted from the last
+    /// [`Graph::begin_operation`], or from the graph's creation).
     pub max_nodes: usize,
     /// The deepest a node may be (a leaf has depth 1).
     pub max_depth: u32,
@@ -237,7 +238,10 @@ pub struct Graph {
     defs: Definitions,
     /// The limits this graph enforces; see [`Graph::check_limits`].
     pub limits: Limits,
+    /// The first limit the current operation went past.
     over_limit: Option<LimitExceeded>,
+    /// The number of nodes when the current operation began.
+    operation_start: usize,
 }
 
 /// A graph grew past one of its [`Limits`].
@@ -276,6 +280,7 @@ impl Graph {
             defs: Definitions::default(),
             limits: Limits::default(),
             over_limit: None,
+            operation_start: 0,
         }
     }
 
@@ -344,8 +349,19 @@ impl Graph {
         &self.symbols[s.0 as usize]
     }
 
-    /// Returns the first limit this graph went past, if any. Constructors never fail;
-    /// drivers (parser, derivative, simplifier) call this to stop runaway growth.
+    /// Begins a bounded operation: forgets the limit an earlier operation went past,
+    /// and counts the nodes this one adds from here. A graph lives on after an
+    /// oversize input, so a driver that reuses one (a session, a fuzzer, a
+    /// library user) calls this at the start of each top-level operation; the text
+    /// front doors of `defs` (`parse_source`, `parse_expr`, `parse_claim`) do.
+    pub fn begin_operation(&mut self) {
+        self.over_limit = None;
+        self.operation_start = self.nodes.len();
+    }
+
+    /// Returns the first limit the current operation went past, if any. Constructors
+    /// never fail; drivers (parser, derivative, simplifier) call this to stop runaway
+    /// growth.
     pub fn check_limits(&self) -> Result<(), LimitExceeded> {
         match &self.over_limit {
             Some(e) => Err(e.clone()),
@@ -362,7 +378,8 @@ impl Graph {
         if info.depth > self.limits.max_depth && self.over_limit.is_none() {
             self.over_limit = Some(LimitExceeded::Depth(self.limits.max_depth));
         }
-        if self.nodes.len() >= self.limits.max_nodes && self.over_limit.is_none() {
+        let added = self.nodes.len() - self.operation_start;
+        if added >= self.limits.max_nodes && self.over_limit.is_none() {
             self.over_limit = Some(LimitExceeded::Nodes(self.limits.max_nodes));
         }
         let id = ExprId(self.nodes.len() as u32);
