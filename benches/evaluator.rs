@@ -21,8 +21,8 @@ use std::hint::black_box;
 use std::time::Instant;
 
 use actsym::defs::parse_expr;
-use actsym::eval::Tape;
 use actsym::expr::Graph;
+use actsym::fast::Tape;
 use fasteval::{Compiler, Evaler};
 
 const N: usize = 1_000_000;

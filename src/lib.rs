@@ -5,7 +5,7 @@
 //! ([`defs`]). Derivatives are taken symbolically, one-sided at kinks ([`diff`]), and
 //! simplified soundly ([`simplify`]); expressions print as text, LaTeX and JSON
 //! ([`print`](mod@print)); they evaluate with certified digits through MPFR interval arithmetic
-//! ([`eval`]); claims are proved, refuted with certified counterexamples, or verified
+//! ([`certified`]) or fast in `f64` through a compiled tape ([`fast`]); claims are proved, refuted with certified counterexamples, or verified
 //! numerically ([`prove`]); functions built from ReLU-like parts are analysed exactly
 //! into pieces, breakpoints and continuity ([`pwl`]).
 //!
@@ -19,10 +19,11 @@
 //! ```
 #![warn(missing_docs)]
 
+pub mod certified;
 pub mod defs;
 pub mod diff;
-pub mod eval;
 pub mod expr;
+pub mod fast;
 pub mod parse;
 pub mod print;
 pub mod prove;

@@ -565,7 +565,7 @@ pub fn curvature_witness(
     root: ExprId,
     var: Symbol,
 ) -> Result<Option<CurvatureWitness>, UnfoldError> {
-    use crate::eval::enclose;
+    use crate::certified::enclose;
     let e = unfold(g, root, Kink::Left)?;
     // Every place where smoothness can fail, as an expression that must be certainly
     // non-zero (or positive) at the point.

@@ -3,10 +3,11 @@
 //! graph recovers after an oversize input, and a failed unfolding reaches every
 //! caller as a typed error, never as a silent fallback.
 
+use actsym::certified::{self, EvalError};
 use actsym::defs::{self, Origin};
 use actsym::diff::{self, DiffError, Kink};
-use actsym::eval::{self, CompileError, EvalError, Tape};
 use actsym::expr::{BigRational, Graph, LimitExceeded};
+use actsym::fast::{CompileError, Tape};
 use actsym::parse::StatementKind;
 use actsym::print;
 use actsym::prove::verdict::{check_claim, Options, Verdict};
@@ -187,7 +188,7 @@ fn a_failed_unfolding_reaches_every_caller_typed() {
     let one = BigRational::from_integer(1.into());
     let env = [(x, one.clone()), (beta, one)].into_iter().collect();
     assert_eq!(
-        eval::evaluate(&mut g, e, &env, 10).unwrap_err(),
+        certified::evaluate(&mut g, e, &env, 10).unwrap_err(),
         EvalError::Unfold(NODES)
     );
 }

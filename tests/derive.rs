@@ -579,7 +579,7 @@ proptest! {
             // Not converted: undefined (a failure for a smooth function), or a value
             // beyond the exact conversion's range (the case is skipped).
             let env = HashMap::from([(x, p.clone())]);
-            prop_assert!(actsym::eval::evaluate(&mut g, d, &env, 30).is_ok(),
+            prop_assert!(actsym::certified::evaluate(&mut g, d, &env, 30).is_ok(),
                 "derivative {} of {} undefined at {}", show(&g, d), show(&g, e), p);
             return Ok(());
         };

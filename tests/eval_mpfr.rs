@@ -6,8 +6,8 @@
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
+use actsym::certified::{enclose, evaluate, evaluate_with, EvalError, Value, ZivLimits};
 use actsym::defs;
-use actsym::eval::{enclose, evaluate, evaluate_with, EvalError, Value, ZivLimits};
 use actsym::expr::{BigRational, CmpOp, ExprId, Func, Graph};
 use num_traits::Signed;
 

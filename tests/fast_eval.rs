@@ -17,8 +17,8 @@ mod random;
 
 use actsym::defs::parse_expr;
 use actsym::diff::Kink;
-use actsym::eval::{CompileError, Instr, Tape, UnaryOp};
 use actsym::expr::{ExprId, Graph, Symbol};
+use actsym::fast::{CompileError, Instr, Tape, UnaryOp};
 use actsym::unfold::unfold_diffs;
 use mpfr_ref::{reference, ulps};
 

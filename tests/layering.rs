@@ -26,7 +26,6 @@ const LAYERS: &[(&str, u32)] = &[
     ("simplify", 5),
     ("diff", 6),
     ("unfold", 7),
-    ("eval", 8),
     ("certified", 8),
     ("fast", 8),
     ("prove", 9),

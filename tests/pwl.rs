@@ -4,8 +4,8 @@
 
 use std::collections::HashMap;
 
+use actsym::certified::enclose;
 use actsym::defs::parse_expr;
-use actsym::eval::enclose;
 use actsym::expr::{BigRational, ExprId, Graph, Symbol};
 use actsym::pwl::{analyse, continuous_everywhere, curvature_witness, Piecewise, PwlError};
 use assert_cmd::Command;

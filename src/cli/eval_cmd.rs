@@ -2,9 +2,9 @@
 
 use std::collections::HashMap;
 
+use actsym::certified::{self, EvalError};
 use actsym::defs;
 use actsym::diff::Kink;
-use actsym::eval::{self, EvalError};
 use actsym::expr::{BigRational, ExprId, Graph, Symbol};
 use actsym::unfold::unfold;
 
@@ -129,7 +129,8 @@ pub fn run(session: &mut Session, args: &EvalArgs) -> Result<u8, CliError> {
         .map(|(n, v)| format!("{n} = {v}"))
         .collect::<Vec<_>>()
         .join(", ");
-    let value = eval::evaluate(g, unfolded, &env, digits).map_err(|e| eval_error(&e, &point))?;
+    let value =
+        certified::evaluate(g, unfolded, &env, digits).map_err(|e| eval_error(&e, &point))?;
     if args.json {
         let at_json: serde_json::Map<String, serde_json::Value> = shown
             .iter()

@@ -4,9 +4,10 @@
 
 use std::collections::HashMap;
 
+use actsym::certified;
 use actsym::defs;
-use actsym::eval::{self, Tape};
 use actsym::expr::{BigRational, ExprId, Graph, Symbol};
+use actsym::fast::Tape;
 
 use super::CliError;
 
@@ -93,9 +94,9 @@ pub fn exact_rows(
     for p in grid.points() {
         let mut at = env.clone();
         at.insert(var, p.clone());
-        let value = match eval::evaluate(g, root, &at, digits) {
+        let value = match certified::evaluate(g, root, &at, digits) {
             Ok(v) => v.decimal,
-            Err(eval::EvalError::Undefined { .. }) => "undefined".into(),
+            Err(certified::EvalError::Undefined { .. }) => "undefined".into(),
             Err(e) => {
                 return Err(CliError::input(format!(
                     "error: {e} at {} = {p}",
@@ -103,7 +104,7 @@ pub fn exact_rows(
                 )))
             }
         };
-        rows.push((eval::decimal_of_rational(&p, 17), value));
+        rows.push((certified::decimal_of_rational(&p, 17), value));
     }
     Ok(rows)
 }

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use num_rational::BigRational;
 use rug::Float;
 
-use crate::eval::{enclose, EvalError, Interval};
+use crate::certified::{enclose, EvalError, Interval};
 use crate::expr::{ExprId, Graph, Node, Symbol};
 
 /// The value of one side of a claim at a point, for reports: correctly rounded
@@ -20,7 +20,7 @@ pub fn side_value(
     env: &HashMap<Symbol, BigRational>,
     digits: u32,
 ) -> SideValue {
-    match crate::eval::evaluate(g, id, env, digits) {
+    match crate::certified::evaluate(g, id, env, digits) {
         Ok(v) => SideValue::Defined(v.decimal),
         Err(EvalError::Undefined { detail, .. }) => SideValue::Undefined(detail),
         Err(e) => SideValue::Undefined(format!("not evaluated: {e}")),

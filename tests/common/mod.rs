@@ -210,6 +210,6 @@ pub fn decimal(s: &str) -> Option<BigRational> {
 pub fn mpfr_at(g: &mut Graph, e: ExprId, point: &BigRational, digits: u32) -> Option<BigRational> {
     let x = g.symbol("x");
     let env: HashMap<_, _> = [(x, point.clone())].into_iter().collect();
-    let v = actsym::eval::evaluate(g, e, &env, digits).ok()?;
+    let v = actsym::certified::evaluate(g, e, &env, digits).ok()?;
     v.exact.or_else(|| decimal(&v.decimal))
 }

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use actsym::eval::{enclose, evaluate, EvalError};
+use actsym::certified::{enclose, evaluate, EvalError};
 use actsym::expr::{BigInt, BigRational, ExprId, Func, Graph};
 use num_traits::{Signed, Zero};
 use proptest::prelude::*;

@@ -1,4 +1,4 @@
-//! The generator of the polynomial coefficients in `src/eval/kernels/normal.rs`.
+//! The generator of the polynomial coefficients in `src/fast/kernels/normal.rs`.
 //!
 //! Run with `cargo test --test fast_eval generate_kernel_coefficients -- --ignored --nocapture`.
 //! Each function is interpolated at Chebyshev nodes in 512-bit MPFR arithmetic, the

@@ -6,8 +6,8 @@
 //! being defined (NaN exactly where undefined) and be within `8 + 2 * spread` ulp.
 
 use actsym::defs::parse_expr;
-use actsym::eval::Tape;
 use actsym::expr::Graph;
+use actsym::fast::Tape;
 use proptest::prelude::*;
 
 use super::mpfr_ref::{directed, reference, ulps};

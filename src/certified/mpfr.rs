@@ -22,7 +22,7 @@
 //!
 //! ```
 //! use std::collections::HashMap;
-//! use actsym::eval::enclose;
+//! use actsym::certified::enclose;
 //! use actsym::expr::{BigRational, Func, Graph};
 //! let mut g = Graph::new();
 //! let x = g.var("x");

@@ -5,7 +5,7 @@
 //! `0.000123`); others in scientific notation (`3.66787458417768721345549565426e-348`).
 //!
 //! ```
-//! use actsym::eval::decimal_of_rational;
+//! use actsym::certified::decimal_of_rational;
 //! use actsym::expr::{BigInt, BigRational};
 //! let third = BigRational::new(BigInt::from(1), BigInt::from(3));
 //! assert_eq!(decimal_of_rational(&third, 5), "0.33333");

@@ -10,7 +10,7 @@
 //!
 //! ```
 //! use std::collections::HashMap;
-//! use actsym::eval::evaluate;
+//! use actsym::certified::evaluate;
 //! use actsym::expr::{BigRational, Graph};
 //! let mut g = Graph::new();
 //! let x = g.var("x");

@@ -13,7 +13,7 @@
 //! loop answers with more bits.
 //!
 //! ```
-//! use actsym::eval::{Arith, Interval};
+//! use actsym::certified::{Arith, Interval};
 //! use rug::Float;
 //! let mut ar = Arith::new(64);
 //! let two = Interval::point(Float::with_val(64, 2));

@@ -20,7 +20,7 @@
 //!
 //! ```
 //! use actsym::expr::Graph;
-//! use actsym::eval::Tape;
+//! use actsym::fast::Tape;
 //!
 //! let mut g = Graph::new();
 //! let x = g.var("x");
