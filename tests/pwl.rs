@@ -362,6 +362,43 @@ fn along_a_segment_of_a_two_input_network() {
     }
 }
 
+#[test]
+fn regression_along_with_every_parameter_name_taken() {
+    // The variables t, s and t_along left no name for the segment's parameter: a
+    // panic ("three names cannot all be free"). The parameter is now t1.
+    let v = json_of(
+        &[
+            "pwl",
+            "relu(s + t + t_along)",
+            "--along",
+            "0,0,0:1,1,1",
+            "--json",
+        ],
+        0,
+    );
+    assert_eq!(v["var"], "t1");
+    assert_eq!(v["pieces"][0]["expr"], "3*t1");
+}
+
+#[test]
+fn regression_along_takes_diffs_before_substituting() {
+    // diff(e, x) binds x: substituted first, x stayed behind and the answer was
+    // "unknown: x is a parameter". On x = y = t, y*relu'(x - 1/2) is 0, then t.
+    let v = json_of(
+        &[
+            "pwl",
+            "diff(relu(x - 1/2), x)*y",
+            "--along",
+            "0,0:1,1",
+            "--json",
+        ],
+        0,
+    );
+    assert_eq!(v["breakpoints"], serde_json::json!(["1/2"]));
+    assert_eq!(v["pieces"][1]["expr"], "t");
+    assert_eq!(v["continuous"], false);
+}
+
 /// A random expression of x from the piecewise class: sums, products by constants,
 /// max, min, abs, sign, if, heaviside, hard_tanh, relu6, leaky_relu and small powers.
 fn random_pw(rng: &mut Rng, depth: u32) -> String {

@@ -5,9 +5,11 @@
 use std::path::Path;
 
 use actsym::defs;
+use actsym::diff::Kink;
 use actsym::expr::{ExprId, Graph, Symbol};
 use actsym::print;
 use actsym::pwl::{self, Piecewise, PwlError};
+use actsym::unfold::unfold;
 use num_rational::BigRational;
 use serde_json::{json, Value};
 
@@ -153,6 +155,23 @@ fn one() -> BigRational {
     BigRational::from_integer(1.into())
 }
 
+/// A name for the segment's parameter that is none of the expression's variables
+/// (the variables are all replaced, but the report names both): `t`, `s`, `t_along`,
+/// then `t1`, `t2`, ... The variables are finitely many, so the search ends.
+fn parameter_name(used: &[&str]) -> String {
+    let mut candidates = ["t", "s", "t_along"]
+        .into_iter()
+        .map(str::to_owned)
+        .chain((1..).map(|k| format!("t{k}")));
+    loop {
+        match candidates.next() {
+            Some(name) if used.contains(&name.as_str()) => {}
+            Some(name) => return name,
+            None => return "t".to_owned(),
+        }
+    }
+}
+
 /// The variable: `x` if present, else the only one.
 fn pick_var(g: &mut Graph, free: &[Symbol]) -> Result<Symbol, CliError> {
     if let Some(&x) = free.iter().find(|&&s| g.name(s) == "x") {
@@ -198,11 +217,15 @@ pub fn run(session: &mut Session, args: &PwlArgs) -> Result<u8, CliError> {
         Some(text) => {
             let along = Along::parse(g, text, &free)?;
             let used: Vec<&str> = free.iter().map(|&s| g.name(s)).collect();
-            let tname = ["t", "s", "t_along"]
-                .into_iter()
-                .find(|n| !used.contains(n))
-                .expect("three names cannot all be free and assigned");
-            let t = g.symbol(tname);
+            let t = g.symbol(&parameter_name(&used));
+            // Unfolded first: a `diff(e, x)` binds x, so substituting into it would
+            // leave x behind.
+            let e = match unfold(g, e, Kink::Left) {
+                Ok(e) => e,
+                Err(err) => {
+                    return unknown(args, &expression, g.name(t), &PwlError::Unfold(err));
+                }
+            };
             (along.substitute(g, e, t), t, Some(along))
         }
         None => (e, pick_var(g, &free)?, None),
