@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use actsym::defs;
 use actsym::expr::Graph;
-use actsym::prove::verdict::{check_claim, Options};
+use actsym::prove::verdict::{decide_claim, Options};
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 
 const CHAPTER: [(&str, &str); 8] = [
@@ -32,7 +32,7 @@ const CHAPTER: [(&str, &str); 8] = [
 fn decide(claim: &str) {
     let mut g = Graph::with_prelude();
     let c = defs::parse_claim(&mut g, claim).expect("benchmark claims parse");
-    let report = check_claim(&mut g, &c, &Options::default());
+    let report = decide_claim(&mut g, &c, &Options::default());
     std::hint::black_box(report.verdict);
 }
 
@@ -63,7 +63,7 @@ fn corpus(_: &mut Criterion) {
         let Ok(c) = defs::parse_claim(&mut g, claim) else {
             continue;
         };
-        let report = check_claim(&mut g, &c, &Options::default());
+        let report = decide_claim(&mut g, &c, &Options::default());
         times.push(start.elapsed());
         *counts.entry(report.verdict.as_str()).or_default() += 1;
     }

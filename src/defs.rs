@@ -119,7 +119,7 @@ pub fn parse_source(
         // The text's expressions were built before its definitions were registered.
         rebuild_statements(g, &mut parsed.statements);
     }
-    g.check_limits()
+    g.within_limits()
         .map_err(|e| ParseError::new(SyntaxError::Limit(e), 0..src.len()))?;
     Ok(parsed.statements)
 }
@@ -195,7 +195,7 @@ pub(crate) fn register(g: &mut Graph, defs: Vec<ParsedDefinition>) -> Result<(),
         remaining = waiting;
     }
     g.list_definitions_last(&file_order);
-    g.check_limits()?;
+    g.within_limits()?;
     Ok(())
 }
 

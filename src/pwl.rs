@@ -270,7 +270,7 @@ fn union(a: &[BigRational], b: &[BigRational]) -> Vec<BigRational> {
     out
 }
 
-fn check_size(n: usize) -> Result<(), PwlError> {
+fn within_piece_limit(n: usize) -> Result<(), PwlError> {
     if n > MAX_PIECES {
         return Err(PwlError::TooLarge(format!("more than {MAX_PIECES} pieces")));
     }
@@ -285,7 +285,7 @@ fn zip(
     point: impl Fn(&BigRational, &BigRational) -> BigRational,
 ) -> Result<Piecewise, PwlError> {
     let breaks = union(&a.breaks, &b.breaks);
-    check_size(breaks.len())?;
+    within_piece_limit(breaks.len())?;
     let (ra, rb) = (a.refine(&breaks), b.refine(&breaks));
     let pieces = ra
         .pieces
@@ -320,7 +320,7 @@ fn sign_breaks(d: &Piecewise, what: &str) -> Result<Vec<BigRational>, PwlError> 
         }
     }
     let out = union(&d.breaks, &extra);
-    check_size(out.len())?;
+    within_piece_limit(out.len())?;
     Ok(out)
 }
 
@@ -336,7 +336,7 @@ fn select(
 ) -> Result<Piecewise, PwlError> {
     let d = zip(l, r, |p, q| Ok(p.add(&q.neg())), |p, q| p - q)?;
     let breaks = union(&sign_breaks(&d, what)?, &union(&a.breaks, &b.breaks));
-    check_size(breaks.len())?;
+    within_piece_limit(breaks.len())?;
     let (rd, ra, rb) = (d.refine(&breaks), a.refine(&breaks), b.refine(&breaks));
     let holds = |v: &BigRational| op.holds(v.cmp(&BigRational::zero()));
     let pieces = (0..=breaks.len())
@@ -365,8 +365,8 @@ fn unsupported(what: impl Into<String>) -> PwlError {
     PwlError::Unsupported(what.into())
 }
 
-/// Analyses `root` as a function of `var`: defined functions are expanded, and
-/// `diff(...)` is taken with the left-hand convention at kinks first.
+/// Analyses `root` as a function of `var`, unfolded first: definitions inlined, and
+/// `diff(...)` taken with the left-hand convention at kinks.
 ///
 /// # Errors
 /// [`PwlError::Unsupported`] for an expression outside the exact piecewise-polynomial
@@ -491,7 +491,7 @@ pub fn analyse(g: &mut Graph, root: ExprId, var: Symbol) -> Result<Piecewise, Pw
             }
             Node::Diff(..) => return Err(unsupported("a derivative that could not be taken")),
         };
-        check_size(v.breaks.len())?;
+        within_piece_limit(v.breaks.len())?;
         let v = v.merged();
         // The total work is bounded too: many nodes with many pieces each.
         work += v.pieces.len();

@@ -57,7 +57,7 @@ pub fn unfold(g: &mut Graph, root: ExprId, kink: Kink) -> Result<ExprId, UnfoldE
     let e = defs::inline_with(g, e, &mut |g, body| {
         diff::take_diffs(g, body, kink).map(Some)
     })?;
-    g.check_limits()?;
+    g.within_limits()?;
     Ok(e)
 }
 
@@ -68,6 +68,6 @@ pub fn unfold(g: &mut Graph, root: ExprId, kink: Kink) -> Result<ExprId, UnfoldE
 /// As [`unfold`].
 pub fn unfold_diffs(g: &mut Graph, root: ExprId, kink: Kink) -> Result<ExprId, UnfoldError> {
     let e = diff::take_diffs(g, root, kink)?;
-    g.check_limits()?;
+    g.within_limits()?;
     Ok(e)
 }

@@ -6,7 +6,7 @@
 
 use actsym::defs;
 use actsym::expr::Graph;
-use actsym::prove::verdict::{check_claim, Options, Verdict};
+use actsym::prove::verdict::{decide_claim, Options, Verdict};
 
 /// `(claims true?, verdict, at least, at most)`. When this corpus was last decided:
 /// 194 true claims proved and 29 verified, all 214 false ones refuted, none unknown.
@@ -41,7 +41,7 @@ fn corpus_is_decided_soundly() {
         let mut g = Graph::with_prelude();
         let c = defs::parse_claim(&mut g, claim)
             .unwrap_or_else(|e| panic!("line {}: {claim}: {e}", lineno + 1));
-        let report = check_claim(&mut g, &c, &Options::default());
+        let report = decide_claim(&mut g, &c, &Options::default());
         *counts.entry((truth, report.verdict.as_str())).or_default() += 1;
         let unsound = matches!(
             (truth, report.verdict),

@@ -10,7 +10,7 @@ use actsym::expr::{BigRational, Graph, LimitExceeded};
 use actsym::fast::{CompileError, Tape};
 use actsym::parse::StatementKind;
 use actsym::print;
-use actsym::prove::verdict::{check_claim, Options, Verdict};
+use actsym::prove::verdict::{decide_claim, Options, Verdict};
 use actsym::pwl::{self, PwlError};
 use actsym::unfold::{unfold, UnfoldError};
 
@@ -199,7 +199,7 @@ fn a_claim_that_cannot_be_unfolded_is_unknown_with_the_reason() {
     let c = defs::parse_claim(&mut g, "diff(swish(x, beta)*relu(x), x) = 0").unwrap();
     g.limits.max_nodes = 20;
     g.begin_operation();
-    let report = check_claim(&mut g, &c, &Options::default());
+    let report = decide_claim(&mut g, &c, &Options::default());
     assert_eq!(report.verdict, Verdict::Unknown);
     assert_eq!(
         report.note.as_deref(),

@@ -332,7 +332,7 @@ fn deep(g: &mut Graph, depth: usize) -> ExprId {
 fn deep_expressions_print_on_a_small_stack() {
     let mut g = Graph::new();
     let e = deep(&mut g, 19_996);
-    assert!(g.check_limits().is_ok(), "within the depth limit");
+    assert!(g.within_limits().is_ok(), "within the depth limit");
     // 256 KiB of stack: recursion over 20,000 levels would overflow it.
     let handle = std::thread::Builder::new()
         .stack_size(256 * 1024)

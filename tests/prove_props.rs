@@ -2,7 +2,7 @@
 //! never refuted, and perturbed ones are never accepted.
 
 use actsym::expr::{ExprId, Func, Graph};
-use actsym::prove::verdict::{check_claim, Options, Verdict};
+use actsym::prove::verdict::{decide_claim, Options, Verdict};
 use actsym::{defs, simplify};
 use proptest::prelude::*;
 
@@ -60,7 +60,7 @@ fn verdict(g: &mut Graph, lhs: ExprId, rhs: ExprId) -> Verdict {
         points: 16,
         ..Options::default()
     };
-    check_claim(g, &claim, &opts).verdict
+    decide_claim(g, &claim, &opts).verdict
 }
 
 proptest! {

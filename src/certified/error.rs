@@ -31,7 +31,7 @@ pub enum EvalError {
     /// ([`unfold`](crate::unfold::unfold) does it; [`evaluate`](super::evaluate)
     /// calls it).
     #[error("the call of '{0}' must be unfolded before evaluation")]
-    UnexpandedCall(String),
+    CallNotUnfolded(String),
     /// A call of a function that has no definition.
     #[error("unknown function '{0}'")]
     UnknownFunction(String),
@@ -76,7 +76,7 @@ impl EvalError {
             EvalError::Undefined { .. } => 2,
             EvalError::UnboundVariable(_)
             | EvalError::Diff
-            | EvalError::UnexpandedCall(_)
+            | EvalError::CallNotUnfolded(_)
             | EvalError::UnknownFunction(_)
             | EvalError::Mistyped(_)
             | EvalError::Limit(_)

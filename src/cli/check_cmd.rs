@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use actsym::print;
 use actsym::prove::explain;
-use actsym::prove::verdict::{check_claim, Options, Report, Verdict};
+use actsym::prove::verdict::{decide_claim, Options, Report, Verdict};
 use actsym::{defs, parse};
 
 use super::{emit, CliError, Session};
@@ -73,7 +73,7 @@ pub fn run(session: &mut Session, args: &CheckArgs) -> Result<u8, CliError> {
         digits: args.digits,
         ..Options::default()
     };
-    let report = check_claim(g, &claim, &opts);
+    let report = decide_claim(g, &claim, &opts);
     let claim_text = claim_text(g, &claim);
     let steps = report
         .proof

@@ -1,4 +1,4 @@
-//! Flags and dispatch of the command line (DESIGN.md §3). Flags are parsed and
+//! Flags and dispatch of the command line (the commands are listed in README.md). Flags are parsed and
 //! validated here once; the library does the work; outcomes map to exit codes:
 //! 0 success, 1 refuted / wrong, 2 bad input, 3 unknown.
 

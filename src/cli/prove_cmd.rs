@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use actsym::parse::{self, Claim};
 use actsym::print;
 use actsym::prove::chain::parse_chain;
-use actsym::prove::verdict::{check_claim, Options, Verdict};
+use actsym::prove::verdict::{decide_claim, Options, Verdict};
 
 use super::check_cmd::{claim_text, EXIT_REFUTED, EXIT_UNKNOWN};
 use super::{emit, CliError, Session, EXIT_OK};
@@ -44,7 +44,7 @@ pub fn run(session: &mut Session, args: &ProveArgs) -> Result<u8, CliError> {
             rhs: step.expr,
             conditions: chain.claim.conditions.clone(),
         };
-        let report = check_claim(g, &sub, &Options::default());
+        let report = decide_claim(g, &sub, &Options::default());
         let text = format!("{} = {}", print::text(g, prev), print::text(g, step.expr));
         let reason = step
             .reason

@@ -171,7 +171,7 @@ pub fn derive_n(
     for _ in 0..order {
         let d = derive_raw(g, cur, var, kink)?;
         cur = simplifier.run(g, d);
-        g.check_limits()?;
+        g.within_limits()?;
     }
     Ok(cur)
 }
@@ -263,7 +263,7 @@ impl Deriver {
                 stack.pop();
                 continue;
             }
-            g.check_limits()?;
+            g.within_limits()?;
             let needs = self.prerequisites(g, id)?;
             let missing: Vec<ExprId> = needs
                 .into_iter()
@@ -282,7 +282,7 @@ impl Deriver {
                 stack.extend(missing);
             }
         }
-        g.check_limits()?;
+        g.within_limits()?;
         Ok(self
             .memo
             .get(&root)

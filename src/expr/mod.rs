@@ -236,7 +236,7 @@ pub struct Graph {
     symbol_ids: HashMap<String, Symbol>,
     /// The function definitions (prelude and user) this graph's calls refer to.
     defs: Definitions,
-    /// The limits this graph enforces; see [`Graph::check_limits`].
+    /// The limits this graph enforces; see [`Graph::within_limits`].
     pub limits: Limits,
     /// The first limit the current operation went past.
     over_limit: Option<LimitExceeded>,
@@ -359,10 +359,10 @@ impl Graph {
         self.operation_start = self.nodes.len();
     }
 
-    /// Returns the first limit the current operation went past, if any. Constructors
-    /// never fail; drivers (parser, derivative, simplifier) call this to stop runaway
-    /// growth.
-    pub fn check_limits(&self) -> Result<(), LimitExceeded> {
+    /// `Ok` while the current operation is within the graph's limits; otherwise the
+    /// first limit it went past. Constructors never fail; drivers (parser,
+    /// derivative, simplifier) call this to stop runaway growth.
+    pub fn within_limits(&self) -> Result<(), LimitExceeded> {
         match &self.over_limit {
             Some(e) => Err(e.clone()),
             None => Ok(()),

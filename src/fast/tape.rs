@@ -467,7 +467,7 @@ impl Tape {
     }
 
     /// Checks the shapes of a batch call.
-    fn check(&self, inputs: &[&[f64]], n: usize) -> Result<(), EvalError> {
+    fn validate_inputs(&self, inputs: &[&[f64]], n: usize) -> Result<(), EvalError> {
         if inputs.len() != self.vars.len() {
             return Err(EvalError::InputCount {
                 expected: self.vars.len(),
@@ -489,7 +489,7 @@ impl Tape {
     /// Evaluates at `out.len()` points on this thread: point `j` has variable `i`
     /// equal to `inputs[i][j]`.
     pub fn eval_batch(&self, inputs: &[&[f64]], out: &mut [f64]) -> Result<(), EvalError> {
-        self.check(inputs, out.len())?;
+        self.validate_inputs(inputs, out.len())?;
         super::tape_exec::run(self, inputs, out);
         Ok(())
     }
@@ -498,7 +498,7 @@ impl Tape {
     /// least [`PARALLEL_THRESHOLD`](super::tape_exec::PARALLEL_THRESHOLD) points.
     /// The results are bit-for-bit those of `eval_batch`.
     pub fn eval_batch_parallel(&self, inputs: &[&[f64]], out: &mut [f64]) -> Result<(), EvalError> {
-        self.check(inputs, out.len())?;
+        self.validate_inputs(inputs, out.len())?;
         super::tape_exec::run_parallel(self, inputs, out);
         Ok(())
     }

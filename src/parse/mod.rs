@@ -1,6 +1,6 @@
 //! The parser: source text → statements over the expression graph.
 //!
-//! One function per grammar level of DESIGN.md §1 (`statement`, `sum`, `product`,
+//! One function per grammar level of docs/language.md (`statement`, `sum`, `product`,
 //! `unary`, `power`, `postfix`), reading tokens with nom (`lex`). Nodes are built
 //! directly through the graph's smart constructors, so parsing the same text twice
 //! gives the same ids. Errors carry byte spans ([`ParseError`]); the parser never
@@ -147,7 +147,7 @@ pub fn parse_statements(g: &mut Graph, src: &str, origin: Origin) -> Result<Pars
         }
         statements.push(Statement { kind, span: r });
     }
-    g.check_limits()
+    g.within_limits()
         .map_err(|e| ParseError::new(SyntaxError::Limit(e), 0..src.len()))?;
     Ok(Parsed {
         statements,
@@ -611,7 +611,7 @@ impl<'s, 'g> Parser<'s, 'g> {
         let mut operand_start = start;
         loop {
             let at = self.ws(r);
-            self.check_implicit(operand_start, r, at)?;
+            self.reject_implicit_multiplication(operand_start, r, at)?;
             let divide = if at.starts_with("**") {
                 break;
             } else if let Some(r2) = lex::symbol(at, '*') {
@@ -643,7 +643,7 @@ impl<'s, 'g> Parser<'s, 'g> {
 
     /// Reports `2x`, `2 x`, `x(y)` where `x` is no function, `(a)(b)`: an operand
     /// directly after an operand.
-    fn check_implicit(
+    fn reject_implicit_multiplication(
         &self,
         left: &'s str,
         left_end: &'s str,

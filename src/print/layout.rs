@@ -63,7 +63,7 @@ pub trait Style {
     fn brackets(&self, g: &Graph, id: ExprId) -> (&'static str, &'static str);
 }
 
-/// Expands the pieces of `root` with an explicit stack (no recursion on depth).
+/// Writes out the pieces of `root` with an explicit stack (no recursion on depth).
 pub fn render(style: &impl Style, g: &Graph, root: ExprId) -> String {
     let mut out = String::new();
     let mut stack: Vec<Piece> = vec![node(root, COND)];

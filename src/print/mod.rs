@@ -11,9 +11,9 @@
 //!
 //! Text and LaTeX are produced by one engine: each node is laid out as a short list of
 //! `Piece`s (literal text, operators, and child nodes with the binding strength they
-//! need), and a loop with an explicit stack expands them. Nothing recurses on the depth
-//! of the expression, so depth 20,000 prints on a small stack. Printing expands the
-//! DAG into a tree: a subexpression shared `k` times is written `k` times.
+//! need), and a loop with an explicit stack writes them out. Nothing recurses on the
+//! depth of the expression, so depth 20,000 prints on a small stack. Printing writes
+//! the DAG as a tree: a subexpression shared `k` times is written `k` times.
 //!
 //! ```
 //! use actsym::{defs, expr::Graph, print};

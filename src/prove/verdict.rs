@@ -1,6 +1,7 @@
 //! Deciding a claim end to end: the symbolic proof first (re-checked by the step
 //! checker), then the numeric route at hard points, then a certified counterexample
-//! shrunk toward simple numbers. The four verdicts are those of DESIGN.md §2.
+//! shrunk toward simple numbers. The four verdicts and what each promises are in
+//! docs/semantics.md.
 
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
@@ -43,14 +44,14 @@ impl Verdict {
     }
 }
 
-/// Limits and choices of a check.
+/// Limits and choices of a decision.
 #[derive(Clone, Debug)]
 pub struct Options {
     /// How many points the numeric route tries (at least the hard ones).
     pub points: usize,
     /// The seed of the random points.
     pub seed: u64,
-    /// The time budget of the whole check.
+    /// The time budget of the whole decision.
     pub time_limit: Duration,
     /// Whether to search for a symbolic proof at all.
     pub symbolic: bool,
@@ -116,7 +117,7 @@ impl Counterexample {
     }
 }
 
-/// The outcome of a check.
+/// The outcome of a decision.
 #[derive(Clone, Debug)]
 pub struct Report {
     /// The verdict.
@@ -125,7 +126,7 @@ pub struct Report {
     pub method: String,
     /// The proof, when proved.
     pub proof: Option<Proof>,
-    /// The expanded sides the proof is about.
+    /// The unfolded sides the proof is about.
     pub sides: (ExprId, ExprId),
     /// The region of the proof (from the `where` conditions).
     pub context: Context,
@@ -139,7 +140,7 @@ pub struct Report {
 
 fn method_of(p: &Proof) -> &'static str {
     match p {
-        Proof::Identical => "identical after expanding definitions",
+        Proof::Identical => "identical after unfolding definitions",
         Proof::Normal => "exponential-rational normal form",
         Proof::Resolve { .. } | Proof::Split { .. } => "case split at the kinks, then normal form",
     }
@@ -147,7 +148,7 @@ fn method_of(p: &Proof) -> &'static str {
 
 /// Decides a claim. A claim that cannot be unfolded (a `diff(...)` that cannot be
 /// taken, a graph past its limits) is `unknown`, with the reason in the note.
-pub fn check_claim(g: &mut Graph, claim: &Claim, opts: &Options) -> Report {
+pub fn decide_claim(g: &mut Graph, claim: &Claim, opts: &Options) -> Report {
     let start = Instant::now();
     let mut report = Report {
         verdict: Verdict::Unknown,

@@ -135,7 +135,7 @@ impl Simplifier {
         let mut work = Work::new(self.budget.work);
         let mut cur = e;
         for _ in 0..self.budget.passes {
-            if g.check_limits().is_err() || work.exhausted() {
+            if g.within_limits().is_err() || work.exhausted() {
                 break;
             }
             let next = g.rewrite(cur, |g, orig, node| {
@@ -178,7 +178,7 @@ struct Context<'a> {
 /// The rules for one node whose children are already simplified: the first rule
 /// that changes the node wins (the next pass looks at the result again).
 fn local_rules(g: &mut Graph, id: ExprId, cx: &mut Context<'_>) -> ExprId {
-    if cx.work.spend(1).is_none() || g.check_limits().is_err() {
+    if cx.work.spend(1).is_none() || g.within_limits().is_err() {
         return id;
     }
     let names = cx.names;
