@@ -9,7 +9,8 @@
 //! anywhere in code, and `super::` paths that climb to the crate root. Comments and
 //! string literals are skipped; test modules inside `src/` count like any code.
 //!
-//! `cargo test --test layering -- --nocapture` prints the module graph.
+//! `cargo test --test layering -- --nocapture` prints the module graph. A last test
+//! checks that ARCHITECTURE.md's code map names every file of `src/`, and nothing else.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
@@ -442,12 +443,7 @@ fn print_module_graph() {
 
 /// The (module, layer) rows of ARCHITECTURE.md's "Layering rule" table.
 fn documented_layers() -> BTreeSet<(String, u32)> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("ARCHITECTURE.md");
-    let text = fs::read_to_string(&path).expect("ARCHITECTURE.md");
-    let section = text
-        .split("\n## ")
-        .find(|s| s.starts_with("Layering rule"))
-        .expect("ARCHITECTURE.md has a '## Layering rule' section");
+    let section = architecture_section("Layering rule");
     let mut rows = BTreeSet::new();
     for line in section.lines() {
         let cells: Vec<&str> = line.split('|').map(str::trim).collect();
@@ -456,7 +452,7 @@ fn documented_layers() -> BTreeSet<(String, u32)> {
             continue;
         };
         let modules = cells.get(2).copied().unwrap_or("");
-        for name in modules.split('`').skip(1).step_by(2) {
+        for name in backticked(modules) {
             rows.insert((name.to_owned(), layer));
         }
     }
@@ -473,6 +469,88 @@ fn architecture_lists_the_same_layers() {
         only_code.is_empty() && only_doc.is_empty(),
         "the layer tables differ: only in tests/layering.rs {only_code:?}, \
          only in ARCHITECTURE.md {only_doc:?}"
+    );
+}
+
+/// A section of ARCHITECTURE.md, from its `## ` heading to the next.
+fn architecture_section(heading: &str) -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("ARCHITECTURE.md");
+    let text = fs::read_to_string(&path).expect("ARCHITECTURE.md");
+    text.split("\n## ")
+        .find(|s| s.starts_with(heading))
+        .unwrap_or_else(|| panic!("ARCHITECTURE.md has a '## {heading}' section"))
+        .to_owned()
+}
+
+/// The names in backticks in a piece of markdown.
+fn backticked(text: &str) -> Vec<&str> {
+    text.split('`').skip(1).step_by(2).collect()
+}
+
+/// Every file under `src/` (any kind), relative to the crate root: `src/diff/mod.rs`.
+fn src_files() -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack = vec![src_dir()];
+    while let Some(d) = stack.pop() {
+        for entry in fs::read_dir(&d).unwrap_or_else(|e| panic!("{}: {e}", d.display())) {
+            let path = entry.expect("directory entry").path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                out.push(format!("src/{}", relative(&path)));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn the_code_map_matches_the_tree_file_for_file() {
+    let section = architecture_section("Code map");
+    // (first cell's paths, the whole row)
+    let rows: Vec<(Vec<&str>, &str)> = section
+        .lines()
+        .filter_map(|line| {
+            let first = line.strip_prefix('|')?.split('|').next()?;
+            Some((backticked(first), line))
+        })
+        .collect();
+    let mut unnamed = Vec::new();
+    for file in src_files() {
+        let (dir, name) = file.rsplit_once('/').expect("under src/");
+        let dir = format!("{dir}/");
+        let named = rows.iter().any(|(paths, row)| {
+            paths.contains(&file.as_str())
+                || (paths.contains(&dir.as_str()) && backticked(row).contains(&name))
+        });
+        if !named {
+            unnamed.push(file);
+        }
+    }
+    let mut stale = Vec::new();
+    for (paths, row) in &rows {
+        for path in paths.iter().filter(|p| p.starts_with("src/")) {
+            let on_disk = Path::new(env!("CARGO_MANIFEST_DIR")).join(path);
+            if !on_disk.exists() {
+                stale.push((*path).to_owned());
+            }
+            if path.ends_with('/') {
+                let files = backticked(row)
+                    .into_iter()
+                    .filter(|f| !f.contains('/') && (f.ends_with(".rs") || f.ends_with(".act")));
+                stale.extend(
+                    files
+                        .filter(|f| !on_disk.join(f).exists())
+                        .map(|f| format!("{path}{f}")),
+                );
+            }
+        }
+    }
+    assert!(
+        unnamed.is_empty() && stale.is_empty(),
+        "ARCHITECTURE.md's code map and src/ differ: files it does not name {unnamed:?}; \
+         names it has that are not files {stale:?}"
     );
 }
 

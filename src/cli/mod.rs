@@ -1,6 +1,6 @@
-//! Flags and dispatch of the command line (the commands are listed in README.md). Flags are parsed and
-//! validated here once; the library does the work; outcomes map to exit codes:
-//! 0 success, 1 refuted / wrong, 2 bad input, 3 unknown.
+//! Flags and dispatch of the command line (the commands are listed in README.md).
+//! Flags are parsed and validated here once; the library does the work; outcomes map
+//! to exit codes: 0 success, 1 refuted / wrong, 2 bad input, 3 unknown.
 
 mod check_cmd;
 mod defs_cmd;

@@ -1,5 +1,5 @@
 //! The printing engine shared by text and LaTeX: pieces, binding strengths, the
-//! stack-driven expansion, and the analysis of sums and products into their textbook
+//! stack-driven writing out, and the analysis of sums and products into their textbook
 //! shape (term order, coefficient, numerator and denominator).
 
 use std::borrow::Cow;
