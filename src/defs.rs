@@ -2,7 +2,7 @@
 //! itself, in `src/prelude.act`), user definitions from `--defs` files or inline
 //! statements, their registration and their inlining.
 //!
-//! The parser returns definitions without registering them; [`register`] checks and
+//! The parser returns definitions without registering them; `register` checks and
 //! adds them to the graph's read-only table ([`Definitions`], plain data in `expr`):
 //! - a name already defined is not defined again (a text's `sigmoid(x) = ...` is a
 //!   claim about the prelude's sigmoid, so rules keyed by name stay sound);
@@ -354,15 +354,7 @@ fn inline_under<E>(
             }
         };
         match body {
-            Some(body) => {
-                let bindings: HashMap<Symbol, ExprId> = def
-                    .params
-                    .iter()
-                    .copied()
-                    .zip(args.iter().copied())
-                    .collect();
-                g.substitute(body, &bindings)
-            }
+            Some(body) => g.substitute(body, &def.bind(&args)),
             None => g.call(f, args.into_vec()),
         }
     });

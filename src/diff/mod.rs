@@ -361,13 +361,7 @@ impl Deriver {
                 // This recursion is bounded by the depth of the definition hierarchy
                 // (definitions cannot be cyclic).
                 let body = take_diffs(g, def.body, self.kink)?;
-                let bindings: HashMap<Symbol, ExprId> = def
-                    .params
-                    .iter()
-                    .copied()
-                    .zip(args.iter().copied())
-                    .collect();
-                g.substitute(body, &bindings)
+                g.substitute(body, &def.bind(&args))
             }
             Node::Diff(..) => take_diffs(g, id, self.kink)?,
             _ => id,

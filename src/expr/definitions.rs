@@ -52,6 +52,15 @@ pub struct Definition {
     pub sign: SignInfo,
 }
 
+impl Definition {
+    /// The parameters bound to the arguments of a call, for
+    /// [`Graph::substitute`](super::Graph::substitute).
+    #[must_use]
+    pub fn bind(&self, args: &[ExprId]) -> HashMap<Symbol, ExprId> {
+        self.params.iter().copied().zip(args.iter().copied()).collect()
+    }
+}
+
 /// The table of definitions, in the order they are listed (as written).
 #[derive(Clone, Debug, Default)]
 pub struct Definitions {
