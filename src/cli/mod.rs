@@ -7,6 +7,7 @@ mod defs_cmd;
 mod derive_cmd;
 mod eval_cmd;
 mod grid;
+mod plot_cmd;
 mod prove_cmd;
 mod pwl_cmd;
 mod session;
@@ -71,6 +72,12 @@ enum Command {
         after_help = "Examples:\n  actsym pwl 'relu(x) - 2*relu(x - 1) + relu(x - 2)'\n  actsym pwl 'relu(2*relu(x) - relu(x - 1) - 1/2)' --json\n  actsym pwl 'heaviside(x)*x'              # piecewise linear, continuous\n  actsym pwl network.act                     # definitions, then the output's expression\n  actsym pwl 'diff(relu(x)^2, x)'            # derivatives take the left-hand value at kinks\n  actsym pwl 'relu(x + y - 1)' --along x=0,y=0:x=1,y=2   # several inputs: on a segment\n\nA network file is in the actsym language: definitions, then one expression.\nExit codes: 0 decided (piecewise linear or not), 2 bad input, 3 unknown (e.g. exp, pi or a\nsymbolic parameter in the expression)."
     )]
     Pwl(pwl_cmd::PwlArgs),
+    /// Plot functions and their derivatives: PNG or SVG files, the terminal, or the
+    /// chapter's figures. Jumps are never bridged; the value at a kink is a dot.
+    #[command(
+        after_help = "Examples:\n  actsym plot 'relu(x)' -o relu.png\n  actsym plot 'relu(x)' --derivative -o grad_relu.svg      # 'grad of relu', left-hand at 0\n  actsym plot 'sigmoid(x)' 'tanh(x)' --range -4:4 -o both.png\n  actsym plot 'sigmoid(x)' --derivative --terminal\n  actsym plot 'relu(x)' --derivative --kink autodiff --terminal\n  actsym plot network.act -o net.png                    # breakpoints marked\n  actsym plot --book figures/                           # the chapter's figures\n\nThe file's extension picks the format (.png or .svg); an existing file is only\nreplaced with --force. Exit codes: 0 drawn, 2 bad input."
+    )]
+    Plot(plot_cmd::PlotArgs),
     /// Print every definition: the prelude, then those from --defs files.
     #[command(after_help = "Examples:\n  actsym defs\n  actsym defs --defs my_activations.act")]
     Defs(defs_cmd::DefsArgs),
@@ -93,6 +100,7 @@ pub fn run() -> u8 {
         Command::Check(args) => check_cmd::run(&mut session, &args),
         Command::Prove(args) => prove_cmd::run(&mut session, &args),
         Command::Pwl(args) => pwl_cmd::run(&mut session, &args),
+        Command::Plot(args) => plot_cmd::run(&mut session, &args),
     });
     match result {
         Ok(code) => code,

@@ -57,7 +57,11 @@ impl Definition {
     /// [`Graph::substitute`](super::Graph::substitute).
     #[must_use]
     pub fn bind(&self, args: &[ExprId]) -> HashMap<Symbol, ExprId> {
-        self.params.iter().copied().zip(args.iter().copied()).collect()
+        self.params
+            .iter()
+            .copied()
+            .zip(args.iter().copied())
+            .collect()
     }
 }
 
