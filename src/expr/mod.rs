@@ -23,6 +23,7 @@
 pub mod build;
 mod definitions;
 mod info;
+mod power;
 
 use std::collections::HashMap;
 use std::fmt;
