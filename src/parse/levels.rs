@@ -248,11 +248,23 @@ impl<'s> Parser<'s, '_> {
             "undefined" => return Ok((r, self.g.undefined())),
             _ => {}
         }
+        if let Some(&value) = self.bound.get(name) {
+            return Ok((r, value));
+        }
         if RESERVED.contains(&name) {
             return Err(ParseError::new(
                 SyntaxError::Expected {
                     expected: "an expression".into(),
                     found: format!("the keyword '{name}'"),
+                },
+                span,
+            ));
+        }
+        if name == "e" {
+            // Other tools' Euler's number: never silently a variable named e.
+            return Err(ParseError::new(
+                SyntaxError::NotInLanguage {
+                    what: "'e' (Euler's number)".into(),
                 },
                 span,
             ));

@@ -19,6 +19,7 @@
 //! assert_eq!(a, b);
 //! ```
 
+mod bindings;
 mod error;
 mod levels;
 mod lex;
@@ -27,7 +28,7 @@ mod parser;
 use std::collections::HashMap;
 use std::ops::Range;
 
-pub use error::{line_col, nearest, ParseError, SyntaxError};
+pub use error::{function_hint, line_col, nearest, unicode_hint, ParseError, SyntaxError};
 
 use crate::expr::{Definition, ExprId, Graph, Origin, Symbol};
 use parser::{Parser, Pending};
@@ -115,6 +116,9 @@ pub fn parse_statements(g: &mut Graph, src: &str, origin: Origin) -> Result<Pars
             0..0,
         ));
     }
+    // Unicode symbols with a same-length ASCII form (`≤`, `·`, `π`) are read as it.
+    let ascii = lex::ascii_equivalents(src);
+    let src: &str = &ascii;
     let ranges = lex::statements(src);
     // First pass: the heads of this text's definitions, so bodies may call
     // functions defined further down.

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use std::ops::Range;
 
 use super::error::{ParseError, SyntaxError};
-use super::lex;
+use super::{bindings, lex};
 use super::{Claim, StatementKind, RESERVED};
 use crate::expr::{CmpOp, Definition, ExprId, Func, Graph, Origin};
 
@@ -39,6 +39,8 @@ pub(super) struct Parser<'s, 'g> {
     pub(super) depth: u32,
     /// While parsing a definition's body: its name and parameters.
     pub(super) params: Option<(String, Vec<String>)>,
+    /// The names bound by the statement's `where name = expr` items, and their values.
+    pub(super) bound: HashMap<&'s str, ExprId>,
 }
 
 /// Whether the text starts an operand (for the implicit-multiplication check).
@@ -66,6 +68,7 @@ impl<'s, 'g> Parser<'s, 'g> {
             pending,
             depth: 0,
             params: None,
+            bound: HashMap::new(),
         }
     }
 
@@ -209,42 +212,61 @@ impl<'s, 'g> Parser<'s, 'g> {
                 return self.definition(i, head, origin);
             }
         }
-        let (r, lhs) = self.expr(i)?;
-        let r = self.ws(r);
-        if let Some(after) = lex::symbol(r, '=') {
-            if after.starts_with('=') {
-                return self.expected("'=' (a claim is written with a single '=')", r);
-            }
-            let (r, rhs) = self.expr(after)?;
-            let mut r = self.ws(r);
-            let mut conditions = Vec::new();
-            if keyword_at(r, "where") {
-                r = &r["where".len()..];
-                loop {
-                    let (r2, c) = self.condition(r)?;
-                    conditions.push(c);
-                    let r3 = self.ws(r2);
-                    match lex::symbol(r3, ',') {
-                        Some(r4) => r = r4,
-                        None => {
-                            r = r3;
-                            break;
-                        }
-                    }
-                }
-            }
-            self.finish(r)?;
-            return Ok((
+        // `... where s = ..., x > 0`: the bindings first (their names then stand for
+        // their values), then the statement before `where` with the names in scope.
+        let (body, clause) = bindings::split_where(i);
+        let conditions = match clause {
+            Some((_, after)) => self.where_clause(after)?,
+            None => Vec::new(),
+        };
+        let body_end = self.end - (i.len() - body.len());
+        let end = std::mem::replace(&mut self.end, body_end);
+        let sides = self.sides(body);
+        self.end = end;
+        match sides? {
+            (lhs, Some(rhs)) => Ok((
                 StatementKind::Claim(Claim {
                     lhs,
                     rhs,
                     conditions,
                 }),
                 None,
-            ));
+            )),
+            (e, None) => match clause {
+                Some((kw, _)) if !conditions.is_empty() => self.err_at(
+                    SyntaxError::Binding {
+                        reason: "a condition after 'where' needs a claim (L = R where ...); an expression takes only bindings name = expr".into(),
+                    },
+                    kw,
+                    "where".len(),
+                ),
+                _ => Ok((StatementKind::Expr(e), None)),
+            },
         }
+    }
+
+    /// `expr [= expr]`, the whole text: an expression, or the two sides of a claim.
+    pub(super) fn sides(&mut self, i: &'s str) -> Result<(ExprId, Option<ExprId>), ParseError> {
+        let (r, lhs) = self.expr(i)?;
+        let r = self.ws(r);
+        let Some(after) = lex::symbol(r, '=') else {
+            self.finish(r)?;
+            return Ok((lhs, None));
+        };
+        if after.starts_with('=') {
+            let at = self.off(r);
+            return Err(ParseError::new(
+                SyntaxError::Expected {
+                    expected: "'=' in a claim".into(),
+                    found: "'=='".into(),
+                },
+                at..at + 2,
+            )
+            .with_help("a claim is written with a single '=': L = R"));
+        }
+        let (r, rhs) = self.expr(after)?;
         self.finish(r)?;
-        Ok((StatementKind::Expr(lhs), None))
+        Ok((lhs, Some(rhs)))
     }
 
     /// Checks that nothing is left of the statement.
