@@ -189,6 +189,11 @@ pub(crate) fn register(g: &mut Graph, defs: Vec<ParsedDefinition>) -> Result<(),
             def.body = rebuild(g, def.body);
             def.total = g.info(def.body).total;
             def.sign = g.info(def.body).sign;
+            def.derives = g.reachable(&[def.body]).iter().any(|&id| match g.node(id) {
+                Node::Diff(..) => true,
+                Node::Call(f, _) => g.defs().get(*f).is_some_and(|d| d.derives),
+                _ => false,
+            });
             g.insert_definition(def);
         }
         g.refresh_info();
@@ -280,17 +285,13 @@ fn find_cycle(g: &Graph, defs: &[ParsedDefinition]) -> Result<(), DefError> {
 /// with the arguments substituted, recursively, so the result holds built-in
 /// operations only. Two kinds of call stay: calls of functions without a
 /// definition, and calls of functions whose definition takes a derivative
-/// (`diff(...)` in its body): that derivative must be taken before the parameters
+/// ([`Definition::derives`]): that derivative must be taken before the parameters
 /// are replaced, which is the work of a later layer (the `unfold` module does both).
 pub fn inline(g: &mut Graph, root: ExprId) -> ExprId {
-    let mut keep_diffs = |g: &mut Graph, body: ExprId| -> Result<Option<ExprId>, Never> {
-        let holds_diff = g
-            .reachable(&[body])
-            .iter()
-            .any(|&id| matches!(g.node(id), Node::Diff(..)));
-        Ok((!holds_diff).then_some(body))
+    let mut keep_derivatives = |_: &mut Graph, def: &Definition| -> Result<Option<ExprId>, Never> {
+        Ok((!def.derives).then_some(def.body))
     };
-    match inline_with(g, root, &mut keep_diffs) {
+    match inline_with(g, root, &mut keep_derivatives) {
         Ok(e) => e,
         Err(never) => match never {},
     }
@@ -299,9 +300,10 @@ pub fn inline(g: &mut Graph, root: ExprId) -> ExprId {
 /// No value: `inline` cannot fail.
 enum Never {}
 
-/// How a body is prepared before it replaces a call: `Ok(Some(body))` to inline it,
-/// `Ok(None)` to keep the call.
-pub(crate) type Prepare<'a, E> = dyn FnMut(&mut Graph, ExprId) -> Result<Option<ExprId>, E> + 'a;
+/// How a definition's body is prepared before it replaces a call: `Ok(Some(body))`
+/// to inline it, `Ok(None)` to keep the call.
+pub(crate) type Prepare<'a, E> =
+    dyn FnMut(&mut Graph, &Definition) -> Result<Option<ExprId>, E> + 'a;
 
 /// [`inline`], with each definition's body prepared by `prepare` once (the `unfold`
 /// module takes the body's derivatives there). Errors of `prepare` stop the walk.
@@ -334,7 +336,7 @@ fn inline_under<E>(
             None => {
                 // Definitions are acyclic (registration rejects cycles), so this
                 // recursion is bounded by the depth of the definition hierarchy.
-                let prepared = prepare(g, def.body).and_then(|b| match b {
+                let prepared = prepare(g, &def).and_then(|b| match b {
                     Some(b) => stacker::maybe_grow(64 * 1024, 1024 * 1024, || {
                         inline_under(g, b, prepare, bodies)
                     })

@@ -5,8 +5,9 @@
 //! left-hand by default) and inlines every call of a defined function: a definition's
 //! body has its own derivatives taken first, then its parameters replaced by the
 //! arguments (`diff` binds its variable, so substituting first would change its
-//! meaning). [`unfold_diffs`] takes the derivatives only and keeps calls by name, for
-//! passes that print them or compile them to fused kernels.
+//! meaning). [`unfold_diffs`] takes the derivatives only (those inside the definitions
+//! called included) and keeps the other calls by name, for passes that print them or
+//! compile them to fused kernels.
 //!
 //! Failures are typed ([`UnfoldError`]): a derivative that cannot be taken, or a
 //! graph that grows past its limits. Callers propagate them or report them; none
@@ -54,20 +55,29 @@ impl From<DiffError> for UnfoldError {
 /// [`UnfoldError`]: a derivative that cannot be taken, or the graph's limits.
 pub fn unfold(g: &mut Graph, root: ExprId, kink: Kink) -> Result<ExprId, UnfoldError> {
     let e = diff::take_diffs(g, root, kink)?;
-    let e = defs::inline_with(g, e, &mut |g, body| {
-        diff::take_diffs(g, body, kink).map(Some)
+    let e = defs::inline_with(g, e, &mut |g, def| {
+        diff::take_diffs(g, def.body, kink).map(Some)
     })?;
     g.within_limits()?;
     Ok(e)
 }
 
-/// `root` with every `diff(...)` taken (in `kink` mode); calls of defined functions
-/// keep their names.
+/// `root` with every `diff(...)` taken (in `kink` mode), those inside the
+/// definitions it calls included: a call of a function that takes a derivative
+/// ([`Definition::derives`](crate::expr::Definition::derives)) is inlined with its
+/// body's derivatives taken in the same mode. Other calls keep their names.
 ///
 /// # Errors
 /// As [`unfold`].
 pub fn unfold_diffs(g: &mut Graph, root: ExprId, kink: Kink) -> Result<ExprId, UnfoldError> {
     let e = diff::take_diffs(g, root, kink)?;
+    let e = defs::inline_with(g, e, &mut |g, def| {
+        if def.derives {
+            diff::take_diffs(g, def.body, kink).map(Some)
+        } else {
+            Ok(None)
+        }
+    })?;
     g.within_limits()?;
     Ok(e)
 }

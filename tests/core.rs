@@ -12,7 +12,7 @@ use actsym::parse::StatementKind;
 use actsym::print;
 use actsym::prove::verdict::{decide_claim, Options, Verdict};
 use actsym::pwl::{self, PwlError};
-use actsym::unfold::{unfold, UnfoldError};
+use actsym::unfold::{unfold, unfold_diffs, UnfoldError};
 
 fn user() -> Origin {
     Origin::User("t.act".into())
@@ -208,4 +208,52 @@ fn a_claim_that_cannot_be_unfolded_is_unknown_with_the_reason() {
              expression too large: more than 20 nodes"
         )
     );
+}
+
+/// `(definitions, expression, kink, unfolded)`: a derivative inside a definition is
+/// taken in the caller's kink mode, whether the call is unfolded completely or only
+/// its derivatives are (`unfold_diffs`, which keeps other calls by name).
+const KINKS_IN_DEFINITIONS: &[(&str, &str, Kink, &str)] = &[
+    ("f(x) = diff(relu(x), x)", "f(0)", Kink::Left, "0"),
+    ("f(x) = diff(relu(x), x)", "f(0)", Kink::Right, "1"),
+    ("f(x) = diff(abs(x), x)", "f(0)", Kink::Autodiff, "0"),
+    // Through a function that takes no derivative itself.
+    (
+        "f(x) = diff(relu(x), x)\nh(x) = f(x) + 1",
+        "h(0)",
+        Kink::Right,
+        "2",
+    ),
+    // Calls without derivatives keep their names under unfold_diffs.
+    (
+        "f(x) = diff(x^2, x)",
+        "f(y) + sigmoid(y)",
+        Kink::Left,
+        "2*y + sigmoid(y)",
+    ),
+];
+
+#[test]
+fn derivatives_inside_definitions_follow_the_callers_kink() {
+    for &(definitions, expr, kink, want) in KINKS_IN_DEFINITIONS {
+        let mut g = Graph::with_prelude();
+        defs::parse_source(&mut g, definitions, user()).unwrap();
+        let e = defs::parse_expr(&mut g, expr).unwrap();
+        let d = unfold_diffs(&mut g, e, kink).unwrap();
+        assert_eq!(print::text(&g, d), want, "{definitions}; {expr} ({kink:?})");
+        let u = unfold(&mut g, e, kink).unwrap();
+        assert_eq!(
+            u,
+            unfold(&mut g, d, kink).unwrap(),
+            "{definitions}; {expr} ({kink:?})"
+        );
+    }
+    // Which definitions take a derivative is known from registration.
+    let mut g = Graph::with_prelude();
+    defs::parse_source(&mut g, "h(x) = f(x) + 1\nf(x) = diff(relu(x), x)", user()).unwrap();
+    let derives = |g: &Graph, name: &str| {
+        let s = g.find_symbol(name).expect("defined");
+        g.defs().get(s).expect("defined").derives
+    };
+    assert!(derives(&g, "f") && derives(&g, "h") && !derives(&g, "sigmoid"));
 }

@@ -167,8 +167,8 @@ fn w_of(g: &mut Graph, br: &Branch) -> ExprId {
 fn piecewise_linear(g: &mut Graph, w: ExprId, var: Symbol) -> bool {
     // Definitions inlined, their own derivatives taken first; if one fails, `w` is
     // not known to be piecewise linear.
-    let Ok(w) = crate::defs::inline_with(g, w, &mut |g, body| {
-        super::take_diffs(g, body, Kink::Left).map(Some)
+    let Ok(w) = crate::defs::inline_with(g, w, &mut |g, def| {
+        super::take_diffs(g, def.body, Kink::Left).map(Some)
     }) else {
         return false;
     };

@@ -50,6 +50,9 @@ pub struct Definition {
     pub total: bool,
     /// What is known of the body's sign (computed when the definition is registered).
     pub sign: SignInfo,
+    /// Whether the body takes a derivative (`diff(...)`), directly or through a
+    /// function it calls (computed when the definition is registered).
+    pub derives: bool,
 }
 
 impl Definition {

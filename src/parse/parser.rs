@@ -336,6 +336,7 @@ impl<'s, 'g> Parser<'s, 'g> {
             source: text.split_whitespace().collect::<Vec<_>>().join(" "),
             total: false,
             sign: crate::expr::SignInfo::Unknown,
+            derives: false,
         };
         Ok((StatementKind::Definition(name), Some(def)))
     }
