@@ -142,8 +142,8 @@ fn holds(g: &mut Graph, case: &Case<'_>, other: ExprId, conds: &[ExprId]) -> boo
 fn kink_values(g: &mut Graph, case: &Case<'_>) -> Option<(ExprId, ExprId, ExprId)> {
     let wrt = case.reference.wrt?;
     for &k in &case.reference.kinks {
-        let a = engine::value_at(g, case.answer, wrt, k);
-        let r = engine::value_at(g, case.reference.expected, wrt, k);
+        let a = engine::value_at(g, case.answer, wrt, k)?;
+        let r = engine::value_at(g, case.reference.expected, wrt, k)?;
         if a != r {
             return Some((k, a, r));
         }
@@ -208,8 +208,8 @@ fn kink_value(g: &mut Graph, case: &Case<'_>) -> Option<Finding> {
         if holds(g, case, r, &[left]) && holds(g, case, r, &[right]) {
             let w = g.name(wrt).to_owned();
             let (a, e) = (
-                engine::value_at(g, case.answer, wrt, k),
-                engine::value_at(g, r, wrt, k),
+                engine::value_at(g, case.answer, wrt, k)?,
+                engine::value_at(g, r, wrt, k)?,
             );
             return finding(
                 "kink_value",

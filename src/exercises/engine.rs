@@ -1,6 +1,7 @@
-//! The exercises' one door into the checker, the parser, the differentiator, the
-//! simplifier and the certified evaluator. Every grading step calls these wrappers, so
-//! a change of those modules' public API is absorbed here and nowhere else.
+//! The exercises' one door into the checker, the front doors of `defs` (parsing and
+//! registering an answer's definitions), the differentiator, `unfold`, the simplifier
+//! and the certified evaluator. Every grading step calls these wrappers, so a change of
+//! those modules' public API is absorbed here and nowhere else.
 
 use std::cmp::Ordering;
 use std::collections::HashMap;
@@ -9,13 +10,14 @@ use std::time::{Duration, Instant};
 use num_rational::BigRational;
 
 use crate::certified;
-use crate::defs::Origin;
+use crate::defs::{self, Origin};
 use crate::diff::{self, DiffError, Kink};
 use crate::expr::{ExprId, Graph, Node, Symbol};
-use crate::parse::{self, Claim, ParseError, Statement};
+use crate::parse::{Claim, ParseError, Statement};
 use crate::print;
-use crate::prove::verdict::{check_claim, Options, Verdict as CheckVerdict};
+use crate::prove::verdict::{decide_claim, Options, Verdict as CheckVerdict};
 use crate::simplify;
+use crate::unfold::{self, UnfoldError};
 
 /// The name answers carry in parse errors.
 pub const ANSWER_NAME: &str = "<answer>";
@@ -89,6 +91,7 @@ pub struct Decision {
 }
 
 /// Decides `lhs = rhs where conditions` with the checker.
+#[must_use]
 pub fn decide(
     g: &mut Graph,
     lhs: ExprId,
@@ -122,7 +125,7 @@ pub fn decide(
         digits: 12,
         ..Options::default()
     };
-    let report = check_claim(g, &claim, &opts);
+    let report = decide_claim(g, &claim, &opts);
     let holds = match report.verdict {
         CheckVerdict::Proved | CheckVerdict::Verified => Some(true),
         CheckVerdict::Refuted => Some(false),
@@ -143,19 +146,29 @@ pub fn decide(
     }
 }
 
-/// Parses a whole text (definitions, claims, expressions).
+/// Parses a whole text (definitions, claims, expressions) and registers its
+/// definitions.
+///
+/// # Errors
+/// The parser's or the registration's error, with its span.
 pub fn parse_text(g: &mut Graph, src: &str) -> Result<Vec<Statement>, ParseError> {
-    parse::parse_source(g, src, Origin::User(ANSWER_NAME.into()))
+    defs::parse_source(g, src, Origin::User(ANSWER_NAME.into()))
 }
 
 /// Parses one expression (possibly after definitions).
+///
+/// # Errors
+/// As [`parse_text`], and a text that is not one expression.
 pub fn parse_expr(g: &mut Graph, src: &str) -> Result<ExprId, ParseError> {
-    parse::parse_expr(g, src)
+    defs::parse_expr(g, src)
 }
 
 /// Parses one claim (possibly after definitions).
+///
+/// # Errors
+/// As [`parse_text`], and a text that is not one claim.
 pub fn parse_claim(g: &mut Graph, src: &str) -> Result<Claim, ParseError> {
-    parse::parse_claim(g, src)
+    defs::parse_claim(g, src)
 }
 
 /// The derivative of `e` with respect to `var`, simplified.
@@ -163,28 +176,38 @@ pub fn derive(g: &mut Graph, e: ExprId, var: Symbol, kink: Kink) -> Result<ExprI
     diff::derive(g, e, var, kink)
 }
 
-/// `e` with every `diff(...)` taken (left-hand at kinks); calls keep their names.
-pub fn take_diffs(g: &mut Graph, e: ExprId) -> ExprId {
-    diff::expand_diffs(g, e, Kink::Left).unwrap_or(e)
+/// `e` with every `diff(...)` taken (left-hand at kinks), those inside the
+/// definitions it calls included; other calls keep their names.
+///
+/// # Errors
+/// A derivative that cannot be taken, or the graph's limits.
+pub fn take_diffs(g: &mut Graph, e: ExprId) -> Result<ExprId, UnfoldError> {
+    unfold::unfold_diffs(g, e, Kink::Left)
 }
 
-/// `e` reduced to built-in operations: derivatives taken, definitions inlined.
-pub fn unfold(g: &mut Graph, e: ExprId) -> ExprId {
-    let d = take_diffs(g, e);
-    crate::defs::expand(g, d)
+/// `e` reduced to built-in operations: derivatives taken (left-hand at kinks),
+/// definitions inlined.
+///
+/// # Errors
+/// As [`take_diffs`].
+pub fn unfold(g: &mut Graph, e: ExprId) -> Result<ExprId, UnfoldError> {
+    unfold::unfold(g, e, Kink::Left)
 }
 
 /// `e` simplified (soundly: the domain is kept).
+#[must_use]
 pub fn simplify(g: &mut Graph, e: ExprId) -> ExprId {
     simplify::simplify(g, e)
 }
 
 /// `e` with `var` replaced by `value`, unfolded and simplified: the value of an
-/// expression at a point of one variable, the others left symbolic.
-pub fn value_at(g: &mut Graph, e: ExprId, var: Symbol, value: ExprId) -> ExprId {
-    let u = unfold(g, e);
+/// expression at a point of one variable, the others left symbolic. `None` when `e`
+/// cannot be unfolded.
+#[must_use]
+pub fn value_at(g: &mut Graph, e: ExprId, var: Symbol, value: ExprId) -> Option<ExprId> {
+    let u = unfold(g, e).ok()?;
     let s = g.substitute(u, &HashMap::from([(var, value)]));
-    simplify(g, s)
+    Some(simplify(g, s))
 }
 
 /// The text of an expression.
@@ -208,14 +231,15 @@ pub fn has_diff(g: &Graph, e: ExprId) -> bool {
 }
 
 /// The certified sign of `e` at the exact point `env`: the MPFR enclosure at rising
-/// precision, until it excludes 0 (or is exactly 0). `None` when undefined there or
-/// not decided.
+/// precision, until it excludes 0 (or is exactly 0). `None` when undefined there, not
+/// decided, or `e` cannot be unfolded.
+#[must_use]
 pub fn certified_sign(
     g: &mut Graph,
     e: ExprId,
     env: &HashMap<Symbol, BigRational>,
 ) -> Option<Ordering> {
-    let u = unfold(g, e);
+    let u = unfold(g, e).ok()?;
     for prec in [128, 512, 2048] {
         match certified::enclose(g, u, env, prec) {
             Ok(iv) if iv.is_zero() => return Some(Ordering::Equal),
@@ -234,15 +258,15 @@ pub fn certified_sign(
 }
 
 /// The value of `e` at `env` with `digits` certified significant digits, as text (or
-/// why it has none).
+/// why it has none). The evaluator unfolds `e` itself.
+#[must_use]
 pub fn value_text(
     g: &mut Graph,
     e: ExprId,
     env: &HashMap<Symbol, BigRational>,
     digits: u32,
 ) -> String {
-    let u = take_diffs(g, e);
-    match certified::evaluate(g, u, env, digits) {
+    match certified::evaluate(g, e, env, digits) {
         Ok(v) => v.decimal,
         Err(certified::EvalError::Undefined { detail, .. }) => format!("undefined ({detail})"),
         Err(e) => format!("not evaluated ({e})"),
@@ -250,8 +274,8 @@ pub fn value_text(
 }
 
 /// The value of `e` at `env` as an `f64` (from certified digits), when defined.
+#[must_use]
 pub fn value_f64(g: &mut Graph, e: ExprId, env: &HashMap<Symbol, BigRational>) -> Option<f64> {
-    let u = take_diffs(g, e);
-    let v = certified::evaluate(g, u, env, 20).ok()?;
+    let v = certified::evaluate(g, e, env, 20).ok()?;
     v.decimal.parse::<f64>().ok().filter(|f| f.is_finite())
 }

@@ -7,7 +7,7 @@
 //! piece (or a certified curvature witness), a jump with both one-sided limits, or
 //! the node that is not part of an MLP.
 
-use crate::expr::{ExprId, Graph, Node, Symbol};
+use crate::expr::{ExprId, Graph, Node, Origin, Symbol};
 use crate::parse::StatementKind;
 use crate::pwl;
 
@@ -16,24 +16,20 @@ use super::format::{Exercise, NetworkSpec};
 use super::grade::{Grade, Verdict};
 
 /// Inlines the calls of functions the answer defined (prelude calls keep their
-/// names, so the units stay visible). Definitions are not recursive, so this ends
-/// within one round per definition.
+/// names, so the units stay visible). The caller takes the derivatives first (a
+/// definition that takes one is inlined then, its derivative taken before its
+/// parameters are replaced). Definitions are not recursive, so this ends within one
+/// round per definition.
 fn inline_user_calls(g: &mut Graph, root: ExprId) -> ExprId {
     let mut e = root;
-    for _ in 0..=g.defs.len() {
+    for _ in 0..=g.defs().len() {
         let mut changed = false;
         e = g.rewrite(e, |g, _, node| {
             if let Node::Call(f, args) = &node {
-                if let Some(def) = g.defs.get(*f).cloned() {
-                    if def.origin != crate::defs::Origin::Prelude {
+                if let Some(def) = g.defs().get(*f).cloned() {
+                    if def.origin != Origin::Prelude {
                         changed = true;
-                        let bind = def
-                            .params
-                            .iter()
-                            .copied()
-                            .zip(args.iter().copied())
-                            .collect();
-                        return g.substitute(def.body, &bind);
+                        return g.substitute(def.body, &def.bind(args));
                     }
                 }
             }
@@ -117,7 +113,10 @@ pub(super) fn grade(ex: &Exercise, text: &str, _budget: &Budget) -> Grade {
         Ok(e) => e,
         Err(grade) => return *grade,
     };
-    let net = inline_user_calls(g, raw);
+    let net = match engine::take_diffs(g, raw) {
+        Ok(taken) => inline_user_calls(g, taken),
+        Err(e) => return Grade::unknown(ex, format!("the network's derivatives: {e}")),
+    };
     let input = g.symbol(&spec.input);
     let mut grade = Grade::new(ex, Verdict::Incorrect);
     grade.answer = Some(engine::text(g, net));
@@ -198,7 +197,7 @@ pub(super) fn grade(ex: &Exercise, text: &str, _budget: &Budget) -> Grade {
             grade
         }
         Err(e) => match pwl::curvature_witness(g, net, input) {
-            Some(w) => {
+            Ok(Some(w)) => {
                 grade.point = Some(point_of(x, w.at.to_string()));
                 let text = format!(
                     "Your network is not piecewise linear: at {x} = {} it is smooth and its second derivative is {}, not 0.",
@@ -206,7 +205,7 @@ pub(super) fn grade(ex: &Exercise, text: &str, _budget: &Budget) -> Grade {
                 );
                 grade.with_diagnosis("not_piecewise_linear", text, None)
             }
-            None => match offense {
+            Ok(None) | Err(_) => match offense {
                 Some(id) => {
                     let text = mlp_text(g, id);
                     grade.with_diagnosis("not_an_mlp", text, None)

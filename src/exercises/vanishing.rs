@@ -107,7 +107,7 @@ pub(super) fn grade(ex: &Exercise, text: &str, _budget: &Budget) -> Grade {
         Err(grade) => return *grade,
     };
     let unit = g.symbol(&spec.unit);
-    if g.defs.get(unit).is_none_or(|d| d.params.len() != 1) {
+    if g.defs().get(unit).is_none_or(|d| d.params.len() != 1) {
         return Grade::unknown(
             ex,
             format!(

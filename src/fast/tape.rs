@@ -359,13 +359,13 @@ pub enum CompileError {
     #[error("the fast evaluator cannot compile {0}")]
     Unsupported(&'static str),
     /// A `diff(...)` of an expression with a kink or branch in the variable: its
-    /// derivative follows the symbolic side's left-hand convention, so expand it
-    /// first with [`crate::diff::expand_diffs`] (as [`Tape::compile_expanding`] does).
+    /// derivative follows the symbolic side's left-hand convention, so unfold it
+    /// first with [`crate::unfold::unfold_diffs`] (as [`Tape::compile_unfolding`] does).
     #[error("diff(...) of an expression with kinks or branches must be differentiated symbolically first")]
     NonSmoothDiff,
-    /// The symbolic derivative failed (see [`crate::diff::DiffError`]).
-    #[error("{0}")]
-    Derivative(String),
+    /// The symbolic derivative failed.
+    #[error(transparent)]
+    Unfold(#[from] crate::unfold::UnfoldError),
     /// Definitions nested deeper than the compiler follows.
     #[error("function definitions nested deeper than {0} levels")]
     TooDeep(u32),
@@ -421,16 +421,15 @@ impl Tape {
     ///
     /// # Errors
     /// Those of [`Tape::compile`], and a failed symbolic derivative as
-    /// [`CompileError::Derivative`].
-    pub fn compile_expanding(
+    /// [`CompileError::Unfold`].
+    pub fn compile_unfolding(
         g: &mut Graph,
         root: ExprId,
         vars: &[Symbol],
     ) -> Result<Tape, CompileError> {
         match Tape::compile(g, root, vars) {
             Err(CompileError::NonSmoothDiff) => {
-                let e = crate::diff::expand_diffs(g, root, crate::diff::Kink::Left)
-                    .map_err(|e| CompileError::Derivative(e.to_string()))?;
+                let e = crate::unfold::unfold_diffs(g, root, crate::diff::Kink::Left)?;
                 Tape::compile(g, e, vars)
             }
             other => other,
@@ -468,7 +467,7 @@ impl Tape {
     }
 
     /// Checks the shapes of a batch call.
-    fn check(&self, inputs: &[&[f64]], n: usize) -> Result<(), EvalError> {
+    fn validate_inputs(&self, inputs: &[&[f64]], n: usize) -> Result<(), EvalError> {
         if inputs.len() != self.vars.len() {
             return Err(EvalError::InputCount {
                 expected: self.vars.len(),
@@ -490,7 +489,7 @@ impl Tape {
     /// Evaluates at `out.len()` points on this thread: point `j` has variable `i`
     /// equal to `inputs[i][j]`.
     pub fn eval_batch(&self, inputs: &[&[f64]], out: &mut [f64]) -> Result<(), EvalError> {
-        self.check(inputs, out.len())?;
+        self.validate_inputs(inputs, out.len())?;
         super::tape_exec::run(self, inputs, out);
         Ok(())
     }
@@ -499,7 +498,7 @@ impl Tape {
     /// least [`PARALLEL_THRESHOLD`](super::tape_exec::PARALLEL_THRESHOLD) points.
     /// The results are bit-for-bit those of `eval_batch`.
     pub fn eval_batch_parallel(&self, inputs: &[&[f64]], out: &mut [f64]) -> Result<(), EvalError> {
-        self.check(inputs, out.len())?;
+        self.validate_inputs(inputs, out.len())?;
         super::tape_exec::run_parallel(self, inputs, out);
         Ok(())
     }
