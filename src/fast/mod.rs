@@ -5,11 +5,15 @@
 
 mod compile;
 pub mod kernels;
+mod ops;
 pub mod tape;
 mod tape_diff;
 mod tape_exec;
 mod tape_ir;
 mod tape_prelude;
+#[cfg(test)]
+mod tests;
+pub use ops::UnaryOp;
 pub use tape::EvalError as TapeError;
-pub use tape::{CompileError, Instr, Reg, Tape, UnaryOp, CHUNK};
+pub use tape::{CompileError, Instr, Reg, Tape, CHUNK};
 pub use tape_exec::PARALLEL_THRESHOLD;

@@ -43,7 +43,7 @@ use std::fmt;
 
 use crate::expr::{CmpOp, ExprId, Graph, Symbol};
 
-pub use super::tape_ir::UnaryOp;
+use super::ops::UnaryOp;
 
 /// The number of lanes one instruction processes at a time.
 pub const CHUNK: usize = 256;
