@@ -34,6 +34,7 @@ use num_traits::{One, Signed, ToPrimitive, Zero};
 
 use crate::diff::{expand_diffs, Kink};
 use crate::expr::{CmpOp, ExprId, Func, Graph, Node, Symbol};
+use crate::poly::{PolyError, UPoly};
 
 /// The largest number of pieces an analysis may create.
 pub const MAX_PIECES: usize = 10_000;
@@ -62,79 +63,14 @@ impl std::fmt::Display for PwlError {
 
 impl std::error::Error for PwlError {}
 
-/// A polynomial with exact rational coefficients, constant term first, without
-/// trailing zeros (the zero polynomial has none).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Poly(pub Vec<BigRational>);
-
-impl Poly {
-    /// The constant polynomial `c`.
-    #[must_use]
-    pub fn constant(c: BigRational) -> Poly {
-        Poly(vec![c]).trimmed()
-    }
-
-    /// The polynomial `x`.
-    #[must_use]
-    pub fn x() -> Poly {
-        Poly(vec![BigRational::zero(), BigRational::one()])
-    }
-
-    fn trimmed(mut self) -> Poly {
-        while self.0.last().is_some_and(Zero::is_zero) {
-            self.0.pop();
-        }
-        self
-    }
-
-    /// The degree; 0 for the zero polynomial too.
-    #[must_use]
-    pub fn degree(&self) -> usize {
-        self.0.len().saturating_sub(1)
-    }
-
-    /// The coefficient of `x^k`.
-    #[must_use]
-    pub fn coeff(&self, k: usize) -> BigRational {
-        self.0.get(k).cloned().unwrap_or_else(BigRational::zero)
-    }
-
-    /// The value at `p` (Horner's scheme, exact).
-    #[must_use]
-    pub fn eval(&self, p: &BigRational) -> BigRational {
-        self.0
-            .iter()
-            .rev()
-            .fold(BigRational::zero(), |acc, c| acc * p + c)
-    }
-
-    fn add(&self, o: &Poly) -> Poly {
-        let n = self.0.len().max(o.0.len());
-        Poly((0..n).map(|k| self.coeff(k) + o.coeff(k)).collect()).trimmed()
-    }
-
-    fn neg(&self) -> Poly {
-        Poly(self.0.iter().map(|c| -c).collect())
-    }
-
-    fn mul(&self, o: &Poly) -> Result<Poly, PwlError> {
-        if self.0.is_empty() || o.0.is_empty() {
-            return Ok(Poly(Vec::new()));
-        }
-        let deg = self.degree() + o.degree();
-        if deg > MAX_DEGREE {
-            return Err(PwlError::TooLarge(format!(
-                "a product of degree {deg} (the limit is {MAX_DEGREE})"
-            )));
-        }
-        let mut out = vec![BigRational::zero(); deg + 1];
-        for (i, a) in self.0.iter().enumerate() {
-            for (j, b) in o.0.iter().enumerate() {
-                out[i + j] += a * b;
-            }
-        }
-        Ok(Poly(out).trimmed())
-    }
+/// A product of pieces within [`MAX_DEGREE`].
+fn mul(p: &UPoly, q: &UPoly) -> Result<UPoly, PwlError> {
+    p.mul(q, MAX_DEGREE).map_err(|e| match e {
+        PolyError::DegreeTooHigh { degree, limit } => PwlError::TooLarge(format!(
+            "a product of degree {degree} (the limit is {limit})"
+        )),
+        other => PwlError::TooLarge(other.to_string()),
+    })
 }
 
 /// A function of one variable, defined everywhere, given exactly: `pieces[i]` is the
@@ -145,7 +81,7 @@ pub struct Piecewise {
     /// The breakpoints, strictly increasing.
     pub breaks: Vec<BigRational>,
     /// One polynomial per open interval: `breaks.len() + 1` of them.
-    pub pieces: Vec<Poly>,
+    pub pieces: Vec<UPoly>,
     /// The value at each breakpoint.
     pub at: Vec<BigRational>,
 }
@@ -154,7 +90,7 @@ impl Piecewise {
     fn constant(c: BigRational) -> Piecewise {
         Piecewise {
             breaks: Vec::new(),
-            pieces: vec![Poly::constant(c)],
+            pieces: vec![UPoly::constant(c)],
             at: Vec::new(),
         }
     }
@@ -284,7 +220,7 @@ fn check_size(n: usize) -> Result<(), PwlError> {
 fn zip(
     a: &Piecewise,
     b: &Piecewise,
-    piece: impl Fn(&Poly, &Poly) -> Result<Poly, PwlError>,
+    piece: impl Fn(&UPoly, &UPoly) -> Result<UPoly, PwlError>,
     point: impl Fn(&BigRational, &BigRational) -> BigRational,
 ) -> Result<Piecewise, PwlError> {
     let breaks = union(&a.breaks, &b.breaks);
@@ -413,7 +349,7 @@ pub fn analyse(g: &mut Graph, root: ExprId, var: Symbol) -> Result<Piecewise, Pw
             }
             Node::Var(s) if s == var => Piecewise {
                 breaks: Vec::new(),
-                pieces: vec![Poly::x()],
+                pieces: vec![UPoly::x()],
                 at: Vec::new(),
             },
             Node::Var(s) => {
@@ -427,7 +363,7 @@ pub fn analyse(g: &mut Graph, root: ExprId, var: Symbol) -> Result<Piecewise, Pw
             })?,
             Node::Mul(fs) => fs
                 .iter()
-                .try_fold(one(), |acc, t| zip(&acc, &get(t), Poly::mul, |p, q| p * q))?,
+                .try_fold(one(), |acc, t| zip(&acc, &get(t), mul, |p, q| p * q))?,
             Node::Pow(b, ex) => {
                 let base = get(&b);
                 let n = g
@@ -451,7 +387,7 @@ pub fn analyse(g: &mut Graph, root: ExprId, var: Symbol) -> Result<Piecewise, Pw
                     })?;
                 let mut acc = one();
                 for _ in 0..n {
-                    acc = zip(&acc, &base, Poly::mul, |p, q| p * q)?;
+                    acc = zip(&acc, &base, mul, |p, q| p * q)?;
                 }
                 acc
             }
@@ -510,20 +446,21 @@ pub fn analyse(g: &mut Graph, root: ExprId, var: Symbol) -> Result<Piecewise, Pw
 }
 
 /// A piece's polynomial as an expression in `var`, for printing.
-pub fn poly_expr(g: &mut Graph, p: &Poly, var: Symbol) -> ExprId {
+pub fn poly_expr(g: &mut Graph, p: &UPoly, var: Symbol) -> ExprId {
     let x = g.var_sym(var);
-    let terms: Vec<ExprId> =
-        p.0.iter()
-            .enumerate()
-            .filter(|(_, c)| !c.is_zero())
-            .map(|(k, c)| {
-                let c = g.num(c.clone());
-                let k = i64::try_from(k).unwrap_or(i64::MAX);
-                let kx = g.int(k);
-                let xk = g.pow(x, kx);
-                g.mul(vec![c, xk])
-            })
-            .collect();
+    let terms: Vec<ExprId> = p
+        .coeffs()
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| !c.is_zero())
+        .map(|(k, c)| {
+            let c = g.num(c.clone());
+            let k = i64::try_from(k).unwrap_or(i64::MAX);
+            let kx = g.int(k);
+            let xk = g.pow(x, kx);
+            g.mul(vec![c, xk])
+        })
+        .collect();
     if terms.is_empty() {
         g.int(0)
     } else {

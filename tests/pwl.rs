@@ -53,10 +53,10 @@ fn the_hat_function() {
 fn breakpoints_where_nothing_changes_are_removed() {
     let f = pw("relu(x) - relu(-x)");
     assert!(f.breaks.is_empty());
-    assert_eq!(f.pieces[0].0, vec![q(0, 1), q(1, 1)]);
+    assert_eq!(f.pieces[0].coeffs(), [q(0, 1), q(1, 1)]);
     // abs(x) - max(x, -x) is 0 everywhere.
     let f = pw("abs(x) - max(x, -x)");
-    assert!(f.breaks.is_empty() && f.pieces[0].0.is_empty());
+    assert!(f.breaks.is_empty() && f.pieces[0].is_zero());
 }
 
 #[test]

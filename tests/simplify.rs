@@ -47,6 +47,22 @@ fn arithmetic_and_collection() {
     }
 }
 
+/// Exponents beyond 32 bits leave a sum as it is; they once saturated, so the
+/// expansion of `(x^3000000000 + y)*(x^3000000000 + 1) - y` had `x^4294967295`.
+#[test]
+fn huge_exponents_are_not_expanded() {
+    let cases = [
+        (
+            "(x^3000000000 + y)*(x^3000000000 + 1) - y",
+            "(x^3000000000 + y)*(x^3000000000 + 1) - y",
+        ),
+        ("(x^2000000000 + 1)*(x^2000000000 - 1) - x^4000000000", "-1"),
+    ];
+    for (src, want) in cases {
+        check(src, want);
+    }
+}
+
 #[test]
 fn known_patterns() {
     let cases = [

@@ -7,6 +7,5 @@ pub mod explain;
 pub mod normal;
 pub mod numeric;
 pub mod points;
-pub mod poly;
 pub mod region;
 pub mod verdict;

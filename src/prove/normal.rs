@@ -16,8 +16,8 @@ use num_integer::Integer;
 use num_rational::BigRational;
 use num_traits::{One, ToPrimitive, Zero};
 
-use super::poly::{Gen, Poly, RatFn};
 use crate::expr::{ExprId, Func, Graph, Node, Symbol};
+use crate::poly::{Gen, Poly, RatFn};
 
 /// What a generator stands for.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -54,6 +54,11 @@ pub struct Normalizer {
     /// The denominator `q` per exponent shape.
     scale: HashMap<Vec<ExprId>, BigInt>,
     memo: HashMap<ExprId, Option<RatFn>>,
+}
+
+/// The generator `g` as a rational function.
+fn generator(g: Gen) -> RatFn {
+    RatFn::poly(Poly::monomial(g, 1))
 }
 
 /// `u` as a constant plus rational multiples of shapes (`2 - x/2 + 3*beta*x` gives
@@ -130,7 +135,7 @@ impl Normalizer {
                 .to_integer()
                 .to_i64()?;
             let gen = self.gen(Generator::Exp { shape, q });
-            out = out.mul(&RatFn::gen_power(gen, power))?;
+            out = out.mul(&RatFn::gen_power(gen, power).ok()?).ok()?;
         }
         Some(out)
     }
@@ -143,7 +148,7 @@ impl Normalizer {
             Some(p) => self.gen(Generator::Apply(f, p)),
             None => self.gen(Generator::Atom(id)),
         };
-        RatFn::gen_power(gen, 1)
+        generator(gen)
     }
 
     /// `num/den` as one polynomial when `den` is a rational times powers of roots:
@@ -159,8 +164,8 @@ impl Normalizer {
         for &(gen, k) in m.factors() {
             match self.gens.get(gen as usize) {
                 Some(Generator::Root(_)) => {
-                    lift = lift.mul(&Poly::monomial(gen, k))?;
-                    den = den.mul(&Poly::monomial(gen, 2 * k))?;
+                    lift = lift.mul(&Poly::monomial(gen, k)).ok()?;
+                    den = den.mul(&Poly::monomial(gen, k.checked_mul(2)?)).ok()?;
                 }
                 _ => return None,
             }
@@ -169,8 +174,8 @@ impl Normalizer {
         if den.is_zero() {
             return None;
         }
-        let num = self.reduce_roots(&f.num.mul(&lift)?)?;
-        num.mul(&Poly::constant(den.recip()))
+        let num = self.reduce_roots(&f.num.mul(&lift).ok()?)?;
+        Some(num.scale(&den.recip()))
     }
 
     /// Reduces `sqrt(n)^k` to `n^(k div 2) * sqrt(n)^(k mod 2)` in a numerator. A
@@ -206,9 +211,9 @@ impl Normalizer {
             }
             let mut term = Poly::constant(coeff);
             for (gen, k) in factors {
-                term = term.mul(&Poly::monomial(gen, k))?;
+                term = term.mul(&Poly::monomial(gen, k)).ok()?;
             }
-            out = out.add(&term)?;
+            out = out.add(&term).ok()?;
         }
         Some(out)
     }
@@ -216,6 +221,7 @@ impl Normalizer {
     /// Whether every generator of `p` is an `exp(...)`, so positive.
     fn positive_generators(&self, p: &Poly) -> bool {
         p.generators()
+            .into_iter()
             .all(|gen| matches!(self.gens.get(gen as usize), Some(Generator::Exp { .. })))
     }
 
@@ -234,25 +240,27 @@ impl Normalizer {
             let mut term = RatFn::constant(BigRational::zero());
             if !c.is_one() {
                 let gen = self.gen(Generator::LogConst(c));
-                term = term.add(&RatFn::gen_power(gen, 1))?;
+                term = term.add(&generator(gen)).ok()?;
             }
-            for (gen, k) in mono {
+            for &(gen, k) in mono.factors() {
                 let Some(Generator::Exp { shape, q }) = self.gens.get(gen as usize).cloned() else {
                     return None;
                 };
                 // log(exp(shape/q)^k) = k*shape/q.
                 let mut s = RatFn::constant(BigRational::new(BigInt::from(k), q));
                 for factor in shape {
-                    s = s.mul(&self.child(factor)?)?;
+                    s = s.mul(&self.child(factor)?).ok()?;
                 }
-                term = term.add(&s)?;
+                term = term.add(&s).ok()?;
             }
             if p != Poly::one() {
                 let gen = self.gen(Generator::LogPoly(p));
-                term = term.add(&RatFn::gen_power(gen, 1))?;
+                term = term.add(&generator(gen)).ok()?;
             }
-            let scaled = term.mul(&RatFn::constant(BigRational::from_integer(sign.into())))?;
-            out = out.add(&scaled)?;
+            let scaled = term
+                .mul(&RatFn::constant(BigRational::from_integer(sign.into())))
+                .ok()?;
+            out = out.add(&scaled).ok()?;
         }
         Some(out)
     }
@@ -278,23 +286,23 @@ impl Normalizer {
         let one = || RatFn::constant(BigRational::one());
         match g.node(id) {
             Node::Num(r) => Some(RatFn::constant(r.clone())),
-            Node::Var(s) => Some(RatFn::gen_power(self.gen(Generator::Var(*s)), 1)),
+            Node::Var(s) => Some(generator(self.gen(Generator::Var(*s)))),
             Node::Add(ts) => {
                 let mut acc = RatFn::constant(BigRational::zero());
                 for &t in ts.iter() {
-                    acc = acc.add(&self.child(t)?)?;
+                    acc = acc.add(&self.child(t)?).ok()?;
                 }
                 Some(acc)
             }
             Node::Mul(fs) => {
                 let mut acc = one();
                 for &f in fs.iter() {
-                    acc = acc.mul(&self.child(f)?)?;
+                    acc = acc.mul(&self.child(f)?).ok()?;
                 }
                 Some(acc)
             }
             Node::Pow(b, e) => match g.as_num(*e) {
-                Some(k) if k.is_integer() => self.child(*b)?.pow(k.to_integer().to_i64()?),
+                Some(k) if k.is_integer() => self.child(*b)?.pow(k.to_integer().to_i64()?).ok(),
                 // n^(p/2) = sqrt(n)^p for a positive rational n.
                 Some(k)
                     if k.denom() == &BigInt::from(2)
@@ -302,9 +310,9 @@ impl Normalizer {
                 {
                     let n = g.as_num(*b)?.clone();
                     let gen = self.gen(Generator::Root(n));
-                    Some(RatFn::gen_power(gen, k.numer().to_i64()?))
+                    RatFn::gen_power(gen, k.numer().to_i64()?).ok()
                 }
-                _ => Some(RatFn::gen_power(self.gen(Generator::Atom(id)), 1)),
+                _ => Some(generator(self.gen(Generator::Atom(id)))),
             },
             Node::Func(Func::Exp, u) => self.exp_of(g, *u, 1),
             Node::Func(Func::Log, u) => match self.log_of(*u) {
@@ -314,20 +322,24 @@ impl Normalizer {
             Node::Func(Func::Erf, u) => Some(self.apply(Func::Erf, *u, id)),
             Node::Func(Func::Tanh, u) => {
                 let e = self.exp_of(g, *u, 2)?;
-                e.sub(&one())?.mul(&e.add(&one())?.recip()?)
+                e.sub(&one())
+                    .ok()?
+                    .mul(&e.add(&one()).ok()?.recip().ok()?)
+                    .ok()
             }
             Node::Func(f @ (Func::Sinh | Func::Cosh), u) => {
                 let e = self.exp_of(g, *u, 1)?;
-                let inv = e.recip()?;
+                let inv = e.recip().ok()?;
                 let s = if *f == Func::Sinh {
-                    e.sub(&inv)?
+                    e.sub(&inv).ok()?
                 } else {
-                    e.add(&inv)?
+                    e.add(&inv).ok()?
                 };
                 s.mul(&RatFn::constant(BigRational::new(1.into(), 2.into())))
+                    .ok()
             }
             Node::Undefined | Node::Bool(_) | Node::Cmp(..) => None,
-            _ => Some(RatFn::gen_power(self.gen(Generator::Atom(id)), 1)),
+            _ => Some(generator(self.gen(Generator::Atom(id)))),
         }
     }
 }
@@ -353,7 +365,7 @@ pub fn difference_is_zero(g: &Graph, lhs: ExprId, rhs: ExprId) -> Option<(bool, 
     let mut n = Normalizer::new(g, &[lhs, rhs]);
     let l = n.normalize(g, lhs)?;
     let r = n.normalize(g, rhs)?;
-    let d = l.sub(&r)?;
+    let d = l.sub(&r).ok()?;
     let num = n.reduce_roots(&d.num)?;
     Some((num.is_zero(), num))
 }
@@ -402,6 +414,14 @@ mod tests {
         assert!(zero("Phi(x)", "(1 + erf(x*sqrt(2)/2))/2"));
         assert!(!zero("sqrt(2)", "1.4142135623730951"));
     }
+
+    /// Exponents beyond 32 bits fail cleanly; they once wrapped, so `exp(5000000000*x)`
+    /// and `exp(705032704*x)` (5000000000 mod 2^32) had one normal form.
+    #[test]
+    fn huge_exponents_never_wrap() {
+        assert!(!zero("exp(5000000000*x)", "exp(705032704*x)"));
+        assert!(!zero("(x^3000000000)^2*y", "x^1705032704*y"));
+    }
 }
 
 /// The normal forms of both sides of a claim, for explanations.
@@ -423,7 +443,7 @@ pub fn explain(g: &Graph, lhs: ExprId, rhs: ExprId) -> Option<Explained> {
     let mut n = Normalizer::new(g, &[lhs, rhs]);
     let l = n.normalize(g, lhs)?;
     let r = n.normalize(g, rhs)?;
-    let d = l.sub(&r)?;
+    let d = l.sub(&r).ok()?;
     let mut exp_count = 0;
     let mut atom_count = 0;
     let mut names = Vec::new();

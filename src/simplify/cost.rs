@@ -1,6 +1,15 @@
 //! The size measure the simplifier minimises: the number of operations of the
 //! expression written out as a tree (as SymPy's `count_ops` counts them), so a
 //! subterm used twice counts twice.
+//!
+//! This is deliberately not [`crate::print::op_count`], which counts the printed
+//! text: the printer writes `x + (-1)*y` as `x - y` and `x*y^(-1)` as `x/y`, and
+//! whether a sum is gathered over a denominator depends on its parent, so the
+//! printed count of a node is not a function of that node alone. The simplifier
+//! needs one that is, additive over children, so it can memoise it per node and
+//! cost a candidate form before building it (`sums.rs`). The two agree on sums
+//! and products without subtractions, quotients and negative constants; the test
+//! below shows where they differ.
 
 use std::collections::HashMap;
 
@@ -76,4 +85,37 @@ pub fn dag_op_count(g: &Graph, root: ExprId) -> u64 {
         .into_iter()
         .map(|id| own_ops(g.node(id)))
         .fold(0, u64::saturating_add)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The simplifier's tree count against the printed form's (`print::op_count`):
+    /// they agree on sums and products of positive terms and differ where the
+    /// printer writes a subtraction, a quotient or a unary minus for what the graph
+    /// stores as a product with `-1` or a negative power.
+    #[test]
+    fn tree_count_against_printed_count() {
+        // (expression, tree operations, printed operations)
+        let cases = [
+            ("x + y*z", 2, 2),
+            ("exp(x) + sigmoid(x)^2", 4, 4),
+            ("x - y", 2, 1),
+            ("x/y", 2, 1),
+            ("-x", 1, 1),
+            ("exp(-x)/(1 + exp(-x))^2", 7, 7),
+            ("sigmoid(x)*(1 - sigmoid(x))", 5, 4),
+        ];
+        for (src, tree, printed) in cases {
+            let mut g = Graph::with_prelude();
+            let e = crate::parse::parse_expr(&mut g, src).expect("parses");
+            assert_eq!(op_count(&g, e), tree, "tree operations of {src}");
+            assert_eq!(
+                crate::print::op_count(&g, e) as u64,
+                printed,
+                "printed operations of {src}"
+            );
+        }
+    }
 }

@@ -88,6 +88,12 @@ impl Work {
     }
 }
 
+impl crate::poly::Meter for Work {
+    fn spend(&mut self, steps: u64) -> Result<(), crate::poly::PolyError> {
+        Work::spend(self, steps).ok_or(crate::poly::PolyError::WorkExhausted)
+    }
+}
+
 /// Simplifies `e` with the default [`Budget`].
 #[must_use = "the simplified expression is returned, `e` is unchanged"]
 pub fn simplify(g: &mut Graph, e: ExprId) -> ExprId {

@@ -1,5 +1,6 @@
-//! Polynomials with rational coefficients over *atoms*, and the expansion of sums
-//! and products into them.
+//! The expansion of sums and products into polynomials over *atoms*
+//! ([`crate::poly::Poly`] with `i128` fractions, generator `g` standing for the
+//! node `ExprId(g)`).
 //!
 //! An *atom* is anything that is not a sum, a product or a positive integer power:
 //! `sigmoid(beta*x)`, `x`, `x^(-1)`, `if(...)`. Atoms are never looked into, so every
@@ -8,8 +9,7 @@
 //! expansion in which an atom that is not defined everywhere cancels
 //! (`(log(x) + 1) - log(x)`) is refused.
 
-use std::collections::btree_map::Entry;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
 use num_traits::ToPrimitive;
@@ -17,145 +17,41 @@ use num_traits::ToPrimitive;
 use super::rational::Q;
 use super::Work;
 use crate::expr::{ExprId, Graph, Node};
+use crate::poly::{Gen, Limits, Monomial};
 
-/// A monomial: atoms with positive exponents, sorted by id.
-pub(super) type Mono = Vec<(ExprId, u32)>;
+/// A polynomial over atoms: generator `g` is the atom `ExprId(g)`, so monomials
+/// sort by node id.
+pub(super) type Poly = crate::poly::Poly<Q>;
 
-/// The most terms an expanded polynomial may have.
-const MAX_TERMS: usize = 256;
+/// The most terms an expanded polynomial may have (products are bounded by the
+/// work budget, not by a count of their own).
+const LIMITS: Limits = Limits {
+    max_terms: 256,
+    max_products: usize::MAX,
+};
 /// The highest power of a sum that is expanded.
 const MAX_POWER: i64 = 12;
 /// How deep expansion looks into nested sums and products.
 const MAX_DEPTH: u32 = 24;
 
-/// A polynomial with rational coefficients over atoms.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub(super) struct Poly {
-    /// Coefficient per monomial; no zero coefficients.
-    pub(super) terms: BTreeMap<Mono, Q>,
+/// The generator of an atom.
+pub(super) fn gen(a: ExprId) -> Gen {
+    a.0
 }
 
-fn mono_mul(a: &Mono, b: &Mono) -> Mono {
-    let mut out = Vec::with_capacity(a.len() + b.len());
-    let (mut i, mut j) = (0, 0);
-    while i < a.len() && j < b.len() {
-        match a[i].0.cmp(&b[j].0) {
-            std::cmp::Ordering::Less => {
-                out.push(a[i]);
-                i += 1;
-            }
-            std::cmp::Ordering::Greater => {
-                out.push(b[j]);
-                j += 1;
-            }
-            std::cmp::Ordering::Equal => {
-                out.push((a[i].0, a[i].1.saturating_add(b[j].1)));
-                i += 1;
-                j += 1;
-            }
-        }
-    }
-    out.extend_from_slice(&a[i..]);
-    out.extend_from_slice(&b[j..]);
-    out
+/// The atom of a generator.
+pub(super) fn atom(g: Gen) -> ExprId {
+    ExprId(g)
 }
 
-impl Poly {
-    fn constant(r: Q) -> Poly {
-        let mut p = Poly::default();
-        if !r.is_zero() {
-            p.terms.insert(Vec::new(), r);
-        }
-        p
-    }
+/// The atoms of `p`, in id order.
+pub(super) fn atoms(p: &Poly) -> Vec<ExprId> {
+    p.generators().into_iter().map(atom).collect()
+}
 
-    fn atom(a: ExprId, k: u32) -> Poly {
-        let mut p = Poly::default();
-        p.terms.insert(vec![(a, k)], Q::ONE);
-        p
-    }
-
-    /// Adds `c*m`; `None` on overflow.
-    pub(super) fn add_term(&mut self, m: Mono, c: Q) -> Option<()> {
-        match self.terms.entry(m) {
-            Entry::Vacant(v) => {
-                if !c.is_zero() {
-                    v.insert(c);
-                }
-            }
-            Entry::Occupied(mut o) => {
-                let sum = o.get().add(c)?;
-                if sum.is_zero() {
-                    o.remove();
-                } else {
-                    *o.get_mut() = sum;
-                }
-            }
-        }
-        Some(())
-    }
-
-    fn mul(&self, other: &Poly, work: &mut Work) -> Option<Poly> {
-        let mut out = Poly::default();
-        for (ma, ca) in &self.terms {
-            for (mb, cb) in &other.terms {
-                work.spend(1)?;
-                out.add_term(mono_mul(ma, mb), ca.mul(*cb)?)?;
-            }
-            if out.terms.len() > MAX_TERMS {
-                return None;
-            }
-        }
-        Some(out)
-    }
-
-    /// The atoms that occur, in id order.
-    pub(super) fn atoms(&self) -> Vec<ExprId> {
-        let mut set: Vec<ExprId> = self
-            .terms
-            .keys()
-            .flat_map(|m| m.iter().map(|&(a, _)| a))
-            .collect();
-        set.sort_unstable();
-        set.dedup();
-        set
-    }
-
-    /// The monomial dividing every term (each atom to its least exponent).
-    pub(super) fn content(&self) -> Mono {
-        let mut it = self.terms.keys();
-        let Some(first) = it.next() else {
-            return Vec::new();
-        };
-        let mut common = first.clone();
-        for m in it {
-            common.retain_mut(|(a, k)| match m.iter().find(|(b, _)| b == a) {
-                Some(&(_, j)) => {
-                    *k = (*k).min(j);
-                    true
-                }
-                None => false,
-            });
-        }
-        common
-    }
-
-    /// Every term divided by `m` (which divides every term).
-    pub(super) fn divide(&self, m: &Mono) -> Poly {
-        let mut out = Poly::default();
-        for (t, c) in &self.terms {
-            let q: Mono = t
-                .iter()
-                .filter_map(|&(a, k)| {
-                    let d = m.iter().find(|(b, _)| *b == a).map_or(0, |&(_, j)| j);
-                    (k > d).then_some((a, k - d))
-                })
-                .collect();
-            // Dividing by a common monomial keeps monomials distinct.
-            out.terms.insert(q, *c);
-        }
-        out
-    }
+/// `a^k` as a monomial.
+fn atom_power(a: ExprId, k: u32) -> Poly {
+    Poly::term(Monomial::power(gen(a), k), Q::ONE)
 }
 
 /// An expansion and the atoms in it that are not defined everywhere.
@@ -216,7 +112,7 @@ impl Expansions {
         let atom = |g: &mut Graph, a: ExprId, k: u32| {
             let partial = if g.info(a).total { Vec::new() } else { vec![a] };
             Some(Expanded {
-                poly: Poly::atom(a, k),
+                poly: atom_power(a, k),
                 partial,
             })
         };
@@ -226,27 +122,21 @@ impl Expansions {
                 partial: Vec::new(),
             }),
             Node::Add(ts) if deeper => {
-                let mut out = Poly::default();
+                let mut out = Poly::zero();
                 let mut partial = Vec::new();
                 for t in ts.iter() {
                     let e = self.expand(g, *t, depth + 1, work)?;
-                    for (m, c) in &e.poly.terms {
-                        work.spend(1)?;
-                        out.add_term(m.clone(), *c)?;
-                    }
+                    out.add_assign_within(&e.poly, &LIMITS, work).ok()?;
                     merge_partial(&mut partial, &e.partial);
-                    if out.terms.len() > MAX_TERMS {
-                        return None;
-                    }
                 }
                 Some(Expanded { poly: out, partial })
             }
             Node::Mul(fs) if deeper => {
-                let mut out = Poly::constant(Q::ONE);
+                let mut out = Poly::one();
                 let mut partial = Vec::new();
                 for f in fs.iter() {
                     let e = self.expand(g, *f, depth + 1, work)?;
-                    out = out.mul(&e.poly, work)?;
+                    out = out.mul_within(&e.poly, &LIMITS, work).ok()?;
                     merge_partial(&mut partial, &e.partial);
                 }
                 Some(Expanded { poly: out, partial })
@@ -265,8 +155,10 @@ impl Expansions {
                     {
                         let base = self.expand(g, b, depth + 1, work)?;
                         let mut out = base.poly.clone();
+                        // Repeated multiplication, not squaring: the work charged
+                        // grows with the power, as the result does.
                         for _ in 1..k {
-                            out = out.mul(&base.poly, work)?;
+                            out = out.mul_within(&base.poly, &LIMITS, work).ok()?;
                         }
                         Some(Expanded {
                             poly: out,
@@ -295,7 +187,7 @@ impl Expansions {
         work: &mut Work,
     ) -> Option<Poly> {
         let e = self.expand(g, id, 0, work)?;
-        let kept: HashSet<ExprId> = e.poly.atoms().into_iter().collect();
+        let kept: HashSet<ExprId> = atoms(&e.poly).into_iter().collect();
         e.partial
             .iter()
             .all(|a| kept.contains(a))

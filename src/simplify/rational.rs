@@ -1,7 +1,8 @@
 //! Small exact rationals for the coefficients of expanded polynomials: `i128`
 //! numerator and denominator in lowest terms, with checked arithmetic. An operation
 //! that would overflow returns `None` and the expansion that needed it is
-//! abandoned (the sum keeps its form), so results stay exact.
+//! abandoned (the sum keeps its form), so results stay exact. They are the
+//! coefficients ([`crate::poly::Coeff`]) of the simplifier's polynomials.
 
 use num_bigint::BigInt;
 use num_traits::ToPrimitive;
@@ -76,6 +77,43 @@ impl Q {
         let n = (self.n / g1).checked_mul(o.n / g2)?;
         let d = (self.d / g2).checked_mul(o.d / g1)?;
         Q::new(n, d)
+    }
+
+    pub(super) fn neg(self) -> Option<Q> {
+        Some(Q {
+            n: self.n.checked_neg()?,
+            d: self.d,
+        })
+    }
+}
+
+impl crate::poly::Coeff for Q {
+    fn zero() -> Self {
+        Q::ZERO
+    }
+
+    fn one() -> Self {
+        Q::ONE
+    }
+
+    fn is_zero(&self) -> bool {
+        Q::is_zero(*self)
+    }
+
+    fn is_one(&self) -> bool {
+        Q::is_one(*self)
+    }
+
+    fn checked_add(&self, other: &Self) -> Option<Self> {
+        self.add(*other)
+    }
+
+    fn checked_mul(&self, other: &Self) -> Option<Self> {
+        self.mul(*other)
+    }
+
+    fn checked_neg(&self) -> Option<Self> {
+        self.neg()
     }
 }
 

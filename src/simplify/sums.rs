@@ -17,10 +17,11 @@ use num_bigint::BigInt;
 use num_traits::{One, ToPrimitive};
 
 use super::cost::OpCounter;
-use super::poly::{Expansions, Mono, Poly};
+use super::poly::{atom, atoms, gen, Expansions, Poly};
 use super::rational::Q;
 use super::Work;
 use crate::expr::{BigRational, ExprId, Graph, Node};
+use crate::poly::Monomial;
 
 /// The most atoms a sum may have to be tried collected by each of them.
 const MAX_COLLECT_ATOMS: usize = 6;
@@ -116,37 +117,33 @@ impl Form {
 }
 
 /// A monomial with its coefficient, as a product.
-fn term_form(m: &Mono, c: Q) -> Form {
+fn term_form(m: &Monomial, c: Q) -> Form {
     let mut fs = vec![Form::Num(c)];
-    fs.extend(m.iter().map(|&(a, k)| Form::pow(a, k)));
+    fs.extend(m.factors().iter().map(|&(a, k)| Form::pow(atom(a), k)));
     Form::prod(fs)
 }
 
 /// The polynomial as a sum of products.
 fn poly_form(p: &Poly) -> Form {
-    Form::sum(p.terms.iter().map(|(m, c)| term_form(m, *c)).collect())
+    Form::sum(p.terms().map(|(m, c)| term_form(m, *c)).collect())
 }
 
-/// `content * (p / content)`.
-fn factored_form(p: &Poly, content: &Mono) -> Form {
-    let rest = p.divide(content);
-    let mut fs: Vec<Form> = content.iter().map(|&(a, k)| Form::pow(a, k)).collect();
-    fs.push(poly_form(&rest));
+/// `content * rest`.
+fn factored_form(content: &Monomial, rest: &Poly) -> Form {
+    let mut fs: Vec<Form> = content
+        .factors()
+        .iter()
+        .map(|&(a, k)| Form::pow(atom(a), k))
+        .collect();
+    fs.push(poly_form(rest));
     Form::prod(fs)
 }
 
 /// The terms of `p` grouped by their power of `atom`, that power removed; `None`
 /// when that would not group anything.
 fn group_by_power(p: &Poly, atom: ExprId) -> Option<BTreeMap<u32, Poly>> {
-    let mut groups: BTreeMap<u32, Poly> = BTreeMap::new();
-    for (m, c) in &p.terms {
-        let k = m.iter().find(|(a, _)| *a == atom).map_or(0, |&(_, k)| k);
-        let rest: Mono = m.iter().filter(|(a, _)| *a != atom).copied().collect();
-        // Removing one atom from distinct monomials with the same power of it
-        // leaves them distinct.
-        groups.entry(k).or_default().terms.insert(rest, *c);
-    }
-    (groups.len() >= 2 && groups.values().any(|q| q.terms.len() >= 2)).then_some(groups)
+    let groups = p.group_by_power(gen(atom));
+    (groups.len() >= 2 && groups.values().any(|q| q.len() >= 2)).then_some(groups)
 }
 
 /// The polynomial collected by powers of `atom`, each coefficient with its common
@@ -156,7 +153,8 @@ fn collected_form(p: &Poly, atom: ExprId) -> Option<Form> {
     let terms = groups
         .iter()
         .map(|(&k, q)| {
-            let coeff = factored_form(q, &q.content());
+            let (content, rest) = q.split_common_monomial();
+            let coeff = factored_form(&content, &rest);
             if k == 0 {
                 coeff
             } else {
@@ -290,36 +288,38 @@ fn product_cost((cost, factors): Parts) -> u64 {
 }
 
 /// The term `c*m` as product operands.
-fn term_parts(g: &Graph, ops: &mut OpCounter, m: &Mono, c: Q) -> Parts {
-    let cost = m.iter().map(|&(a, k)| atom_cost(g, ops, a, k)).sum();
+fn term_parts(g: &Graph, ops: &mut OpCounter, m: &Monomial, c: Q) -> Parts {
+    let cost = m
+        .factors()
+        .iter()
+        .map(|&(a, k)| atom_cost(g, ops, atom(a), k))
+        .sum();
     (cost, m.len() as u64 + u64::from(!c.is_one()))
 }
 
 /// The polynomial written as a sum of products.
 fn poly_cost(g: &Graph, ops: &mut OpCounter, p: &Poly) -> u64 {
     let terms: u64 = p
-        .terms
-        .iter()
+        .terms()
         .map(|(m, c)| product_cost(term_parts(g, ops, m, *c)))
         .sum();
-    terms + (p.terms.len() as u64).saturating_sub(1)
+    terms + (p.len() as u64).saturating_sub(1)
 }
 
-/// `content * (p / content)` as product operands.
-fn factored_parts(g: &Graph, ops: &mut OpCounter, p: &Poly, content: &Mono) -> Parts {
+/// `content * rest` as product operands.
+fn factored_parts(g: &Graph, ops: &mut OpCounter, content: &Monomial, rest: &Poly) -> Parts {
     let (mut cost, mut factors) = (0, content.len() as u64);
-    for &(a, k) in content {
-        cost += atom_cost(g, ops, a, k);
+    for &(a, k) in content.factors() {
+        cost += atom_cost(g, ops, atom(a), k);
     }
-    let rest = p.divide(content);
-    match rest.terms.iter().next() {
-        Some((m, c)) if rest.terms.len() == 1 => {
+    match rest.terms().next() {
+        Some((m, c)) if rest.len() == 1 => {
             let (rc, rf) = term_parts(g, ops, m, *c);
             cost += rc;
             factors += rf;
         }
         _ => {
-            cost += poly_cost(g, ops, &rest);
+            cost += poly_cost(g, ops, rest);
             factors += 1;
         }
     }
@@ -331,7 +331,8 @@ fn collected_cost(g: &Graph, ops: &mut OpCounter, p: &Poly, atom: ExprId) -> Opt
     let groups = group_by_power(p, atom)?;
     let mut total = (groups.len() as u64).saturating_sub(1);
     for (k, q) in &groups {
-        let (cost, factors) = factored_parts(g, ops, q, &q.content());
+        let (content, rest) = q.split_common_monomial();
+        let (cost, factors) = factored_parts(g, ops, &content, &rest);
         total += if *k == 0 {
             product_cost((cost, factors))
         } else {
@@ -385,26 +386,21 @@ pub(super) fn best_sum_form(
         }
     };
     consider(poly_cost(g, ops, &p), Candidate::Expanded);
-    let content = p.content();
-    if !content.is_empty() {
-        let rest = p.divide(&content);
-        let unit = rest.terms.iter().any(|(m, c)| m.is_empty() && c.is_one());
+    let (content, rest) = p.split_common_monomial();
+    if !content.is_one() {
+        let unit = rest.terms().any(|(m, c)| m.is_one() && c.is_one());
         if !unit {
             consider(
-                product_cost(factored_parts(g, ops, &p, &content)),
+                product_cost(factored_parts(g, ops, &content, &rest)),
                 Candidate::Factored,
             );
         }
     }
-    let atoms = p.atoms();
+    let atoms = atoms(&p);
     if atoms.len() <= MAX_COLLECT_ATOMS {
         for a in atoms {
             // Collecting by an atom of a single term only regroups the others.
-            let uses = p
-                .terms
-                .keys()
-                .filter(|m| m.iter().any(|(b, _)| *b == a))
-                .count();
+            let uses = p.monomials().filter(|m| m.degree_in(gen(a)) > 0).count();
             if uses < 2 {
                 continue;
             }
@@ -416,7 +412,7 @@ pub(super) fn best_sum_form(
     if let Some((_, c)) = cheapest {
         let form = match c {
             Candidate::Expanded => Some(poly_form(&p)),
-            Candidate::Factored => Some(factored_form(&p, &content)),
+            Candidate::Factored => Some(factored_form(&content, &rest)),
             Candidate::Collected(a) => collected_form(&p, a),
         };
         if let Some(form) = form {
@@ -446,15 +442,15 @@ mod tests {
         let p = memo.expand_sum(&mut g, e, &mut work).expect("expands");
         let mut ops = OpCounter::new();
         assert_eq!(poly_cost(&g, &mut ops, &p), poly_form(&p).ops(&g, &mut ops));
-        for a in p.atoms() {
+        for a in atoms(&p) {
             if let Some(n) = collected_cost(&g, &mut ops, &p, a) {
                 let f = collected_form(&p, a).expect("same grouping");
                 assert_eq!(n, f.ops(&g, &mut ops));
             }
-            let content = vec![(a, 1)];
-            let f = factored_form(&p, &content);
-            let n = product_cost(factored_parts(&g, &mut ops, &p, &content));
-            if p.terms.keys().all(|m| m.iter().any(|(b, _)| *b == a)) {
+            let content = Monomial::power(gen(a), 1);
+            if let Some(rest) = p.divide_monomial(&content) {
+                let f = factored_form(&content, &rest);
+                let n = product_cost(factored_parts(&g, &mut ops, &content, &rest));
                 assert_eq!(n, f.ops(&g, &mut ops));
             }
         }
