@@ -18,8 +18,9 @@ use std::collections::HashMap;
 use num_traits::ToPrimitive;
 use rug::Float;
 
+use super::error::CompileError;
 use super::ops::UnaryOp;
-use super::tape::{CompileError, Instr, Reg, Tape};
+use super::tape::{Instr, Reg, Tape};
 use super::tape_diff;
 use super::tape_ir::{Ir, IrId, IrNode};
 use super::tape_prelude::{self, const_value, rational_f64};

@@ -19,8 +19,8 @@ use rug::float::{Constant, Round};
 use rug::ops::Pow;
 use rug::{Float, Integer, Rational};
 
+use super::error::CompileError;
 use super::ops::UnaryOp;
-use super::tape::CompileError;
 use super::tape_ir::{Ir, IrId};
 use crate::expr::{BigRational, CmpOp, ExprId, Func, Graph, Node};
 

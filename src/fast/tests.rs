@@ -150,3 +150,90 @@ fn the_sigmoid_pair_is_its_two_kernels() {
         "{tape}"
     );
 }
+
+/// The files of `src/fast/` and of `src/fast/kernels/`, lowest first, as the module
+/// documentation lists them: a file may import (`super::name`) only files before it,
+/// so the files form no cycle.
+const LAYERS: [(&str, &[&str]); 2] = [
+    (
+        "src/fast",
+        &[
+            "kernels/mod",
+            "ops",
+            "error",
+            "tape_ir",
+            "tape_prelude",
+            "tape_diff",
+            "tape",
+            "compile",
+            "tape_exec",
+            "api",
+        ],
+    ),
+    (
+        "src/fast/kernels",
+        &[
+            "tables",
+            "dd",
+            "basic",
+            "exp_log",
+            "activation",
+            "scaled",
+            "deriv",
+            "normal",
+        ],
+    ),
+];
+
+/// The sibling modules a file's code names as `super::name` (comments skipped).
+fn sibling_imports(text: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    for line in text.lines() {
+        let code = line.split("//").next().unwrap_or("");
+        let mut rest = code;
+        while let Some(at) = rest.find("super::") {
+            rest = &rest[at + "super::".len()..];
+            let name: String = rest
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect();
+            // `super::{a, b}` names several.
+            if name.is_empty() && rest.starts_with('{') {
+                let inner = &rest[1..rest.find('}').unwrap_or(rest.len())];
+                names.extend(
+                    inner
+                        .split(',')
+                        .map(|s| s.trim().split("::").next().unwrap_or("").to_owned()),
+                );
+            } else {
+                names.push(name);
+            }
+        }
+    }
+    names
+}
+
+#[test]
+fn the_files_import_only_lower_files() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    for (dir, order) in LAYERS {
+        for (i, file) in order.iter().enumerate() {
+            let path = format!("{root}/{dir}/{file}.rs");
+            let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+            let module = |f: &str| f.trim_end_matches("/mod").to_owned();
+            for name in sibling_imports(&text) {
+                if let Some(j) = order.iter().position(|f| module(f) == name) {
+                    assert!(j < i, "{dir}/{file}.rs imports {name}, a file above it");
+                }
+            }
+        }
+        // Every file of the directory is placed.
+        for entry in std::fs::read_dir(format!("{root}/{dir}")).unwrap() {
+            let name = entry.unwrap().file_name().into_string().unwrap();
+            let stem = name.trim_end_matches(".rs");
+            let placed = order.iter().any(|f| f.trim_end_matches("/mod") == stem)
+                || ["mod", "tests"].contains(&stem);
+            assert!(placed, "{dir}/{name} is not in the file order");
+        }
+    }
+}
