@@ -21,6 +21,7 @@
 //! ```
 
 pub mod build;
+pub(crate) mod convert;
 mod info;
 
 use std::collections::HashMap;
