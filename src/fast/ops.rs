@@ -94,25 +94,59 @@ unary_ops! {
     SoftsignDeriv2 => "softsign_deriv2",
 }
 
+/// Evaluates `$body` with `$k` bound to the kernel `$op`, in one match arm per kernel
+/// where `$k` is a constant: a lane loop in `$body` then inlines [`UnaryOp::apply`] for
+/// that kernel alone, with the match outside the loop. The match is exhaustive, so
+/// a new kernel is a compile error here until it is listed.
+macro_rules! with_unary {
+    ($op:expr, |$k:ident| $body:expr) => {
+        with_unary!(@arms $op, $k, $body, [
+            Exp, Expm1, Log, Abs, Sign, Tanh, Sinh, Cosh, Erf, Erfc, Sigmoid, SigmoidDeriv,
+            Softplus, LogSigmoid, Sech2, TanhSoftplus, Sech2Softplus, NormCdf, NormPdf,
+            SiluDeriv, SiluDeriv2, MishDeriv, MishDeriv2, SoftsignDeriv, SoftsignDeriv2,
+        ])
+    };
+    (@arms $op:expr, $k:ident, $body:expr, [$($v:ident),* $(,)?]) => {
+        match $op {
+            $(UnaryOp::$v => {
+                let $k = UnaryOp::$v;
+                $body
+            })*
+        }
+    };
+}
+pub(crate) use with_unary;
+
+/// [`with_unary`] for the kernels with a double-double form
+/// ([`UnaryOp::apply_dd`] differs from [`UnaryOp::apply`] of the rounded argument);
+/// `$other` for the rest. This list defines [`UnaryOp::takes_scaled`].
+macro_rules! with_scaled {
+    ($op:expr, |$k:ident| $body:expr, $other:expr) => {
+        with_scaled!(@arms $op, $k, $body, $other, [
+            Exp, Expm1, Sigmoid, SigmoidDeriv, Softplus, LogSigmoid, Tanh, Sech2, SiluDeriv,
+            SiluDeriv2,
+        ])
+    };
+    (@arms $op:expr, $k:ident, $body:expr, $other:expr, [$($v:ident),* $(,)?]) => {
+        match $op {
+            $(UnaryOp::$v => {
+                let $k = UnaryOp::$v;
+                $body
+            })*
+            _ => $other,
+        }
+    };
+}
+pub(crate) use with_scaled;
+
 impl UnaryOp {
     /// Whether the kernel has a form taking its argument as a double-double, used for
     /// `op(c*x)` and `op(x/c)` with an inexact constant `c` (the tape's
-    /// `UnaryScaled` instruction).
+    /// `UnaryScaled` instruction): the kernels of [`with_scaled`].
+    #[inline(always)]
     #[must_use]
     pub fn takes_scaled(self) -> bool {
-        matches!(
-            self,
-            UnaryOp::Exp
-                | UnaryOp::Expm1
-                | UnaryOp::Sigmoid
-                | UnaryOp::SigmoidDeriv
-                | UnaryOp::Softplus
-                | UnaryOp::LogSigmoid
-                | UnaryOp::Tanh
-                | UnaryOp::Sech2
-                | UnaryOp::SiluDeriv
-                | UnaryOp::SiluDeriv2
-        )
+        with_scaled!(self, |_k| true, false)
     }
 
     /// Applies the kernel to the double-double argument `hi + lo` (kernels without a

@@ -13,7 +13,7 @@
 use rayon::prelude::*;
 
 use super::kernels;
-use super::ops::{self, UnaryOp};
+use super::ops::{self, with_scaled, with_unary, UnaryOp};
 use super::tape::{Instr, Reg, Tape, CHUNK};
 use crate::expr::CmpOp;
 
@@ -211,7 +211,13 @@ macro_rules! map2 {
     };
 }
 
-#[inline(always)]
+/// Inlined into the dispatched loop in optimised builds (that is what makes the
+/// kernels AVX2 code). Unoptimised builds keep every local of an inlined function in
+/// its own stack slot, so inlining every kernel loop into one function gave it a frame
+/// of megabytes after small changes; there the dispatchers stay separate functions
+/// (the bits are the same at every dispatch level).
+#[cfg_attr(not(debug_assertions), inline(always))]
+#[cfg_attr(debug_assertions, inline(never))]
 fn exec(ins: &Instr, f: &mut Frame<'_, '_>) {
     match ins {
         Instr::Lin { dst, k, terms } => exec_lin(f, *dst, *k, terms),
@@ -328,7 +334,8 @@ fn two_outputs<'f>(
     Some((&mut a?[..len], &mut b?[..len], &c?[..len]))
 }
 
-#[inline(always)]
+#[cfg_attr(not(debug_assertions), inline(always))]
+#[cfg_attr(debug_assertions, inline(never))]
 fn exec_sigmoid_pair(s: &mut [f64], d: &mut [f64], a: &[f64], c: f64, divide: bool) {
     macro_rules! pair_loop {
         (|$x:ident| $pair:expr) => {
@@ -386,98 +393,33 @@ fn exec_lin(f: &mut Frame<'_, '_>, dst: Reg, k: f64, terms: &[(f64, Reg)]) {
     }
 }
 
-/// `d[i] = op(a[i])` with the match on `op` outside the lane loop: one loop per
-/// kernel, each inlining [`UnaryOp::apply`] for its own (constant) operation. The list
-/// of operations is only a dispatch; the match is exhaustive, so a new kernel is a
-/// compile error here until it is listed.
-macro_rules! each_unary {
-    ($op:expr, $d:expr, $a:expr, [$($v:ident),* $(,)?]) => {
-        match $op {
-            $(UnaryOp::$v => map1!($d, $a, |x| UnaryOp::$v.apply(x)),)*
-        }
-    };
-}
-
-/// One fused kernel over a chunk.
-#[inline(always)]
+/// One fused kernel over a chunk, the match on the kernel outside the lane loop.
+#[cfg_attr(not(debug_assertions), inline(always))]
+#[cfg_attr(debug_assertions, inline(never))]
 fn exec_unary(op: UnaryOp, d: &mut [f64], a: &[f64]) {
-    each_unary!(
-        op,
-        d,
-        a,
-        [
-            Exp,
-            Expm1,
-            Log,
-            Abs,
-            Sign,
-            Tanh,
-            Sinh,
-            Cosh,
-            Erf,
-            Erfc,
-            Sigmoid,
-            SigmoidDeriv,
-            Softplus,
-            LogSigmoid,
-            Sech2,
-            TanhSoftplus,
-            Sech2Softplus,
-            NormCdf,
-            NormPdf,
-            SiluDeriv,
-            SiluDeriv2,
-            MishDeriv,
-            MishDeriv2,
-            SoftsignDeriv,
-            SoftsignDeriv2,
-        ]
-    );
+    with_unary!(op, |k| map1!(d, a, |x| k.apply(x)));
 }
 
-/// `d[i] = op(c*a[i])` (or `op(a[i]/c)` when `divide`) with the argument as a
-/// double-double, through [`UnaryOp::apply_dd`]; the match on `op` and `divide` is
-/// outside the lane loop (see [`each_unary`]).
-macro_rules! each_scaled {
-    ($op:expr, $c:expr, $divide:expr, $d:expr, $a:expr, [$($v:ident),* $(,)?]) => {
-        match ($op, $divide) {
-            $(
-                (UnaryOp::$v, true) => map1!($d, $a, |x| {
-                    let (hi, lo) = kernels::scaled_arg(x, $c, true);
-                    UnaryOp::$v.apply_dd(hi, lo)
-                }),
-                (UnaryOp::$v, false) => map1!($d, $a, |x| {
-                    let (hi, lo) = kernels::scaled_arg(x, $c, false);
-                    UnaryOp::$v.apply_dd(hi, lo)
-                }),
-            )*
-            // Kernels without a double-double form (the compiler does not emit them
-            // scaled): the rounded argument.
-            (other, divide) => map1!($d, $a, |x| other.apply(if divide { x / $c } else { $c * x })),
-        }
-    };
-}
-
-/// One fused kernel of a scaled argument over a chunk.
-#[inline(always)]
+/// One fused kernel of the scaled argument `c*x` (or `x/c` when `divide`) over a
+/// chunk, the argument formed exactly as a double-double.
+#[cfg_attr(not(debug_assertions), inline(always))]
+#[cfg_attr(debug_assertions, inline(never))]
 fn exec_unary_scaled(op: UnaryOp, c: f64, divide: bool, d: &mut [f64], a: &[f64]) {
-    each_scaled!(
+    with_scaled!(
         op,
-        c,
-        divide,
-        d,
-        a,
-        [
-            Exp,
-            Expm1,
-            Sigmoid,
-            SigmoidDeriv,
-            Softplus,
-            LogSigmoid,
-            Tanh,
-            Sech2,
-            SiluDeriv,
-            SiluDeriv2,
-        ]
+        |k| if divide {
+            map1!(d, a, |x| {
+                let (hi, lo) = kernels::scaled_arg(x, c, true);
+                k.apply_dd(hi, lo)
+            });
+        } else {
+            map1!(d, a, |x| {
+                let (hi, lo) = kernels::scaled_arg(x, c, false);
+                k.apply_dd(hi, lo)
+            });
+        },
+        // Kernels without a double-double form (the compiler emits none scaled): the
+        // rounded argument.
+        map1!(d, a, |x| op.apply(if divide { x / c } else { c * x }))
     );
 }

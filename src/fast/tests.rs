@@ -151,6 +151,43 @@ fn the_sigmoid_pair_is_its_two_kernels() {
     );
 }
 
+/// A kernel of a scaled argument, `op(c*x)` or `op(x/c)` with an inexact `c`, is one
+/// instruction that runs the kernel's double-double form on the exact argument.
+#[test]
+fn scaled_kernels_run_their_double_double_form() {
+    for &op in UnaryOp::ALL.iter().filter(|op| op.takes_scaled()) {
+        for c in [1.1, 3.3, 0.7] {
+            for divide in [false, true] {
+                let mut ir = Ir::default();
+                let x = ir.var(0);
+                let arg = if divide {
+                    let k = ir.constant(c);
+                    ir.div(x, k)
+                } else {
+                    ir.scale(c, x)
+                };
+                let root = ir.unary(op, arg);
+                let tape = schedule(&ir, root, vec!["x".into()]);
+                let name = op.name();
+                assert!(
+                    matches!(tape.instructions(), [Instr::UnaryScaled { .. }]),
+                    "{name}: {tape}"
+                );
+                let mut out = [0.0; SAMPLES.len()];
+                tape.eval_batch(&[&SAMPLES], &mut out).unwrap();
+                for (&x, &got) in SAMPLES.iter().zip(&out) {
+                    let (hi, lo) = kernels::scaled_arg(x, c, divide);
+                    let want = op.apply_dd(hi, lo);
+                    assert!(
+                        same(got, want),
+                        "{name}({c}, {divide}) at {x}: {got:e} {want:e}"
+                    );
+                }
+            }
+        }
+    }
+}
+
 /// The files of `src/fast/` and of `src/fast/kernels/`, lowest first, as the module
 /// documentation lists them: a file may import (`super::name`) only files before it,
 /// so the files form no cycle.
