@@ -25,6 +25,7 @@ pub mod diff;
 pub mod expr;
 pub mod fast;
 pub mod parse;
+pub mod plot;
 pub mod poly;
 pub mod print;
 pub mod prove;

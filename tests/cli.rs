@@ -169,7 +169,7 @@ fn defs_lists_the_prelude_and_user_files() {
         .args(["defs", "--defs", "/no/such/file.act"])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("cannot read"));
+        .stderr(predicate::str::contains("no such file: /no/such/file.act"));
 }
 
 #[test]

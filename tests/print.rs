@@ -236,9 +236,17 @@ fn latex_one_liners() {
     check_latex("1/(1 + exp(-x))", r"\frac{1}{1 + e^{-x}}");
     check_latex("3*x/(2*y)", r"\frac{3 x}{2 y}");
     check_latex("-x/2", r"-\frac{x}{2}");
+    // An odd root sign only where the base is known non-negative; otherwise the
+    // power, which keeps actsym's meaning (undefined for a negative base). Even roots
+    // read as undefined for a negative base anyway.
     check_latex("u^(-1/2)", r"\frac{1}{\sqrt{u}}");
     check_latex("1/sqrt(u)", r"\frac{1}{\sqrt{u}}");
-    check_latex("x^(1/3)", r"\sqrt[3]{x}");
+    check_latex("x^(1/4)", r"\sqrt[4]{x}");
+    check_latex("1/sqrt(1 + u^2)", r"\frac{1}{\sqrt{u^{2} + 1}}");
+    check_latex("x^(1/3)", "x^{1/3}");
+    check_latex("(-1)^(1/3)", "(-1)^{1/3}");
+    check_latex("abs(x)^(1/3)", r"\sqrt[3]{\left|x\right|}");
+    check_latex("sqrt(2*pi)", r"\sqrt{2 \pi}");
     check_latex("x^(3/2)", "x^{3/2}");
     check_latex("2*3^x", r"2 \cdot 3^{x}");
     check_latex("x*2^x", r"x \cdot 2^{x}");

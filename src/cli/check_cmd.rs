@@ -1,14 +1,21 @@
 //! `actsym check CLAIM`: proved, verified, refuted (with a certified counterexample)
-//! or unknown; exit codes 0, 0, 1, 3.
+//! or unknown; exit codes 0, 0, 1, 3. The claim is echoed as typed; the form the
+//! checker read is shown under `--explain`.
 
+use std::collections::HashMap;
+use std::path::PathBuf;
 use std::time::Duration;
 
-use actsym::parse;
+use actsym::expr::{ExprId, Graph};
+use actsym::parse::Claim;
 use actsym::print;
 use actsym::prove::explain;
-use actsym::prove::verdict::{check_claim, Options, Report, Verdict};
+use actsym::prove::numeric::SideValue;
+use actsym::prove::verdict::{check_claim, Counterexample, Options, Report, Verdict};
 
-use super::{emit, CliError, Session};
+use super::common::{expand_diffs, KinkArg};
+use super::input::{parse_claim, source};
+use super::{emit, emit_json, CliError, Session};
 
 /// Exit code of a refuted claim.
 pub const EXIT_REFUTED: u8 = 1;
@@ -18,13 +25,17 @@ pub const EXIT_UNKNOWN: u8 = 3;
 /// Flags of `actsym check`.
 #[derive(clap::Args, Debug)]
 pub struct CheckArgs {
-    /// The claim: 'L = R' or 'L = R where x > 0, beta >= 1', possibly after definitions.
-    #[arg(value_name = "CLAIM", allow_hyphen_values = true)]
-    claim: String,
+    /// The claim: 'L = R' or 'L = R where x > 0, beta >= 1', possibly after definitions
+    /// (- reads stdin).
+    #[arg(value_name = "CLAIM", required_unless_present = "file")]
+    claim: Option<String>,
+    /// Read the claim from FILE (- for stdin).
+    #[arg(long, value_name = "FILE")]
+    file: Option<PathBuf>,
     /// Print one JSON object: verdict, method, counterexample, values, steps.
     #[arg(long)]
     json: bool,
-    /// Print the proof's steps (or how the verdict was reached).
+    /// Print the proof's steps and the claim as the checker read it.
     #[arg(long)]
     explain: bool,
     /// Random points of the numeric route, on top of the hard ones.
@@ -39,9 +50,13 @@ pub struct CheckArgs {
     /// Time budget in seconds; past it the verdict is unknown.
     #[arg(long, default_value_t = 10.0, value_name = "SECONDS")]
     time_limit: f64,
+    /// The convention for diff(...) at kinks: left-hand (default), right-hand, autodiff.
+    #[arg(long, value_enum, default_value_t = KinkArg::Left)]
+    kink: KinkArg,
 }
 
-fn exit_code(v: Verdict) -> u8 {
+/// The exit code of a verdict.
+pub fn exit_code(v: Verdict) -> u8 {
     match v {
         Verdict::Proved | Verdict::Verified => super::EXIT_OK,
         Verdict::Refuted => EXIT_REFUTED,
@@ -49,23 +64,40 @@ fn exit_code(v: Verdict) -> u8 {
     }
 }
 
+/// Takes every `diff(...)` of the claim under `kink`, so the checker sees the
+/// chosen convention.
+pub fn claim_under_kink(g: &mut Graph, claim: &Claim, kink: KinkArg) -> Result<Claim, CliError> {
+    Ok(Claim {
+        lhs: expand_diffs(g, claim.lhs, kink)?,
+        rhs: expand_diffs(g, claim.rhs, kink)?,
+        conditions: claim
+            .conditions
+            .iter()
+            .map(|&c| expand_diffs(g, c, kink))
+            .collect::<Result<_, _>>()?,
+    })
+}
+
 pub fn run(session: &mut Session, args: &CheckArgs) -> Result<u8, CliError> {
     if !(args.time_limit > 0.0 && args.time_limit <= 3600.0) {
-        return Err(CliError::input(
-            "error: --time-limit must be between 0 and 3600 seconds",
+        return Err(CliError::flag(
+            "--time-limit must be between 0 and 3600 seconds",
         ));
     }
     if args.digits == 0 || args.digits > 1000 {
-        return Err(CliError::input(
-            "error: --digits must be between 1 and 1000",
-        ));
+        return Err(CliError::flag("--digits must be between 1 and 1000"));
     }
     if args.points > 100_000 {
-        return Err(CliError::input("error: --points must be at most 100000"));
+        return Err(CliError::flag("--points must be at most 100000"));
     }
+    let src = source(
+        args.claim.as_deref(),
+        args.file.as_ref(),
+        "actsym check 'tanh(x) + 1 = 2*sigmoid(2*x)'",
+    )?;
     let g = &mut session.graph;
-    let claim =
-        parse::parse_claim(g, &args.claim).map_err(|e| Session::parse_error(&args.claim, &e))?;
+    let (claim, typed) = parse_claim(g, &src)?;
+    let claim = claim_under_kink(g, &claim, args.kink)?;
     let opts = Options {
         points: args.points,
         seed: args.seed,
@@ -74,30 +106,32 @@ pub fn run(session: &mut Session, args: &CheckArgs) -> Result<u8, CliError> {
         ..Options::default()
     };
     let report = check_claim(g, &claim, &opts);
-    let claim_text = claim_text(g, &claim);
+    let read_as = claim_text(g, &claim);
     let steps = report
         .proof
         .as_ref()
         .map(|p| explain::steps(g, (claim.lhs, claim.rhs), report.sides, p, &report.context));
+    let difference = report
+        .counterexample
+        .as_ref()
+        .and_then(|cx| difference_at(g, report.sides, cx, args.digits));
+    let shown = Shown {
+        typed: &typed,
+        read_as: &read_as,
+        difference: difference.as_deref(),
+        steps: steps.as_deref(),
+        explain: args.explain,
+    };
     if args.json {
-        emit(&format!(
-            "{}\n",
-            json(g, &claim_text, &report, steps.as_deref())
-        ))?;
+        emit_json(&json(g, &shown, &report))?;
     } else {
-        emit(&text(
-            g,
-            &claim_text,
-            &report,
-            steps.as_deref(),
-            args.explain,
-        ))?;
+        emit(&text(g, &shown, &report))?;
     }
     Ok(exit_code(report.verdict))
 }
 
-/// The claim as the printer writes it.
-pub fn claim_text(g: &actsym::expr::Graph, claim: &parse::Claim) -> String {
+/// The claim as the printer writes it (the form the checker read).
+pub fn claim_text(g: &Graph, claim: &Claim) -> String {
     let mut s = format!(
         "{} = {}",
         print::text(g, claim.lhs),
@@ -114,25 +148,70 @@ pub fn claim_text(g: &actsym::expr::Graph, claim: &parse::Claim) -> String {
     s
 }
 
-fn json(
-    g: &actsym::expr::Graph,
-    claim: &str,
-    report: &Report,
-    steps: Option<&[explain::Step]>,
-) -> serde_json::Value {
+/// `left - right` at a counterexample, to as many digits as the sides, when both
+/// sides are defined there.
+pub fn difference_at(
+    g: &mut Graph,
+    sides: (ExprId, ExprId),
+    cx: &Counterexample,
+    digits: u32,
+) -> Option<String> {
+    if !matches!(
+        (&cx.lhs, &cx.rhs),
+        (SideValue::Defined(_), SideValue::Defined(_))
+    ) {
+        return None;
+    }
+    let d = g.sub(sides.0, sides.1);
+    let env: HashMap<_, _> = cx.point.iter().cloned().collect();
+    actsym::certified::evaluate(g, d, &env, digits)
+        .ok()
+        .map(|v| v.decimal)
+}
+
+/// Whether two printed values are the same number (`1` and `1.0000`).
+fn same_number(a: &SideValue, b: &SideValue) -> bool {
+    let read = |v: &SideValue| match v {
+        SideValue::Defined(d) => {
+            let mut scratch = Graph::new();
+            actsym::parse::parse_expr(&mut scratch, d)
+                .ok()
+                .and_then(|id| scratch.as_num(id).cloned())
+        }
+        SideValue::Undefined(_) => None,
+    };
+    matches!((read(a), read(b)), (Some(x), Some(y)) if x == y)
+}
+
+/// What is printed besides the report.
+struct Shown<'a> {
+    typed: &'a str,
+    read_as: &'a str,
+    difference: Option<&'a str>,
+    steps: Option<&'a [explain::Step]>,
+    explain: bool,
+}
+
+fn json(g: &Graph, shown: &Shown, report: &Report) -> serde_json::Value {
     let mut obj = serde_json::json!({
         "verdict": report.verdict.as_str(),
         "method": report.method,
-        "claim": claim,
+        "claim": shown.typed,
     });
     let Some(map) = obj.as_object_mut() else {
         return obj;
     };
+    if shown.explain {
+        map.insert("read_as".into(), shown.read_as.into());
+    }
     if let Some(cx) = &report.counterexample {
         map.insert("counterexample".into(), cx.point_json(g));
         map.insert("values".into(), cx.values_json());
+        if let Some(d) = shown.difference {
+            map.insert("difference".into(), d.into());
+        }
     }
-    if let Some(steps) = steps {
+    if let (Some(steps), true) = (shown.steps, shown.explain) {
         map.insert(
             "steps".into(),
             serde_json::to_value(steps).unwrap_or_default(),
@@ -141,28 +220,26 @@ fn json(
     if report.verdict == Verdict::Verified {
         map.insert("points".into(), report.points_agreed.into());
     }
-    if let Some(note) = &report.note {
+    // Why the symbolic route failed says nothing once a counterexample is certified.
+    if let (Some(note), false) = (&report.note, report.verdict == Verdict::Refuted) {
         map.insert("note".into(), note.clone().into());
     }
     obj
 }
 
-fn text(
-    g: &actsym::expr::Graph,
-    claim: &str,
-    report: &Report,
-    steps: Option<&[explain::Step]>,
-    explain_steps: bool,
-) -> String {
-    let mut out = format!("{}: {claim}\n", report.verdict.as_str());
+fn text(g: &Graph, shown: &Shown, report: &Report) -> String {
+    let mut out = format!("{}: {}\n", report.verdict.as_str(), shown.typed);
+    if shown.explain && shown.read_as != shown.typed {
+        out.push_str(&format!("  read as: {}\n", shown.read_as));
+    }
     match report.verdict {
         Verdict::Proved => {
             out.push_str(&format!(
                 "  method: {} (re-checked step by step)\n",
                 report.method
             ));
-            if explain_steps {
-                if let Some(steps) = steps {
+            if shown.explain {
+                if let Some(steps) = shown.steps {
                     out.push_str(&explain::render(steps));
                 }
             }
@@ -178,21 +255,22 @@ fn text(
         Verdict::Refuted => {
             if let Some(cx) = &report.counterexample {
                 out.push_str(&format!("  counterexample: {}\n", cx.point_text(g)));
+                // When the sides agree to the printed digits, the difference first.
+                let same = same_number(&cx.lhs, &cx.rhs);
+                if let (true, Some(d)) = (same, shown.difference) {
+                    out.push_str(&format!("  left - right: {d}\n"));
+                }
                 out.push_str(&format!("  left side:  {}\n", cx.lhs));
                 out.push_str(&format!("  right side: {}\n", cx.rhs));
+                if let (false, Some(d)) = (same, shown.difference) {
+                    out.push_str(&format!("  left - right: {d}\n"));
+                }
                 out.push_str(&format!("  method: {}\n", report.method));
             }
         }
         Verdict::Unknown => {
             if let Some(note) = &report.note {
                 out.push_str(&format!("  reason: {note}\n"));
-            }
-        }
-    }
-    if explain_steps && report.verdict != Verdict::Proved {
-        if let Some(note) = &report.note {
-            if report.verdict != Verdict::Unknown {
-                out.push_str(&format!("  symbolic route: {note}\n"));
             }
         }
     }

@@ -1,42 +1,50 @@
 //! `actsym derive EXPR` and `actsym simplify EXPR`: derivatives (one-sided at kinks)
-//! and simplified forms, printed as text, LaTeX or JSON.
+//! and simplified forms, printed as text, LaTeX or JSON. The text parses back to the
+//! same expression: shared subterms are named with `where s = ...`, which the
+//! language reads.
 
-use actsym::diff::{self, Kink};
+use std::path::PathBuf;
+
+use actsym::diff;
 use actsym::expr::{ExprId, Graph, Symbol};
 use actsym::parse;
 use actsym::print;
 use actsym::simplify::{self, shared_form_with};
 
-use super::{emit, CliError, Session, EXIT_OK};
+use super::common::{expand_diffs, format_of, Format, KinkArg};
+use super::input::{parse_expr, source};
+use super::{emit, emit_json, CliError, Session, EXIT_OK};
 
-/// Output formats of `derive` and `simplify`.
-#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Format {
-    /// The actsym language (re-parsable), shared subterms named when shorter.
-    Text,
-    /// LaTeX.
-    Latex,
-    /// One JSON object with text, LaTeX and the expression tree.
-    Json,
+/// The expression: an argument or `--file`.
+#[derive(clap::Args, Debug)]
+pub struct ExprInput {
+    /// The expression, possibly after definitions: 'f(x) = x*relu(x); f(x)' (- reads stdin).
+    #[arg(value_name = "EXPR", required_unless_present = "file")]
+    expr: Option<String>,
+    /// Read the expression from FILE (- for stdin).
+    #[arg(long, value_name = "FILE")]
+    file: Option<PathBuf>,
 }
 
-/// Kink conventions on the command line.
-#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum KinkArg {
-    /// The left-hand derivative (the chapter's convention).
-    Left,
-    /// The right-hand derivative.
-    Right,
-    /// What reverse-mode autodiff computes (relu'(0) = 0).
-    Autodiff,
+/// How a formula is printed.
+#[derive(clap::Args, Debug)]
+pub struct FormulaOutput {
+    /// Output format (default text).
+    #[arg(long, value_enum)]
+    format: Option<Format>,
+    /// Print one JSON object (the same as --format json).
+    #[arg(long)]
+    json: bool,
+    /// Write shared subterms out in place instead of naming them with 'where'.
+    #[arg(long)]
+    inline: bool,
 }
 
 /// Flags of `actsym derive`.
 #[derive(clap::Args, Debug)]
 pub struct DeriveArgs {
-    /// The expression, possibly after definitions: 'f(x) = x*relu(x); f(x)'.
-    #[arg(value_name = "EXPR", allow_hyphen_values = true)]
-    expr: String,
+    #[command(flatten)]
+    input: ExprInput,
     /// The variable to differentiate by (default: x, or the only variable).
     #[arg(long, value_name = "VAR")]
     wrt: Option<String>,
@@ -46,20 +54,20 @@ pub struct DeriveArgs {
     /// The derivative at a kink: left-hand (default), right-hand, or autodiff's.
     #[arg(long, value_enum, default_value_t = KinkArg::Left)]
     kink: KinkArg,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    format: Format,
+    #[command(flatten)]
+    output: FormulaOutput,
 }
 
 /// Flags of `actsym simplify`.
 #[derive(clap::Args, Debug)]
 pub struct SimplifyArgs {
-    /// The expression, possibly after definitions.
-    #[arg(value_name = "EXPR", allow_hyphen_values = true)]
-    expr: String,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    format: Format,
+    #[command(flatten)]
+    input: ExprInput,
+    /// The convention for diff(...) inside the expression at kinks.
+    #[arg(long, value_enum, default_value_t = KinkArg::Left)]
+    kink: KinkArg,
+    #[command(flatten)]
+    output: FormulaOutput,
 }
 
 /// The variable to differentiate by.
@@ -69,8 +77,9 @@ fn pick_var(g: &mut Graph, e: ExprId, wrt: Option<&str>) -> Result<Symbol, CliEr
             && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
             && !parse::RESERVED.contains(&name);
         if !ok {
-            return Err(CliError::input(format!(
-                "error: --wrt {name}: not a variable name"
+            return Err(CliError::flag(format!(
+                "--wrt {}: not a variable name",
+                name.trim()
             )));
         }
         return Ok(g.symbol(name));
@@ -82,13 +91,16 @@ fn pick_var(g: &mut Graph, e: ExprId, wrt: Option<&str>) -> Result<Symbol, CliEr
     match free.as_slice() {
         [only] => Ok(*only),
         [] => Ok(g.symbol("x")),
-        many => Err(CliError::input(format!(
-            "error: the expression has several variables ({}); say which with --wrt",
-            many.iter()
-                .map(|&s| g.name(s))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ))),
+        many => Err(CliError::new(
+            "ambiguous_variable",
+            format!(
+                "the expression has several variables ({}); say which with --wrt",
+                many.iter()
+                    .map(|&s| g.name(s))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        )),
     }
 }
 
@@ -96,12 +108,16 @@ fn pick_var(g: &mut Graph, e: ExprId, wrt: Option<&str>) -> Result<Symbol, CliEr
 fn show(
     g: &mut Graph,
     e: ExprId,
-    format: Format,
+    output: &FormulaOutput,
     extra: serde_json::Value,
 ) -> Result<(), CliError> {
-    match format {
+    let inline = output.inline;
+    match format_of(output.format, output.json)? {
         Format::Text => {
             let plain = print::text(g, e);
+            if inline {
+                return emit(&format!("{plain}\n"));
+            }
             let shared = simplify::shared_form(g, e);
             let line = shared.to_line();
             // Name shared subterms only when that is shorter to read.
@@ -124,44 +140,50 @@ fn show(
             if let (Some(map), serde_json::Value::Object(more)) = (obj.as_object_mut(), extra) {
                 map.extend(more);
             }
-            emit(&format!("{obj}\n"))
+            emit_json(&obj)
         }
     }
 }
 
 pub fn run_derive(session: &mut Session, args: &DeriveArgs) -> Result<u8, CliError> {
+    format_of(args.output.format, args.output.json)?;
+    let src = source(
+        args.input.expr.as_deref(),
+        args.input.file.as_ref(),
+        "actsym derive 'sigmoid(x)'",
+    )?;
     let g = &mut session.graph;
-    let e =
-        parse::parse_expr(g, &args.expr).map_err(|err| Session::parse_error(&args.expr, &err))?;
+    let (e, typed) = parse_expr(g, &src)?;
     let var = pick_var(g, e, args.wrt.as_deref())?;
-    let kink = match args.kink {
-        KinkArg::Left => Kink::Left,
-        KinkArg::Right => Kink::Right,
-        KinkArg::Autodiff => Kink::Autodiff,
-    };
     if args.order == 0 {
-        return Err(CliError::input("error: --order must be at least 1"));
+        return Err(CliError::flag("--order must be at least 1"));
     }
+    let kink = args.kink.kink();
     let d = diff::derive_n(g, e, var, args.order, kink)
-        .map_err(|err| CliError::input(format!("error: {err}")))?;
+        .map_err(|err| CliError::new("derivative_error", err.to_string()))?;
     let extra = serde_json::json!({
-        "expression": print::text(g, e),
+        "expression": typed,
         "wrt": g.name(var),
         "order": args.order,
         "kink": kink.name(),
     });
-    show(g, d, args.format, extra)?;
+    show(g, d, &args.output, extra)?;
     Ok(EXIT_OK)
 }
 
 pub fn run_simplify(session: &mut Session, args: &SimplifyArgs) -> Result<u8, CliError> {
+    format_of(args.output.format, args.output.json)?;
+    let src = source(
+        args.input.expr.as_deref(),
+        args.input.file.as_ref(),
+        "actsym simplify 'exp(-x)/(1 + exp(-x))^2'",
+    )?;
     let g = &mut session.graph;
-    let e =
-        parse::parse_expr(g, &args.expr).map_err(|err| Session::parse_error(&args.expr, &err))?;
-    let e = diff::expand_diffs(g, e, Kink::Left)
-        .map_err(|err| CliError::input(format!("error: {err}")))?;
-    let s = simplify::simplify(g, e);
-    let extra = serde_json::json!({ "expression": print::text(g, e) });
-    show(g, s, args.format, extra)?;
+    let (e, typed) = parse_expr(g, &src)?;
+    let e = expand_diffs(g, e, args.kink)?;
+    // The simplifier, then the prover's normal form for constants (domains kept).
+    let s = actsym::prove::simplest::simplify_proved(g, e);
+    let extra = serde_json::json!({ "expression": typed });
+    show(g, s, &args.output, extra)?;
     Ok(EXIT_OK)
 }

@@ -1,51 +1,79 @@
-//! `actsym eval EXPR --at VAR=VALUE...`: certified decimal values through MPFR.
+//! `actsym eval EXPR --at VAR=VALUE...`: certified values through MPFR, printed
+//! exactly when the value is a rational (`1/3`) unless `--digits` asks for decimals;
+//! with `--fast` the compiled f64 evaluator; with `--grid` a table (see `grid`).
 
 use std::collections::HashMap;
+use std::io::IsTerminal;
+use std::path::PathBuf;
 
 use actsym::certified::{self, EvalError};
 use actsym::expr::{BigRational, ExprId, Graph, Symbol};
+use actsym::fast::Tape;
 use actsym::parse;
+use serde_json::json;
 
-use super::grid;
-use super::{emit, CliError, Session, EXIT_OK};
+use super::common::{expand_diffs, KinkArg};
+use super::grid::{self, Grid, Table, TableFormat};
+use super::input::{parse_expr, source};
+use super::output::Sink;
+use super::{emit, emit_json, CliError, Session, EXIT_OK};
 
 /// The most significant digits `--digits` may ask for.
 pub const MAX_DIGITS: u32 = 10_000;
+/// A grid this long printed on a terminal gets a note offering `-o FILE`.
+const LARGE_GRID: usize = 100_000;
+/// The longest exact value printed as a fraction; longer ones print as decimals
+/// (`--json` has the exact form in `exact`).
+const MAX_EXACT_CHARS: usize = 1_000;
 
 /// Flags of `actsym eval`.
 #[derive(clap::Args, Debug)]
 pub struct EvalArgs {
-    /// The expression, possibly after definitions: 'f(x) = x^2; f(3)'.
-    #[arg(value_name = "EXPR", allow_hyphen_values = true)]
+    /// The expression, possibly after definitions: 'f(x) = x^2; f(3)' (- reads stdin).
+    #[arg(value_name = "EXPR")]
     expr: Option<String>,
+    /// Read the expression from FILE (- for stdin).
+    #[arg(long, value_name = "FILE")]
+    file: Option<PathBuf>,
     /// Values of the variables, exact rationals: --at x=3/2 beta=0.1 (or several --at).
     #[arg(long, value_name = "VAR=VALUE", num_args = 1..)]
     at: Vec<String>,
-    /// Significant digits to print, each one certified (1 to 10000; default 30, 12 on a grid).
+    /// Significant digits, each one certified (1 to 10000; default: the exact value when
+    /// it is rational, else 30 digits; 12 on a grid).
     #[arg(long, value_name = "N")]
     digits: Option<u32>,
-    /// Print one JSON object: {"value", "exact", "digits", "expression", "at"}.
+    /// Print one JSON object: {"value", "exact", "digits", "expression", "at", ...}.
     #[arg(long)]
     json: bool,
     /// A table over N evenly spaced points from A to B: --grid -8:8:17.
-    #[arg(long, value_name = "A:B:N", allow_hyphen_values = true)]
+    #[arg(long, value_name = "A:B:N")]
     grid: Option<String>,
     /// Use the compiled f64 evaluator (fast; about 1e-16 relative error) instead of MPFR.
     #[arg(long)]
     fast: bool,
     /// Print the grid as CSV.
-    #[arg(long, requires = "grid")]
+    #[arg(long, requires = "grid", conflicts_with = "json")]
     csv: bool,
-    /// Print the compiled instruction list of the fast evaluator.
+    /// Print the compiled instruction list of the fast evaluator (and the value).
     #[arg(long)]
     show_tape: bool,
+    /// The convention for diff(...) at kinks: left-hand (default), right-hand, autodiff.
+    #[arg(long, value_enum, default_value_t = KinkArg::Left)]
+    kink: KinkArg,
+    /// Write the grid to FILE (CSV for .csv or --csv, JSON for .json or --json).
+    #[arg(short = 'o', long = "output", value_name = "FILE", requires = "grid")]
+    output: Option<PathBuf>,
+    /// Overwrite the -o file if it exists.
+    #[arg(long, requires = "output")]
+    force: bool,
 }
 
 /// Reads `VAR=VALUE` with an exact rational value.
 fn parse_binding(g: &mut Graph, text: &str) -> Result<(Symbol, String, BigRational), CliError> {
+    let text = text.trim();
     let Some((var, value)) = text.split_once('=') else {
-        return Err(CliError::input(format!(
-            "error: --at takes VAR=VALUE (for example x=3/2), got '{text}'"
+        return Err(CliError::flag(format!(
+            "--at takes VAR=VALUE (for example x=3/2), got '{text}'"
         )));
     };
     let var = var.trim();
@@ -53,114 +81,221 @@ fn parse_binding(g: &mut Graph, text: &str) -> Result<(Symbol, String, BigRation
         && var.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
         && var.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
     if !is_name {
-        return Err(CliError::input(format!(
-            "error: --at {text}: '{var}' is not a variable name"
+        return Err(CliError::flag(format!(
+            "--at {text}: '{var}' is not a variable name"
         )));
     }
     // The value is read by the language's own parser, in a scratch graph, and must
     // fold to an exact rational.
     let mut scratch = Graph::new();
-    let id = parse::parse_expr(&mut scratch, value).map_err(|e| {
-        CliError::input(format!(
-            "error: in --at {var}=...\n{}",
-            e.render(value, "<value>")
-        ))
-    })?;
+    let id = parse::parse_expr(&mut scratch, value)
+        .map_err(|e| CliError::parse(value, &format!("--at {var}"), &e))?;
     match scratch.as_num(id) {
         Some(r) => Ok((g.symbol(var), var.to_owned(), r.clone())),
-        None => Err(CliError::input(format!(
-            "error: --at {text}: values are exact rationals such as 3/2, -0.1 or 1e-30"
+        None => Err(CliError::flag(format!(
+            "--at {text}: values are exact rationals such as 3/2, -0.1 or 1e-30"
         ))),
     }
+}
+
+/// The values given with `--at`, and the expression's text when `--at` took it.
+struct Point {
+    env: HashMap<Symbol, BigRational>,
+    shown: Vec<(String, BigRational)>,
 }
 
 pub fn run(session: &mut Session, args: &EvalArgs) -> Result<u8, CliError> {
     let mut at = args.at.clone();
     // `actsym eval --at x=1 'sigmoid(x)'`: the expression was taken as a value.
-    let expr_text = match &args.expr {
-        Some(e) => e.clone(),
-        None => match at.iter().rposition(|a| !a.contains('=')) {
-            Some(k) => at.remove(k),
-            None => {
-                return Err(CliError::input(
-                    "error: eval needs an expression, e.g. actsym eval 'sigmoid(x)' --at x=0",
-                ))
-            }
-        },
-    };
+    let mut expr_arg = args.expr.clone();
+    if expr_arg.is_none() && args.file.is_none() {
+        if let Some(k) = at.iter().rposition(|a| !a.contains('=')) {
+            expr_arg = Some(at.remove(k));
+        }
+    }
+    let src = source(
+        expr_arg.as_deref(),
+        args.file.as_ref(),
+        "actsym eval 'sigmoid(x)' --at x=0",
+    )?;
     let digits = args
         .digits
         .unwrap_or(if args.grid.is_some() { 12 } else { 30 });
     if digits == 0 || digits > MAX_DIGITS {
-        return Err(CliError::input(format!(
-            "error: --digits must be between 1 and {MAX_DIGITS}, got {digits}"
+        return Err(CliError::flag(format!(
+            "--digits must be between 1 and {MAX_DIGITS}, got {digits}"
         )));
     }
     let g = &mut session.graph;
-    let root =
-        parse::parse_expr(g, &expr_text).map_err(|e| Session::parse_error(&expr_text, &e))?;
-    let mut env: HashMap<Symbol, BigRational> = HashMap::new();
-    let mut shown: Vec<(String, BigRational)> = Vec::new();
+    let (root, typed) = parse_expr(g, &src)?;
+    let mut point = Point {
+        env: HashMap::new(),
+        shown: Vec::new(),
+    };
     for b in &at {
         let (sym, name, value) = parse_binding(g, b)?;
-        if env.insert(sym, value.clone()).is_some() {
-            return Err(CliError::input(format!("error: --at gives '{name}' twice")));
+        if point.env.insert(sym, value.clone()).is_some() {
+            return Err(CliError::flag(format!("--at gives '{name}' twice")));
         }
-        shown.push((name, value));
+        point.shown.push((name, value));
     }
-    // diff(...) inside the expression is taken symbolically first (left-hand at kinks).
-    let expanded = actsym::diff::expand_diffs(g, root, actsym::diff::Kink::Left)
-        .map_err(|e| CliError::input(format!("error: {e}")))?;
-    if args.grid.is_some() || args.fast || args.show_tape {
-        return run_fast_or_grid(g, root, expanded, &env, args, digits);
+    // diff(...) inside the expression is taken symbolically first, under --kink.
+    let expanded = expand_diffs(g, root, args.kink)?;
+    if let Some(grid_text) = &args.grid {
+        return run_grid(
+            g, root, expanded, &typed, &point.env, args, grid_text, digits,
+        );
     }
-    let free = g.free_vars(root);
-    for (name, _) in &shown {
+    let free = g.free_vars(expanded);
+    for (name, _) in &point.shown {
         if !free.iter().any(|&s| g.name(s) == name) {
             eprintln!(
                 "warning: --at {name}=... is not used: the expression has no variable '{name}'"
             );
         }
     }
-    let point = shown
+    let unbound: Vec<Symbol> = free
+        .iter()
+        .copied()
+        .filter(|s| !point.env.contains_key(s))
+        .collect();
+    let tape = if args.show_tape {
+        Some(tape_at(g, root, expanded, &point, &unbound, args.kink)?)
+    } else {
+        None
+    };
+    if !unbound.is_empty() && args.show_tape {
+        // Only the program: there is no point to evaluate it at.
+        let tape_text = tape.map(|t| t.to_string()).unwrap_or_default();
+        return if args.json {
+            emit_json(&json!({ "expression": typed, "tape": tape_text })).map(|()| EXIT_OK)
+        } else {
+            emit(&format!("{tape_text}\n")).map(|()| EXIT_OK)
+        };
+    }
+    let at_text = point
+        .shown
         .iter()
         .map(|(n, v)| format!("{n} = {v}"))
         .collect::<Vec<_>>()
         .join(", ");
-    let value =
-        certified::evaluate(g, expanded, &env, digits).map_err(|e| eval_error(&e, &point))?;
-    if args.json {
-        let at_json: serde_json::Map<String, serde_json::Value> = shown
-            .iter()
-            .map(|(n, v)| (n.clone(), serde_json::Value::String(v.to_string())))
+    let at_json: serde_json::Map<String, serde_json::Value> = point
+        .shown
+        .iter()
+        .map(|(n, v)| (n.clone(), json!(v.to_string())))
+        .collect();
+    let mut obj = json!({
+        "expression": typed,
+        "at": at_json,
+        "digits": digits,
+        "kink": args.kink.kink().name(),
+    });
+    let line = if args.fast {
+        let tape = match tape {
+            Some(t) => t,
+            None => tape_at(g, root, expanded, &point, &unbound, args.kink)?,
+        };
+        let inputs: Vec<f64> = grid::parameters(g, &point.env)
+            .into_iter()
+            .map(|p| p.1)
             .collect();
-        let mut obj = serde_json::json!({
-            "value": value.decimal,
-            "exact": value.exact.as_ref().map(ToString::to_string),
-            "digits": digits,
-            "expression": actsym::print::text(g, root),
-            "at": at_json,
-        });
-        if let (Some(note), Some(map)) = (&value.note, obj.as_object_mut()) {
-            map.insert("note".into(), serde_json::Value::String(note.clone()));
+        let v = tape
+            .eval_point(&inputs)
+            .map_err(|e| CliError::new("evaluation_error", e.to_string()))?;
+        if v.is_nan() {
+            return Err(CliError::new(
+                "undefined_value",
+                format!("the expression is undefined at {at_text} (fast evaluator)"),
+            ));
         }
-        emit(&format!("{obj}\n"))?;
+        let text = grid::fast_value_text(v);
+        obj["value"] = json!(text);
+        obj["exact"] = serde_json::Value::Null;
+        obj["engine"] = json!("fast f64");
+        if args.show_tape {
+            obj["tape"] = json!(tape.to_string());
+            format!("{tape}\n{text}\n")
+        } else {
+            format!("{text}\n")
+        }
     } else {
+        let value = certified::evaluate(g, expanded, &point.env, digits)
+            .map_err(|e| eval_error(&e, &at_text))?;
+        let shown = shown_value(&value, args.digits.is_some());
+        obj["value"] = json!(value.decimal);
+        obj["exact"] = json!(value.exact.as_ref().map(ToString::to_string));
+        obj["engine"] = json!("mpfr");
         if let Some(note) = &value.note {
-            eprintln!("note: {note}");
+            obj["note"] = json!(note);
+            if !args.json {
+                eprintln!("note: {note}");
+            }
         }
-        emit(&format!("{}\n", value.decimal))?;
+        match &tape {
+            Some(t) => {
+                obj["tape"] = json!(t.to_string());
+                format!("{t}\n{shown}\n")
+            }
+            None => format!("{shown}\n"),
+        }
+    };
+    if args.json {
+        emit_json(&obj)?;
+    } else {
+        emit(&line)?;
     }
     Ok(EXIT_OK)
 }
 
-/// `--grid`, `--fast` and `--show-tape`.
-fn run_fast_or_grid(
+/// The fast evaluator's program for the expression with the `--at` parameters as
+/// inputs (and the unbound variables first).
+fn tape_at(
     g: &mut Graph,
     root: ExprId,
     expanded: ExprId,
+    point: &Point,
+    unbound: &[Symbol],
+    kink: KinkArg,
+) -> Result<Tape, CliError> {
+    let mut vars: Vec<Symbol> = unbound.to_vec();
+    vars.extend(grid::parameters(g, &point.env).into_iter().map(|p| p.0));
+    grid::compile(g, root, expanded, &vars, kink)
+}
+
+/// The value as printed: the exact rational when there is one and `--digits` was
+/// not given (its decimal when that is exact and no longer), else the digits.
+fn shown_value(value: &certified::Value, digits_given: bool) -> String {
+    let Some(r) = &value.exact else {
+        return value.decimal.clone();
+    };
+    if digits_given {
+        return value.decimal.clone();
+    }
+    let mut scratch = Graph::new();
+    let decimal_is_exact = parse::parse_expr(&mut scratch, &value.decimal)
+        .ok()
+        .and_then(|id| scratch.as_num(id).cloned())
+        .is_some_and(|d| &d == r);
+    let fraction = r.to_string();
+    if decimal_is_exact && value.decimal.len() <= fraction.len().max(24) {
+        value.decimal.clone()
+    } else if fraction.len() <= MAX_EXACT_CHARS {
+        fraction
+    } else {
+        value.decimal.clone()
+    }
+}
+
+/// `--grid`: the table to stdout or `-o FILE`.
+#[allow(clippy::too_many_arguments)]
+fn run_grid(
+    g: &mut Graph,
+    root: ExprId,
+    expanded: ExprId,
+    typed: &str,
     env: &HashMap<Symbol, BigRational>,
     args: &EvalArgs,
+    grid_text: &str,
     digits: u32,
 ) -> Result<u8, CliError> {
     let free: Vec<Symbol> = g
@@ -171,87 +306,95 @@ fn run_fast_or_grid(
     let var = match free.as_slice() {
         [] => g.symbol("x"),
         [v] => *v,
-        many if args.grid.is_none() => {
-            let names: Vec<&str> = many.iter().map(|&s| g.name(s)).collect();
-            return Err(CliError::input(format!(
-                "error: give every variable a value with --at ({} have none)",
-                names.join(", ")
-            )));
-        }
         many => {
             let names: Vec<&str> = many.iter().map(|&s| g.name(s)).collect();
-            return Err(CliError::input(format!(
-                "error: a grid runs over one variable, but {} have no value; fix the others with --at",
-                names.join(", ")
-            )));
+            return Err(CliError::new(
+                "unbound_variable",
+                format!(
+                    "a grid runs over one variable, but {} have no value; fix the others with --at",
+                    names.join(", ")
+                ),
+            ));
         }
     };
-    let header = actsym::print::text(g, root);
-    let Some(grid_text) = &args.grid else {
-        // One point with the fast evaluator, or just the tape.
-        let mut at = env.clone();
-        let x_given = at.contains_key(&var);
-        if !x_given && !args.show_tape {
-            return Err(CliError::input(format!(
-                "error: --fast evaluates at a point: give --at {}=VALUE, or use --grid",
-                g.name(var)
-            )));
-        }
-        let value = at.remove(&var);
-        let grid = grid::Grid::parse(
-            &format!(
-                "{}:{}:1",
-                value.clone().unwrap_or_default(),
-                value.unwrap_or_default()
-            ),
-            true,
-        )?;
-        let (rows, tape) = grid::fast_rows(g, root, var, &at, &grid, args.show_tape)?;
-        let mut out = tape.map(|t| format!("{t}\n")).unwrap_or_default();
-        if x_given && args.fast {
-            out.push_str(&format!("{}\n", rows[0].1));
-        }
-        emit(&out)?;
-        return Ok(EXIT_OK);
-    };
-    let grid = grid::Grid::parse(grid_text, args.fast)?;
+    let grid = Grid::parse(grid_text, args.fast)?;
     let name = g.name(var).to_owned();
-    let (rows, tape) = if args.fast {
-        grid::fast_rows(g, root, var, env, &grid, args.show_tape)?
+    let params = grid::parameters(g, env);
+    let needs_tape = args.fast || args.show_tape;
+    let tape = if needs_tape {
+        let mut vars = vec![var];
+        vars.extend(params.iter().map(|p| p.0));
+        Some(grid::compile(g, root, expanded, &vars, args.kink)?)
     } else {
-        let rows = grid::exact_rows(g, expanded, var, env, &grid, digits)?;
-        let tape = if args.show_tape {
-            grid::fast_rows(g, root, var, env, &grid::Grid::parse("0:0:1", true)?, true)?.1
-        } else {
-            None
-        };
-        (rows, tape)
+        None
     };
-    if args.json {
-        let points: Vec<serde_json::Value> = rows
-            .iter()
-            .map(|(x, v)| serde_json::json!({ name.as_str(): x, "value": v }))
-            .collect();
-        let obj = serde_json::json!({
-            "expression": header,
-            "var": name,
-            "engine": if args.fast { "fast f64" } else { "mpfr" },
-            "points": points,
-        });
-        emit(&format!("{obj}\n"))?;
-        return Ok(EXIT_OK);
+    let tape_text = tape
+        .as_ref()
+        .filter(|_| args.show_tape)
+        .map(ToString::to_string);
+    let format = TableFormat::choose(args.csv, args.json, args.output.as_deref());
+    let table = Table {
+        var: &name,
+        header: typed,
+        engine: if args.fast { "fast f64" } else { "mpfr" },
+        format,
+        tape: tape_text.as_deref(),
+    };
+    // The tape listing goes before a text table on stdout; in JSON it is a key.
+    if let (Some(t), false) = (&tape_text, args.json) {
+        emit(&format!("{t}\n"))?;
     }
-    let mut out = tape.map(|t| format!("{t}\n")).unwrap_or_default();
-    out.push_str(&grid::render(&name, &header, &rows, args.csv));
-    emit(&out)?;
+    if args.output.is_none() && grid.len() > LARGE_GRID && std::io::stdout().is_terminal() {
+        eprintln!(
+            "note: {} rows go to the terminal; write them to a file with -o FILE",
+            grid.len()
+        );
+    }
+    let mut sink = Sink::open(args.output.as_deref(), args.force)?;
+    match (&tape, args.fast) {
+        (Some(t), true) => grid::write_fast(t, &params, &grid, &table, &mut sink)?,
+        _ => grid::write_exact(g, expanded, var, env, &grid, digits, &table, &mut sink)?,
+    }
+    sink.finish()?;
+    if let Some(path) = &args.output {
+        if args.json {
+            let mut summary = json!({
+                "output": path.display().to_string(),
+                "rows": grid.len(),
+                "format": format.name(),
+                "expression": typed,
+                "var": name,
+                "engine": table.engine,
+            });
+            if let Some(t) = &tape_text {
+                summary["tape"] = json!(t);
+            }
+            emit_json(&summary)?;
+        } else {
+            eprintln!("wrote {} rows to {}", grid.len(), path.display());
+        }
+    }
     Ok(EXIT_OK)
 }
 
 /// An evaluation failure as a message naming the point.
 fn eval_error(e: &EvalError, point: &str) -> CliError {
-    if point.is_empty() {
-        CliError::input(format!("error: {e}"))
+    let kind = match e {
+        EvalError::Undefined { .. } => "undefined_value",
+        EvalError::UnboundVariable(_) => "unbound_variable",
+        EvalError::Overflow => "overflow",
+        EvalError::PrecisionExhausted { .. } => "precision_exhausted",
+        _ => "evaluation_error",
+    };
+    let mut err = if point.is_empty() {
+        CliError::new(kind, e.to_string())
     } else {
-        CliError::input(format!("error: {e} at {point}"))
+        CliError::new(kind, format!("{e} at {point}"))
+    };
+    if let EvalError::UnboundVariable(v) = e {
+        if v == "e" {
+            err = err.with_help("Euler's number is exp(1), and e^u is exp(u)");
+        }
     }
+    err
 }

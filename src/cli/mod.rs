@@ -1,26 +1,49 @@
-//! Flags and dispatch of the command line (DESIGN.md §3). Flags are parsed and
-//! validated here once; the library does the work; outcomes map to exit codes:
-//! 0 success, 1 refuted / wrong, 2 bad input, 3 unknown.
+//! Flags and dispatch of the command line. Flags are parsed and validated here once
+//! (clap, after `argv` has marked expressions that start with `-`); the library does
+//! the work; outcomes map to exit codes: 0 success, 1 refuted / wrong, 2 bad input,
+//! 3 unknown. With `--json` every outcome, errors included, is one JSON object on
+//! stdout.
 
+mod argv;
 mod check_cmd;
+mod common;
 mod defs_cmd;
 mod derive_cmd;
+mod error;
 mod eval_cmd;
 mod grid;
+mod input;
+mod meta_cmd;
+mod output;
+mod plot_cmd;
 mod prove_cmd;
 mod pwl_cmd;
 mod session;
 
 use std::io::Write;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 
-pub use session::{CliError, Session};
+pub use error::CliError;
+pub use session::Session;
 
 /// Exit code: success.
 pub const EXIT_OK: u8 = 0;
 /// Exit code: bad input (parse error, unknown name, undefined value, bad flag).
 pub const EXIT_INPUT: u8 = 2;
+
+/// The top-level help's closing text.
+const TOP_EXAMPLES: &str = "Examples:
+  actsym eval 'sigmoid(x)' --at x=-800 --digits 30
+  actsym eval 'tanh(x) + 1 - 2*sigmoid(2*x)' --at x=3/2 --json
+  actsym eval 'f(x) = x^2 + 1; f(3)'
+  actsym check 'tanh(x) + 1 = 2*sigmoid(2*x)'
+  actsym pwl 'relu(x) - 2*relu(x - 1) + relu(x - 2)'
+  actsym defs
+
+Every command takes --json (one JSON object on stdout, errors included) and --defs FILE.
+An EXPR or CLAIM of - is read from stdin.
+Exit codes: 0 success, 1 refuted or wrong, 2 bad input, 3 unknown.";
 
 #[derive(Parser, Debug)]
 #[command(
@@ -28,7 +51,7 @@ pub const EXIT_INPUT: u8 = 2;
     version,
     about = "The mathematics of neural-network activation functions: derive, simplify, evaluate with certified digits, check identities and derivations, analyse ReLU networks piecewise.",
     long_about = None,
-    after_help = "Examples:\n  actsym eval 'sigmoid(x)' --at x=-800 --digits 30\n  actsym eval 'tanh(x) + 1 - 2*sigmoid(2*x)' --at x=3/2 --json\n  actsym eval 'f(x) = x^2 + 1; f(3)'\n  actsym check 'tanh(x) + 1 = 2*sigmoid(2*x)'\n  actsym pwl 'relu(x) - 2*relu(x - 1) + relu(x - 2)'\n  actsym defs\n\nExit codes: 0 success, 1 refuted or wrong, 2 bad input, 3 unknown."
+    after_help = TOP_EXAMPLES
 )]
 struct Cli {
     /// Add the definitions in FILE (repeatable).
@@ -42,27 +65,27 @@ struct Cli {
 enum Command {
     /// Differentiate: named functions keep their names; kinks take the left-hand derivative.
     #[command(
-        after_help = "Examples:\n  actsym derive 'swish(x, beta)'\n  actsym derive 'relu(x)' --format latex\n  actsym derive 'sigmoid(x)' --order 3\n  actsym derive 'prelu(x, alpha)' --wrt alpha\n  actsym derive 'relu(-x)' --kink autodiff"
+        after_help = "Examples:\n  actsym derive 'swish(x, beta)'\n  actsym derive 'relu(x)' --format latex\n  actsym derive 'sigmoid(x)' --order 3\n  actsym derive 'prelu(x, alpha)' --wrt alpha\n  actsym derive 'relu(-x)' --kink autodiff\n\nThe text output parses back: 'E where s = ...' names a shared subterm (--inline writes it out)."
     )]
     Derive(derive_cmd::DeriveArgs),
-    /// Simplify an expression (sound: the domain is kept).
+    /// Simplify an expression (sound: the domain is kept); proved constants print as constants.
     #[command(
-        after_help = "Examples:\n  actsym simplify 'exp(-x)/(1 + exp(-x))^2'\n  actsym simplify 'diff(gelu(x), x)' --format latex"
+        after_help = "Examples:\n  actsym simplify 'exp(-x)/(1 + exp(-x))^2'\n  actsym simplify 'sigmoid(x) + sigmoid(-x)'      # 1\n  actsym simplify 'diff(gelu(x), x)' --format latex"
     )]
     Simplify(derive_cmd::SimplifyArgs),
-    /// Evaluate an expression at exact points with correctly rounded digits (MPFR).
+    /// Evaluate an expression at exact points with correctly rounded digits (MPFR), or on a grid.
     #[command(
-        after_help = "Examples:\n  actsym eval 'sigmoid(x)' --at x=-800 --digits 30\n  actsym eval 'swish(x, beta)' --at x=1/2 beta=3/2 --json\n  actsym eval 'log(x)' --at x=0        # exits 2: log of 0 is undefined\n\nValues are exact rationals: 3/2, -0.1, 1e-30."
+        after_help = "Examples:\n  actsym eval 'sigmoid(x)' --at x=-800 --digits 30\n  actsym eval 'swish(x, beta)' --at x=1/2 beta=3/2 --json\n  actsym eval '1/3'                      # 1/3 (exact); --digits 5 gives 0.33333\n  actsym eval 'diff(relu(x), x)' --at x=0 --kink right\n  actsym eval 'log(x)' --at x=0        # exits 2: log of 0 is undefined\n  actsym eval 'gelu(x)' --grid -4:4:9 --fast --csv -o gelu.csv\n\nValues are exact rationals: 3/2, -0.1, 1e-30."
     )]
     Eval(eval_cmd::EvalArgs),
     /// Decide a claim: proved, verified, refuted with a certified counterexample, or unknown.
     #[command(
-        after_help = "Examples:\n  actsym check 'tanh(x) + 1 = 2*sigmoid(2*x)' --explain\n  actsym check 'tanh(x) + 1 = sigmoid(2*x)'            # refuted, exit 1\n  actsym check 'relu(x) = x where x >= 0' --json\n\nExit codes: 0 proved or verified, 1 refuted, 2 bad input, 3 unknown."
+        after_help = "Examples:\n  actsym check 'tanh(x) + 1 = 2*sigmoid(2*x)' --explain\n  actsym check 'tanh(x) + 1 = sigmoid(2*x)'            # refuted, exit 1\n  actsym check 'relu(x) = x where x >= 0' --json\n  actsym check 'diff(relu(x), x) = heaviside(x)' --kink right\n\nExit codes: 0 proved or verified, 1 refuted, 2 bad input, 3 unknown."
     )]
     Check(check_cmd::CheckArgs),
     /// Check a derivation chain: each '= expr' step is proved, verified or refuted.
     #[command(
-        after_help = "Examples:\n  actsym prove exercises/tanh-sigmoid.prove\n  actsym prove my-derivation.prove --json\n\nThe file holds a 'claim: L = R' line, then one '= expr [by reason]' line per step;\nthe last expression must be the claim's right side."
+        after_help = "Examples:\n  actsym prove exercises/tanh-sigmoid.prove\n  actsym prove my-derivation.prove --json\n\nThe file holds a 'claim: L = R' line, then one '= expr [by reason]' line per step;\nthe last expression must be the claim's right side. A FILE of - is read from stdin."
     )]
     Prove(prove_cmd::ProveArgs),
     /// Piecewise analysis of a function of one variable (e.g. a ReLU network): exact
@@ -71,40 +94,85 @@ enum Command {
         after_help = "Examples:\n  actsym pwl 'relu(x) - 2*relu(x - 1) + relu(x - 2)'\n  actsym pwl 'relu(2*relu(x) - relu(x - 1) - 1/2)' --json\n  actsym pwl 'heaviside(x)*x'              # piecewise linear, continuous\n  actsym pwl network.act                     # definitions, then the output's expression\n  actsym pwl 'diff(relu(x)^2, x)'            # derivatives take the left-hand value at kinks\n  actsym pwl 'relu(x + y - 1)' --along x=0,y=0:x=1,y=2   # several inputs: on a segment\n\nA network file is in the actsym language: definitions, then one expression.\nExit codes: 0 decided (piecewise linear or not), 2 bad input, 3 unknown (e.g. exp, pi or a\nsymbolic parameter in the expression)."
     )]
     Pwl(pwl_cmd::PwlArgs),
+    /// Plot functions and their derivatives: PNG or SVG files, the terminal, or the
+    /// chapter's figures. Jumps are never bridged; the value at a kink is a dot.
+    #[command(
+        after_help = "Examples:\n  actsym plot 'relu(x)' -o relu.png\n  actsym plot 'relu(x)' --derivative -o grad_relu.svg      # 'grad of relu', left-hand at 0\n  actsym plot 'sigmoid(x)' 'tanh(x)' --range -4:4 -o both.png\n  actsym plot 'sigmoid(x)' --derivative --terminal\n  actsym plot 'relu(x)' --derivative --kink autodiff --terminal\n  actsym plot network.act -o net.png                    # breakpoints marked\n  actsym plot --book figures/                           # the chapter's figures\n\nThe file's extension picks the format (.png or .svg); an existing file is only\nreplaced with --force. Exit codes: 0 drawn, 2 bad input."
+    )]
+    Plot(plot_cmd::PlotArgs),
     /// Print every definition: the prelude, then those from --defs files.
     #[command(after_help = "Examples:\n  actsym defs\n  actsym defs --defs my_activations.act")]
     Defs(defs_cmd::DefsArgs),
+    /// Print a shell completion script: bash, zsh, fish or powershell.
+    #[command(
+        after_help = "Examples:\n  actsym completions bash > ~/.local/share/bash-completion/completions/actsym\n  actsym completions zsh > ~/.zfunc/_actsym\n  actsym completions fish > ~/.config/fish/completions/actsym.fish"
+    )]
+    Completions(meta_cmd::CompletionsArgs),
+    /// Print the manual page (roff) on stdout.
+    #[command(
+        after_help = "Examples:\n  actsym man > actsym.1 && man ./actsym.1\n  actsym man | man -l -"
+    )]
+    Man(meta_cmd::ManArgs),
+}
+
+/// The clap description of the command line (for completions and the man page).
+pub fn command() -> clap::Command {
+    Cli::command()
 }
 
 /// Parses the arguments, runs the command and returns the exit code.
 pub fn run() -> u8 {
-    let cli = match Cli::try_parse() {
+    let raw: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let json = argv::wants_json(&raw);
+    let args = match argv::prepare(raw, &Cli::command()) {
+        Ok(args) => args,
+        Err(e) => return report(&e, json),
+    };
+    let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(e) => {
+            if !e.use_stderr() {
+                // --help and --version.
+                let _ = e.print();
+                return EXIT_OK;
+            }
+            if json {
+                return report(&error::from_clap(&e), true);
+            }
             let _ = e.print();
-            return if e.use_stderr() { EXIT_INPUT } else { EXIT_OK };
+            return EXIT_INPUT;
         }
     };
-    let result = Session::new(&cli.defs).and_then(|mut session| match cli.command {
-        Command::Eval(args) => eval_cmd::run(&mut session, &args),
-        Command::Defs(args) => defs_cmd::run(&session, &args),
-        Command::Derive(args) => derive_cmd::run_derive(&mut session, &args),
-        Command::Simplify(args) => derive_cmd::run_simplify(&mut session, &args),
-        Command::Check(args) => check_cmd::run(&mut session, &args),
-        Command::Prove(args) => prove_cmd::run(&mut session, &args),
-        Command::Pwl(args) => pwl_cmd::run(&mut session, &args),
-    });
+    let result = match cli.command {
+        Command::Completions(args) => meta_cmd::completions(&args),
+        Command::Man(args) => meta_cmd::man(&args),
+        command => Session::new(&cli.defs).and_then(|mut session| match command {
+            Command::Eval(args) => eval_cmd::run(&mut session, &args),
+            Command::Defs(args) => defs_cmd::run(&session, &args),
+            Command::Derive(args) => derive_cmd::run_derive(&mut session, &args),
+            Command::Simplify(args) => derive_cmd::run_simplify(&mut session, &args),
+            Command::Check(args) => check_cmd::run(&mut session, &args),
+            Command::Prove(args) => prove_cmd::run(&mut session, &args),
+            Command::Pwl(args) => pwl_cmd::run(&mut session, &args),
+            Command::Plot(args) => plot_cmd::run(&mut session, &args),
+            Command::Completions(_) | Command::Man(_) => Ok(EXIT_OK),
+        }),
+    };
     match result {
         Ok(code) => code,
-        Err(e) => {
-            let mut err = std::io::stderr().lock();
-            let _ = write!(err, "{}", e.message);
-            if !e.message.ends_with('\n') {
-                let _ = writeln!(err);
-            }
-            e.code
-        }
+        Err(e) => report(&e, json),
     }
+}
+
+/// Prints an error (JSON on stdout, or text on stderr) and returns its exit code.
+fn report(e: &CliError, json: bool) -> u8 {
+    if json {
+        let _ = emit(&format!("{}\n", e.json()));
+    } else {
+        let mut err = std::io::stderr().lock();
+        let _ = err.write_all(e.text().as_bytes());
+    }
+    e.code
 }
 
 /// Writes to stdout, treating a closed pipe (`actsym ... | head`) as success.
@@ -113,6 +181,14 @@ pub fn emit(text: &str) -> Result<(), CliError> {
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        Err(e) => Err(CliError::input(format!("error: cannot write output: {e}"))),
+        Err(e) => Err(CliError::new(
+            "write_failed",
+            format!("cannot write output: {e}"),
+        )),
     }
+}
+
+/// Writes one JSON object and a newline to stdout.
+pub fn emit_json(value: &serde_json::Value) -> Result<(), CliError> {
+    emit(&format!("{value}\n"))
 }

@@ -1,69 +1,135 @@
 //! `actsym prove FILE`: checks a derivation chain step by step; the first failing
-//! step is reported with its counterexample.
+//! step is reported with its counterexample. Claims and steps are echoed as typed.
 
 use std::path::PathBuf;
 
+use actsym::expr::ExprId;
 use actsym::parse::{self, Claim};
-use actsym::print;
-use actsym::prove::chain::parse_chain;
+use actsym::prove::chain::{parse_chain, split_reason};
 use actsym::prove::verdict::{check_claim, Options, Verdict};
+use serde_json::json;
 
-use super::check_cmd::{claim_text, EXIT_REFUTED, EXIT_UNKNOWN};
-use super::{emit, CliError, Session, EXIT_OK};
+use super::check_cmd::{claim_text, claim_under_kink, difference_at, exit_code};
+use super::common::KinkArg;
+use super::input::{echo, read_file, read_stdin};
+use super::{emit, emit_json, CliError, Session};
 
 /// Flags of `actsym prove`.
 #[derive(clap::Args, Debug)]
 pub struct ProveArgs {
-    /// The chain: a 'claim: L = R' line, then '= expr [by reason]' lines.
+    /// The chain: a 'claim: L = R' line, then '= expr [by reason]' lines (- reads stdin).
     #[arg(value_name = "FILE")]
     file: PathBuf,
     /// Print one JSON object: verdict, claim, and each step with its verdict.
     #[arg(long)]
     json: bool,
+    /// Also print each step as the checker read it.
+    #[arg(long)]
+    explain: bool,
+    /// The convention for diff(...) at kinks: left-hand (default), right-hand, autodiff.
+    #[arg(long, value_enum, default_value_t = KinkArg::Left)]
+    kink: KinkArg,
+}
+
+/// `n step` or `n steps`.
+fn steps_word(n: usize) -> String {
+    if n == 1 {
+        "1 step".to_owned()
+    } else {
+        format!("{n} steps")
+    }
+}
+
+/// The left side of a claim as typed: the text before its first top-level `=`.
+fn left_side(claim: &str) -> &str {
+    let bytes = claim.as_bytes();
+    let mut depth = 0i32;
+    for (k, &b) in bytes.iter().enumerate() {
+        match b {
+            b'(' => depth += 1,
+            b')' => depth -= 1,
+            b'=' if depth == 0
+                && !matches!(
+                    k.checked_sub(1).map(|p| bytes[p]),
+                    Some(b'<' | b'>' | b'!' | b'=')
+                )
+                && bytes.get(k + 1) != Some(&b'=') =>
+            {
+                return claim[..k].trim();
+            }
+            _ => {}
+        }
+    }
+    claim
 }
 
 pub fn run(session: &mut Session, args: &ProveArgs) -> Result<u8, CliError> {
-    let name = args.file.display().to_string();
-    let src = std::fs::read_to_string(&args.file)
-        .map_err(|e| CliError::input(format!("error: cannot read {name}: {e}")))?;
+    let src = if args.file.as_os_str() == "-" {
+        read_stdin()?
+    } else {
+        read_file(&args.file, "")?
+    };
+    let name = src.name.clone();
     let g = &mut session.graph;
-    let chain = parse_chain(g, &src, &name).map_err(|e| CliError::input(e.render(&src, &name)))?;
+    let chain =
+        parse_chain(g, &src.text, &name).map_err(|e| CliError::parse(&src.text, &name, &e))?;
     if chain.steps.is_empty() {
-        return Err(CliError::input(format!(
-            "error: {name}: the chain has no steps; write lines '= expr [by reason]' after the claim"
-        )));
+        return Err(CliError::new(
+            "empty_chain",
+            format!(
+                "{name}: the chain has no steps; write lines '= expr [by reason]' after the claim"
+            ),
+        ));
     }
-    let mut out = format!("claim: {}\n", claim_text(g, &chain.claim));
+    let claim_typed = echo(
+        src.text[chain.claim_span.clone()]
+            .trim_start()
+            .trim_start_matches("claim:"),
+    );
+    let mut out = format!("claim: {claim_typed}\n");
+    if args.explain {
+        out.push_str(&format!("  read as: {}\n", claim_text(g, &chain.claim)));
+    }
     let mut json_steps = Vec::new();
-    let mut prev = chain.claim.lhs;
+    let mut prev: ExprId = chain.claim.lhs;
+    let mut prev_typed = left_side(&claim_typed).to_owned();
     let mut overall = Verdict::Proved;
     for (k, step) in chain.steps.iter().enumerate() {
-        let (line, _) = parse::line_col(&src, step.span.start);
+        let (line, _) = parse::line_col(&src.text, step.span.start);
+        let line_text = src.text[step.span.clone()].trim_start();
+        let typed = echo(split_reason(line_text.strip_prefix('=').unwrap_or(line_text)).0);
         let sub = Claim {
             lhs: prev,
             rhs: step.expr,
             conditions: chain.claim.conditions.clone(),
         };
+        let sub = claim_under_kink(g, &sub, args.kink)?;
         let report = check_claim(g, &sub, &Options::default());
-        let text = format!("{} = {}", print::text(g, prev), print::text(g, step.expr));
         let reason = step
             .reason
             .as_deref()
             .map(|r| format!("  [by {r}]"))
             .unwrap_or_default();
         out.push_str(&format!(
-            "  step {} (line {line}): {text}  {}{reason}\n",
+            "  step {} (line {line}): = {typed}  {}{reason}\n",
             k + 1,
             report.verdict.as_str()
         ));
-        let mut js = serde_json::json!({
+        let read_as = claim_text(g, &sub);
+        if args.explain {
+            out.push_str(&format!("    read as: {read_as}\n"));
+        }
+        let mut js = json!({
             "step": k + 1,
             "line": line,
-            "claim": text,
+            "claim": format!("{prev_typed} = {typed}"),
             "verdict": report.verdict.as_str(),
             "method": report.method,
             "reason": step.reason,
         });
+        if args.explain {
+            js["read_as"] = json!(read_as);
+        }
         if let Some(cx) = &report.counterexample {
             out.push_str(&format!(
                 "    counterexample: {}; left side {}, right side {}\n",
@@ -71,9 +137,11 @@ pub fn run(session: &mut Session, args: &ProveArgs) -> Result<u8, CliError> {
                 cx.lhs,
                 cx.rhs
             ));
-            if let Some(map) = js.as_object_mut() {
-                map.insert("counterexample".into(), cx.point_json(g));
-                map.insert("values".into(), cx.values_json());
+            js["counterexample"] = cx.point_json(g);
+            js["values"] = cx.values_json();
+            if let Some(d) = difference_at(g, report.sides, cx, Options::default().digits) {
+                out.push_str(&format!("    left - right: {d}\n"));
+                js["difference"] = json!(d);
             }
         } else if report.verdict == Verdict::Unknown {
             if let Some(note) = &report.note {
@@ -95,41 +163,35 @@ pub fn run(session: &mut Session, args: &ProveArgs) -> Result<u8, CliError> {
             break;
         }
         prev = step.expr;
+        prev_typed = typed;
     }
     let mut ends_ok = true;
     if overall != Verdict::Refuted && prev != chain.claim.rhs {
         ends_ok = false;
         out.push_str(&format!(
-            "the chain ends at {}, which is not the claim's right side {}\n",
-            print::text(g, prev),
-            print::text(g, chain.claim.rhs)
+            "the chain ends at {prev_typed}, which is not the claim's right side\n"
         ));
     } else if overall != Verdict::Refuted {
         out.push_str(&format!(
-            "the chain {} the claim ({} steps)\n",
+            "the chain {} the claim ({})\n",
             match overall {
                 Verdict::Proved => "proves",
                 Verdict::Verified => "verifies (numerically, at least one step)",
                 _ => "does not settle",
             },
-            chain.steps.len()
+            steps_word(chain.steps.len())
         ));
     }
     let verdict = if ends_ok { overall } else { Verdict::Refuted };
     if args.json {
-        let obj = serde_json::json!({
+        emit_json(&json!({
             "verdict": verdict.as_str(),
-            "claim": claim_text(g, &chain.claim),
+            "claim": claim_typed,
             "ends_match": ends_ok,
             "steps": json_steps,
-        });
-        emit(&format!("{obj}\n"))?;
+        }))?;
     } else {
         emit(&out)?;
     }
-    Ok(match verdict {
-        Verdict::Proved | Verdict::Verified => EXIT_OK,
-        Verdict::Refuted => EXIT_REFUTED,
-        Verdict::Unknown => EXIT_UNKNOWN,
-    })
+    Ok(exit_code(verdict))
 }

@@ -12,6 +12,8 @@ use num_rational::BigRational;
 use serde_json::{json, Value};
 
 use super::check_cmd::EXIT_UNKNOWN;
+use super::common::{expand_diffs, KinkArg};
+use super::input::{parse_expr, read_file, read_stdin, source};
 use super::{emit, CliError, Session, EXIT_OK};
 
 /// Flags of `actsym pwl`.
@@ -19,7 +21,7 @@ use super::{emit, CliError, Session, EXIT_OK};
 pub struct PwlArgs {
     /// A file holding the network (definitions, then the expression of its output),
     /// or the expression itself.
-    #[arg(value_name = "NETWORK_FILE | EXPR", allow_hyphen_values = true)]
+    #[arg(value_name = "NETWORK_FILE | EXPR")]
     target: String,
     /// Print one JSON object.
     #[arg(long)]
@@ -29,6 +31,9 @@ pub struct PwlArgs {
     /// values in the variables' alphabetical order (0,1/2); values are exact rationals.
     #[arg(long, value_name = "P:Q", allow_hyphen_values = true)]
     along: Option<String>,
+    /// The convention for diff(...) at kinks: left-hand (default), right-hand, autodiff.
+    #[arg(long, value_enum, default_value_t = KinkArg::Left)]
+    kink: KinkArg,
 }
 
 /// A segment from `p` to `q` in the coordinates `vars`.
@@ -64,8 +69,8 @@ impl Along {
             let named = items.iter().filter(|i| i.contains('=')).count();
             if named == 0 {
                 if items.len() != vars.len() {
-                    return Err(CliError::input(format!(
-                        "error: --along: '{side}' has {} values; the expression's variables are {} (in this order)",
+                    return Err(CliError::flag(format!(
+                        "--along: '{side}' has {} values; the expression's variables are {} (in this order)",
                         items.len(),
                         names.join(", ")
                     )));
@@ -81,8 +86,8 @@ impl Along {
             for item in items {
                 let (name, value) = item.split_once('=').expect("counted above");
                 let Some(k) = names.iter().position(|n| *n == name.trim()) else {
-                    return Err(CliError::input(format!(
-                        "error: --along: the expression has no variable '{}' (its variables: {})",
+                    return Err(CliError::flag(format!(
+                        "--along: the expression has no variable '{}' (its variables: {})",
                         name.trim(),
                         names.join(", ")
                     )));
@@ -181,19 +186,34 @@ fn interval_text(lo: Option<&BigRational>, hi: Option<&BigRational>, x: &str) ->
     }
 }
 
+/// Whether the argument names a file rather than being an expression: it exists,
+/// or it looks like a path (`net.act`, `dir/net`), which no expression does.
+fn names_a_file(target: &str) -> bool {
+    let path = Path::new(target);
+    if path.is_file() {
+        return true;
+    }
+    let plain = !target.contains(['(', ')', ' ', '*', '+', '^', ',']);
+    let extension = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.starts_with(|c: char| c.is_ascii_alphabetic()));
+    plain && (extension || target.contains('/'))
+}
+
 pub fn run(session: &mut Session, args: &PwlArgs) -> Result<u8, CliError> {
     let g = &mut session.graph;
-    let path = Path::new(&args.target);
-    let (src, name) = if path.is_file() {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| CliError::input(format!("error: cannot read {}: {e}", path.display())))?;
-        (text, path.display().to_string())
+    let target = args.target.trim_start_matches(' ');
+    let src = if target == "-" {
+        read_stdin()?
+    } else if names_a_file(target) {
+        read_file(Path::new(target), "")?
     } else {
-        (args.target.clone(), super::session::INPUT_NAME.to_owned())
+        source(Some(target), None, "actsym pwl 'relu(x) - relu(x - 1)'")?
     };
-    let e = parse::parse_expr(g, &src).map_err(|err| CliError::input(err.render(&src, &name)))?;
+    let (e, expression) = parse_expr(g, &src)?;
+    let e = expand_diffs(g, e, args.kink)?;
     let free = g.free_vars(e);
-    let expression = print::text(g, e);
     let (e, var, along) = match &args.along {
         Some(text) => {
             let along = Along::parse(g, text, &free)?;

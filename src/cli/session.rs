@@ -1,75 +1,58 @@
-//! The state of one command: the graph with the prelude and the `--defs` files, and
-//! the source texts read so far, so that any error can be shown with its line,
-//! column and caret.
+//! The state of one command: the graph with the prelude and the `--defs` files.
 
 use std::path::PathBuf;
 
 use actsym::defs::Origin;
 use actsym::expr::Graph;
-use actsym::parse::{self, ParseError};
+use actsym::parse;
 
-use super::EXIT_INPUT;
+use super::input::read_file;
+pub use super::input::INPUT_NAME;
+use super::CliError;
 
-/// A failure of a command: the text to print on stderr and the exit code.
-#[derive(Debug)]
-pub struct CliError {
-    /// The exit code.
-    pub code: u8,
-    /// The message, already rendered.
-    pub message: String,
-}
-
-impl CliError {
-    /// Bad input (exit code 2).
-    pub fn input(message: impl Into<String>) -> Self {
-        CliError {
-            code: EXIT_INPUT,
-            message: message.into(),
-        }
-    }
-}
-
-/// The graph and the sources of one run.
+/// The graph of one run.
 pub struct Session {
     /// The expression graph, with the prelude and user definitions.
     pub graph: Graph,
 }
-
-/// The name under which command-line expressions appear in error messages.
-pub const INPUT_NAME: &str = "<input>";
 
 impl Session {
     /// A graph with the prelude, then every `--defs` file in order.
     pub fn new(defs: &[PathBuf]) -> Result<Self, CliError> {
         let mut graph = Graph::with_prelude();
         for path in defs {
-            let name = path.display().to_string();
-            let text = std::fs::read_to_string(path).map_err(|e| {
-                CliError::input(format!("error: cannot read --defs file {name}: {e}"))
-            })?;
-            let stmts = parse::parse_source(&mut graph, &text, Origin::User(name.clone()))
-                .map_err(|e| CliError::input(e.render(&text, &name)))?;
+            let src = read_file(path, " (--defs)")?;
+            let name = src.name.clone();
+            let stmts = parse::parse_source(&mut graph, &src.text, Origin::User(name.clone()))
+                .map_err(|e| CliError::parse(&src.text, &name, &e))?;
             if let Some(s) = stmts
                 .iter()
                 .find(|s| !matches!(s.kind, parse::StatementKind::Definition(_)))
             {
-                let (line, _) = parse::line_col(&text, s.span.start);
+                let (line, column) = parse::line_col(&src.text, s.span.start);
                 let why = match s.kind {
                     parse::StatementKind::Claim(_) => {
                         " (it is a claim: its left side is a function that is already defined)"
                     }
                     _ => "",
                 };
-                return Err(CliError::input(format!(
-                    "error: {name}:{line}: a --defs file holds definitions only, name(params) = expr; this line is not one{why}"
-                )));
+                let mut err = CliError::new(
+                    "not_a_definition",
+                    format!(
+                        "{name}:{line}: a --defs file holds definitions only, name(params) = expr; this line is not one{why}"
+                    ),
+                );
+                err.detail.position = Some((line, column));
+                err.detail.source = Some(name);
+                return Err(err);
             }
         }
         Ok(Session { graph })
     }
 
     /// Renders a parse error of a command-line text.
-    pub fn parse_error(src: &str, e: &ParseError) -> CliError {
-        CliError::input(e.render(src, INPUT_NAME))
+    #[allow(dead_code)] // for commands that parse their own texts
+    pub fn parse_error(src: &str, e: &parse::ParseError) -> CliError {
+        CliError::parse(src, INPUT_NAME, e)
     }
 }

@@ -108,6 +108,55 @@ pub fn symbol(i: &str, c: char) -> Option<&str> {
     res.ok().map(|(r, _)| r)
 }
 
+/// Unicode math symbols with an ASCII form of the same length in bytes, so that
+/// byte spans of errors stay right for the text as typed: `≤` is `<= `, `·` and `×`
+/// are `*`, `−` is `-`, `π` is `pi`, `²` is `^2`.
+const ASCII_EQUIVALENTS: [(char, &str); 17] = [
+    ('≤', "<= "),
+    ('⩽', "<= "),
+    ('≥', ">= "),
+    ('⩾', ">= "),
+    ('≠', "!= "),
+    ('−', "-  "),
+    ('–', "-  "),
+    ('·', "* "),
+    ('×', "* "),
+    ('⋅', "*  "),
+    ('∗', "*  "),
+    ('÷', "/ "),
+    ('∕', "/  "),
+    ('π', "pi"),
+    ('²', "^2"),
+    ('³', "^3"),
+    ('\u{a0}', "  "),
+];
+
+/// Whether `c` is a Unicode symbol the language reads as its ASCII form.
+pub(crate) fn has_ascii_equivalent(c: char) -> bool {
+    ASCII_EQUIVALENTS.iter().any(|e| e.0 == c)
+}
+
+/// The text with the Unicode symbols of [`ASCII_EQUIVALENTS`] replaced by their
+/// ASCII forms; every byte offset keeps its meaning. Other text is unchanged.
+#[must_use]
+pub fn ascii_equivalents(src: &str) -> std::borrow::Cow<'_, str> {
+    if src.is_ascii()
+        || !src
+            .chars()
+            .any(|c| ASCII_EQUIVALENTS.iter().any(|e| e.0 == c))
+    {
+        return std::borrow::Cow::Borrowed(src);
+    }
+    let mut out = String::with_capacity(src.len());
+    for c in src.chars() {
+        match ASCII_EQUIVALENTS.iter().find(|e| e.0 == c) {
+            Some((_, ascii)) => out.push_str(ascii),
+            None => out.push(c),
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// Splits a source text into statement ranges: a newline or `;` outside parentheses
 /// ends a statement; comments are skipped. Blank statements are dropped. Unbalanced
 /// parentheses simply run to the end of the text, where the parser reports them.
@@ -180,6 +229,18 @@ mod tests {
         ));
         // `2e` before a letter is left for the implicit-multiplication check.
         assert!(matches!(number("2ex"), Some(Ok(("ex", _)))));
+    }
+
+    #[test]
+    fn unicode_symbols_keep_their_byte_lengths() {
+        for (c, ascii) in ASCII_EQUIVALENTS {
+            assert_eq!(c.len_utf8(), ascii.len(), "{c}");
+        }
+        assert_eq!(ascii_equivalents("x ≤ 2·π − y²"), "x <=  2* pi -   y^2");
+        assert!(matches!(
+            ascii_equivalents("x + 1"),
+            std::borrow::Cow::Borrowed(_)
+        ));
     }
 
     #[test]

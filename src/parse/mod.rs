@@ -15,13 +15,14 @@
 //! assert_eq!(a, b);
 //! ```
 
+mod bindings;
 mod error;
 mod lex;
 
 use std::collections::HashMap;
 use std::ops::Range;
 
-pub use error::{line_col, nearest, ParseError, SyntaxError};
+pub use error::{function_hint, line_col, nearest, unicode_hint, ParseError, SyntaxError};
 
 use crate::defs::{Definition, Origin};
 use crate::expr::{CmpOp, ExprId, Func, Graph, Node, Symbol};
@@ -92,6 +93,9 @@ pub fn parse_source(
             0..0,
         ));
     }
+    // Unicode symbols with a same-length ASCII form (`≤`, `·`, `π`) are read as it.
+    let ascii = lex::ascii_equivalents(src);
+    let src: &str = &ascii;
     let ranges = lex::statements(src);
     // First pass: the heads of this text's definitions, so bodies may call
     // functions defined further down.
@@ -327,6 +331,8 @@ struct Parser<'s, 'g> {
     depth: u32,
     /// While parsing a definition's body: its name and parameters.
     params: Option<(String, Vec<String>)>,
+    /// The names bound by the statement's `where name = expr` items, and their values.
+    bound: HashMap<&'s str, ExprId>,
 }
 
 /// Whether the text starts an operand (for the implicit-multiplication check).
@@ -354,6 +360,7 @@ impl<'s, 'g> Parser<'s, 'g> {
             pending,
             depth: 0,
             params: None,
+            bound: HashMap::new(),
         }
     }
 
@@ -492,42 +499,61 @@ impl<'s, 'g> Parser<'s, 'g> {
                 return self.definition(i, head, origin);
             }
         }
-        let (r, lhs) = self.expr(i)?;
-        let r = self.ws(r);
-        if let Some(after) = lex::symbol(r, '=') {
-            if after.starts_with('=') {
-                return self.expected("'=' (a claim is written with a single '=')", r);
-            }
-            let (r, rhs) = self.expr(after)?;
-            let mut r = self.ws(r);
-            let mut conditions = Vec::new();
-            if keyword_at(r, "where") {
-                r = &r["where".len()..];
-                loop {
-                    let (r2, c) = self.condition(r)?;
-                    conditions.push(c);
-                    let r3 = self.ws(r2);
-                    match lex::symbol(r3, ',') {
-                        Some(r4) => r = r4,
-                        None => {
-                            r = r3;
-                            break;
-                        }
-                    }
-                }
-            }
-            self.finish(r)?;
-            return Ok((
+        // `... where s = ..., x > 0`: the bindings first (their names then stand for
+        // their values), then the statement before `where` with the names in scope.
+        let (body, clause) = bindings::split_where(i);
+        let conditions = match clause {
+            Some((_, after)) => self.where_clause(after)?,
+            None => Vec::new(),
+        };
+        let body_end = self.end - (i.len() - body.len());
+        let end = std::mem::replace(&mut self.end, body_end);
+        let sides = self.sides(body);
+        self.end = end;
+        match sides? {
+            (lhs, Some(rhs)) => Ok((
                 StatementKind::Claim(Claim {
                     lhs,
                     rhs,
                     conditions,
                 }),
                 None,
-            ));
+            )),
+            (e, None) => match clause {
+                Some((kw, _)) if !conditions.is_empty() => self.err_at(
+                    SyntaxError::Binding {
+                        reason: "a condition after 'where' needs a claim (L = R where ...); an expression takes only bindings name = expr".into(),
+                    },
+                    kw,
+                    "where".len(),
+                ),
+                _ => Ok((StatementKind::Expr(e), None)),
+            },
         }
+    }
+
+    /// `expr [= expr]`, the whole text: an expression, or the two sides of a claim.
+    fn sides(&mut self, i: &'s str) -> Result<(ExprId, Option<ExprId>), ParseError> {
+        let (r, lhs) = self.expr(i)?;
+        let r = self.ws(r);
+        let Some(after) = lex::symbol(r, '=') else {
+            self.finish(r)?;
+            return Ok((lhs, None));
+        };
+        if after.starts_with('=') {
+            let at = self.off(r);
+            return Err(ParseError::new(
+                SyntaxError::Expected {
+                    expected: "'=' in a claim".into(),
+                    found: "'=='".into(),
+                },
+                at..at + 2,
+            )
+            .with_help("a claim is written with a single '=': L = R"));
+        }
+        let (r, rhs) = self.expr(after)?;
         self.finish(r)?;
-        Ok((StatementKind::Expr(lhs), None))
+        Ok((lhs, Some(rhs)))
     }
 
     /// Checks that nothing is left of the statement.
@@ -853,11 +879,23 @@ impl<'s, 'g> Parser<'s, 'g> {
             "undefined" => return Ok((r, self.g.undefined())),
             _ => {}
         }
+        if let Some(&value) = self.bound.get(name) {
+            return Ok((r, value));
+        }
         if RESERVED.contains(&name) {
             return Err(ParseError::new(
                 SyntaxError::Expected {
                     expected: "an expression".into(),
                     found: format!("the keyword '{name}'"),
+                },
+                span,
+            ));
+        }
+        if name == "e" {
+            // Other tools' Euler's number: never silently a variable named e.
+            return Err(ParseError::new(
+                SyntaxError::NotInLanguage {
+                    what: "'e' (Euler's number)".into(),
                 },
                 span,
             ));

@@ -1,7 +1,9 @@
 //! The LaTeX printer: a formula as a textbook sets it.
 //!
 //! `\frac{num}{den}` for quotients (negative powers, also fractional ones:
-//! `\frac{1}{\sqrt{u}}`), `\sqrt{u}` and `\sqrt[3]{u}`, `e^{u}` for a small exponent and
+//! `\frac{1}{\sqrt{u}}`), `\sqrt{u}`, and `\sqrt[3]{u}` where `u` is known to be
+//! non-negative (else the power `x^{1/3}`, which keeps actsym's meaning: undefined
+//! for a negative base; even roots read that way anyway), `e^{u}` for a small exponent and
 //! `\exp\left(u\right)` otherwise, `\tanh^{2}(x)`, `\left|u\right|`, `\log`, `\sigma`
 //! for sigmoid, `\Phi`, `\phi`, `\operatorname{ReLU}` and `\operatorname{name}` for
 //! other functions, `\max`, `\min`, Greek variables and subscripts (`w1 -> w_{1}`),
@@ -11,6 +13,7 @@
 //! `\left(...\right)` around tall contents (fractions, roots, cases), `(...)` else.
 //! Sums and products take the same shapes as in the text printer.
 
+use num_integer::Integer;
 use num_traits::{One, Signed};
 
 use super::latex_names::{function, variable};
@@ -231,7 +234,7 @@ fn power<'g>(g: &'g Graph, id: ExprId, b: ExprId, e: ExprId, out: &mut Vec<Piece
     if r.is_negative() {
         return product(g, &[id], &BigRational::one(), out);
     }
-    if is_root(r) {
+    if as_root(g, b, r) {
         root(b, r, out);
         return ATOM;
     }
@@ -249,9 +252,18 @@ fn power<'g>(g: &'g Graph, id: ExprId, b: ExprId, e: ExprId, out: &mut Vec<Piece
     POWER
 }
 
-/// Whether the power `r` sets as a root: `1/n` for `n >= 2`.
+/// Whether the power `r` is `1/n` for `n >= 2`.
 fn is_root(r: &BigRational) -> bool {
     r.numer().is_one() && !r.is_integer()
+}
+
+/// Whether `b^r` sets as a root `\sqrt[n]{b}`: `r = 1/n`, and either `n` is even (a
+/// reader takes `\sqrt{u}` and `\sqrt[4]{u}` as undefined for `u < 0`, as actsym
+/// does) or `b` is known to be non-negative. An odd root of a possibly negative base
+/// stays a power (`x^{1/3}`, `(-1)^{1/3}`): a reader takes `\sqrt[3]{-1}` for -1,
+/// while actsym's fractional power of a negative number is undefined.
+fn as_root(g: &Graph, b: ExprId, r: &BigRational) -> bool {
+    is_root(r) && (r.denom().is_even() || g.info(b).sign.is_nonneg())
 }
 
 /// `\sqrt{b}` or `\sqrt[n]{b}` for the power `1/n`.
@@ -304,10 +316,10 @@ fn starts_with_digit(g: &Graph, item: &Item) -> bool {
         Item::Number(_) => true,
         Item::Factor(f) => match g.node(*f) {
             Node::Num(_) => true,
-            Node::Pow(b, e) => numeric_base(*b) && !g.as_num(*e).is_some_and(is_root),
+            Node::Pow(b, e) => numeric_base(*b) && !g.as_num(*e).is_some_and(|r| as_root(g, *b, r)),
             _ => false,
         },
-        Item::Power(b, k) => numeric_base(*b) && !is_root(k),
+        Item::Power(b, k) => numeric_base(*b) && !as_root(g, *b, k),
     }
 }
 
@@ -379,7 +391,7 @@ fn juxtapose<'g>(g: &'g Graph, items: Vec<Item>, in_frac: bool, out: &mut Vec<Pi
         match item {
             Item::Number(s) => out.push(Piece::Text(s)),
             Item::Factor(f) => out.push(node(f, if lone { SUM } else { POWER })),
-            Item::Power(b, k) if is_root(&k) => root(b, &k, out),
+            Item::Power(b, k) if as_root(g, b, &k) => root(b, &k, out),
             Item::Power(b, k) => out.extend([
                 node(b, ATOM),
                 Piece::Text(format!("^{{{}}}", exponent_number(&k))),

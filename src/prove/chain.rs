@@ -46,9 +46,32 @@ fn shift(mut e: ParseError, by: usize) -> ParseError {
     e
 }
 
+/// Parses `piece`, which starts at byte `at` of `src`, so that positions are those
+/// of the file: the spans, and the line and column that messages quote (`')' to
+/// close the '(' at 3:5`). The piece is parsed after as many newlines and spaces as
+/// put it at its line and column.
+fn parse_in_place<T>(
+    src: &str,
+    at: usize,
+    piece: &str,
+    parse: impl FnOnce(&str) -> Result<T, ParseError>,
+) -> Result<T, ParseError> {
+    let line_start = src[..at].rfind('\n').map_or(0, |p| p + 1);
+    let newlines = src[..line_start].matches('\n').count();
+    let columns = src[line_start..at].chars().count();
+    let mut padded = String::with_capacity(newlines + columns + piece.len());
+    padded.extend(std::iter::repeat_n('\n', newlines));
+    padded.extend(std::iter::repeat_n(' ', columns));
+    padded.push_str(piece);
+    // The padding is never longer than the text it stands for.
+    let delta = at - (newlines + columns);
+    parse(&padded).map_err(|e| shift(e, delta))
+}
+
 /// Splits `expr   by reason` at the first ` by ` outside parentheses (the reason may
 /// itself say "by").
-fn split_reason(text: &str) -> (&str, Option<&str>) {
+#[must_use]
+pub fn split_reason(text: &str) -> (&str, Option<&str>) {
     let mut depth = 0i32;
     let bytes = text.as_bytes();
     let mut found = None;
@@ -78,7 +101,6 @@ fn split_reason(text: &str) -> (&str, Option<&str>) {
 pub fn parse_chain(g: &mut Graph, src: &str, name: &str) -> Result<Chain, ParseError> {
     let mut claim: Option<(Claim, Range<usize>)> = None;
     let mut steps = Vec::new();
-    let mut defs_text = String::new();
     let mut offset = 0;
     for line in src.split_inclusive('\n') {
         let start = offset;
@@ -102,8 +124,9 @@ pub fn parse_chain(g: &mut Graph, src: &str, name: &str) -> Result<Chain, ParseE
                 ));
             }
             let at = start + lead + "claim:".len();
-            let stmts = parse::parse_source(g, rest, Origin::User(name.into()))
-                .map_err(|e| shift(e, at))?;
+            let stmts = parse_in_place(src, at, rest, |t| {
+                parse::parse_source(g, t, Origin::User(name.into()))
+            })?;
             match stmts.as_slice() {
                 [s] => match &s.kind {
                     StatementKind::Claim(c) => claim = Some((c.clone(), span)),
@@ -139,7 +162,7 @@ pub fn parse_chain(g: &mut Graph, src: &str, name: &str) -> Result<Chain, ParseE
             }
             let (expr_text, reason) = split_reason(rest);
             let at = start + lead + 1;
-            let expr = parse::parse_expr(g, expr_text).map_err(|e| shift(e, at))?;
+            let expr = parse_in_place(src, at, expr_text, |t| parse::parse_expr(g, t))?;
             steps.push(ChainStep {
                 expr,
                 reason: reason.map(str::to_owned),
@@ -147,10 +170,9 @@ pub fn parse_chain(g: &mut Graph, src: &str, name: &str) -> Result<Chain, ParseE
             });
         } else if claim.is_none() {
             // Definitions before the claim.
-            defs_text.clear();
-            defs_text.push_str(code);
-            let stmts = parse::parse_source(g, &defs_text, Origin::User(name.into()))
-                .map_err(|e| shift(e, start))?;
+            let stmts = parse_in_place(src, start, code, |t| {
+                parse::parse_source(g, t, Origin::User(name.into()))
+            })?;
             if stmts
                 .iter()
                 .any(|s| !matches!(s.kind, StatementKind::Definition(_)))
@@ -204,5 +226,13 @@ mod tests {
         let bad = "claim: x = x\n= 2x\n";
         let e = parse_chain(&mut g, bad, "bad").unwrap_err();
         assert_eq!(e.line_col(bad), (2, 3));
+        // The position a message quotes is the file's, as the caret's is.
+        let open = "claim: x = x\n= (x + 1\n";
+        let e = parse_chain(&mut g, open, "open").unwrap_err();
+        assert_eq!(e.line_col(open), (2, 9));
+        assert!(e.to_string().contains("'(' at 2:3"), "{e}");
+        let claim = "\n  claim: x = (x\n";
+        let e = parse_chain(&mut g, claim, "claim").unwrap_err();
+        assert!(e.to_string().contains("'(' at 2:14"), "{e}");
     }
 }

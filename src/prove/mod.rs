@@ -8,4 +8,5 @@ pub mod normal;
 pub mod numeric;
 pub mod points;
 pub mod region;
+pub mod simplest;
 pub mod verdict;

@@ -67,7 +67,10 @@ pub fn shared_form_with(
         let occ = occurrences(g, root, &names);
         let mut best: Option<(i64, ExprId, String)> = None;
         for (&id, &n) in &occ {
-            if n < 2 || names.contains_key(&id) || !worth_naming(g.node(id)) {
+            // Only subterms defined everywhere: the name is a variable, which is, and
+            // the constructors fold `0*s`, `s - s` for it (but not for `log(x)`), so
+            // naming a partial subterm could print a different expression.
+            if n < 2 || names.contains_key(&id) || !worth_naming(g.node(id)) || !g.info(id).total {
                 continue;
             }
             let name = fresh_name(g, id, &taken);
