@@ -6,8 +6,8 @@
 //! the tape would compute at that point: `x^3` is one compensated product either way,
 //! `sigmoid(-800)` one kernel call. The executor only adds the loop around them (and
 //! matches on the operation outside the loop, so that each operation's function is
-//! inlined into its own vectorised loop); `tests` in this directory check, operation
-//! by operation, that folding and execution agree bit for bit.
+//! inlined into its own vectorised loop); `tests.rs` checks, operation by operation,
+//! that folding and execution agree bit for bit.
 //!
 //! NaN is the fast evaluator's marker for "undefined": each function gives NaN exactly
 //! where its operation is undefined or an operand is NaN.
@@ -142,7 +142,7 @@ pub(crate) use with_scaled;
 impl UnaryOp {
     /// Whether the kernel has a form taking its argument as a double-double, used for
     /// `op(c*x)` and `op(x/c)` with an inexact constant `c` (the tape's
-    /// `UnaryScaled` instruction): the kernels of [`with_scaled`].
+    /// `UnaryScaled` instruction): the kernels listed in `with_scaled`.
     #[inline(always)]
     #[must_use]
     pub fn takes_scaled(self) -> bool {

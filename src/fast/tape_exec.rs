@@ -5,10 +5,11 @@
 //! any other target) and once inside an `#[target_feature(enable = "avx2,fma")]`
 //! function chosen at run time with `is_x86_feature_detected!`. The kernels are
 //! inlined into both, so the lane loops become 4-wide AVX2 code with FMA without
-//! `-C target-cpu` flags. The kernels' fused multiply-adds are `f64::mul_add`, exact
-//! on every target (one instruction with FMA, a library call without), and every
-//! lane's result depends only on that lane's inputs, so the dispatch level, the chunk
-//! boundaries and the thread split never change a result's bits.
+//! `-C target-cpu` flags (in optimised builds; see [`exec`]). The kernels' fused
+//! multiply-adds are `f64::mul_add`, exact on every target (one instruction with FMA,
+//! a library call without), and every lane's result depends only on that lane's
+//! inputs, so the dispatch level, the chunk boundaries and the thread split never
+//! change a result's bits.
 
 use rayon::prelude::*;
 
