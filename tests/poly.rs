@@ -6,7 +6,9 @@
 //! signs agree with exact evaluation.
 
 use std::cmp::Ordering;
+use std::collections::HashMap;
 
+use actsym::expr::Graph;
 use actsym::poly::{
     count_roots, real_roots, sign_on_interval, Algebraic, Interval, Part, PointKind, PolyError,
     Sign, UPoly, UniLimits,
@@ -85,6 +87,28 @@ fn division_gcd_and_square_free_parts() {
     }
 }
 
+/// The number's text (when it has one) parses, and its certified MPFR enclosure
+/// lies inside the number's exact enclosure (strictly, for an irrational).
+fn assert_text_is_the_number(x: &Algebraic) {
+    let Some(text) = x.to_expression_text() else {
+        return;
+    };
+    let (lo, hi) = x.enclosure();
+    let mut g = Graph::new();
+    for (src, closed) in [
+        (format!("({text}) - ({lo})"), x.as_rational().is_some()),
+        (format!("({hi}) - ({text})"), x.as_rational().is_some()),
+    ] {
+        let e = actsym::parse::parse_expr(&mut g, &src).expect("the text parses");
+        let iv = actsym::certified::enclose(&g, e, &HashMap::new(), 256).expect("defined");
+        if closed {
+            assert!(iv.contains_zero(), "{src} encloses 0");
+        } else {
+            assert!(iv.lo > 0, "{src} is positive");
+        }
+    }
+}
+
 #[test]
 fn real_roots_exactly_and_their_text() {
     let cases: [(&[i64], &[&str]); 12] = [
@@ -110,6 +134,7 @@ fn real_roots_exactly_and_their_text() {
         let exprs: Vec<Option<String>> = roots.iter().map(Algebraic::to_expression_text).collect();
         for (r, e) in roots.iter().zip(exprs) {
             assert_eq!(e.is_some(), !r.to_string().starts_with("root of"));
+            assert_text_is_the_number(r);
         }
     }
     assert_eq!(
@@ -401,6 +426,7 @@ proptest! {
         }
         for r in &roots {
             prop_assert_eq!(r.sign_of(&f, &LIM), Ok(Sign::Zero));
+            assert_text_is_the_number(r);
         }
     }
 

@@ -1,15 +1,27 @@
 //! Exact polynomial algebra over Q, the lowest layer of the crate (it imports no
-//! other module of it).
+//! other module of it). Nothing here uses floating point.
 //!
+//! Sparse, several generators:
 //! - [`Poly`]: sparse multivariate polynomials over generator indices ([`Gen`]),
 //!   generic in the coefficient ring ([`Coeff`]); [`Monomial`] is the one place where
 //!   generator powers merge. Shared by the simplifier (expand, factor, collect over
 //!   atoms of an expression) and the prover (the exponential-rational normal form).
-//! - [`RatFn`]: quotients of such polynomials over Q.
+//! - [`RatFn`]: quotients of such polynomials over Q; with one generator left they
+//!   become dense ([`RatFn::to_univariate`]).
+//!
+//! Dense, one variable:
+//! - [`UPoly`]: division with remainder, gcd, derivative, square-free part and
+//!   factors, exact [`Sign`] at a rational.
+//! - [`SturmSequence`], [`count_roots`] (any [`Interval`]: open, closed or infinite
+//!   ends), [`real_roots`] (isolated, rational ones exact), [`rational_roots`].
+//! - [`Algebraic`]: a real algebraic number; comparisons, refinement, the sign of a
+//!   polynomial at it, and its text (`1/2`, `(1 + sqrt(5))/2`, `root of x^3 - x - 1
+//!   in [1, 2]`).
+//! - [`sign_on_interval`]: the [`SignChart`] of a rational function on an interval.
 //!
 //! What a generator stands for is the caller's business. Every operation that grows
-//! a polynomial is bounded ([`Limits`], [`Meter`]) and fails with a [`PolyError`]
-//! past its bound.
+//! a polynomial is bounded ([`Limits`], [`Meter`], [`UniLimits`]: terms, degree,
+//! coefficient bits, bisection steps) and fails with a [`PolyError`] past its bound.
 //!
 //! ```
 //! use actsym::poly::{Poly, RatFn};
@@ -98,6 +110,9 @@ pub enum PolyError {
     /// Every real number is a root of the zero polynomial: nothing to isolate.
     #[error("the zero polynomial has every real number as a root")]
     ZeroPolynomial,
+    /// A polynomial in several generators where one was expected.
+    #[error("more than one generator occurs")]
+    NotUnivariate,
     /// An interval that should isolate one root of a polynomial does not.
     #[error("the interval does not isolate one root")]
     NotIsolating,

@@ -6,6 +6,7 @@ use num_rational::BigRational;
 
 use super::monomial::Gen;
 use super::sparse::Poly;
+use super::univariate::UPoly;
 use super::PolyError;
 
 /// A quotient of polynomials with a non-zero denominator.
@@ -131,6 +132,18 @@ impl RatFn {
         }
     }
 
+    /// The numerator and denominator as dense polynomials in the generator `g`.
+    ///
+    /// # Errors
+    /// [`PolyError::NotUnivariate`] when another generator occurs,
+    /// [`PolyError::DegreeTooHigh`] past `max_degree`.
+    pub fn to_univariate(&self, g: Gen, max_degree: usize) -> Result<(UPoly, UPoly), PolyError> {
+        Ok((
+            self.num.to_univariate(g, max_degree)?,
+            self.den.to_univariate(g, max_degree)?,
+        ))
+    }
+
     /// The rational function as text, `(num)/(den)` or just the numerator.
     #[must_use]
     pub fn to_text(&self, names: &[String]) -> String {
@@ -189,6 +202,24 @@ mod tests {
         assert_eq!(
             RatFn::gen_power(0, 1 << 40),
             Err(PolyError::ExponentOverflow)
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn to_and_from_univariate() -> Result<(), PolyError> {
+        // (t^2 - 1)/(2t): one generator.
+        let f = t(0, 2).sub(&c(1))?.mul(&c(2).mul(&t(0, 1))?.recip()?)?;
+        let (num, den) = f.to_univariate(0, 10)?;
+        assert_eq!((num.coeffs().len(), den.coeffs().len()), (3, 2));
+        assert_eq!(Poly::from_univariate(&num, 0), f.num);
+        assert_eq!(f.to_univariate(1, 10), Err(PolyError::NotUnivariate));
+        assert_eq!(
+            f.to_univariate(0, 1),
+            Err(PolyError::DegreeTooHigh {
+                degree: 2,
+                limit: 1
+            })
         );
         Ok(())
     }

@@ -11,10 +11,11 @@ use std::collections::btree_map::Entry;
 use std::collections::BTreeMap;
 
 use num_rational::BigRational;
-use num_traits::Signed;
+use num_traits::{Signed, Zero};
 
 use super::coeff::Coeff;
 use super::monomial::{Gen, Monomial};
+use super::univariate::UPoly;
 use super::PolyError;
 
 /// Bounds on the size of one polynomial operation.
@@ -414,7 +415,7 @@ impl Poly<BigRational> {
     /// `c * self`.
     #[must_use]
     pub fn scale(&self, c: &BigRational) -> Poly {
-        if num_traits::Zero::is_zero(c) {
+        if Zero::is_zero(c) {
             return Poly::zero();
         }
         Poly {
@@ -431,6 +432,48 @@ impl Poly<BigRational> {
         let c = first.clone();
         let (m, p) = self.split_common_monomial();
         Some((c.clone(), m, p.scale(&c.recip())))
+    }
+
+    /// The polynomial as a dense polynomial in the generator `g`.
+    ///
+    /// # Errors
+    /// [`PolyError::NotUnivariate`] when another generator occurs,
+    /// [`PolyError::DegreeTooHigh`] past `max_degree`.
+    pub fn to_univariate(&self, g: Gen, max_degree: usize) -> Result<UPoly, PolyError> {
+        let mut coeffs: Vec<BigRational> = Vec::new();
+        for (m, c) in &self.terms {
+            let k = match m.factors() {
+                [] => 0,
+                [(h, k)] if *h == g => *k as usize,
+                _ => return Err(PolyError::NotUnivariate),
+            };
+            if k > max_degree {
+                return Err(PolyError::DegreeTooHigh {
+                    degree: k,
+                    limit: max_degree,
+                });
+            }
+            if coeffs.len() <= k {
+                coeffs.resize(k + 1, <BigRational as Zero>::zero());
+            }
+            coeffs[k] = c.clone();
+        }
+        Ok(UPoly::from_coeffs(coeffs))
+    }
+
+    /// The dense polynomial `p` with `g` as its variable.
+    #[must_use]
+    pub fn from_univariate(p: &UPoly, g: Gen) -> Poly {
+        let mut out = Poly::zero();
+        for (k, c) in p.coeffs().iter().enumerate() {
+            // Exponents above u32 cannot occur: a dense polynomial that long would
+            // not fit in memory.
+            let k = u32::try_from(k).unwrap_or(u32::MAX);
+            if !num_traits::Zero::is_zero(c) {
+                out.terms.insert(Monomial::power(g, k), c.clone());
+            }
+        }
+        out
     }
 
     /// Whether every coefficient is positive (then the polynomial is positive

@@ -42,10 +42,24 @@ impl SharedForm {
     }
 }
 
-/// The shared form of `root` in the text printer's notation.
+/// The shared form of `root` in the text printer's notation. It parses back to
+/// `root` itself: a name stands for its node, so `-s*x where s = x + y` reads as
+/// `(-(x + y))*x`, which the constructors distribute into `x*(-x - y)`, a different
+/// node from `-x*(x + y)`. A naming whose text would not rebuild `root` is dropped,
+/// the last chosen name first, down to the plain text.
 #[must_use]
 pub fn shared_form(g: &mut Graph, root: ExprId) -> SharedForm {
-    shared_form_with(g, root, crate::print::text)
+    let mut excluded: HashSet<ExprId> = HashSet::new();
+    loop {
+        let (form, chosen) = shared_form_excluding(g, root, &crate::print::text, &excluded);
+        let Some(&last) = chosen.last() else {
+            return form;
+        };
+        if crate::parse::parse_expr(g, &form.to_line()).ok() == Some(root) {
+            return form;
+        }
+        excluded.insert(last);
+    }
 }
 
 /// The shared form of `root`, printed by `print`.
@@ -55,12 +69,24 @@ pub fn shared_form_with(
     root: ExprId,
     print: impl Fn(&Graph, ExprId) -> String,
 ) -> SharedForm {
+    shared_form_excluding(g, root, &print, &HashSet::new()).0
+}
+
+/// The shared form of `root` without naming the nodes in `excluded`, and the named
+/// nodes in the order they were chosen.
+fn shared_form_excluding(
+    g: &mut Graph,
+    root: ExprId,
+    print: &impl Fn(&Graph, ExprId) -> String,
+    excluded: &HashSet<ExprId>,
+) -> (SharedForm, Vec<ExprId>) {
     let used: HashSet<String> = g
         .free_vars(root)
         .into_iter()
         .map(|s| g.name(s).to_owned())
         .collect();
     let mut names: HashMap<ExprId, (String, ExprId)> = HashMap::new();
+    let mut order: Vec<ExprId> = Vec::new();
     let mut taken: HashSet<String> = used;
     let len = |g: &Graph, id: ExprId| print(g, id).chars().count() as i64;
     for _ in 0..MAX_NAMES {
@@ -70,7 +96,12 @@ pub fn shared_form_with(
             // Only subterms defined everywhere: the name is a variable, which is, and
             // the constructors fold `0*s`, `s - s` for it (but not for `log(x)`), so
             // naming a partial subterm could print a different expression.
-            if n < 2 || names.contains_key(&id) || !worth_naming(g.node(id)) || !g.info(id).total {
+            if n < 2
+                || names.contains_key(&id)
+                || excluded.contains(&id)
+                || !worth_naming(g.node(id))
+                || !g.info(id).total
+            {
                 continue;
             }
             let name = fresh_name(g, id, &taken);
@@ -80,7 +111,13 @@ pub fn shared_form_with(
             let n = n as i64;
             // n uses of l characters become n names and one `name = body`.
             let saving = n * l - (n * nl + nl + 3 + l + 2);
-            if saving > 0 && best.as_ref().is_none_or(|b| saving > b.0) {
+            // Ties go to the smaller id, so the choice does not depend on the
+            // hash map's iteration order.
+            if saving > 0
+                && best
+                    .as_ref()
+                    .is_none_or(|b| saving > b.0 || (saving == b.0 && id < b.1))
+            {
                 best = Some((saving, id, name));
             }
         }
@@ -90,6 +127,7 @@ pub fn shared_form_with(
         let var = g.var(&name);
         taken.insert(name.clone());
         names.insert(id, (name, var));
+        order.push(id);
     }
     let main = abbreviate(g, root, &names);
     let mut chosen: Vec<ExprId> = names.keys().copied().collect();
@@ -101,10 +139,11 @@ pub fn shared_form_with(
             (names[&id].0.clone(), print(g, body))
         })
         .collect();
-    SharedForm {
+    let form = SharedForm {
         main: print(g, main),
         defs,
-    }
+    };
+    (form, order)
 }
 
 /// Whether naming a node could shorten anything: not a leaf, not a condition.

@@ -386,12 +386,14 @@ pub(super) fn best_sum_form(
         }
     };
     consider(poly_cost(g, ops, &p), Candidate::Expanded);
-    let (content, rest) = p.split_common_monomial();
-    if !content.is_one() {
+    // The common monomial taken out, when there is one (most sums have none: no
+    // quotient is formed for them).
+    let factored = (!p.common_monomial().is_one()).then(|| p.split_common_monomial());
+    if let Some((content, rest)) = &factored {
         let unit = rest.terms().any(|(m, c)| m.is_one() && c.is_one());
         if !unit {
             consider(
-                product_cost(factored_parts(g, ops, &content, &rest)),
+                product_cost(factored_parts(g, ops, content, rest)),
                 Candidate::Factored,
             );
         }
@@ -412,7 +414,9 @@ pub(super) fn best_sum_form(
     if let Some((_, c)) = cheapest {
         let form = match c {
             Candidate::Expanded => Some(poly_form(&p)),
-            Candidate::Factored => Some(factored_form(&content, &rest)),
+            Candidate::Factored => factored
+                .as_ref()
+                .map(|(content, rest)| factored_form(content, rest)),
             Candidate::Collected(a) => collected_form(&p, a),
         };
         if let Some(form) = form {
