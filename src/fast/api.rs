@@ -43,7 +43,7 @@ impl Tape {
     }
 
     /// Checks the shapes of a batch call.
-    fn check(&self, inputs: &[&[f64]], n: usize) -> Result<(), InputError> {
+    fn validate_inputs(&self, inputs: &[&[f64]], n: usize) -> Result<(), InputError> {
         if inputs.len() != self.vars.len() {
             return Err(InputError::InputCount {
                 expected: self.vars.len(),
@@ -65,7 +65,7 @@ impl Tape {
     /// Evaluates at `out.len()` points on this thread: point `j` has variable `i`
     /// equal to `inputs[i][j]`.
     pub fn eval_batch(&self, inputs: &[&[f64]], out: &mut [f64]) -> Result<(), InputError> {
-        self.check(inputs, out.len())?;
+        self.validate_inputs(inputs, out.len())?;
         tape_exec::run(self, inputs, out);
         Ok(())
     }
@@ -78,7 +78,7 @@ impl Tape {
         inputs: &[&[f64]],
         out: &mut [f64],
     ) -> Result<(), InputError> {
-        self.check(inputs, out.len())?;
+        self.validate_inputs(inputs, out.len())?;
         tape_exec::run_parallel(self, inputs, out);
         Ok(())
     }
