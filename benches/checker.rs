@@ -4,9 +4,9 @@
 
 use std::time::{Duration, Instant};
 
+use actsym::defs;
 use actsym::expr::Graph;
-use actsym::parse;
-use actsym::prove::verdict::{check_claim, Options};
+use actsym::prove::verdict::{decide_claim, Options};
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 
 const CHAPTER: [(&str, &str); 8] = [
@@ -31,8 +31,8 @@ const CHAPTER: [(&str, &str); 8] = [
 
 fn decide(claim: &str) {
     let mut g = Graph::with_prelude();
-    let c = parse::parse_claim(&mut g, claim).expect("benchmark claims parse");
-    let report = check_claim(&mut g, &c, &Options::default());
+    let c = defs::parse_claim(&mut g, claim).expect("benchmark claims parse");
+    let report = decide_claim(&mut g, &c, &Options::default());
     std::hint::black_box(report.verdict);
 }
 
@@ -60,10 +60,10 @@ fn corpus(_: &mut Criterion) {
         };
         let start = Instant::now();
         let mut g = Graph::with_prelude();
-        let Ok(c) = parse::parse_claim(&mut g, claim) else {
+        let Ok(c) = defs::parse_claim(&mut g, claim) else {
             continue;
         };
-        let report = check_claim(&mut g, &c, &Options::default());
+        let report = decide_claim(&mut g, &c, &Options::default());
         times.push(start.elapsed());
         *counts.entry(report.verdict.as_str()).or_default() += 1;
     }

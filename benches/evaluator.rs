@@ -20,9 +20,9 @@ mod mpfr_ref;
 use std::hint::black_box;
 use std::time::Instant;
 
+use actsym::defs::parse_expr;
 use actsym::expr::Graph;
 use actsym::fast::Tape;
-use actsym::parse::parse_expr;
 use fasteval::{Compiler, Evaler};
 
 const N: usize = 1_000_000;

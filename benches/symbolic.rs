@@ -11,9 +11,9 @@
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
+use actsym::defs::parse_expr;
 use actsym::diff::{derive_n, Kink};
 use actsym::expr::{ExprId, Graph, Symbol};
-use actsym::parse::parse_expr;
 use actsym::print::op_count;
 use actsym::simplify::dag_op_count;
 use criterion::{criterion_group, criterion_main, BatchSize, BenchmarkId, Criterion};

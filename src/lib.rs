@@ -1,18 +1,22 @@
 //! actsym: the mathematics of neural-network activation functions.
 //!
 //! Text is parsed ([`parse`]) into a hash-consed expression graph ([`expr`]) with exact
-//! rational constants; calls of the prelude's activation functions stay named
-//! ([`defs`]). Derivatives are taken symbolically, one-sided at kinks ([`diff`]), and
-//! simplified soundly ([`simplify`]); expressions print as text, LaTeX and JSON
-//! ([`print`](mod@print)); they evaluate with certified digits through MPFR interval arithmetic
-//! ([`certified`]) or fast in `f64` through a compiled tape ([`fast`]); claims are proved, refuted with certified counterexamples, or verified
+//! rational constants; definitions, the prelude's activation functions among them, are
+//! checked and registered by [`defs`], and their calls stay named. Derivatives are
+//! taken symbolically, one-sided at kinks ([`diff`]), and simplified soundly
+//! ([`simplify`]); expressions print as text, LaTeX and JSON ([`print`](mod@print)).
+//! Passes that need built-in operations only [`unfold`] an expression (derivatives
+//! taken, definitions inlined): it evaluates with certified digits through MPFR
+//! interval arithmetic ([`certified`]) or fast in `f64` through a compiled tape
+//! ([`fast`]); claims are proved, refuted with certified counterexamples, or verified
 //! numerically ([`prove`]); functions built from ReLU-like parts are analysed exactly
-//! into pieces, breakpoints and continuity ([`pwl`]).
+//! into pieces, breakpoints and continuity ([`pwl`]). Polynomials over Q are [`poly`].
+//! The modules form layers, each using only those below it (ARCHITECTURE.md).
 //!
 //! ```
-//! use actsym::{diff, expr::Graph, parse, print};
+//! use actsym::{defs, diff, expr::Graph, print};
 //! let mut g = Graph::with_prelude();
-//! let e = parse::parse_expr(&mut g, "sigmoid(x)").unwrap();
+//! let e = defs::parse_expr(&mut g, "sigmoid(x)").unwrap();
 //! let x = g.symbol("x");
 //! let d = diff::derive(&mut g, e, x, diff::Kink::Left).unwrap();
 //! assert_eq!(print::text(&g, d), "sigmoid(x)*(1 - sigmoid(x))");
@@ -31,3 +35,4 @@ pub mod print;
 pub mod prove;
 pub mod pwl;
 pub mod simplify;
+pub mod unfold;

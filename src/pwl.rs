@@ -3,7 +3,7 @@
 //! function is piecewise linear and continuous (the chapter's exercise: an MLP built
 //! from ReLU or pReLU is a continuous piecewise linear function).
 //!
-//! The expression (definitions expanded, `diff(...)` taken with the left-hand
+//! The expression (unfolded: definitions inlined, `diff(...)` taken with the left-hand
 //! convention) is evaluated bottom-up into a [`Piecewise`] function: sorted rational
 //! breakpoints, one polynomial with rational coefficients on each open interval
 //! between them, and the exact value at each breakpoint. Sums, products, integer
@@ -32,9 +32,10 @@ use num_bigint::BigInt;
 use num_rational::BigRational;
 use num_traits::{One, Signed, ToPrimitive, Zero};
 
-use crate::diff::{expand_diffs, Kink};
+use crate::diff::Kink;
 use crate::expr::{CmpOp, ExprId, Func, Graph, Node, Symbol};
 use crate::poly::{PolyError, UPoly};
+use crate::unfold::{unfold, UnfoldError};
 
 /// The largest number of pieces an analysis may create.
 pub const MAX_PIECES: usize = 10_000;
@@ -44,24 +45,20 @@ pub const MAX_WORK: usize = 200_000;
 pub const MAX_DEGREE: usize = 64;
 
 /// Why an expression was not analysed.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum PwlError {
     /// An operation outside the piecewise-polynomial class, or one this analysis
     /// cannot decide exactly; the text says which.
+    #[error("{0}")]
     Unsupported(String),
     /// More pieces or a higher degree than the limits allow.
+    #[error("{0}")]
     TooLarge(String),
+    /// The expression could not be reduced to built-in operations (a `diff(...)`
+    /// that cannot be taken, the graph's limits).
+    #[error(transparent)]
+    Unfold(#[from] UnfoldError),
 }
-
-impl std::fmt::Display for PwlError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            PwlError::Unsupported(s) | PwlError::TooLarge(s) => f.write_str(s),
-        }
-    }
-}
-
-impl std::error::Error for PwlError {}
 
 /// A product of pieces within [`MAX_DEGREE`].
 fn mul(p: &UPoly, q: &UPoly) -> Result<UPoly, PwlError> {
@@ -209,7 +206,7 @@ fn union(a: &[BigRational], b: &[BigRational]) -> Vec<BigRational> {
     out
 }
 
-fn check_size(n: usize) -> Result<(), PwlError> {
+fn within_piece_limit(n: usize) -> Result<(), PwlError> {
     if n > MAX_PIECES {
         return Err(PwlError::TooLarge(format!("more than {MAX_PIECES} pieces")));
     }
@@ -224,7 +221,7 @@ fn zip(
     point: impl Fn(&BigRational, &BigRational) -> BigRational,
 ) -> Result<Piecewise, PwlError> {
     let breaks = union(&a.breaks, &b.breaks);
-    check_size(breaks.len())?;
+    within_piece_limit(breaks.len())?;
     let (ra, rb) = (a.refine(&breaks), b.refine(&breaks));
     let pieces = ra
         .pieces
@@ -259,7 +256,7 @@ fn sign_breaks(d: &Piecewise, what: &str) -> Result<Vec<BigRational>, PwlError> 
         }
     }
     let out = union(&d.breaks, &extra);
-    check_size(out.len())?;
+    within_piece_limit(out.len())?;
     Ok(out)
 }
 
@@ -275,7 +272,7 @@ fn select(
 ) -> Result<Piecewise, PwlError> {
     let d = zip(l, r, |p, q| Ok(p.add(&q.neg())), |p, q| p - q)?;
     let breaks = union(&sign_breaks(&d, what)?, &union(&a.breaks, &b.breaks));
-    check_size(breaks.len())?;
+    within_piece_limit(breaks.len())?;
     let (rd, ra, rb) = (d.refine(&breaks), a.refine(&breaks), b.refine(&breaks));
     let holds = |v: &BigRational| op.holds(v.cmp(&BigRational::zero()));
     let pieces = (0..=breaks.len())
@@ -304,8 +301,8 @@ fn unsupported(what: impl Into<String>) -> PwlError {
     PwlError::Unsupported(what.into())
 }
 
-/// Analyses `root` as a function of `var`: defined functions are expanded, and
-/// `diff(...)` is taken with the left-hand convention at kinks first.
+/// Analyses `root` as a function of `var`, unfolded first: definitions inlined, and
+/// `diff(...)` taken with the left-hand convention at kinks.
 ///
 /// # Errors
 /// [`PwlError::Unsupported`] for an expression outside the exact piecewise-polynomial
@@ -315,7 +312,7 @@ fn unsupported(what: impl Into<String>) -> PwlError {
 /// # Examples
 /// ```
 /// use actsym::expr::Graph;
-/// use actsym::parse::parse_expr;
+/// use actsym::defs::parse_expr;
 /// use actsym::pwl::analyse;
 ///
 /// let mut g = Graph::with_prelude();
@@ -326,8 +323,7 @@ fn unsupported(what: impl Into<String>) -> PwlError {
 /// assert!(f.is_linear() && f.is_continuous());
 /// ```
 pub fn analyse(g: &mut Graph, root: ExprId, var: Symbol) -> Result<Piecewise, PwlError> {
-    let e = expand_diffs(g, root, Kink::Left).map_err(|e| unsupported(e.to_string()))?;
-    let e = crate::defs::expand(g, e);
+    let e = unfold(g, root, Kink::Left)?;
     let mut val: HashMap<ExprId, Piecewise> = HashMap::new();
     let mut work = 0usize;
     let one = || Piecewise::constant(BigRational::one());
@@ -431,7 +427,7 @@ pub fn analyse(g: &mut Graph, root: ExprId, var: Symbol) -> Result<Piecewise, Pw
             }
             Node::Diff(..) => return Err(unsupported("a derivative that could not be taken")),
         };
-        check_size(v.breaks.len())?;
+        within_piece_limit(v.breaks.len())?;
         let v = v.merged();
         // The total work is bounded too: many nodes with many pieces each.
         work += v.pieces.len();
@@ -497,10 +493,17 @@ const PROBES: [(i64, i64); 10] = [
 
 /// Looks for a [`CurvatureWitness`] for `root` as a function of `var` (any other free
 /// variable makes the enclosures fail, and the answer `None`).
-pub fn curvature_witness(g: &mut Graph, root: ExprId, var: Symbol) -> Option<CurvatureWitness> {
+///
+/// # Errors
+/// [`UnfoldError`] when `root` cannot be unfolded or its second derivative cannot
+/// be taken.
+pub fn curvature_witness(
+    g: &mut Graph,
+    root: ExprId,
+    var: Symbol,
+) -> Result<Option<CurvatureWitness>, UnfoldError> {
     use crate::certified::enclose;
-    let e = expand_diffs(g, root, Kink::Left).ok()?;
-    let e = crate::defs::expand(g, e);
+    let e = unfold(g, root, Kink::Left)?;
     // Every place where smoothness can fail, as an expression that must be certainly
     // non-zero (or positive) at the point.
     let mut nonzero = Vec::new();
@@ -515,14 +518,14 @@ pub fn curvature_witness(g: &mut Graph, root: ExprId, var: Symbol) -> Option<Cur
                 Some(r) if r.is_integer() => nonzero.push(b),
                 _ => positive.push(b),
             },
-            Node::Undefined | Node::Call(..) | Node::Diff(..) => return None,
+            Node::Undefined | Node::Call(..) | Node::Diff(..) => return Ok(None),
             _ => {}
         }
     }
-    let d2 = crate::diff::derive_n(g, e, var, 2, Kink::Left).ok()?;
-    // Derivatives keep named functions (sigmoid' is written with sigmoid): expand them
+    let d2 = crate::diff::derive_n(g, e, var, 2, Kink::Left)?;
+    // Derivatives keep named functions (sigmoid' is written with sigmoid): unfold them
     // for the evaluator.
-    let d2 = crate::defs::expand(g, d2);
+    let d2 = unfold(g, d2, Kink::Left)?;
     for (n, d) in PROBES {
         let p = BigRational::new(BigInt::from(n), BigInt::from(d));
         let env = HashMap::from([(var, p.clone())]);
@@ -537,25 +540,25 @@ pub fn curvature_witness(g: &mut Graph, root: ExprId, var: Symbol) -> Option<Cur
         }
         if let Ok(iv) = enclose(g, d2, &env, 128) {
             if !iv.contains_zero() {
-                return Some(CurvatureWitness {
+                return Ok(Some(CurvatureWitness {
                     at: p,
                     second_derivative: iv.describe(),
-                });
+                }));
             }
         }
     }
-    None
+    Ok(None)
 }
 
 /// Whether `root` is certainly continuous everywhere: defined at every point, and
 /// built only from operations continuous where defined (no `if`, comparison or
 /// `sign`). `false` means "not known".
-pub fn continuous_everywhere(g: &mut Graph, root: ExprId) -> bool {
-    let Ok(e) = expand_diffs(g, root, Kink::Left) else {
-        return false;
-    };
-    let e = crate::defs::expand(g, e);
-    g.info(e).total
+///
+/// # Errors
+/// [`UnfoldError`] when `root` cannot be unfolded.
+pub fn continuous_everywhere(g: &mut Graph, root: ExprId) -> Result<bool, UnfoldError> {
+    let e = unfold(g, root, Kink::Left)?;
+    Ok(g.info(e).total
         && g.reachable(&[e]).into_iter().all(|id| {
             !matches!(
                 g.node(id),
@@ -566,5 +569,5 @@ pub fn continuous_everywhere(g: &mut Graph, root: ExprId) -> bool {
                     | Node::Call(..)
                     | Node::Diff(..)
             )
-        })
+        }))
 }

@@ -1,4 +1,4 @@
-//! The command line: exit codes, JSON keys, caret output and limits (DESIGN.md §3).
+//! The command line: exit codes, JSON keys, caret output and limits (README.md, Commands).
 
 use assert_cmd::Command;
 use predicates::prelude::*;

@@ -8,7 +8,7 @@ mod recipe;
 
 use actsym::diff::{self, Kink};
 use actsym::expr::{ExprId, Graph};
-use actsym::{parse, print, simplify};
+use actsym::{defs, print, simplify};
 use proptest::prelude::*;
 use recipe::{build, recipe};
 
@@ -18,8 +18,8 @@ use recipe::{build, recipe};
 fn assert_round_trip(g: &mut Graph, e: ExprId, exact: bool) -> Result<(), TestCaseError> {
     let line = simplify::shared_form(g, e).to_line();
     let plain = print::text(g, e);
-    let from_plain = parse::parse_expr(g, &plain).ok();
-    let from_shared = parse::parse_expr(g, &line);
+    let from_plain = defs::parse_expr(g, &plain).ok();
+    let from_shared = defs::parse_expr(g, &line);
     prop_assert_eq!(
         from_shared.clone().ok(),
         from_plain,
@@ -68,13 +68,13 @@ fn textbook_derivatives_with_names_parse_back() {
         "gelu(x)*sigmoid(x)",
     ] {
         let mut g = Graph::with_prelude();
-        let e = parse::parse_expr(&mut g, src).expect("parses");
+        let e = defs::parse_expr(&mut g, src).expect("parses");
         let x = g.symbol("x");
         for order in 1..=3 {
             let d = diff::derive_n(&mut g, e, x, order, Kink::Left).expect("derives");
             let line = simplify::shared_form(&mut g, d).to_line();
             assert_eq!(
-                parse::parse_expr(&mut g, &line).ok(),
+                defs::parse_expr(&mut g, &line).ok(),
                 Some(d),
                 "{src}, order {order}: {line}"
             );

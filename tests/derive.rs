@@ -6,9 +6,10 @@
 
 mod common;
 
-use actsym::diff::{derive, derive_n, expand_diffs, DiffError, Kink, MAX_ORDER};
+use actsym::diff::{derive, derive_n, DiffError, Kink, MAX_ORDER};
 use actsym::expr::{BigRational, ExprId, Graph, Node};
 use actsym::simplify::simplify;
+use actsym::unfold::unfold_diffs;
 use common::{at, eval_f64, mpfr_at, parse, q, show};
 use num_traits::Signed;
 use std::collections::HashMap;
@@ -192,7 +193,7 @@ const KINKS: [(&str, &str, [&str; 3]); 17] = [
 /// The value of `e` at `x = point`, as an expression (a number, a parameter, or
 /// `undefined`).
 fn value_at(g: &mut Graph, e: ExprId, point: &str) -> ExprId {
-    let e = actsym::defs::expand(g, e);
+    let e = actsym::defs::inline(g, e);
     let v = at(g, e, &[("x", q(point))]);
     simplify(g, v)
 }
@@ -234,7 +235,7 @@ fn eval_of_diff_uses_the_same_rules() {
     for (src, point, want) in cases {
         let mut g = Graph::with_prelude();
         let e = parse(&mut g, src);
-        let e = expand_diffs(&mut g, e, Kink::Left).expect("expands");
+        let e = unfold_diffs(&mut g, e, Kink::Left).expect("expands");
         let got = value_at(&mut g, e, point);
         let defined = g.as_num(got).is_some();
         if want == "undefined" {
@@ -326,7 +327,7 @@ fn prelude_report(print: fn(&Graph, ExprId) -> String) -> String {
     let mut g = Graph::with_prelude();
     let x = g.symbol("x");
     let defs: Vec<(String, Vec<String>)> = g
-        .defs
+        .defs()
         .iter()
         .map(|d| {
             let params = d.params.iter().map(|&p| g.name(p).to_owned()).collect();
@@ -475,7 +476,7 @@ fn build(g: &mut Graph, r: &Recipe) -> ExprId {
 
 /// The exact value of a piecewise-linear expression at a rational point.
 fn exact(g: &mut Graph, e: ExprId, x: &BigRational) -> Option<BigRational> {
-    let e = actsym::defs::expand(g, e);
+    let e = actsym::defs::inline(g, e);
     let v = at(g, e, &[("x", x.clone())]);
     g.as_num(v).cloned()
 }

@@ -7,8 +7,8 @@ use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use actsym::certified::{enclose, evaluate, evaluate_with, EvalError, Value, ZivLimits};
+use actsym::defs;
 use actsym::expr::{BigRational, CmpOp, ExprId, Func, Graph};
-use actsym::parse;
 use num_traits::Signed;
 
 #[path = "eval_mpfr/props.rs"]
@@ -20,7 +20,7 @@ mod props;
 /// An exact rational from text in the language's number syntax (`-800`, `1e-300`, `3/2`).
 fn rational(text: &str) -> BigRational {
     let mut g = Graph::new();
-    let id = parse::parse_expr(&mut g, text).unwrap_or_else(|e| panic!("{text}: {e}"));
+    let id = defs::parse_expr(&mut g, text).unwrap_or_else(|e| panic!("{text}: {e}"));
     g.as_num(id)
         .unwrap_or_else(|| panic!("{text} is not a rational"))
         .clone()
@@ -33,7 +33,7 @@ fn env_of(g: &mut Graph, at: &[(&str, &str)]) -> HashMap<actsym::expr::Symbol, B
 /// Evaluates text (with the prelude) at a point.
 fn eval_text(src: &str, at: &[(&str, &str)], digits: u32) -> Result<Value, EvalError> {
     let mut g = Graph::with_prelude();
-    let e = parse::parse_expr(&mut g, src).unwrap_or_else(|e| panic!("{src}: {e}"));
+    let e = defs::parse_expr(&mut g, src).unwrap_or_else(|e| panic!("{src}: {e}"));
     let env = env_of(&mut g, at);
     evaluate(&mut g, e, &env, digits)
 }

@@ -15,10 +15,11 @@ mod mpfr_ref;
 #[path = "fast_eval/random.rs"]
 mod random;
 
-use actsym::diff::{expand_diffs, Kink};
+use actsym::defs::parse_expr;
+use actsym::diff::Kink;
 use actsym::expr::{ExprId, Graph, Symbol};
 use actsym::fast::{CompileError, Instr, Tape, UnaryOp};
-use actsym::parse::parse_expr;
+use actsym::unfold::unfold_diffs;
 use mpfr_ref::{reference, ulps};
 
 /// Parses `src` with the prelude and compiles it for `x` (a `diff(...)` by the
@@ -30,9 +31,9 @@ fn compile(src: &str) -> (Graph, ExprId, Symbol, Tape) {
     let e = parse_expr(&mut g, src).unwrap_or_else(|err| panic!("{src}: {err}"));
     let x = g.symbol("x");
     let tape =
-        Tape::compile_expanding(&mut g, e, &[x]).unwrap_or_else(|err| panic!("{src}: {err}"));
+        Tape::compile_unfolding(&mut g, e, &[x]).unwrap_or_else(|err| panic!("{src}: {err}"));
     let reference =
-        expand_diffs(&mut g, e, Kink::Left).unwrap_or_else(|err| panic!("{src}: {err}"));
+        unfold_diffs(&mut g, e, Kink::Left).unwrap_or_else(|err| panic!("{src}: {err}"));
     (g, reference, x, tape)
 }
 
@@ -438,7 +439,7 @@ fn compile_errors_are_typed() {
         Tape::compile(&g, j, &[x]).unwrap_err(),
         CompileError::NonSmoothDiff
     );
-    let tape = Tape::compile_expanding(&mut g, j, &[x]).unwrap();
+    let tape = Tape::compile_unfolding(&mut g, j, &[x]).unwrap();
     let mut two = [0.0; 2];
     tape.eval_batch(&[&[0.0, 3.0]], &mut two).unwrap();
     assert_eq!(two, [0.0, 6.0]);
@@ -464,14 +465,14 @@ fn compile_errors_are_typed() {
 #[test]
 fn user_definitions_are_inlined_and_redefinitions_respected() {
     let mut g = Graph::with_prelude();
-    let stmts = actsym::parse::parse_source(
+    let stmts = actsym::defs::parse_source(
         &mut g,
         "sq(t) = t*t\nsigmoid(t) = t + 1",
         actsym::defs::Origin::User("t".into()),
     );
     if stmts.is_err() {
         // Redefining a prelude name may be refused by the parser; then test only sq.
-        actsym::parse::parse_source(
+        actsym::defs::parse_source(
             &mut g,
             "sq(t) = t*t",
             actsym::defs::Origin::User("t".into()),

@@ -1,16 +1,16 @@
 //! The parser: every grammar rule, canonical sharing, every error message with its
 //! position, and the limits.
 
-use actsym::defs::Origin;
+use actsym::defs::{self, Origin};
 use actsym::expr::{Graph, Node};
-use actsym::parse::{self, StatementKind, SyntaxError};
+use actsym::parse::{StatementKind, SyntaxError};
 
 /// Both texts parse to the same node of one graph.
 #[track_caller]
 fn same(a: &str, b: &str) {
     let mut g = Graph::with_prelude();
-    let x = parse::parse_expr(&mut g, a).unwrap_or_else(|e| panic!("{a}: {e}"));
-    let y = parse::parse_expr(&mut g, b).unwrap_or_else(|e| panic!("{b}: {e}"));
+    let x = defs::parse_expr(&mut g, a).unwrap_or_else(|e| panic!("{a}: {e}"));
+    let y = defs::parse_expr(&mut g, b).unwrap_or_else(|e| panic!("{b}: {e}"));
     assert_eq!(x, y, "{a} and {b} should be the same node");
 }
 
@@ -18,8 +18,8 @@ fn same(a: &str, b: &str) {
 #[track_caller]
 fn differ(a: &str, b: &str) {
     let mut g = Graph::with_prelude();
-    let x = parse::parse_expr(&mut g, a).unwrap_or_else(|e| panic!("{a}: {e}"));
-    let y = parse::parse_expr(&mut g, b).unwrap_or_else(|e| panic!("{b}: {e}"));
+    let x = defs::parse_expr(&mut g, a).unwrap_or_else(|e| panic!("{a}: {e}"));
+    let y = defs::parse_expr(&mut g, b).unwrap_or_else(|e| panic!("{b}: {e}"));
     assert_ne!(x, y, "{a} and {b} should differ");
 }
 
@@ -27,7 +27,7 @@ fn differ(a: &str, b: &str) {
 #[track_caller]
 fn error(src: &str) -> String {
     let mut g = Graph::with_prelude();
-    match parse::parse_expr(&mut g, src) {
+    match defs::parse_expr(&mut g, src) {
         Ok(_) => panic!("{src} should not parse"),
         Err(e) => e.render(src, "<input>"),
     }
@@ -58,7 +58,7 @@ fn numbers_are_exact_rationals() {
     same("0.1 + 0.2", "3/10");
     differ("1 + 1e-40", "1");
     let mut g = Graph::new();
-    let e = parse::parse_expr(&mut g, "1e-40").unwrap();
+    let e = defs::parse_expr(&mut g, "1e-40").unwrap();
     let Node::Num(r) = g.node(e) else {
         panic!("a literal folds to a number")
     };
@@ -74,7 +74,7 @@ fn equal_text_gives_equal_ids_and_shares_subterms() {
     same("2*(x + 1)", "2*x + 2");
     let mut g = Graph::with_prelude();
     let before = g.len();
-    let e = parse::parse_expr(&mut g, "sigmoid(x) + sigmoid(x)^2 + exp(sigmoid(x))").unwrap();
+    let e = defs::parse_expr(&mut g, "sigmoid(x) + sigmoid(x)^2 + exp(sigmoid(x))").unwrap();
     // x, sigmoid(x), 2, sigmoid(x)^2, exp(sigmoid(x)), the sum: sigmoid(x) stored once.
     assert!(g.len() - before <= 7, "{} new nodes", g.len() - before);
     assert_eq!(g.dag_size(e), 6);
@@ -100,9 +100,9 @@ fn builtins_constants_and_calls() {
     same("abs(-2*x)", "2*abs(x)");
     differ("pi", "314159/100000");
     let mut g = Graph::with_prelude();
-    let e = parse::parse_expr(&mut g, "diff(sigmoid(x), x)").unwrap();
+    let e = defs::parse_expr(&mut g, "diff(sigmoid(x), x)").unwrap();
     assert!(matches!(g.node(e), Node::Diff(..)));
-    let e = parse::parse_expr(
+    let e = defs::parse_expr(
         &mut g,
         "if(x >= 0, x, 0) + if(x != 1, 1, 0) + if(x <= 2, 1, 0)",
     );
@@ -113,7 +113,7 @@ fn builtins_constants_and_calls() {
 fn statements_definitions_and_claims() {
     let mut g = Graph::with_prelude();
     let src = "# my activations\nsq(x) = x^2  # square\nboth(x, y) = sq(x) + later(y); later(t) = 2*t\n\nboth(1, 2)\nsq(x) = x*x where x > 0, x <= 10\n";
-    let stmts = parse::parse_source(&mut g, src, Origin::User("t.act".into())).unwrap();
+    let stmts = defs::parse_source(&mut g, src, Origin::User("t.act".into())).unwrap();
     assert_eq!(stmts.len(), 5);
     assert!(matches!(stmts[0].kind, StatementKind::Definition(_)));
     assert!(matches!(stmts[3].kind, StatementKind::Expr(_)));
@@ -123,18 +123,18 @@ fn statements_definitions_and_claims() {
     assert_eq!(c.conditions.len(), 2);
     assert_eq!(&src[stmts[1].span.clone()], "both(x, y) = sq(x) + later(y)");
     let sq = g.find_symbol("sq").unwrap();
-    assert_eq!(g.defs.get(sq).unwrap().source, "sq(x) = x^2 # square");
+    assert_eq!(g.defs().get(sq).unwrap().source, "sq(x) = x^2 # square");
     // Inline definitions before an expression.
-    let e = parse::parse_expr(&mut g, "f(x) = 3*x; f(2)").unwrap();
+    let e = defs::parse_expr(&mut g, "f(x) = 3*x; f(2)").unwrap();
     assert!(matches!(g.node(e), Node::Call(..)));
-    let claim = parse::parse_claim(&mut g, "tanh(x) + 1 = 2*sigmoid(2*x)").unwrap();
+    let claim = defs::parse_claim(&mut g, "tanh(x) + 1 = 2*sigmoid(2*x)").unwrap();
     assert!(claim.conditions.is_empty());
 }
 
 #[test]
 fn the_prelude_parses_completely() {
     let mut g = Graph::new();
-    let stmts = parse::parse_source(&mut g, actsym::defs::PRELUDE, Origin::Prelude).unwrap();
+    let stmts = defs::parse_source(&mut g, actsym::defs::PRELUDE, Origin::Prelude).unwrap();
     assert!(stmts.len() >= 14);
     for name in [
         "relu",
@@ -155,10 +155,10 @@ fn the_prelude_parses_completely() {
         let s = g
             .find_symbol(name)
             .unwrap_or_else(|| panic!("{name} missing"));
-        assert!(g.defs.get(s).is_some(), "{name} is not defined");
+        assert!(g.defs().get(s).is_some(), "{name} is not defined");
     }
     let sigmoid = g.find_symbol("sigmoid").unwrap();
-    assert!(g.defs.get(sigmoid).unwrap().total);
+    assert!(g.defs().get(sigmoid).unwrap().total);
 }
 
 #[test]
@@ -216,7 +216,7 @@ fn error_recursive_definitions_name_the_cycle() {
 fn error_positions_on_later_lines() {
     let mut g = Graph::with_prelude();
     let src = "a(x) = x\nb(x) = a(x) +\n";
-    let e = parse::parse_source(&mut g, src, Origin::User("f.act".into())).unwrap_err();
+    let e = defs::parse_source(&mut g, src, Origin::User("f.act".into())).unwrap_err();
     assert_eq!(e.line_col(src), (2, 14));
     insta::assert_snapshot!(e.render(src, "f.act"), @r"
     error: expected an expression, found the end of the input
@@ -288,13 +288,13 @@ fn limits_fail_cleanly() {
         .collect::<Vec<_>>()
         .join(" + ");
     let mut g = Graph::new();
-    assert!(parse::parse_expr(&mut g, &long).is_ok());
+    assert!(defs::parse_expr(&mut g, &long).is_ok());
 }
 
 #[test]
 fn syntax_error_kinds_are_typed() {
     let mut g = Graph::with_prelude();
-    let e = parse::parse_expr(&mut g, "sigmoid(x, 2)").unwrap_err();
+    let e = defs::parse_expr(&mut g, "sigmoid(x, 2)").unwrap_err();
     assert_eq!(
         e.error,
         SyntaxError::WrongArity {

@@ -5,10 +5,10 @@
 
 use std::path::{Path, PathBuf};
 
+use actsym::defs;
 use actsym::diff::Kink;
 use actsym::expr::Graph;
 use actsym::fast::Tape;
-use actsym::parse;
 use actsym::plot::{self, Curve, Figure, Settings, Trace};
 use assert_cmd::Command;
 use predicates::prelude::*;
@@ -30,7 +30,7 @@ fn figure_of(exprs: &[&str], order: u32, settings: &Settings) -> (Figure, Graph)
     let mut g = Graph::with_prelude();
     let ids: Vec<_> = exprs
         .iter()
-        .map(|e| parse::parse_expr(&mut g, e).expect("parses"))
+        .map(|e| defs::parse_expr(&mut g, e).expect("parses"))
         .collect();
     let x = plot::variable(&mut g, &ids).expect("one variable");
     let curves: Vec<Curve> = ids.iter().map(|&e| Curve::new(&g, e, x, order)).collect();
@@ -49,9 +49,9 @@ fn trace_of(expr: &str, order: u32, kink: Kink) -> Trace {
 /// The fast evaluator's value of `expr` at `x`.
 fn value(expr: &str, x: f64) -> f64 {
     let mut g = Graph::with_prelude();
-    let e = parse::parse_expr(&mut g, expr).expect("parses");
+    let e = defs::parse_expr(&mut g, expr).expect("parses");
     let xs = g.symbol("x");
-    Tape::compile_expanding(&mut g, e, &[xs])
+    Tape::compile_unfolding(&mut g, e, &[xs])
         .expect("compiles")
         .eval_point(&[x])
         .expect("evaluates")
@@ -120,9 +120,9 @@ fn jumps_are_never_bridged() {
 /// Samples `expr` with no kink points known, so only the values can reveal breaks.
 fn from_values_alone(expr: &str) -> plot::Samples {
     let mut g = Graph::with_prelude();
-    let e = parse::parse_expr(&mut g, expr).expect("parses");
+    let e = defs::parse_expr(&mut g, expr).expect("parses");
     let x = g.symbol("x");
-    let tape = Tape::compile_expanding(&mut g, e, &[x]).expect("compiles");
+    let tape = Tape::compile_unfolding(&mut g, e, &[x]).expect("compiles");
     plot::sample(&tape, &[], -8.0, 8.0, 801)
 }
 

@@ -99,7 +99,7 @@ fn assert_text_is_the_number(x: &Algebraic) {
         (format!("({text}) - ({lo})"), x.as_rational().is_some()),
         (format!("({hi}) - ({text})"), x.as_rational().is_some()),
     ] {
-        let e = actsym::parse::parse_expr(&mut g, &src).expect("the text parses");
+        let e = actsym::defs::parse_expr(&mut g, &src).expect("the text parses");
         let iv = actsym::certified::enclose(&g, e, &HashMap::new(), 256).expect("defined");
         if closed {
             assert!(iv.contains_zero(), "{src} encloses 0");

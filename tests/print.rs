@@ -3,12 +3,12 @@
 //! and printing of very deep expressions on a small stack.
 
 use actsym::expr::{ExprId, Func, Graph};
-use actsym::{parse, print};
+use actsym::{defs, print};
 use proptest::prelude::*;
 
 /// Parses `src`, so that a test fails with the parser's message rather than a panic.
 fn parse(g: &mut Graph, src: &str) -> ExprId {
-    match parse::parse_expr(g, src) {
+    match defs::parse_expr(g, src) {
         Ok(e) => e,
         Err(err) => panic!("cannot parse {src:?}: {err}"),
     }
@@ -20,7 +20,7 @@ fn check_node(g: &mut Graph, e: ExprId, expected: &str) {
     let printed = print::text(g, e);
     assert_eq!(printed, expected);
     assert_eq!(
-        parse::parse_expr(g, &printed).ok(),
+        defs::parse_expr(g, &printed).ok(),
         Some(e),
         "{printed:?} does not parse back to the node it was printed from"
     );
@@ -208,7 +208,7 @@ fn text_of_nodes_the_parser_does_not_build_directly() {
     assert_eq!(print::text(&g, t), "0 < 1");
     let f = g.boolean(false);
     assert_eq!(print::text(&g, f), "1 < 0");
-    let cond = parse::parse_claim(&mut g, "x = x where 0 < 1").map(|c| c.conditions);
+    let cond = defs::parse_claim(&mut g, "x = x where 0 < 1").map(|c| c.conditions);
     assert_eq!(cond.ok(), Some(vec![t]));
 }
 
@@ -217,7 +217,7 @@ fn prelude_bodies_print_as_written() {
     let g = Graph::with_prelude();
     let get = |name: &str| {
         let s = g.find_symbol(name).expect("prelude function");
-        print::text(&g, g.defs.get(s).expect("definition").body)
+        print::text(&g, g.defs().get(s).expect("definition").body)
     };
     assert_eq!(get("sigmoid"), "1/(1 + exp(-x))");
     assert_eq!(get("softplus"), "log(1 + exp(x))");
@@ -340,7 +340,7 @@ fn deep(g: &mut Graph, depth: usize) -> ExprId {
 fn deep_expressions_print_on_a_small_stack() {
     let mut g = Graph::new();
     let e = deep(&mut g, 19_996);
-    assert!(g.check_limits().is_ok(), "within the depth limit");
+    assert!(g.within_limits().is_ok(), "within the depth limit");
     // 256 KiB of stack: recursion over 20,000 levels would overflow it.
     let handle = std::thread::Builder::new()
         .stack_size(256 * 1024)
@@ -388,14 +388,14 @@ fn shallow_text_round_trips_through_the_parser_limits() {
     let mut g = Graph::with_prelude();
     let e = deep(&mut g, 400);
     let printed = print::text(&g, e);
-    assert_eq!(parse::parse_expr(&mut g, &printed).ok(), Some(e));
+    assert_eq!(defs::parse_expr(&mut g, &printed).ok(), Some(e));
 }
 
 #[test]
 fn derivatives_of_the_prelude_round_trip() {
     let mut g = Graph::with_prelude();
     let calls: Vec<String> = g
-        .defs
+        .defs()
         .iter()
         .map(|d| {
             let params: Vec<&str> = d.params.iter().map(|&p| g.name(p)).collect();
@@ -410,7 +410,7 @@ fn derivatives_of_the_prelude_round_trip() {
             .unwrap_or_else(|err| panic!("d/dx {call}: {err}"));
         let printed = print::text(&g, d);
         assert_eq!(
-            parse::parse_expr(&mut g, &printed).ok(),
+            defs::parse_expr(&mut g, &printed).ok(),
             Some(d),
             "d/dx {call} printed as {printed:?}"
         );
@@ -424,7 +424,7 @@ fn derivatives_of_the_prelude_round_trip() {
 fn latex_of_the_prelude() {
     let g = Graph::with_prelude();
     let mut out = String::new();
-    for d in g.defs.iter() {
+    for d in g.defs().iter() {
         let params: Vec<&str> = d.params.iter().map(|&p| g.name(p)).collect();
         out.push_str(&format!(
             "{}({}) = {}\n    text:  {}\n    latex: {}\n",
@@ -486,7 +486,7 @@ proptest! {
         let mut g = Graph::with_prelude();
         let e = build(&mut g, &r);
         let printed = print::text(&g, e);
-        let back = parse::parse_expr(&mut g, &printed);
+        let back = defs::parse_expr(&mut g, &printed);
         prop_assert_eq!(back.as_ref().ok(), Some(&e), "printed {:?}, parsed {:?}", printed, back);
         // The other printers accept whatever the text printer does.
         prop_assert!(!print::latex(&g, e).is_empty());

@@ -2,8 +2,8 @@
 //! never refuted, and perturbed ones are never accepted.
 
 use actsym::expr::{ExprId, Func, Graph};
-use actsym::prove::verdict::{check_claim, Options, Verdict};
-use actsym::{defs, parse, simplify};
+use actsym::prove::verdict::{decide_claim, Options, Verdict};
+use actsym::{defs, simplify};
 use proptest::prelude::*;
 
 /// A random expression over x and beta, defined everywhere (so that a perturbation
@@ -51,7 +51,7 @@ fn text(e: &E) -> String {
 }
 
 fn verdict(g: &mut Graph, lhs: ExprId, rhs: ExprId) -> Verdict {
-    let claim = parse::Claim {
+    let claim = actsym::parse::Claim {
         lhs,
         rhs,
         conditions: Vec::new(),
@@ -60,7 +60,7 @@ fn verdict(g: &mut Graph, lhs: ExprId, rhs: ExprId) -> Verdict {
         points: 16,
         ..Options::default()
     };
-    check_claim(g, &claim, &opts).verdict
+    decide_claim(g, &claim, &opts).verdict
 }
 
 proptest! {
@@ -69,8 +69,8 @@ proptest! {
     #[test]
     fn true_by_construction_is_never_refuted(e in arb()) {
         let mut g = Graph::with_prelude();
-        let id = parse::parse_expr(&mut g, &text(&e)).expect("generated text parses");
-        let unfolded = defs::expand(&mut g, id);
+        let id = defs::parse_expr(&mut g, &text(&e)).expect("generated text parses");
+        let unfolded = defs::inline(&mut g, id);
         prop_assert_ne!(verdict(&mut g, id, unfolded), Verdict::Refuted);
         let simplified = simplify::simplify(&mut g, id);
         prop_assert_ne!(verdict(&mut g, id, simplified), Verdict::Refuted);
@@ -83,11 +83,11 @@ proptest! {
     #[test]
     fn perturbations_are_never_accepted(e in arb(), c in prop_oneof![Just(1i64), Just(-2), Just(3)], tiny in any::<bool>()) {
         let mut g = Graph::with_prelude();
-        let id = parse::parse_expr(&mut g, &text(&e)).expect("generated text parses");
+        let id = defs::parse_expr(&mut g, &text(&e)).expect("generated text parses");
         // e + c*t with t = exp(x) (never zero), or a tiny constant 1e-40 times c.
         let x = g.var("x");
         let t = if tiny {
-            parse::parse_expr(&mut g, "1e-40").expect("literal")
+            defs::parse_expr(&mut g, "1e-40").expect("literal")
         } else {
             g.func(Func::Exp, x)
         };

@@ -5,8 +5,8 @@
 use std::collections::HashMap;
 
 use actsym::certified::enclose;
+use actsym::defs::parse_expr;
 use actsym::expr::{BigRational, ExprId, Graph, Symbol};
-use actsym::parse::parse_expr;
 use actsym::pwl::{analyse, continuous_everywhere, curvature_witness, Piecewise, PwlError};
 use assert_cmd::Command;
 use num_bigint::BigInt;
@@ -123,7 +123,10 @@ fn curvature_witnesses_are_sound() {
         "x*exp(x)",
     ] {
         let (mut g, e, x) = setup(src);
-        assert!(curvature_witness(&mut g, e, x).is_some(), "{src}");
+        assert!(
+            curvature_witness(&mut g, e, x).expect("unfolds").is_some(),
+            "{src}"
+        );
     }
     // Functions that are piecewise linear (here: constant or linear) but written with
     // exponentials never get one.
@@ -135,7 +138,10 @@ fn curvature_witnesses_are_sound() {
         "log(exp(x))",
     ] {
         let (mut g, e, x) = setup(src);
-        assert!(curvature_witness(&mut g, e, x).is_none(), "{src}");
+        assert!(
+            curvature_witness(&mut g, e, x).expect("unfolds").is_none(),
+            "{src}"
+        );
     }
     // Continuity is claimed only for total compositions of continuous operations.
     for (src, want) in [
@@ -145,7 +151,11 @@ fn curvature_witnesses_are_sound() {
         ("log(x)", false),
     ] {
         let (mut g, e, _) = setup(src);
-        assert_eq!(continuous_everywhere(&mut g, e), want, "{src}");
+        assert_eq!(
+            continuous_everywhere(&mut g, e).expect("unfolds"),
+            want,
+            "{src}"
+        );
     }
 }
 
@@ -201,7 +211,7 @@ fn relu_networks_are_continuous_piecewise_linear_and_match_mpfr() {
         let (mut g, e, x) = setup(&src);
         let f = analyse(&mut g, e, x).unwrap_or_else(|err| panic!("{src}: {err}"));
         assert!(f.is_linear() && f.is_continuous(), "{src}");
-        let body = actsym::defs::expand(&mut g, e);
+        let body = actsym::defs::inline(&mut g, e);
         // At every breakpoint, in every piece, and beyond the ends, the exact value
         // agrees with MPFR.
         for (i, b) in f.breaks.iter().enumerate() {
@@ -352,6 +362,43 @@ fn along_a_segment_of_a_two_input_network() {
     }
 }
 
+#[test]
+fn regression_along_with_every_parameter_name_taken() {
+    // The variables t, s and t_along left no name for the segment's parameter: a
+    // panic ("three names cannot all be free"). The parameter is now t1.
+    let v = json_of(
+        &[
+            "pwl",
+            "relu(s + t + t_along)",
+            "--along",
+            "0,0,0:1,1,1",
+            "--json",
+        ],
+        0,
+    );
+    assert_eq!(v["var"], "t1");
+    assert_eq!(v["pieces"][0]["expr"], "3*t1");
+}
+
+#[test]
+fn regression_along_takes_diffs_before_substituting() {
+    // diff(e, x) binds x: substituted first, x stayed behind and the answer was
+    // "unknown: x is a parameter". On x = y = t, y*relu'(x - 1/2) is 0, then t.
+    let v = json_of(
+        &[
+            "pwl",
+            "diff(relu(x - 1/2), x)*y",
+            "--along",
+            "0,0:1,1",
+            "--json",
+        ],
+        0,
+    );
+    assert_eq!(v["breakpoints"], serde_json::json!(["1/2"]));
+    assert_eq!(v["pieces"][1]["expr"], "t");
+    assert_eq!(v["continuous"], false);
+}
+
 /// A random expression of x from the piecewise class: sums, products by constants,
 /// max, min, abs, sign, if, heaviside, hard_tanh, relu6, leaky_relu and small powers.
 fn random_pw(rng: &mut Rng, depth: u32) -> String {
@@ -395,7 +442,7 @@ fn random_piecewise_expressions_match_mpfr() {
             continue;
         };
         analysed += 1;
-        let body = actsym::defs::expand(&mut g, e);
+        let body = actsym::defs::inline(&mut g, e);
         for (i, b) in f.breaks.iter().enumerate() {
             assert_value(&g, body, x, b, &f.at[i], &src);
         }

@@ -2,6 +2,7 @@
 //! matter of precision), and mistakes in what was asked to be evaluated.
 
 use crate::expr::LimitExceeded;
+use crate::unfold::UnfoldError;
 
 /// Why an expression could not be given a value.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -26,11 +27,11 @@ pub enum EvalError {
     /// An unevaluated derivative `diff(...)` was reached.
     #[error("diff(...) is not evaluated yet")]
     Diff,
-    /// A call of a defined function was not expanded before evaluation
-    /// ([`defs::expand`](crate::defs::expand) does it; [`evaluate`](super::evaluate)
+    /// A call of a defined function was not unfolded before evaluation
+    /// ([`unfold`](crate::unfold::unfold) does it; [`evaluate`](super::evaluate)
     /// calls it).
-    #[error("the call of '{0}' must be expanded before evaluation")]
-    UnexpandedCall(String),
+    #[error("the call of '{0}' must be unfolded before evaluation")]
+    CallNotUnfolded(String),
     /// A call of a function that has no definition.
     #[error("unknown function '{0}'")]
     UnknownFunction(String),
@@ -47,10 +48,13 @@ pub enum EvalError {
         /// The highest precision tried, in bits.
         bits: u32,
     },
-    /// The expression grew past the graph's limits while calls were expanded or values
+    /// The expression grew past the graph's limits while calls were unfolded or values
     /// substituted.
     #[error(transparent)]
     Limit(#[from] LimitExceeded),
+    /// The expression could not be unfolded (a `diff(...)` that cannot be taken).
+    #[error(transparent)]
+    Unfold(#[from] UnfoldError),
 }
 
 impl EvalError {
@@ -72,10 +76,11 @@ impl EvalError {
             EvalError::Undefined { .. } => 2,
             EvalError::UnboundVariable(_)
             | EvalError::Diff
-            | EvalError::UnexpandedCall(_)
+            | EvalError::CallNotUnfolded(_)
             | EvalError::UnknownFunction(_)
             | EvalError::Mistyped(_)
-            | EvalError::Limit(_) => 3,
+            | EvalError::Limit(_)
+            | EvalError::Unfold(_) => 3,
         }
     }
 }

@@ -12,9 +12,9 @@
 //! `log(1 + t)`) are tightened by fused forms (`erfc`, `expm1`, `log1p`), so that
 //! `Phi(-800)` and `softplus(-1e6)` get their digits at ordinary precision.
 //!
-//! Calls of defined functions must be expanded first ([`defs::expand`]; the
-//! precision loop [`evaluate`](super::evaluate) does it): a call reaching the walk is
-//! [`EvalError::UnexpandedCall`]. `diff(...)` is [`EvalError::Diff`].
+//! Calls of defined functions must be unfolded first ([`unfold`]; the precision
+//! loop [`evaluate`](super::evaluate) does it): a call reaching the walk is
+//! [`EvalError::CallNotUnfolded`]. `diff(...)` is [`EvalError::Diff`].
 //!
 //! Values of a node's operands are dropped as soon as every parent that uses them has
 //! been computed, so memory stays proportional to the live frontier of the DAG even at
@@ -32,7 +32,7 @@
 //! assert!(iv.lo < iv.hi && iv.lo > 2.718281828 && iv.hi < 2.718281829);
 //! ```
 //!
-//! [`defs::expand`]: crate::defs::expand
+//! [`unfold`]: crate::unfold::unfold
 
 use std::collections::HashMap;
 
@@ -46,7 +46,7 @@ use crate::expr::{BigRational, ExprId, Func, Graph, Node, Symbol};
 /// Errors: [`EvalError::Undefined`] when the expression is certainly undefined at the
 /// point, [`EvalError::Undecided`] when `prec` is too low to tell (an operand touches a
 /// domain edge, or a condition is on its edge), [`EvalError::UnboundVariable`],
-/// [`EvalError::Diff`], [`EvalError::UnexpandedCall`], [`EvalError::Overflow`].
+/// [`EvalError::Diff`], [`EvalError::CallNotUnfolded`], [`EvalError::Overflow`].
 pub fn enclose(
     g: &Graph,
     root: ExprId,
@@ -344,8 +344,8 @@ impl<'a> Walk<'a> {
             }
             Node::Call(f, _) => {
                 let name = g.name(*f).to_owned();
-                Err(if g.defs.get(*f).is_some() {
-                    EvalError::UnexpandedCall(name)
+                Err(if g.defs().get(*f).is_some() {
+                    EvalError::CallNotUnfolded(name)
                 } else {
                     EvalError::UnknownFunction(name)
                 })

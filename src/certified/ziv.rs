@@ -78,7 +78,7 @@ pub fn evaluate(
 /// The value of `root` at the point `env` to `digits` significant decimal digits
 /// (at least 1).
 ///
-/// Calls of defined functions are expanded and the point's values substituted as
+/// The expression is unfolded (`diff(...)` taken, definitions inlined) and the point's values substituted as
 /// exact rationals; if the result folds to a rational, it is exact. Otherwise the
 /// MPFR enclosure is computed at `digits * log2(10) + 64` bits, doubling until its
 /// ends round to the same digits. Errors: [`EvalError::Undefined`] at an undefined
@@ -93,12 +93,11 @@ pub fn evaluate_with(
 ) -> Result<Value, EvalError> {
     let digits = digits.max(1);
     let started = Instant::now();
-    let expanded = crate::defs::expand(g, root);
-    g.check_limits()?;
+    let unfolded = crate::unfold::unfold(g, root, crate::diff::Kink::Left)?;
     let bindings: HashMap<Symbol, ExprId> =
         env.iter().map(|(&s, r)| (s, g.num(r.clone()))).collect();
-    let point = g.substitute(expanded, &bindings);
-    g.check_limits()?;
+    let point = g.substitute(unfolded, &bindings);
+    g.within_limits()?;
     match g.node(point) {
         Node::Num(r) => {
             return Ok(Value {

@@ -11,9 +11,9 @@ use actsym::parse::Claim;
 use actsym::print;
 use actsym::prove::explain;
 use actsym::prove::numeric::SideValue;
-use actsym::prove::verdict::{check_claim, Counterexample, Options, Report, Verdict};
+use actsym::prove::verdict::{decide_claim, Counterexample, Options, Report, Verdict};
 
-use super::common::{expand_diffs, KinkArg};
+use super::common::{unfold_diffs, KinkArg};
 use super::input::{parse_claim, source};
 use super::{emit, emit_json, CliError, Session};
 
@@ -68,12 +68,12 @@ pub fn exit_code(v: Verdict) -> u8 {
 /// chosen convention.
 pub fn claim_under_kink(g: &mut Graph, claim: &Claim, kink: KinkArg) -> Result<Claim, CliError> {
     Ok(Claim {
-        lhs: expand_diffs(g, claim.lhs, kink)?,
-        rhs: expand_diffs(g, claim.rhs, kink)?,
+        lhs: unfold_diffs(g, claim.lhs, kink)?,
+        rhs: unfold_diffs(g, claim.rhs, kink)?,
         conditions: claim
             .conditions
             .iter()
-            .map(|&c| expand_diffs(g, c, kink))
+            .map(|&c| unfold_diffs(g, c, kink))
             .collect::<Result<_, _>>()?,
     })
 }
@@ -105,7 +105,7 @@ pub fn run(session: &mut Session, args: &CheckArgs) -> Result<u8, CliError> {
         digits: args.digits,
         ..Options::default()
     };
-    let report = check_claim(g, &claim, &opts);
+    let report = decide_claim(g, &claim, &opts);
     let read_as = claim_text(g, &claim);
     let steps = report
         .proof
@@ -174,7 +174,7 @@ fn same_number(a: &SideValue, b: &SideValue) -> bool {
     let read = |v: &SideValue| match v {
         SideValue::Defined(d) => {
             let mut scratch = Graph::new();
-            actsym::parse::parse_expr(&mut scratch, d)
+            actsym::defs::parse_expr(&mut scratch, d)
                 .ok()
                 .and_then(|id| scratch.as_num(id).cloned())
         }

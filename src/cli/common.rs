@@ -1,7 +1,7 @@
 //! Flag types that several commands share: the kink convention and the output format
 //! of formulas, and taking `diff(...)` under the chosen convention.
 
-use actsym::diff::{self, Kink};
+use actsym::diff::Kink;
 use actsym::expr::{ExprId, Graph};
 
 use super::CliError;
@@ -53,8 +53,8 @@ pub fn format_of(format: Option<Format>, json: bool) -> Result<Format, CliError>
     }
 }
 
-/// Replaces every `diff(e, x)` by the derivative under `kink`.
-pub fn expand_diffs(g: &mut Graph, e: ExprId, kink: KinkArg) -> Result<ExprId, CliError> {
-    diff::expand_diffs(g, e, kink.kink())
+/// Takes every `diff(e, x)` under `kink` (the library's `unfold_diffs`).
+pub fn unfold_diffs(g: &mut Graph, e: ExprId, kink: KinkArg) -> Result<ExprId, CliError> {
+    actsym::unfold::unfold_diffs(g, e, kink.kink())
         .map_err(|err| CliError::new("derivative_error", err.to_string()))
 }

@@ -16,7 +16,7 @@ pub fn run(session: &Session, args: &DefsArgs) -> Result<u8, CliError> {
     let g = &session.graph;
     if args.json {
         let defs: Vec<serde_json::Value> = g
-            .defs
+            .defs()
             .iter()
             .map(|d| {
                 serde_json::json!({
@@ -35,7 +35,7 @@ pub fn run(session: &Session, args: &DefsArgs) -> Result<u8, CliError> {
     }
     let mut out = String::new();
     let mut last: Option<&Origin> = None;
-    for d in g.defs.iter() {
+    for d in g.defs().iter() {
         if last != Some(&d.origin) {
             if last.is_some() {
                 out.push('\n');

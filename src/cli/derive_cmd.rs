@@ -11,7 +11,7 @@ use actsym::parse;
 use actsym::print;
 use actsym::simplify::{self, shared_form_with};
 
-use super::common::{expand_diffs, format_of, Format, KinkArg};
+use super::common::{format_of, unfold_diffs, Format, KinkArg};
 use super::input::{parse_expr, source};
 use super::{emit, emit_json, CliError, Session, EXIT_OK};
 
@@ -180,9 +180,10 @@ pub fn run_simplify(session: &mut Session, args: &SimplifyArgs) -> Result<u8, Cl
     )?;
     let g = &mut session.graph;
     let (e, typed) = parse_expr(g, &src)?;
-    let e = expand_diffs(g, e, args.kink)?;
+    let e = unfold_diffs(g, e, args.kink)?;
     // The simplifier, then the prover's normal form for constants (domains kept).
-    let s = actsym::prove::simplest::simplify_proved(g, e);
+    let s = actsym::prove::simplest::simplify_proved(g, e)
+        .map_err(|err| CliError::new("derivative_error", err.to_string()))?;
     let extra = serde_json::json!({ "expression": typed });
     show(g, s, &args.output, extra)?;
     Ok(EXIT_OK)

@@ -7,12 +7,12 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use actsym::certified::{self, EvalError};
+use actsym::defs;
 use actsym::expr::{BigRational, ExprId, Graph, Symbol};
 use actsym::fast::Tape;
-use actsym::parse;
 use serde_json::json;
 
-use super::common::{expand_diffs, KinkArg};
+use super::common::{unfold_diffs, KinkArg};
 use super::grid::{self, Grid, Table, TableFormat};
 use super::input::{parse_expr, source};
 use super::output::Sink;
@@ -88,7 +88,7 @@ fn parse_binding(g: &mut Graph, text: &str) -> Result<(Symbol, String, BigRation
     // The value is read by the language's own parser, in a scratch graph, and must
     // fold to an exact rational.
     let mut scratch = Graph::new();
-    let id = parse::parse_expr(&mut scratch, value)
+    let id = defs::parse_expr(&mut scratch, value)
         .map_err(|e| CliError::parse(value, &format!("--at {var}"), &e))?;
     match scratch.as_num(id) {
         Some(r) => Ok((g.symbol(var), var.to_owned(), r.clone())),
@@ -140,13 +140,13 @@ pub fn run(session: &mut Session, args: &EvalArgs) -> Result<u8, CliError> {
         point.shown.push((name, value));
     }
     // diff(...) inside the expression is taken symbolically first, under --kink.
-    let expanded = expand_diffs(g, root, args.kink)?;
+    let unfolded = unfold_diffs(g, root, args.kink)?;
     if let Some(grid_text) = &args.grid {
         return run_grid(
-            g, root, expanded, &typed, &point.env, args, grid_text, digits,
+            g, root, unfolded, &typed, &point.env, args, grid_text, digits,
         );
     }
-    let free = g.free_vars(expanded);
+    let free = g.free_vars(unfolded);
     for (name, _) in &point.shown {
         if !free.iter().any(|&s| g.name(s) == name) {
             eprintln!(
@@ -160,7 +160,7 @@ pub fn run(session: &mut Session, args: &EvalArgs) -> Result<u8, CliError> {
         .filter(|s| !point.env.contains_key(s))
         .collect();
     let tape = if args.show_tape {
-        Some(tape_at(g, root, expanded, &point, &unbound, args.kink)?)
+        Some(tape_at(g, root, unfolded, &point, &unbound, args.kink)?)
     } else {
         None
     };
@@ -193,7 +193,7 @@ pub fn run(session: &mut Session, args: &EvalArgs) -> Result<u8, CliError> {
     let line = if args.fast {
         let tape = match tape {
             Some(t) => t,
-            None => tape_at(g, root, expanded, &point, &unbound, args.kink)?,
+            None => tape_at(g, root, unfolded, &point, &unbound, args.kink)?,
         };
         let inputs: Vec<f64> = grid::parameters(g, &point.env)
             .into_iter()
@@ -219,7 +219,7 @@ pub fn run(session: &mut Session, args: &EvalArgs) -> Result<u8, CliError> {
             format!("{text}\n")
         }
     } else {
-        let value = certified::evaluate(g, expanded, &point.env, digits)
+        let value = certified::evaluate(g, unfolded, &point.env, digits)
             .map_err(|e| eval_error(&e, &at_text))?;
         let shown = shown_value(&value, args.digits.is_some());
         obj["value"] = json!(value.decimal);
@@ -252,14 +252,14 @@ pub fn run(session: &mut Session, args: &EvalArgs) -> Result<u8, CliError> {
 fn tape_at(
     g: &mut Graph,
     root: ExprId,
-    expanded: ExprId,
+    unfolded: ExprId,
     point: &Point,
     unbound: &[Symbol],
     kink: KinkArg,
 ) -> Result<Tape, CliError> {
     let mut vars: Vec<Symbol> = unbound.to_vec();
     vars.extend(grid::parameters(g, &point.env).into_iter().map(|p| p.0));
-    grid::compile(g, root, expanded, &vars, kink)
+    grid::compile(g, root, unfolded, &vars, kink)
 }
 
 /// The value as printed: the exact rational when there is one and `--digits` was
@@ -272,7 +272,7 @@ fn shown_value(value: &certified::Value, digits_given: bool) -> String {
         return value.decimal.clone();
     }
     let mut scratch = Graph::new();
-    let decimal_is_exact = parse::parse_expr(&mut scratch, &value.decimal)
+    let decimal_is_exact = defs::parse_expr(&mut scratch, &value.decimal)
         .ok()
         .and_then(|id| scratch.as_num(id).cloned())
         .is_some_and(|d| &d == r);
@@ -291,7 +291,7 @@ fn shown_value(value: &certified::Value, digits_given: bool) -> String {
 fn run_grid(
     g: &mut Graph,
     root: ExprId,
-    expanded: ExprId,
+    unfolded: ExprId,
     typed: &str,
     env: &HashMap<Symbol, BigRational>,
     args: &EvalArgs,
@@ -299,7 +299,7 @@ fn run_grid(
     digits: u32,
 ) -> Result<u8, CliError> {
     let free: Vec<Symbol> = g
-        .free_vars(expanded)
+        .free_vars(unfolded)
         .into_iter()
         .filter(|s| !env.contains_key(s))
         .collect();
@@ -324,7 +324,7 @@ fn run_grid(
     let tape = if needs_tape {
         let mut vars = vec![var];
         vars.extend(params.iter().map(|p| p.0));
-        Some(grid::compile(g, root, expanded, &vars, args.kink)?)
+        Some(grid::compile(g, root, unfolded, &vars, args.kink)?)
     } else {
         None
     };
@@ -353,7 +353,7 @@ fn run_grid(
     let mut sink = Sink::open(args.output.as_deref(), args.force)?;
     match (&tape, args.fast) {
         (Some(t), true) => grid::write_fast(t, &params, &grid, &table, &mut sink)?,
-        _ => grid::write_exact(g, expanded, var, env, &grid, digits, &table, &mut sink)?,
+        _ => grid::write_exact(g, unfolded, var, env, &grid, digits, &table, &mut sink)?,
     }
     sink.finish()?;
     if let Some(path) = &args.output {

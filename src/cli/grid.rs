@@ -9,9 +9,9 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use actsym::certified;
+use actsym::defs;
 use actsym::expr::{BigRational, ExprId, Graph, Symbol};
 use actsym::fast::Tape;
-use actsym::parse;
 use num_traits::{Signed, ToPrimitive};
 
 use super::common::KinkArg;
@@ -33,7 +33,7 @@ pub struct Grid {
 fn exact(text: &str, what: &str) -> Result<BigRational, CliError> {
     let mut scratch = Graph::new();
     let id =
-        parse::parse_expr(&mut scratch, text).map_err(|e| CliError::parse(text, "<grid>", &e))?;
+        defs::parse_expr(&mut scratch, text).map_err(|e| CliError::parse(text, "<grid>", &e))?;
     scratch.as_num(id).cloned().ok_or_else(|| {
         CliError::flag(format!(
             "--grid {what} '{text}' is not an exact rational such as -8, 1/2 or 0.1"
@@ -268,19 +268,19 @@ pub fn write_exact(
 }
 
 /// The compiled tape of `root` over `vars`. The left-hand convention compiles
-/// `diff(...)` itself (keeping fused kernels); the others compile `expanded`, where
+/// `diff(...)` itself (keeping fused kernels); the others compile `unfolded`, where
 /// every `diff(...)` was already taken under the chosen convention.
 pub fn compile(
     g: &mut Graph,
     root: ExprId,
-    expanded: ExprId,
+    unfolded: ExprId,
     vars: &[Symbol],
     kink: KinkArg,
 ) -> Result<Tape, CliError> {
     let tape = if kink == KinkArg::Left {
-        Tape::compile_expanding(g, root, vars)
+        Tape::compile_unfolding(g, root, vars)
     } else {
-        Tape::compile(g, expanded, vars)
+        Tape::compile(g, unfolded, vars)
     };
     tape.map_err(|e| CliError::new("compile_error", e.to_string()))
 }

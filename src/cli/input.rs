@@ -5,7 +5,7 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use actsym::defs::Origin;
+use actsym::defs::{self, Origin};
 use actsym::expr::{ExprId, Graph};
 use actsym::parse::{self, Claim, ParseError, StatementKind, SyntaxError};
 
@@ -88,7 +88,7 @@ fn single(
     src: &Source,
     expected: &'static str,
 ) -> Result<(StatementKind, String), CliError> {
-    let stmts = parse::parse_source(g, &src.text, Origin::User(src.name.clone()))
+    let stmts = defs::parse_source(g, &src.text, Origin::User(src.name.clone()))
         .map_err(|e| CliError::parse(&src.text, &src.name, &e))?;
     let wrong = |found: &'static str, span: std::ops::Range<usize>, help: Option<String>| {
         let mut e = ParseError::new(SyntaxError::WrongStatement { expected, found }, span);

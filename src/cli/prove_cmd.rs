@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use actsym::expr::ExprId;
 use actsym::parse::{self, Claim};
 use actsym::prove::chain::{parse_chain, split_reason};
-use actsym::prove::verdict::{check_claim, Options, Verdict};
+use actsym::prove::verdict::{decide_claim, Options, Verdict};
 use serde_json::json;
 
 use super::check_cmd::{claim_text, claim_under_kink, difference_at, exit_code};
@@ -104,7 +104,7 @@ pub fn run(session: &mut Session, args: &ProveArgs) -> Result<u8, CliError> {
             conditions: chain.claim.conditions.clone(),
         };
         let sub = claim_under_kink(g, &sub, args.kink)?;
-        let report = check_claim(g, &sub, &Options::default());
+        let report = decide_claim(g, &sub, &Options::default());
         let reason = step
             .reason
             .as_deref()

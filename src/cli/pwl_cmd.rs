@@ -4,15 +4,15 @@
 
 use std::path::Path;
 
+use actsym::defs;
 use actsym::expr::{ExprId, Graph, Symbol};
-use actsym::parse;
 use actsym::print;
 use actsym::pwl::{self, Piecewise, PwlError};
 use num_rational::BigRational;
 use serde_json::{json, Value};
 
 use super::check_cmd::EXIT_UNKNOWN;
-use super::common::{expand_diffs, KinkArg};
+use super::common::{unfold_diffs, KinkArg};
 use super::input::{parse_expr, read_file, read_stdin, source};
 use super::{emit, CliError, Session, EXIT_OK};
 
@@ -45,7 +45,7 @@ struct Along {
 
 fn exact(text: &str) -> Result<BigRational, CliError> {
     let mut scratch = Graph::new();
-    parse::parse_expr(&mut scratch, text)
+    defs::parse_expr(&mut scratch, text)
         .ok()
         .and_then(|id| scratch.as_num(id).cloned())
         .ok_or_else(|| {
@@ -158,6 +158,23 @@ fn one() -> BigRational {
     BigRational::from_integer(1.into())
 }
 
+/// A name for the segment's parameter that is none of the expression's variables
+/// (the variables are all replaced, but the report names both): `t`, `s`, `t_along`,
+/// then `t1`, `t2`, ... The variables are finitely many, so the search ends.
+fn parameter_name(used: &[&str]) -> String {
+    let mut candidates = ["t", "s", "t_along"]
+        .into_iter()
+        .map(str::to_owned)
+        .chain((1..).map(|k| format!("t{k}")));
+    loop {
+        match candidates.next() {
+            Some(name) if used.contains(&name.as_str()) => {}
+            Some(name) => return name,
+            None => return "t".to_owned(),
+        }
+    }
+}
+
 /// The variable: `x` if present, else the only one.
 fn pick_var(g: &mut Graph, free: &[Symbol]) -> Result<Symbol, CliError> {
     if let Some(&x) = free.iter().find(|&&s| g.name(s) == "x") {
@@ -212,17 +229,13 @@ pub fn run(session: &mut Session, args: &PwlArgs) -> Result<u8, CliError> {
         source(Some(target), None, "actsym pwl 'relu(x) - relu(x - 1)'")?
     };
     let (e, expression) = parse_expr(g, &src)?;
-    let e = expand_diffs(g, e, args.kink)?;
+    let e = unfold_diffs(g, e, args.kink)?;
     let free = g.free_vars(e);
     let (e, var, along) = match &args.along {
         Some(text) => {
             let along = Along::parse(g, text, &free)?;
             let used: Vec<&str> = free.iter().map(|&s| g.name(s)).collect();
-            let tname = ["t", "s", "t_along"]
-                .into_iter()
-                .find(|n| !used.contains(n))
-                .expect("three names cannot all be free and assigned");
-            let t = g.symbol(tname);
+            let t = g.symbol(&parameter_name(&used));
             (along.substitute(g, e, t), t, Some(along))
         }
         None => (e, pick_var(g, &free)?, None),
@@ -230,13 +243,19 @@ pub fn run(session: &mut Session, args: &PwlArgs) -> Result<u8, CliError> {
     let xname = g.name(var).to_owned();
     let f = match pwl::analyse(g, e, var) {
         Ok(f) => f,
+        Err(err @ PwlError::Unfold(_)) => return unknown(args, &expression, &xname, &err),
         Err(err) => {
             // On a segment, only a witness inside it counts.
-            let witness = pwl::curvature_witness(g, e, var)
-                .filter(|w| along.is_none() || (zero() < w.at && w.at < one()));
+            let witness = match pwl::curvature_witness(g, e, var) {
+                Ok(w) => w.filter(|w| along.is_none() || (zero() < w.at && w.at < one())),
+                Err(why) => return unknown(args, &expression, &xname, &why.into()),
+            };
             return match witness {
                 Some(w) => {
-                    let continuous = pwl::continuous_everywhere(g, e);
+                    let continuous = match pwl::continuous_everywhere(g, e) {
+                        Ok(c) => c,
+                        Err(why) => return unknown(args, &expression, &xname, &why.into()),
+                    };
                     curved(args, &expression, &xname, &err, &w, continuous)
                 }
                 None => unknown(args, &expression, &xname, &err),

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use actsym::defs::Origin;
+use actsym::defs::{self, Origin};
 use actsym::expr::Graph;
 use actsym::parse;
 
@@ -23,7 +23,7 @@ impl Session {
         for path in defs {
             let src = read_file(path, " (--defs)")?;
             let name = src.name.clone();
-            let stmts = parse::parse_source(&mut graph, &src.text, Origin::User(name.clone()))
+            let stmts = defs::parse_source(&mut graph, &src.text, Origin::User(name.clone()))
                 .map_err(|e| CliError::parse(&src.text, &name, &e))?;
             if let Some(s) = stmts
                 .iter()

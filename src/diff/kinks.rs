@@ -165,7 +165,13 @@ fn w_of(g: &mut Graph, br: &Branch) -> ExprId {
 /// `abs`, `if`, and the prelude's functions built from them): then a one-sided
 /// slope of 0 at a point means `w` is constant on that side.
 fn piecewise_linear(g: &mut Graph, w: ExprId, var: Symbol) -> bool {
-    let w = crate::defs::expand(g, w);
+    // Definitions inlined, their own derivatives taken first; if one fails, `w` is
+    // not known to be piecewise linear.
+    let Ok(w) = crate::defs::inline_with(g, w, &mut |g, def| {
+        super::take_diffs(g, def.body, Kink::Left).map(Some)
+    }) else {
+        return false;
+    };
     let order = g.reachable(&[w]);
     let mut varies: HashMap<ExprId, bool> = HashMap::with_capacity(order.len());
     for &n in &order {

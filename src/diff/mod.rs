@@ -1,4 +1,4 @@
-//! Symbolic derivatives, exact and one-sided at kinks (DESIGN.md §2).
+//! Symbolic derivatives, exact and one-sided at kinks (docs/semantics.md).
 //!
 //! [`derive()`] differentiates an expression with respect to one variable (or parameter)
 //! and simplifies the result. Every node's derivative is computed once (a memo per
@@ -23,16 +23,16 @@
 //! through their bodies with the arguments substituted for the parameters.
 //!
 //! The derivative is meant where the expression is defined (`log(x)` gives `1/x`);
-//! [`expand_diffs`], which the evaluator uses, keeps the domain of the differentiated
-//! expression explicitly.
+//! a `diff(...)` node, when unfolded for evaluation (the `unfold` module), keeps the
+//! domain of the differentiated expression explicitly.
 //!
 //! ```
-//! use actsym::{diff::{derive, Kink}, expr::Graph, parse};
+//! use actsym::{defs, diff::{derive, Kink}, expr::Graph};
 //! let mut g = Graph::with_prelude();
-//! let e = parse::parse_expr(&mut g, "relu(x)").unwrap();
+//! let e = defs::parse_expr(&mut g, "relu(x)").unwrap();
 //! let x = g.symbol("x");
 //! let d = derive(&mut g, e, x, Kink::Left).unwrap();
-//! assert_eq!(d, parse::parse_expr(&mut g, "if(x > 0, 1, 0)").unwrap());
+//! assert_eq!(d, defs::parse_expr(&mut g, "if(x > 0, 1, 0)").unwrap());
 //! ```
 
 mod kinks;
@@ -171,7 +171,7 @@ pub fn derive_n(
     for _ in 0..order {
         let d = derive_raw(g, cur, var, kink)?;
         cur = simplifier.run(g, d);
-        g.check_limits()?;
+        g.within_limits()?;
     }
     Ok(cur)
 }
@@ -179,11 +179,11 @@ pub fn derive_n(
 /// Replaces every `diff(e, v)` node under `root` by the derivative of `e` with
 /// respect to `v`, innermost first, so the result can be evaluated. Where `e` is not
 /// defined everywhere, the replacement keeps `e`'s domain (`diff(log(x), x)` is
-/// undefined at `x = -1`, not `-1`).
+/// undefined at `x = -1`, not `-1`). The public way in is the `unfold` module.
 ///
 /// # Errors
 /// As [`derive()`].
-pub fn expand_diffs(g: &mut Graph, root: ExprId, kink: Kink) -> Result<ExprId, DiffError> {
+pub(crate) fn take_diffs(g: &mut Graph, root: ExprId, kink: Kink) -> Result<ExprId, DiffError> {
     if !g
         .reachable(&[root])
         .iter()
@@ -263,7 +263,7 @@ impl Deriver {
                 stack.pop();
                 continue;
             }
-            g.check_limits()?;
+            g.within_limits()?;
             let needs = self.prerequisites(g, id)?;
             let missing: Vec<ExprId> = needs
                 .into_iter()
@@ -282,7 +282,7 @@ impl Deriver {
                 stack.extend(missing);
             }
         }
-        g.check_limits()?;
+        g.within_limits()?;
         Ok(self
             .memo
             .get(&root)
@@ -337,39 +337,33 @@ impl Deriver {
                 if named::applies(g, f, self.kink) {
                     args.to_vec()
                 } else {
-                    vec![self.expand(g, id)?]
+                    vec![self.unfold_node(g, id)?]
                 }
             }
-            Node::Diff(..) => vec![self.expand(g, id)?],
+            Node::Diff(..) => vec![self.unfold_node(g, id)?],
             other => other.children(),
         })
     }
 
     /// The body of a call with its arguments substituted, or the expansion of a
     /// `diff` node; cached per node.
-    fn expand(&mut self, g: &mut Graph, id: ExprId) -> Result<ExprId, DiffError> {
+    fn unfold_node(&mut self, g: &mut Graph, id: ExprId) -> Result<ExprId, DiffError> {
         if let Some(&e) = self.expansion.get(&id) {
             return Ok(e);
         }
         let e = match g.node(id).clone() {
             Node::Call(f, args) => {
-                let Some(def) = g.defs.get(f).cloned() else {
+                let Some(def) = g.defs().get(f).cloned() else {
                     return Err(DiffError::UnknownFunction(g.name(f).to_owned()));
                 };
                 // Derivatives inside the body are taken before the parameters are
                 // replaced: substituting into `diff(u, x)` would change its meaning.
                 // This recursion is bounded by the depth of the definition hierarchy
                 // (definitions cannot be cyclic).
-                let body = expand_diffs(g, def.body, self.kink)?;
-                let bindings: HashMap<Symbol, ExprId> = def
-                    .params
-                    .iter()
-                    .copied()
-                    .zip(args.iter().copied())
-                    .collect();
-                g.substitute(body, &bindings)
+                let body = take_diffs(g, def.body, self.kink)?;
+                g.substitute(body, &def.bind(&args))
             }
-            Node::Diff(..) => expand_diffs(g, id, self.kink)?,
+            Node::Diff(..) => take_diffs(g, id, self.kink)?,
             _ => id,
         };
         self.expansion.insert(id, e);
@@ -447,12 +441,12 @@ impl Deriver {
                         None => return Err(DiffError::UnknownFunction(g.name(f).to_owned())),
                     }
                 } else {
-                    let body = self.expand(g, id)?;
+                    let body = self.unfold_node(g, id)?;
                     self.known(body)?
                 }
             }
             Node::Diff(..) => {
-                let e = self.expand(g, id)?;
+                let e = self.unfold_node(g, id)?;
                 self.known(e)?
             }
         })

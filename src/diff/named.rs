@@ -12,13 +12,12 @@
 
 use super::rules::scaled;
 use super::Kink;
-use crate::defs::Origin;
-use crate::expr::{CmpOp, ExprId, Graph, Symbol};
+use crate::expr::{CmpOp, ExprId, Graph, Origin, Symbol};
 
 /// The prelude function named `name`, if the graph has the prelude's definition.
 fn prelude_fn(g: &Graph, name: &str) -> Option<Symbol> {
     let s = g.find_symbol(name)?;
-    let def = g.defs.get(s)?;
+    let def = g.defs().get(s)?;
     (def.origin == Origin::Prelude).then_some(s)
 }
 
@@ -44,7 +43,7 @@ const AUTODIFF: [(&str, usize); 6] = [
 
 /// Whether a named rule differentiates calls of `f` in this mode.
 pub(super) fn applies(g: &Graph, f: Symbol, kink: Kink) -> bool {
-    let Some(def) = g.defs.get(f) else {
+    let Some(def) = g.defs().get(f) else {
         return false;
     };
     if def.origin != Origin::Prelude {

@@ -22,16 +22,17 @@
 
 pub mod build;
 pub(crate) mod convert;
+mod definitions;
 mod info;
+mod power;
 
 use std::collections::HashMap;
 use std::fmt;
 
+pub use definitions::{Definition, Definitions, Origin};
 pub use info::{NodeInfo, SignInfo};
 pub use num_bigint::BigInt;
 pub use num_rational::BigRational;
-
-use crate::defs::Definitions;
 
 /// The id of a node in a [`Graph`]. Ids are dense `u32` indices into the arena.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
@@ -206,7 +207,8 @@ impl Node {
 /// Limits that keep every input bounded.
 #[derive(Clone, Copy, Debug)]
 pub struct Limits {
-    /// The most nodes one graph may hold.
+    /// The most nodes one operation may add to a graph (counted from the last
+    /// [`Graph::begin_operation`], or from the graph's creation).
     pub max_nodes: usize,
     /// The deepest a node may be (a leaf has depth 1).
     pub max_depth: u32,
@@ -225,6 +227,9 @@ impl Default for Limits {
 }
 
 /// The arena of hash-consed nodes, the symbol table and the definitions.
+///
+/// [`Graph::new`] is empty; `Graph::with_prelude()` (defined in the `defs` module,
+/// which owns definitions) holds the prelude's activation functions.
 pub struct Graph {
     nodes: Vec<Node>,
     info: Vec<NodeInfo>,
@@ -232,10 +237,13 @@ pub struct Graph {
     symbols: Vec<String>,
     symbol_ids: HashMap<String, Symbol>,
     /// The function definitions (prelude and user) this graph's calls refer to.
-    pub defs: Definitions,
-    /// The limits this graph enforces; see [`Graph::check_limits`].
+    defs: Definitions,
+    /// The limits this graph enforces; see [`Graph::within_limits`].
     pub limits: Limits,
+    /// The first limit the current operation went past.
     over_limit: Option<LimitExceeded>,
+    /// The number of nodes when the current operation began.
+    operation_start: usize,
 }
 
 /// A graph grew past one of its [`Limits`].
@@ -274,15 +282,26 @@ impl Graph {
             defs: Definitions::default(),
             limits: Limits::default(),
             over_limit: None,
+            operation_start: 0,
         }
     }
 
-    /// A graph holding the prelude's definitions.
+    /// The function definitions (prelude and user) this graph's calls refer to.
+    /// Read-only: definitions are added through the `defs` module, which checks them.
     #[must_use]
-    pub fn with_prelude() -> Self {
-        let mut g = Graph::new();
-        crate::defs::load_prelude(&mut g);
-        g
+    pub fn defs(&self) -> &Definitions {
+        &self.defs
+    }
+
+    /// Adds a definition already checked by `defs` (the only caller: see
+    /// `tests/layering.rs`). Node facts are not refreshed here.
+    pub(crate) fn insert_definition(&mut self, def: Definition) {
+        self.defs.insert(def);
+    }
+
+    /// Moves `names` to the end of the definitions' listing order.
+    pub(crate) fn list_definitions_last(&mut self, names: &[Symbol]) {
+        self.defs.list_last(names);
     }
 
     /// The number of nodes in the arena.
@@ -332,9 +351,20 @@ impl Graph {
         &self.symbols[s.0 as usize]
     }
 
-    /// Returns the first limit this graph went past, if any. Constructors never fail;
-    /// drivers (parser, derivative, simplifier) call this to stop runaway growth.
-    pub fn check_limits(&self) -> Result<(), LimitExceeded> {
+    /// Begins a bounded operation: forgets the limit an earlier operation went past,
+    /// and counts the nodes this one adds from here. A graph lives on after an
+    /// oversize input, so a driver that reuses one (a session, a fuzzer, a
+    /// library user) calls this at the start of each top-level operation; the text
+    /// front doors of `defs` (`parse_source`, `parse_expr`, `parse_claim`) do.
+    pub fn begin_operation(&mut self) {
+        self.over_limit = None;
+        self.operation_start = self.nodes.len();
+    }
+
+    /// `Ok` while the current operation is within the graph's limits; otherwise the
+    /// first limit it went past. Constructors never fail; drivers (parser,
+    /// derivative, simplifier) call this to stop runaway growth.
+    pub fn within_limits(&self) -> Result<(), LimitExceeded> {
         match &self.over_limit {
             Some(e) => Err(e.clone()),
             None => Ok(()),
@@ -350,7 +380,8 @@ impl Graph {
         if info.depth > self.limits.max_depth && self.over_limit.is_none() {
             self.over_limit = Some(LimitExceeded::Depth(self.limits.max_depth));
         }
-        if self.nodes.len() >= self.limits.max_nodes && self.over_limit.is_none() {
+        let added = self.nodes.len() - self.operation_start;
+        if added >= self.limits.max_nodes && self.over_limit.is_none() {
             self.over_limit = Some(LimitExceeded::Nodes(self.limits.max_nodes));
         }
         let id = ExprId(self.nodes.len() as u32);

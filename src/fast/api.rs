@@ -26,16 +26,15 @@ impl Tape {
     ///
     /// # Errors
     /// Those of [`Tape::compile`], and a failed symbolic derivative as
-    /// [`CompileError::Derivative`].
-    pub fn compile_expanding(
+    /// [`CompileError::Unfold`].
+    pub fn compile_unfolding(
         g: &mut Graph,
         root: ExprId,
         vars: &[Symbol],
     ) -> Result<Tape, CompileError> {
         match Tape::compile(g, root, vars) {
             Err(CompileError::NonSmoothDiff) => {
-                let e = crate::diff::expand_diffs(g, root, crate::diff::Kink::Left)
-                    .map_err(|e| CompileError::Derivative(e.to_string()))?;
+                let e = crate::unfold::unfold_diffs(g, root, crate::diff::Kink::Left)?;
                 Tape::compile(g, e, vars)
             }
             other => other,

@@ -286,7 +286,7 @@ impl Lowering<'_> {
     fn lower_call(&mut self, f: Symbol, args: Vec<IrId>, depth: u32) -> Result<IrId, CompileError> {
         let g = self.g;
         let name = g.name(f);
-        let def = g.defs.get(f);
+        let def = g.defs().get(f);
         let redefined = def.is_some_and(|d| d.origin != Origin::Prelude);
         if !redefined {
             if let Some(r) = tape_prelude::fused(&mut self.ir, name, &args) {

@@ -26,13 +26,14 @@ pub enum CompileError {
     #[error("the fast evaluator cannot compile {0}")]
     Unsupported(&'static str),
     /// A `diff(...)` of an expression with a kink or branch in the variable: its
-    /// derivative follows the symbolic side's left-hand convention, so expand it
-    /// first with [`crate::diff::expand_diffs`] (as [`Tape::compile_expanding`](crate::fast::Tape::compile_expanding) does).
+    /// derivative follows the symbolic side's left-hand convention, so unfold it
+    /// first with [`crate::unfold::unfold_diffs`] (as
+    /// [`Tape::compile_unfolding`](crate::fast::Tape::compile_unfolding) does).
     #[error("diff(...) of an expression with kinks or branches must be differentiated symbolically first")]
     NonSmoothDiff,
-    /// The symbolic derivative failed (see [`crate::diff::DiffError`]).
-    #[error("{0}")]
-    Derivative(String),
+    /// The symbolic derivative failed.
+    #[error(transparent)]
+    Unfold(#[from] crate::unfold::UnfoldError),
     /// Definitions nested deeper than the compiler follows.
     #[error("function definitions nested deeper than {0} levels")]
     TooDeep(u32),

@@ -5,7 +5,8 @@
 //! from. In a claim, `where` items with `=` are bindings and items with a comparison
 //! are conditions.
 
-use super::{keyword_at, lex, ParseError, Parser, SyntaxError, RESERVED};
+use super::parser::{keyword_at, Parser};
+use super::{lex, ParseError, SyntaxError, RESERVED};
 use crate::expr::ExprId;
 
 /// Splits a statement at its `where` keyword (outside parentheses and comments):

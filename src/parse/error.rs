@@ -44,6 +44,13 @@ pub enum SyntaxError {
         /// The cycle, as `f -> g -> f`.
         cycle: String,
     },
+    /// A definition of a function that is already defined (a text's `f(x) = ...` of
+    /// a known `f` is read as a claim, so this comes only from registration).
+    #[error("'{name}' is already defined and cannot be redefined")]
+    Redefinition {
+        /// The function's name.
+        name: String,
+    },
     /// A name that the language reserves used as a variable or parameter.
     #[error("'{name}' is a reserved word and cannot be used as a name")]
     Reserved {
@@ -131,6 +138,7 @@ impl SyntaxError {
             SyntaxError::FunctionAsValue { .. } => "function_as_value",
             SyntaxError::WrongArity { .. } => "wrong_arity",
             SyntaxError::RecursiveDefinition { .. } => "recursive_definition",
+            SyntaxError::Redefinition { .. } => "redefinition",
             SyntaxError::Reserved { .. } => "reserved_word",
             SyntaxError::NotAParameter { .. } => "not_a_parameter",
             SyntaxError::DuplicateParameter { .. } => "duplicate_parameter",
@@ -206,10 +214,10 @@ impl ParseError {
     /// source line and a caret under the offending text, then the hint.
     ///
     /// ```
-    /// use actsym::{expr::Graph, parse};
+    /// use actsym::{defs, expr::Graph};
     /// let mut g = Graph::with_prelude();
     /// let src = "2x + 1";
-    /// let err = parse::parse_expr(&mut g, src).unwrap_err();
+    /// let err = defs::parse_expr(&mut g, src).unwrap_err();
     /// let shown = err.render(src, "<input>");
     /// assert!(shown.contains("implicit multiplication: write 2*x"));
     /// assert!(shown.contains("1 | 2x + 1"));

@@ -4,8 +4,8 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::defs;
 use crate::expr::Graph;
-use crate::parse;
 
 use super::{figure, save, Curve, Format, PlotError, Settings};
 
@@ -68,7 +68,7 @@ pub fn book(
     let mut g = Graph::with_prelude();
     let x = g.symbol("x");
     let parse = |g: &mut Graph, text: &str| {
-        parse::parse_expr(g, text).map_err(|e| PlotError::Load(e.render(text, "<book>")))
+        defs::parse_expr(g, text).map_err(|e| PlotError::Load(e.render(text, "<book>")))
     };
     let mut written = Vec::new();
     for (stem, text, order) in BOOK_FIGURES {

@@ -12,10 +12,10 @@
 //! [`book`] writes the chapter's figures.
 //!
 //! ```
-//! use actsym::{diff::Kink, expr::Graph, parse, plot};
+//! use actsym::{defs, diff::Kink, expr::Graph, plot};
 //!
 //! let mut g = Graph::with_prelude();
-//! let e = parse::parse_expr(&mut g, "relu(x)").unwrap();
+//! let e = defs::parse_expr(&mut g, "relu(x)").unwrap();
 //! let x = g.symbol("x");
 //! let settings = plot::Settings::default(); // [-8, 8], 801 points, left-hand kinks
 //! let curve = plot::Curve::new(&g, e, x, 1); // its derivative: "grad of relu"
@@ -39,9 +39,10 @@ use std::path::PathBuf;
 
 use num_traits::ToPrimitive;
 
-use crate::diff::{self, Kink};
+use crate::diff::Kink;
 use crate::expr::{ExprId, Func, Graph, Node, Symbol};
 use crate::fast::{CompileError, Tape};
+use crate::unfold::{unfold, UnfoldError};
 
 pub use book::{book, BOOK_FIGURES};
 pub use braille::{terminal, Canvas};
@@ -74,13 +75,14 @@ pub enum PlotError {
         /// Why.
         source: CompileError,
     },
-    /// The derivative could not be taken.
+    /// The curve could not be unfolded (a derivative that cannot be taken, the
+    /// graph's limits).
     #[error("cannot differentiate {label}: {source}")]
     Derivative {
         /// The curve.
         label: String,
         /// Why.
-        source: diff::DiffError,
+        source: UnfoldError,
     },
     /// A setting out of bounds (range, points, order, size).
     #[error("{0}")]
@@ -278,13 +280,6 @@ pub fn variable(g: &mut Graph, exprs: &[ExprId]) -> Result<Symbol, PlotError> {
     }
 }
 
-/// The expression with every `diff(...)` taken in the `kink` convention and every
-/// definition inlined: what the kink points are read from.
-fn primitives(g: &mut Graph, e: ExprId, kink: Kink) -> Result<ExprId, diff::DiffError> {
-    let e = diff::expand_diffs(g, e, kink)?;
-    Ok(crate::defs::expand(g, e))
-}
-
 /// The expressions whose roots are the kink points, jumps, poles and domain edges
 /// of `e` (primitives only): arguments of `max`/`min` (as a difference), `abs` and
 /// `sign`, comparisons (as a difference), bases of negative or fractional powers,
@@ -339,27 +334,30 @@ pub fn trace(
     // the others are taken symbolically first.
     let plotted = match settings.kink {
         Kink::Left => d,
-        kink => primitives(g, d, kink).map_err(|source| PlotError::Derivative {
+        kink => unfold(g, d, kink).map_err(|source| PlotError::Derivative {
             label: label.clone(),
             source,
         })?,
     };
     // Derivatives break only where the function does (every rule keeps the
     // arguments of max, min, abs, sign, conditions, powers and log), so the kink
-    // points are read from the function itself: no symbolic n-th derivative needed.
-    let structure = primitives(g, curve.expr, settings.kink);
-    let tape =
-        Tape::compile_expanding(g, plotted, &[var]).map_err(|source| PlotError::Compile {
+    // points are read from the function itself (unfolded: every `diff(...)` taken in
+    // the `kink` convention, every definition inlined): no symbolic n-th derivative
+    // needed.
+    let structure =
+        unfold(g, curve.expr, settings.kink).map_err(|source| PlotError::Derivative {
             label: label.clone(),
             source,
         })?;
-    let args: Vec<Tape> = match structure {
-        Ok(p) => kink_arguments(g, p, var)
-            .into_iter()
-            .filter_map(|a| Tape::compile(g, a, &[var]).ok())
-            .collect(),
-        Err(_) => Vec::new(),
-    };
+    let tape =
+        Tape::compile_unfolding(g, plotted, &[var]).map_err(|source| PlotError::Compile {
+            label: label.clone(),
+            source,
+        })?;
+    let args: Vec<Tape> = kink_arguments(g, structure, var)
+        .into_iter()
+        .filter_map(|a| Tape::compile(g, a, &[var]).ok())
+        .collect();
     let (lo, hi) = settings.range;
     let samples = sample(&tape, &args, lo, hi, settings.points);
     let (breakpoints, note) = if curve.breakpoints {

@@ -4,8 +4,8 @@
 
 use std::path::Path;
 
+use crate::defs;
 use crate::expr::{ExprId, Graph};
-use crate::parse;
 
 use super::PlotError;
 
@@ -43,7 +43,7 @@ impl NetworkLoader for ActsymFile {
         let name = path.display().to_string();
         let text = std::fs::read_to_string(path)
             .map_err(|e| PlotError::Load(format!("cannot read {name}: {e}")))?;
-        parse::parse_expr(g, &text).map_err(|e| PlotError::Load(e.render(&text, &name)))
+        defs::parse_expr(g, &text).map_err(|e| PlotError::Load(e.render(&text, &name)))
     }
 }
 
@@ -76,7 +76,7 @@ pub fn load(
             network: Some(stem),
         });
     }
-    let expr = parse::parse_expr(g, target).map_err(|e| {
+    let expr = defs::parse_expr(g, target).map_err(|e| {
         // `nets/hat.act` that is not there reads better as a missing file than as
         // a division of unknown names.
         let file_like = target.contains(['/', '\\'])

@@ -24,9 +24,9 @@
 //! with `{"num": "1/2"}`. Shared subexpressions are written out at each use.
 //!
 //! ```
-//! use actsym::{expr::Graph, parse, print};
+//! use actsym::{defs, expr::Graph, print};
 //! let mut g = Graph::with_prelude();
-//! let e = parse::parse_expr(&mut g, "2*sigmoid(x)").unwrap();
+//! let e = defs::parse_expr(&mut g, "2*sigmoid(x)").unwrap();
 //! assert_eq!(
 //!     print::json(&g, e),
 //!     serde_json::json!({"op": "mul", "args": [

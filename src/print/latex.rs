@@ -29,9 +29,9 @@ struct LatexStyle;
 /// The expression as a LaTeX formula (math mode, without delimiters).
 ///
 /// ```
-/// use actsym::{expr::Graph, parse, print};
+/// use actsym::{defs, expr::Graph, print};
 /// let mut g = Graph::with_prelude();
-/// let e = parse::parse_expr(&mut g, "sigmoid(x)*(1 - sigmoid(x))").unwrap();
+/// let e = defs::parse_expr(&mut g, "sigmoid(x)*(1 - sigmoid(x))").unwrap();
 /// assert_eq!(print::latex(&g, e), r"\sigma(x) (1 - \sigma(x))");
 /// ```
 #[must_use]

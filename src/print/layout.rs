@@ -1,5 +1,5 @@
 //! The printing engine shared by text and LaTeX: pieces, binding strengths, the
-//! stack-driven expansion, and the analysis of sums and products into their textbook
+//! stack-driven writing out, and the analysis of sums and products into their textbook
 //! shape (term order, coefficient, numerator and denominator).
 
 use std::borrow::Cow;
@@ -63,7 +63,7 @@ pub trait Style {
     fn brackets(&self, g: &Graph, id: ExprId) -> (&'static str, &'static str);
 }
 
-/// Expands the pieces of `root` with an explicit stack (no recursion on depth).
+/// Writes out the pieces of `root` with an explicit stack (no recursion on depth).
 pub fn render(style: &impl Style, g: &Graph, root: ExprId) -> String {
     let mut out = String::new();
     let mut stack: Vec<Piece> = vec![node(root, COND)];

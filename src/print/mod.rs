@@ -11,14 +11,14 @@
 //!
 //! Text and LaTeX are produced by one engine: each node is laid out as a short list of
 //! `Piece`s (literal text, operators, and child nodes with the binding strength they
-//! need), and a loop with an explicit stack expands them. Nothing recurses on the depth
-//! of the expression, so depth 20,000 prints on a small stack. Printing expands the
-//! DAG into a tree: a subexpression shared `k` times is written `k` times.
+//! need), and a loop with an explicit stack writes them out. Nothing recurses on the
+//! depth of the expression, so depth 20,000 prints on a small stack. Printing writes
+//! the DAG as a tree: a subexpression shared `k` times is written `k` times.
 //!
 //! ```
-//! use actsym::{expr::Graph, parse, print};
+//! use actsym::{defs, expr::Graph, print};
 //! let mut g = Graph::with_prelude();
-//! let e = parse::parse_expr(&mut g, "1/(1 + exp(-x))").unwrap();
+//! let e = defs::parse_expr(&mut g, "1/(1 + exp(-x))").unwrap();
 //! assert_eq!(print::text(&g, e), "1/(1 + exp(-x))");
 //! assert_eq!(print::latex(&g, e), r"\frac{1}{1 + e^{-x}}");
 //! assert_eq!(print::op_count(&g, e), 4); // '/', '+', exp, unary '-'

@@ -39,9 +39,9 @@ struct TextStyle;
 /// the result in the same graph gives back `id`.
 ///
 /// ```
-/// use actsym::{expr::Graph, parse, print};
+/// use actsym::{defs, expr::Graph, print};
 /// let mut g = Graph::with_prelude();
-/// let e = parse::parse_expr(&mut g, "-(x^2)/2 + 3*x/(2*y) - 1").unwrap();
+/// let e = defs::parse_expr(&mut g, "-(x^2)/2 + 3*x/(2*y) - 1").unwrap();
 /// assert_eq!(print::text(&g, e), "3*x/(2*y) - x^2/2 - 1");
 /// ```
 #[must_use]

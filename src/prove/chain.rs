@@ -15,9 +15,9 @@
 
 use std::ops::Range;
 
-use crate::defs::Origin;
+use crate::defs::{self, Origin};
 use crate::expr::{ExprId, Graph};
-use crate::parse::{self, Claim, ParseError, StatementKind, SyntaxError};
+use crate::parse::{Claim, ParseError, StatementKind, SyntaxError};
 
 /// One step of a chain.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -125,7 +125,7 @@ pub fn parse_chain(g: &mut Graph, src: &str, name: &str) -> Result<Chain, ParseE
             }
             let at = start + lead + "claim:".len();
             let stmts = parse_in_place(src, at, rest, |t| {
-                parse::parse_source(g, t, Origin::User(name.into()))
+                defs::parse_source(g, t, Origin::User(name.into()))
             })?;
             match stmts.as_slice() {
                 [s] => match &s.kind {
@@ -162,7 +162,7 @@ pub fn parse_chain(g: &mut Graph, src: &str, name: &str) -> Result<Chain, ParseE
             }
             let (expr_text, reason) = split_reason(rest);
             let at = start + lead + 1;
-            let expr = parse_in_place(src, at, expr_text, |t| parse::parse_expr(g, t))?;
+            let expr = parse_in_place(src, at, expr_text, |t| defs::parse_expr(g, t))?;
             steps.push(ChainStep {
                 expr,
                 reason: reason.map(str::to_owned),
@@ -171,7 +171,7 @@ pub fn parse_chain(g: &mut Graph, src: &str, name: &str) -> Result<Chain, ParseE
         } else if claim.is_none() {
             // Definitions before the claim.
             let stmts = parse_in_place(src, start, code, |t| {
-                parse::parse_source(g, t, Origin::User(name.into()))
+                defs::parse_source(g, t, Origin::User(name.into()))
             })?;
             if stmts
                 .iter()

@@ -158,19 +158,19 @@ fn check_split(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::defs;
     use crate::prove::decide::{condition_interval, prove, Case};
-    use crate::{defs, parse};
 
     fn setup(claim: &str) -> (Graph, ExprId, ExprId, Context) {
         let mut g = Graph::with_prelude();
-        let c = parse::parse_claim(&mut g, claim).unwrap();
+        let c = defs::parse_claim(&mut g, claim).unwrap();
         let mut ctx = Context::new();
         for &cond in &c.conditions {
             if let Some((v, iv)) = condition_interval(&mut g, cond) {
                 ctx.insert(v, iv);
             }
         }
-        let (l, r) = (defs::expand(&mut g, c.lhs), defs::expand(&mut g, c.rhs));
+        let (l, r) = (defs::inline(&mut g, c.lhs), defs::inline(&mut g, c.rhs));
         (g, l, r, ctx)
     }
 

@@ -538,11 +538,11 @@ pub fn condition_interval(g: &mut Graph, cond: ExprId) -> Option<(Symbol, Interv
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{defs, parse};
+    use crate::defs;
 
     fn proves(claim: &str) -> bool {
         let mut g = Graph::with_prelude();
-        let c = parse::parse_claim(&mut g, claim).unwrap();
+        let c = defs::parse_claim(&mut g, claim).unwrap();
         let mut ctx = Context::new();
         for &cond in &c.conditions {
             if let Some((v, iv)) = condition_interval(&mut g, cond) {
@@ -550,7 +550,7 @@ mod tests {
                 ctx.insert(v, cur.intersect(&iv));
             }
         }
-        let (l, r) = (defs::expand(&mut g, c.lhs), defs::expand(&mut g, c.rhs));
+        let (l, r) = (defs::inline(&mut g, c.lhs), defs::inline(&mut g, c.rhs));
         prove(&mut g, l, r, &ctx).is_ok()
     }
 

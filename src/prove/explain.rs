@@ -10,7 +10,7 @@ use crate::print;
 pub struct Step {
     /// Nesting depth (cases of a split are one deeper).
     pub depth: usize,
-    /// The rule: `expand`, `split`, `case`, `resolve`, `normal form`, `identical`.
+    /// The rule: `unfold`, `split`, `case`, `resolve`, `normal form`, `identical`.
     pub rule: &'static str,
     /// What the step states, in one line.
     pub statement: String,
@@ -18,7 +18,7 @@ pub struct Step {
     pub details: Vec<String>,
 }
 
-/// The steps of a proof of `lhs = rhs` (the sides after expanding definitions).
+/// The steps of a proof of `lhs = rhs` (the sides after unfolding definitions).
 #[must_use]
 pub fn steps(
     g: &Graph,
@@ -31,7 +31,7 @@ pub fn steps(
     if original != sides {
         out.push(Step {
             depth: 0,
-            rule: "expand",
+            rule: "unfold",
             statement: format!("{} = {}", print::text(g, sides.0), print::text(g, sides.1)),
             details: vec!["definitions of named functions unfolded".into()],
         });

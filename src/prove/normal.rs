@@ -373,13 +373,13 @@ pub fn difference_is_zero(g: &Graph, lhs: ExprId, rhs: ExprId) -> Option<(bool, 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{defs, parse};
+    use crate::defs;
 
     fn zero(a: &str, b: &str) -> bool {
         let mut g = Graph::with_prelude();
-        let l = parse::parse_expr(&mut g, a).unwrap();
-        let r = parse::parse_expr(&mut g, b).unwrap();
-        let (l, r) = (defs::expand(&mut g, l), defs::expand(&mut g, r));
+        let l = defs::parse_expr(&mut g, a).unwrap();
+        let r = defs::parse_expr(&mut g, b).unwrap();
+        let (l, r) = (defs::inline(&mut g, l), defs::inline(&mut g, r));
         difference_is_zero(&g, l, r)
             .map(|(z, _)| z)
             .unwrap_or(false)

@@ -4,10 +4,10 @@
 //! stays, since it is undefined at 0).
 //!
 //! ```
-//! use actsym::{expr::Graph, parse, print, prove::simplest::simplify_proved};
+//! use actsym::{defs, expr::Graph, print, prove::simplest::simplify_proved};
 //! let mut g = Graph::with_prelude();
-//! let e = parse::parse_expr(&mut g, "tanh(x) + 1 - 2*sigmoid(2*x)").unwrap();
-//! let s = simplify_proved(&mut g, e);
+//! let e = defs::parse_expr(&mut g, "tanh(x) + 1 - 2*sigmoid(2*x)").unwrap();
+//! let s = simplify_proved(&mut g, e).unwrap();
 //! assert_eq!(print::text(&g, s), "0");
 //! ```
 
@@ -16,32 +16,36 @@ use num_rational::BigRational;
 use super::check::check;
 use super::decide::{prove, Context};
 use super::normal::Normalizer;
-use crate::defs;
+use crate::diff::Kink;
 use crate::expr::{ExprId, Graph};
+use crate::unfold::{unfold, UnfoldError};
 
 /// The largest expression (in distinct nodes) the normal form is tried on.
 const MAX_NODES: usize = 2_000;
 
 /// [`crate::simplify::simplify`], then, when the expression is provably a constant
 /// on its whole domain and that domain is everywhere, the constant.
-#[must_use]
-pub fn simplify_proved(g: &mut Graph, e: ExprId) -> ExprId {
+///
+/// # Errors
+/// [`UnfoldError`] when the simplified expression cannot be unfolded for the prover
+/// (a `diff(...)` that cannot be taken, the graph's limits).
+pub fn simplify_proved(g: &mut Graph, e: ExprId) -> Result<ExprId, UnfoldError> {
     let s = crate::simplify::simplify(g, e);
     if g.as_num(s).is_some() || g.dag_size(s) > MAX_NODES {
-        return s;
+        return Ok(s);
     }
-    let expanded = defs::expand(g, s);
-    match constant_candidate(g, expanded) {
+    let unfolded = unfold(g, s, Kink::Left)?;
+    Ok(match constant_candidate(g, unfolded) {
         Some(c) => {
             let c = g.num(c);
-            if proved_equal(g, expanded, c) {
+            if proved_equal(g, unfolded, c) {
                 c
             } else {
                 s
             }
         }
         None => s,
-    }
+    })
 }
 
 /// The constant the normal form of `e` reduces to, if it does: the numerator is the
@@ -74,12 +78,12 @@ fn proved_equal(g: &mut Graph, lhs: ExprId, rhs: ExprId) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{parse, print};
+    use crate::{defs, print};
 
     fn simplest(src: &str) -> String {
         let mut g = Graph::with_prelude();
-        let e = parse::parse_expr(&mut g, src).unwrap();
-        let s = simplify_proved(&mut g, e);
+        let e = defs::parse_expr(&mut g, src).unwrap();
+        let s = simplify_proved(&mut g, e).expect("unfolds");
         print::text(&g, s)
     }
 
@@ -105,8 +109,8 @@ mod tests {
             "sigmoid(x)",
         ] {
             let mut g = Graph::with_prelude();
-            let e = parse::parse_expr(&mut g, src).unwrap();
-            let s = simplify_proved(&mut g, e);
+            let e = defs::parse_expr(&mut g, src).unwrap();
+            let s = simplify_proved(&mut g, e).expect("unfolds");
             assert!(g.as_num(s).is_none(), "{src} became {}", print::text(&g, s));
         }
     }

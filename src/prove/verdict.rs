@@ -1,6 +1,7 @@
 //! Deciding a claim end to end: the symbolic proof first (re-checked by the step
 //! checker), then the numeric route at hard points, then a certified counterexample
-//! shrunk toward simple numbers. The four verdicts are those of DESIGN.md §2.
+//! shrunk toward simple numbers. The four verdicts and what each promises are in
+//! docs/semantics.md.
 
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
@@ -12,10 +13,10 @@ use super::decide::{condition_interval, prove, Context, Proof};
 use super::numeric::{compare_at, side_value, PointOutcome, SideValue};
 use super::points::{hard_values, kink_values, simple_values, Rng};
 use super::region::Interval;
-use crate::defs;
 use crate::diff::Kink;
 use crate::expr::{ExprId, Graph, Symbol};
 use crate::parse::Claim;
+use crate::unfold::{unfold, UnfoldError};
 
 /// The verdict on a claim.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -43,14 +44,14 @@ impl Verdict {
     }
 }
 
-/// Limits and choices of a check.
+/// Limits and choices of a decision.
 #[derive(Clone, Debug)]
 pub struct Options {
     /// How many points the numeric route tries (at least the hard ones).
     pub points: usize,
     /// The seed of the random points.
     pub seed: u64,
-    /// The time budget of the whole check.
+    /// The time budget of the whole decision.
     pub time_limit: Duration,
     /// Whether to search for a symbolic proof at all.
     pub symbolic: bool,
@@ -116,7 +117,7 @@ impl Counterexample {
     }
 }
 
-/// The outcome of a check.
+/// The outcome of a decision.
 #[derive(Clone, Debug)]
 pub struct Report {
     /// The verdict.
@@ -125,7 +126,7 @@ pub struct Report {
     pub method: String,
     /// The proof, when proved.
     pub proof: Option<Proof>,
-    /// The expanded sides the proof is about.
+    /// The unfolded sides the proof is about.
     pub sides: (ExprId, ExprId),
     /// The region of the proof (from the `where` conditions).
     pub context: Context,
@@ -139,23 +140,36 @@ pub struct Report {
 
 fn method_of(p: &Proof) -> &'static str {
     match p {
-        Proof::Identical => "identical after expanding definitions",
+        Proof::Identical => "identical after unfolding definitions",
         Proof::Normal => "exponential-rational normal form",
         Proof::Resolve { .. } | Proof::Split { .. } => "case split at the kinks, then normal form",
     }
 }
 
-/// Decides a claim.
-pub fn check_claim(g: &mut Graph, claim: &Claim, opts: &Options) -> Report {
+/// Decides a claim. A claim that cannot be unfolded (a `diff(...)` that cannot be
+/// taken, a graph past its limits) is `unknown`, with the reason in the note.
+pub fn decide_claim(g: &mut Graph, claim: &Claim, opts: &Options) -> Report {
     let start = Instant::now();
-    // diff(...) is taken symbolically (left-hand at kinks), then definitions unfold.
-    let unfold = |g: &mut Graph, e: ExprId| match crate::diff::expand_diffs(g, e, Kink::Left) {
-        Ok(d) => defs::expand(g, d),
-        Err(_) => defs::expand(g, e),
+    let mut report = Report {
+        verdict: Verdict::Unknown,
+        method: String::new(),
+        proof: None,
+        sides: (claim.lhs, claim.rhs),
+        context: Context::new(),
+        counterexample: None,
+        points_agreed: 0,
+        note: None,
     };
-    let lhs = unfold(g, claim.lhs);
-    let rhs = unfold(g, claim.rhs);
-    let conditions: Vec<ExprId> = claim.conditions.iter().map(|&c| unfold(g, c)).collect();
+    // diff(...) is taken symbolically (left-hand at kinks), definitions inlined.
+    let (lhs, rhs, conditions) = match unfold_claim(g, claim) {
+        Ok(sides) => sides,
+        Err(e) => {
+            report.note = Some(format!(
+                "the claim could not be reduced to built-in operations: {e}"
+            ));
+            return report;
+        }
+    };
     let mut context = Context::new();
     for &c in &conditions {
         if let Some((v, iv)) = condition_interval(g, c) {
@@ -163,16 +177,8 @@ pub fn check_claim(g: &mut Graph, claim: &Claim, opts: &Options) -> Report {
             context.insert(v, cur.intersect(&iv));
         }
     }
-    let mut report = Report {
-        verdict: Verdict::Unknown,
-        method: String::new(),
-        proof: None,
-        sides: (lhs, rhs),
-        context: context.clone(),
-        counterexample: None,
-        points_agreed: 0,
-        note: None,
-    };
+    report.sides = (lhs, rhs);
+    report.context = context.clone();
     if opts.symbolic {
         match prove(g, lhs, rhs, &context) {
             Ok(proof) => {
@@ -190,6 +196,21 @@ pub fn check_claim(g: &mut Graph, claim: &Claim, opts: &Options) -> Report {
     }
     numeric_route(g, lhs, rhs, &conditions, opts, start, &mut report);
     report
+}
+
+/// Both sides and the conditions of a claim, unfolded.
+fn unfold_claim(
+    g: &mut Graph,
+    claim: &Claim,
+) -> Result<(ExprId, ExprId, Vec<ExprId>), UnfoldError> {
+    let lhs = unfold(g, claim.lhs, Kink::Left)?;
+    let rhs = unfold(g, claim.rhs, Kink::Left)?;
+    let conditions = claim
+        .conditions
+        .iter()
+        .map(|&c| unfold(g, c, Kink::Left))
+        .collect::<Result<_, _>>()?;
+    Ok((lhs, rhs, conditions))
 }
 
 fn numeric_route(

@@ -109,7 +109,7 @@ mod tests {
         ];
         for (src, tree, printed) in cases {
             let mut g = Graph::with_prelude();
-            let e = crate::parse::parse_expr(&mut g, src).expect("parses");
+            let e = crate::defs::parse_expr(&mut g, src).expect("parses");
             assert_eq!(op_count(&g, e), tree, "tree operations of {src}");
             assert_eq!(
                 crate::print::op_count(&g, e) as u64,

@@ -21,11 +21,11 @@
 //! something that may vanish or drops a term that may be undefined: `x/x` stays.
 //!
 //! ```
-//! use actsym::{expr::Graph, parse, simplify::simplify};
+//! use actsym::{defs, expr::Graph, simplify::simplify};
 //! let mut g = Graph::with_prelude();
-//! let e = parse::parse_expr(&mut g, "exp(-x)/(1 + exp(-x))^2").unwrap();
+//! let e = defs::parse_expr(&mut g, "exp(-x)/(1 + exp(-x))^2").unwrap();
 //! let s = simplify(&mut g, e);
-//! assert_eq!(s, parse::parse_expr(&mut g, "sigmoid(x)*(1 - sigmoid(x))").unwrap());
+//! assert_eq!(s, defs::parse_expr(&mut g, "sigmoid(x)*(1 - sigmoid(x))").unwrap());
 //! ```
 
 pub(crate) mod cond;
@@ -141,7 +141,7 @@ impl Simplifier {
         let mut work = Work::new(self.budget.work);
         let mut cur = e;
         for _ in 0..self.budget.passes {
-            if g.check_limits().is_err() || work.exhausted() {
+            if g.within_limits().is_err() || work.exhausted() {
                 break;
             }
             let next = g.rewrite(cur, |g, orig, node| {
@@ -184,7 +184,7 @@ struct Context<'a> {
 /// The rules for one node whose children are already simplified: the first rule
 /// that changes the node wins (the next pass looks at the result again).
 fn local_rules(g: &mut Graph, id: ExprId, cx: &mut Context<'_>) -> ExprId {
-    if cx.work.spend(1).is_none() || g.check_limits().is_err() {
+    if cx.work.spend(1).is_none() || g.within_limits().is_err() {
         return id;
     }
     let names = cx.names;
@@ -226,7 +226,7 @@ fn constant_call(g: &mut Graph, id: ExprId) -> ExprId {
     if !args.iter().all(|&a| g.as_num(a).is_some()) {
         return id;
     }
-    let e = crate::defs::expand(g, id);
+    let e = crate::defs::inline(g, id);
     if g.as_num(e).is_some() {
         e
     } else {

@@ -8,8 +8,7 @@
 
 use num_traits::{One, ToPrimitive, Zero};
 
-use crate::defs::Origin;
-use crate::expr::{BigRational, ExprId, Func, Graph, Node, SignInfo, Symbol};
+use crate::expr::{BigRational, ExprId, Func, Graph, Node, Origin, SignInfo, Symbol};
 
 /// The prelude's names the patterns produce.
 #[derive(Clone, Copy, Debug, Default)]
@@ -25,7 +24,7 @@ impl Names {
     pub(super) fn find(g: &Graph) -> Names {
         let prelude = |name: &str| {
             let s = g.find_symbol(name)?;
-            let d = g.defs.get(s)?;
+            let d = g.defs().get(s)?;
             (d.origin == Origin::Prelude && d.params.len() == 1).then_some(s)
         };
         Names {

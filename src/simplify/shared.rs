@@ -8,7 +8,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::expr::{ExprId, Graph, Node};
+use crate::expr::{ExprId, Graph, Node, Origin};
 
 /// The most subterms named in one form.
 const MAX_NAMES: usize = 8;
@@ -55,11 +55,21 @@ pub fn shared_form(g: &mut Graph, root: ExprId) -> SharedForm {
         let Some(&last) = chosen.last() else {
             return form;
         };
-        if crate::parse::parse_expr(g, &form.to_line()).ok() == Some(root) {
+        if parses_back_to(g, &form.to_line(), root) {
             return form;
         }
         excluded.insert(last);
     }
+}
+
+/// Whether `text` (an expression printed by actsym, without definitions) parses to
+/// `root`. Syntax only: reading it back is a step of printing, not a new operation
+/// on the graph, so it goes through the parser rather than `defs`' front doors.
+fn parses_back_to(g: &mut Graph, text: &str, root: ExprId) -> bool {
+    let origin = Origin::User("<shared form>".into());
+    crate::parse::parse_statements(g, text, origin)
+        .and_then(|p| crate::parse::single_expr(&p.statements, text))
+        .is_ok_and(|e| e == root)
 }
 
 /// The shared form of `root`, printed by `print`.

@@ -440,7 +440,7 @@ mod tests {
     fn costs_match_the_forms() {
         let mut g = Graph::with_prelude();
         let src = "(1 - sigmoid(b*x))*(2 + b*x - 3*x*sigmoid(b*x)^2) + 5*x^2*b - sigmoid(b*x)/2";
-        let e = crate::parse::parse_expr(&mut g, src).expect("parses");
+        let e = crate::defs::parse_expr(&mut g, src).expect("parses");
         let mut memo = Expansions::default();
         let mut work = Work::new(1_000_000);
         let p = memo.expand_sum(&mut g, e, &mut work).expect("expands");

@@ -5,12 +5,12 @@
 
 use std::collections::HashMap;
 
+use actsym::defs;
 use actsym::expr::{BigRational, ExprId, Graph, Node};
-use actsym::parse;
 
 /// Parses `src` in `g`, failing the test with the parser's message.
 pub fn parse(g: &mut Graph, src: &str) -> ExprId {
-    match parse::parse_expr(g, src) {
+    match defs::parse_expr(g, src) {
         Ok(e) => e,
         Err(err) => panic!("cannot parse {src:?}: {err}"),
     }
@@ -60,7 +60,7 @@ pub fn q(s: &str) -> BigRational {
 /// division by zero, `undefined`, a fractional power of a negative number, ...).
 /// A test oracle for derivatives and simplification at random points.
 pub fn eval_f64(g: &mut Graph, e: ExprId, point: &[(&str, f64)]) -> Option<f64> {
-    let e = actsym::defs::expand(g, e);
+    let e = actsym::defs::inline(g, e);
     let values: HashMap<actsym::expr::Symbol, f64> = point
         .iter()
         .filter_map(|(n, v)| g.find_symbol(n).map(|s| (s, *v)))

@@ -113,7 +113,7 @@ pub fn eval_rounded(
             }),
             Node::If(c, a, b) => get(c).and_then(|c| if !c.is_zero() { get(a) } else { get(b) }),
             Node::Call(name, args) => {
-                let def = g.defs.get(*name).expect("defined function");
+                let def = g.defs().get(*name).expect("defined function");
                 let mut inner = env.clone();
                 let mut ok = true;
                 for (p, a) in def.params.iter().zip(args.iter()) {

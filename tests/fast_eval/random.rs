@@ -5,9 +5,9 @@
 //! value on being defined and stay within 16 ulp of it. There the tape must agree on
 //! being defined (NaN exactly where undefined) and be within `8 + 2 * spread` ulp.
 
+use actsym::defs::parse_expr;
 use actsym::expr::Graph;
 use actsym::fast::Tape;
-use actsym::parse::parse_expr;
 use proptest::prelude::*;
 
 use super::mpfr_ref::{directed, reference, ulps};
