@@ -13,7 +13,7 @@
 //! assert_eq!(decimal_of_rational(&half, 1), "0.5");
 //! ```
 
-use num_bigint::{BigInt, Sign};
+use num_bigint::BigInt;
 use num_integer::Integer as _;
 use num_traits::{One, Signed, Zero};
 use rug::Float;
@@ -222,22 +222,6 @@ pub(crate) fn float_text(f: &Float, digits: u32) -> String {
         None if f.is_zero() => "0".to_owned(),
         None => f.to_string(),
     }
-}
-
-/// A num-bigint integer as a GMP integer.
-pub(crate) fn to_rug_integer(n: &BigInt) -> rug::Integer {
-    let (sign, digits) = n.to_u32_digits();
-    let m = rug::Integer::from_digits(&digits, rug::integer::Order::Lsf);
-    if sign == Sign::Minus {
-        -m
-    } else {
-        m
-    }
-}
-
-/// A num-rational rational as a GMP rational.
-pub(crate) fn to_rug_rational(r: &BigRational) -> rug::Rational {
-    rug::Rational::from((to_rug_integer(r.numer()), to_rug_integer(r.denom())))
 }
 
 #[cfg(test)]

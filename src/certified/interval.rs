@@ -27,8 +27,9 @@ use rug::float::{Constant, Round};
 use rug::ops::AssignRound;
 use rug::Float;
 
-use super::decimal::{decimal_of_rational, float_text, to_rug_rational};
+use super::decimal::{decimal_of_rational, float_text};
 use super::error::EvalError;
+use crate::expr::convert::to_rug_rational;
 use crate::expr::BigRational;
 
 /// A closed interval `[lo, hi]` of finite MPFR floats with `lo <= hi`, enclosing an

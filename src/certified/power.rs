@@ -9,9 +9,9 @@ use rug::float::Round;
 use rug::ops::Pow;
 use rug::{Float, Integer};
 
-use super::decimal::to_rug_integer;
 use super::error::EvalError;
 use super::interval::{describe_rational, Arith, Interval};
+use crate::expr::convert::to_rug_integer;
 use crate::expr::BigRational;
 
 impl Arith {

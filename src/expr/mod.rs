@@ -21,6 +21,7 @@
 //! ```
 
 pub mod build;
+pub(crate) mod convert;
 mod definitions;
 mod info;
 mod power;

@@ -18,9 +18,11 @@ use std::collections::HashMap;
 use num_traits::ToPrimitive;
 use rug::Float;
 
-use super::tape::{CompileError, Instr, Reg, Tape};
+use super::error::CompileError;
+use super::ops::UnaryOp;
+use super::tape::{Instr, Reg, Tape};
 use super::tape_diff;
-use super::tape_ir::{Ir, IrId, IrNode, UnaryOp};
+use super::tape_ir::{Ir, IrId, IrNode};
 use super::tape_prelude::{self, const_value, rational_f64};
 use crate::defs::Origin;
 use crate::expr::{ExprId, Func, Graph, Node, Symbol};
@@ -361,7 +363,7 @@ fn operands(ir: &Ir, id: IrId) -> Vec<IrId> {
 }
 
 /// Steps 2 and 3: orders the reachable nodes, hoists constants, allocates registers.
-fn schedule(ir: &Ir, root: IrId, vars: Vec<String>) -> Tape {
+pub(crate) fn schedule(ir: &Ir, root: IrId, vars: Vec<String>) -> Tape {
     let n = ir.nodes.len();
     let mut live = vec![false; n];
     let mut stack = vec![root];

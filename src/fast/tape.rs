@@ -1,49 +1,16 @@
-//! The tape: a compiled expression as a flat, inspectable list of instructions, and
-//! the public API of the fast f64 evaluator.
-//!
-//! A tape is built by [`Tape::compile`] from an expression graph and an ordered list of
-//! variables. It evaluates over slices of inputs in chunks of [`CHUNK`] lanes: each
-//! instruction is a tight loop over a chunk, vectorised with AVX2 and FMA when the CPU
-//! has them (detected at run time, no `-C target-cpu` needed) and with SSE2 otherwise.
-//! Large inputs are split across threads ([`Tape::eval_batch_parallel`]). The batch,
-//! single-point and multi-thread paths give the same bits for the same point.
+//! The tape as data: a compiled expression as a flat, inspectable list of
+//! instructions over registers, and its listing.
 //!
 //! The listing (`Display`, printed by `--show-tape`) shows one instruction a line:
 //! registers `r0..` hold hoisted constants first, then intermediate values (reused
-//! by liveness); the last registers are the variables, read in place.
-//!
-//! Values: an undefined point (`log(0)`, `1/0`, `sqrt(-1)`, a `max` with an undefined
-//! operand, ...) evaluates to NaN. NaN is the fast evaluator's internal marker for
-//! "undefined" (or for an intermediate overflow such as `inf - inf`); callers report it
-//! as undefined and never print it as a value. `if(c, a, b)` picks per lane, so an
-//! undefined value in the branch not taken does not leak.
-//!
-//! ```
-//! use actsym::expr::Graph;
-//! use actsym::fast::Tape;
-//!
-//! let mut g = Graph::new();
-//! let x = g.var("x");
-//! let sigmoid = g.symbol("sigmoid");
-//! let s = g.call(sigmoid, vec![x]);
-//! let e = g.mul(vec![x, s]); // x*sigmoid(x), the SiLU
-//! let xs = g.symbol("x");
-//! let tape = Tape::compile(&g, e, &[xs]).unwrap();
-//! print!("{tape}"); // the instruction listing (`--show-tape`)
-//!
-//! let inputs = [-800.0, 0.0, 2.0];
-//! let mut out = [0.0; 3];
-//! tape.eval_batch(&[&inputs], &mut out).unwrap();
-//! assert_eq!(out[0], 0.0); // -800*sigmoid(-800) underflows to 0: no NaN, no overflow
-//! assert!((out[2] - 2.0 / (1.0 + (-2.0f64).exp())).abs() < 1e-15);
-//! assert_eq!(tape.eval_point(&[2.0]).unwrap(), out[2]);
-//! ```
+//! by liveness); the last registers are the variables, read in place. A tape is
+//! built by `compile.rs` and run by `tape_exec.rs`; `api.rs` has the public entry
+//! points ([`Tape::compile`], [`Tape::eval_batch`], ...).
 
 use std::fmt;
 
-use crate::expr::{CmpOp, ExprId, Graph, Symbol};
-
-pub use super::tape_ir::UnaryOp;
+use super::ops::UnaryOp;
+use crate::expr::CmpOp;
 
 /// The number of lanes one instruction processes at a time.
 pub const CHUNK: usize = 256;
@@ -336,65 +303,9 @@ impl fmt::Display for Instr {
     }
 }
 
-/// Why an expression could not be compiled.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-pub enum CompileError {
-    /// A variable that is not in the variable list.
-    #[error("unknown variable `{0}`")]
-    UnknownVariable(String),
-    /// A call of a function that is neither defined nor built in.
-    #[error("unknown function `{0}`")]
-    UnknownFunction(String),
-    /// A call with the wrong number of arguments.
-    #[error("`{name}` takes {expected} argument(s), got {found}")]
-    Arity {
-        /// The function.
-        name: String,
-        /// Its number of parameters.
-        expected: usize,
-        /// The number of arguments given.
-        found: usize,
-    },
-    /// A node the fast evaluator does not handle.
-    #[error("the fast evaluator cannot compile {0}")]
-    Unsupported(&'static str),
-    /// A `diff(...)` of an expression with a kink or branch in the variable: its
-    /// derivative follows the symbolic side's left-hand convention, so unfold it
-    /// first with [`crate::unfold::unfold_diffs`] (as [`Tape::compile_unfolding`] does).
-    #[error("diff(...) of an expression with kinks or branches must be differentiated symbolically first")]
-    NonSmoothDiff,
-    /// The symbolic derivative failed.
-    #[error(transparent)]
-    Unfold(#[from] crate::unfold::UnfoldError),
-    /// Definitions nested deeper than the compiler follows.
-    #[error("function definitions nested deeper than {0} levels")]
-    TooDeep(u32),
-}
-
-/// Why a tape could not evaluate the given slices.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-pub enum EvalError {
-    /// The number of input slices differs from the number of variables.
-    #[error("expected {expected} input(s), got {found}")]
-    InputCount {
-        /// The number of variables of the tape.
-        expected: usize,
-        /// The number of slices given.
-        found: usize,
-    },
-    /// An input slice is shorter or longer than the output.
-    #[error("input {index} has {found} values, the output has {expected}")]
-    InputLength {
-        /// The variable's index.
-        index: usize,
-        /// The output length.
-        expected: usize,
-        /// The input's length.
-        found: usize,
-    },
-}
-
-/// A compiled expression (see the module documentation).
+/// A compiled expression: the variables in input order, the hoisted constants, the
+/// instructions and the register of the result (see the [module](crate::fast)
+/// documentation).
 #[derive(Clone, Debug)]
 pub struct Tape {
     pub(crate) vars: Vec<String>,
@@ -405,37 +316,6 @@ pub struct Tape {
 }
 
 impl Tape {
-    /// Compiles `root` as a function of `vars` (in this order: input `i` of
-    /// [`eval_batch`](Tape::eval_batch) is `vars[i]`). Calls of prelude functions
-    /// become fused kernels; other calls are inlined from their definitions.
-    /// Errors: a free variable not in `vars`, an unknown function, a wrong arity, an
-    /// unevaluated `diff`.
-    pub fn compile(g: &Graph, root: ExprId, vars: &[Symbol]) -> Result<Tape, CompileError> {
-        super::compile::compile(g, root, vars)
-    }
-
-    /// [`Tape::compile`], and where a `diff(...)` inside `root` has a kink or branch
-    /// in its variable ([`CompileError::NonSmoothDiff`]), differentiates symbolically
-    /// first (left-hand derivative at kinks, as everywhere in actsym) and compiles
-    /// that.
-    ///
-    /// # Errors
-    /// Those of [`Tape::compile`], and a failed symbolic derivative as
-    /// [`CompileError::Unfold`].
-    pub fn compile_unfolding(
-        g: &mut Graph,
-        root: ExprId,
-        vars: &[Symbol],
-    ) -> Result<Tape, CompileError> {
-        match Tape::compile(g, root, vars) {
-            Err(CompileError::NonSmoothDiff) => {
-                let e = crate::unfold::unfold_diffs(g, root, crate::diff::Kink::Left)?;
-                Tape::compile(g, e, vars)
-            }
-            other => other,
-        }
-    }
-
     /// The names of the variables, in input order.
     #[must_use]
     pub fn vars(&self) -> &[String] {
@@ -464,52 +344,6 @@ impl Tape {
     #[must_use]
     pub fn output(&self) -> Reg {
         self.out
-    }
-
-    /// Checks the shapes of a batch call.
-    fn validate_inputs(&self, inputs: &[&[f64]], n: usize) -> Result<(), EvalError> {
-        if inputs.len() != self.vars.len() {
-            return Err(EvalError::InputCount {
-                expected: self.vars.len(),
-                found: inputs.len(),
-            });
-        }
-        for (index, x) in inputs.iter().enumerate() {
-            if x.len() != n {
-                return Err(EvalError::InputLength {
-                    index,
-                    expected: n,
-                    found: x.len(),
-                });
-            }
-        }
-        Ok(())
-    }
-
-    /// Evaluates at `out.len()` points on this thread: point `j` has variable `i`
-    /// equal to `inputs[i][j]`.
-    pub fn eval_batch(&self, inputs: &[&[f64]], out: &mut [f64]) -> Result<(), EvalError> {
-        self.validate_inputs(inputs, out.len())?;
-        super::tape_exec::run(self, inputs, out);
-        Ok(())
-    }
-
-    /// Like [`eval_batch`](Tape::eval_batch), split across all cores when there are at
-    /// least [`PARALLEL_THRESHOLD`](super::tape_exec::PARALLEL_THRESHOLD) points.
-    /// The results are bit-for-bit those of `eval_batch`.
-    pub fn eval_batch_parallel(&self, inputs: &[&[f64]], out: &mut [f64]) -> Result<(), EvalError> {
-        self.validate_inputs(inputs, out.len())?;
-        super::tape_exec::run_parallel(self, inputs, out);
-        Ok(())
-    }
-
-    /// Evaluates at one point (`point[i]` is variable `i`), with the same bits as the
-    /// batch paths.
-    pub fn eval_point(&self, point: &[f64]) -> Result<f64, EvalError> {
-        let inputs: Vec<&[f64]> = point.iter().map(std::slice::from_ref).collect();
-        let mut out = [0.0];
-        self.eval_batch(&inputs, &mut out)?;
-        Ok(out[0])
     }
 }
 

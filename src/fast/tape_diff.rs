@@ -14,7 +14,8 @@
 //! depends on the variable, or `sign` of it, may jump, where the derivative is
 //! undefined; such expressions are left to the symbolic differentiator ([`None`]).
 
-use super::tape_ir::{Ir, IrId, IrNode, UnaryOp};
+use super::ops::UnaryOp;
+use super::tape_ir::{Ir, IrId, IrNode};
 use crate::expr::CmpOp;
 
 /// `2/sqrt(pi)`.

@@ -5,16 +5,17 @@
 //! any other target) and once inside an `#[target_feature(enable = "avx2,fma")]`
 //! function chosen at run time with `is_x86_feature_detected!`. The kernels are
 //! inlined into both, so the lane loops become 4-wide AVX2 code with FMA without
-//! `-C target-cpu` flags. The kernels' fused multiply-adds are `f64::mul_add`, exact
-//! on every target (one instruction with FMA, a library call without), and every
-//! lane's result depends only on that lane's inputs, so the dispatch level, the chunk
-//! boundaries and the thread split never change a result's bits.
+//! `-C target-cpu` flags (in optimised builds; see [`exec`]). The kernels' fused
+//! multiply-adds are `f64::mul_add`, exact on every target (one instruction with FMA,
+//! a library call without), and every lane's result depends only on that lane's
+//! inputs, so the dispatch level, the chunk boundaries and the thread split never
+//! change a result's bits.
 
 use rayon::prelude::*;
 
 use super::kernels;
+use super::ops::{self, with_scaled, with_unary, UnaryOp};
 use super::tape::{Instr, Reg, Tape, CHUNK};
-use super::tape_ir::UnaryOp;
 use crate::expr::CmpOp;
 
 /// Batches shorter than this stay on the calling thread.
@@ -22,40 +23,6 @@ pub const PARALLEL_THRESHOLD: usize = 1 << 15;
 
 /// The number of points one parallel task evaluates.
 const BLOCK: usize = 32 * CHUNK;
-
-/// `x^n` by repeated squaring; NaN where undefined (`0^n`, `n < 0`; NaN `x`).
-#[inline(always)]
-pub(crate) fn powi(x: f64, n: i32) -> f64 {
-    let mut acc = 1.0;
-    let mut base = x;
-    let mut m = n.unsigned_abs();
-    while m > 0 {
-        if m & 1 == 1 {
-            acc *= base;
-        }
-        base *= base;
-        m >>= 1;
-    }
-    let v = if n < 0 { kernels::div(1.0, acc) } else { acc };
-    if x.is_nan() {
-        x
-    } else {
-        v
-    }
-}
-
-/// A comparison as a lane value (1, 0, or NaN for an undefined operand).
-#[inline(always)]
-pub(crate) fn compare(op: CmpOp, a: f64, b: f64) -> f64 {
-    let holds = match op {
-        CmpOp::Lt => a < b,
-        CmpOp::Le => a <= b,
-        CmpOp::Gt => a > b,
-        CmpOp::Ge => a >= b,
-        CmpOp::Ne => a != b,
-    };
-    kernels::truth(holds, a, b)
-}
 
 /// A scratch buffer for one thread: every register's chunk, constants filled in.
 fn new_scratch(tape: &Tape) -> Vec<f64> {
@@ -245,60 +212,48 @@ macro_rules! map2 {
     };
 }
 
-#[inline(always)]
+/// Inlined into the dispatched loop in optimised builds (that is what makes the
+/// kernels AVX2 code). Unoptimised builds keep every local of an inlined function in
+/// its own stack slot, so inlining every kernel loop into one function gave it a frame
+/// of megabytes after small changes; there the dispatchers stay separate functions
+/// (the bits are the same at every dispatch level).
+#[cfg_attr(not(debug_assertions), inline(always))]
+#[cfg_attr(debug_assertions, inline(never))]
 fn exec(ins: &Instr, f: &mut Frame<'_, '_>) {
     match ins {
         Instr::Lin { dst, k, terms } => exec_lin(f, *dst, *k, terms),
         Instr::Mul { dst, a, b } => {
             let (d, [a, b]) = split(f, *dst, [*a, *b]);
-            map2!(d, a, b, |x, y| x * y);
+            map2!(d, a, b, ops::mul);
         }
         Instr::Div { dst, a, b } => {
             let (d, [a, b]) = split(f, *dst, [*a, *b]);
-            map2!(d, a, b, kernels::div);
+            map2!(d, a, b, ops::div);
         }
         Instr::PowI { dst, a, n } => {
             let (d, [a]) = split(f, *dst, [*a]);
+            // The exponents `ops::powi` treats apart are matched here, outside the lane
+            // loop, so that each loop inlines only its own branch.
             match *n {
-                2 => map1!(d, a, |x| x * x),
-                // x^3 and x^4 with the roundings of the partial products corrected
-                // (about one rounding in all).
-                3 => map1!(d, a, |x| {
-                    let s = x * x;
-                    let c = s * x;
-                    let r = c + (s.mul_add(x, -c) + x.mul_add(x, -s) * x);
-                    if c.is_finite() {
-                        r
-                    } else {
-                        c
-                    }
-                }),
-                4 => map1!(d, a, |x| {
-                    let s = x * x;
-                    let q = s * s;
-                    let r = q + (s.mul_add(s, -q) + 2.0 * s * x.mul_add(x, -s));
-                    if q.is_finite() {
-                        r
-                    } else {
-                        q
-                    }
-                }),
-                -1 => map1!(d, a, |x| kernels::div(1.0, x)),
-                -2 => map1!(d, a, |x| kernels::div(1.0, x * x)),
-                n => map1!(d, a, |x| powi(x, n)),
+                2 => map1!(d, a, |x| ops::powi(x, 2)),
+                3 => map1!(d, a, |x| ops::powi(x, 3)),
+                4 => map1!(d, a, |x| ops::powi(x, 4)),
+                -1 => map1!(d, a, |x| ops::powi(x, -1)),
+                -2 => map1!(d, a, |x| ops::powi(x, -2)),
+                n => map1!(d, a, |x| ops::powi(x, n)),
             }
         }
         Instr::Sqrt { dst, a } => {
             let (d, [a]) = split(f, *dst, [*a]);
-            map1!(d, a, kernels::sqrt);
+            map1!(d, a, ops::sqrt);
         }
         Instr::PowConst { dst, a, p } => {
             let (d, [a]) = split(f, *dst, [*a]);
-            map1!(d, a, |x| kernels::pow_const(x, *p));
+            map1!(d, a, |x| ops::pow_const(x, *p));
         }
         Instr::PowVar { dst, a, b } => {
             let (d, [a, b]) = split(f, *dst, [*a, *b]);
-            map2!(d, a, b, kernels::pow_var);
+            map2!(d, a, b, ops::pow_var);
         }
         Instr::Unary { dst, op, a } => {
             let (d, [a]) = split(f, *dst, [*a]);
@@ -327,26 +282,26 @@ fn exec(ins: &Instr, f: &mut Frame<'_, '_>) {
         }
         Instr::Max { dst, a, b } => {
             let (d, [a, b]) = split(f, *dst, [*a, *b]);
-            map2!(d, a, b, kernels::max);
+            map2!(d, a, b, ops::max);
         }
         Instr::Min { dst, a, b } => {
             let (d, [a, b]) = split(f, *dst, [*a, *b]);
-            map2!(d, a, b, kernels::min);
+            map2!(d, a, b, ops::min);
         }
         Instr::Cmp { dst, op, a, b } => {
             let (d, [a, b]) = split(f, *dst, [*a, *b]);
             match op {
-                CmpOp::Lt => map2!(d, a, b, |x, y| compare(CmpOp::Lt, x, y)),
-                CmpOp::Le => map2!(d, a, b, |x, y| compare(CmpOp::Le, x, y)),
-                CmpOp::Gt => map2!(d, a, b, |x, y| compare(CmpOp::Gt, x, y)),
-                CmpOp::Ge => map2!(d, a, b, |x, y| compare(CmpOp::Ge, x, y)),
-                CmpOp::Ne => map2!(d, a, b, |x, y| compare(CmpOp::Ne, x, y)),
+                CmpOp::Lt => map2!(d, a, b, |x, y| ops::compare(CmpOp::Lt, x, y)),
+                CmpOp::Le => map2!(d, a, b, |x, y| ops::compare(CmpOp::Le, x, y)),
+                CmpOp::Gt => map2!(d, a, b, |x, y| ops::compare(CmpOp::Gt, x, y)),
+                CmpOp::Ge => map2!(d, a, b, |x, y| ops::compare(CmpOp::Ge, x, y)),
+                CmpOp::Ne => map2!(d, a, b, |x, y| ops::compare(CmpOp::Ne, x, y)),
             }
         }
         Instr::Select { dst, cond, a, b } => {
             let (d, [c, a, b]) = split(f, *dst, [*cond, *a, *b]);
             for (((o, &c), &x), &y) in d.iter_mut().zip(c).zip(a).zip(b) {
-                *o = kernels::select(c, x, y);
+                *o = ops::select(c, x, y);
             }
         }
     }
@@ -380,7 +335,8 @@ fn two_outputs<'f>(
     Some((&mut a?[..len], &mut b?[..len], &c?[..len]))
 }
 
-#[inline(always)]
+#[cfg_attr(not(debug_assertions), inline(always))]
+#[cfg_attr(debug_assertions, inline(never))]
 fn exec_sigmoid_pair(s: &mut [f64], d: &mut [f64], a: &[f64], c: f64, divide: bool) {
     macro_rules! pair_loop {
         (|$x:ident| $pair:expr) => {
@@ -418,9 +374,9 @@ fn exec_lin(f: &mut Frame<'_, '_>, dst: Reg, k: f64, terms: &[(f64, Reg)]) {
         let (d, [a]) = split(f, dst, [*r0]);
         let c0 = *c0;
         if k == 0.0 {
-            map1!(d, a, |x| c0 * x);
+            map1!(d, a, |x| ops::lin_first(0.0, c0, x));
         } else {
-            map1!(d, a, |x| k + c0 * x);
+            map1!(d, a, |x| ops::lin_first(k, c0, x));
         }
     }
     for (c, r) in rest {
@@ -428,78 +384,43 @@ fn exec_lin(f: &mut Frame<'_, '_>, dst: Reg, k: f64, terms: &[(f64, Reg)]) {
         let c = *c;
         if c == 1.0 {
             for (o, &x) in d.iter_mut().zip(a) {
-                *o += x;
+                *o = ops::lin_next(*o, 1.0, x);
             }
         } else {
             for (o, &x) in d.iter_mut().zip(a) {
-                *o += c * x;
+                *o = ops::lin_next(*o, c, x);
             }
         }
     }
 }
 
-/// One fused kernel over a chunk; the match is outside the lane loop.
-#[inline(always)]
+/// One fused kernel over a chunk, the match on the kernel outside the lane loop.
+#[cfg_attr(not(debug_assertions), inline(always))]
+#[cfg_attr(debug_assertions, inline(never))]
 fn exec_unary(op: UnaryOp, d: &mut [f64], a: &[f64]) {
-    match op {
-        UnaryOp::Exp => map1!(d, a, kernels::exp),
-        UnaryOp::Expm1 => map1!(d, a, kernels::expm1),
-        UnaryOp::Log => map1!(d, a, kernels::log),
-        UnaryOp::Abs => map1!(d, a, f64::abs),
-        UnaryOp::Sign => map1!(d, a, kernels::sign),
-        UnaryOp::Tanh => map1!(d, a, kernels::tanh),
-        UnaryOp::Sinh => map1!(d, a, kernels::sinh),
-        UnaryOp::Cosh => map1!(d, a, kernels::cosh),
-        UnaryOp::Erf => map1!(d, a, kernels::erf),
-        UnaryOp::Erfc => map1!(d, a, kernels::erfc),
-        UnaryOp::Sigmoid => map1!(d, a, kernels::sigmoid),
-        UnaryOp::SigmoidDeriv => map1!(d, a, kernels::sigmoid_deriv),
-        UnaryOp::Softplus => map1!(d, a, kernels::softplus),
-        UnaryOp::LogSigmoid => map1!(d, a, kernels::log_sigmoid),
-        UnaryOp::Sech2 => map1!(d, a, kernels::sech2),
-        UnaryOp::TanhSoftplus => map1!(d, a, kernels::tanh_softplus),
-        UnaryOp::Sech2Softplus => map1!(d, a, kernels::sech2_softplus),
-        UnaryOp::NormCdf => map1!(d, a, kernels::norm_cdf),
-        UnaryOp::NormPdf => map1!(d, a, kernels::norm_pdf),
-        UnaryOp::SiluDeriv => map1!(d, a, |x| kernels::silu_deriv(x)),
-        UnaryOp::SiluDeriv2 => map1!(d, a, |x| kernels::silu_deriv2_dd(x, 0.0)),
-        UnaryOp::MishDeriv => map1!(d, a, kernels::mish_deriv),
-        UnaryOp::MishDeriv2 => map1!(d, a, kernels::mish_deriv2),
-        UnaryOp::SoftsignDeriv => map1!(d, a, kernels::softsign_deriv),
-        UnaryOp::SoftsignDeriv2 => map1!(d, a, kernels::softsign_deriv2),
-    }
+    with_unary!(op, |k| map1!(d, a, |x| k.apply(x)));
 }
 
-/// `op(c*x)` or `op(x/c)` with the argument as a double-double (see [`map1`]).
-macro_rules! map_scaled {
-    ($d:expr, $a:expr, $c:expr, $divide:expr, $f:path) => {
-        if $divide {
-            map1!($d, $a, |x| {
-                let (hi, lo) = kernels::scaled_arg(x, $c, true);
-                $f(hi, lo)
+/// One fused kernel of the scaled argument `c*x` (or `x/c` when `divide`) over a
+/// chunk, the argument formed exactly as a double-double.
+#[cfg_attr(not(debug_assertions), inline(always))]
+#[cfg_attr(debug_assertions, inline(never))]
+fn exec_unary_scaled(op: UnaryOp, c: f64, divide: bool, d: &mut [f64], a: &[f64]) {
+    with_scaled!(
+        op,
+        |k| if divide {
+            map1!(d, a, |x| {
+                let (hi, lo) = kernels::scaled_arg(x, c, true);
+                k.apply_dd(hi, lo)
             });
         } else {
-            map1!($d, $a, |x| {
-                let (hi, lo) = kernels::scaled_arg(x, $c, false);
-                $f(hi, lo)
+            map1!(d, a, |x| {
+                let (hi, lo) = kernels::scaled_arg(x, c, false);
+                k.apply_dd(hi, lo)
             });
-        }
-    };
-}
-
-#[inline(always)]
-fn exec_unary_scaled(op: UnaryOp, c: f64, divide: bool, d: &mut [f64], a: &[f64]) {
-    match op {
-        UnaryOp::Exp => map_scaled!(d, a, c, divide, kernels::exp_dd),
-        UnaryOp::Expm1 => map_scaled!(d, a, c, divide, kernels::expm1_dd),
-        UnaryOp::Sigmoid => map_scaled!(d, a, c, divide, kernels::sigmoid_dd),
-        UnaryOp::SigmoidDeriv => map_scaled!(d, a, c, divide, kernels::sigmoid_deriv_dd),
-        UnaryOp::Softplus => map_scaled!(d, a, c, divide, kernels::softplus_dd),
-        UnaryOp::LogSigmoid => map_scaled!(d, a, c, divide, kernels::log_sigmoid_dd),
-        UnaryOp::Tanh => map_scaled!(d, a, c, divide, kernels::tanh_dd),
-        UnaryOp::Sech2 => map_scaled!(d, a, c, divide, kernels::sech2_dd),
-        UnaryOp::SiluDeriv => map_scaled!(d, a, c, divide, kernels::silu_deriv_dd),
-        UnaryOp::SiluDeriv2 => map_scaled!(d, a, c, divide, kernels::silu_deriv2_dd),
-        other => map1!(d, a, |x| other.apply(if divide { x / c } else { c * x })),
-    }
+        },
+        // Kernels without a double-double form (the compiler emits none scaled): the
+        // rounded argument.
+        map1!(d, a, |x| op.apply(if divide { x / c } else { c * x }))
+    );
 }

@@ -19,174 +19,12 @@ use std::collections::HashMap;
 
 use rug::Rational;
 
-use super::kernels;
+use super::ops::{self, UnaryOp};
 use crate::expr::CmpOp;
 
 /// An id of an [`IrNode`]; children have smaller ids than parents.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
 pub(crate) struct IrId(pub(crate) u32);
-
-/// The fused one-argument kernels of the tape.
-#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
-pub enum UnaryOp {
-    /// `exp(u)`
-    Exp,
-    /// `exp(u) - 1`
-    Expm1,
-    /// `log(u)`, NaN for `u <= 0`
-    Log,
-    /// `abs(u)`
-    Abs,
-    /// `sign(u)`
-    Sign,
-    /// `tanh(u)`
-    Tanh,
-    /// `sinh(u)`
-    Sinh,
-    /// `cosh(u)`
-    Cosh,
-    /// `erf(u)`
-    Erf,
-    /// `erfc(u) = 1 - erf(u)`, for `1 - erf(u)` and `1 + erf(u) = erfc(-u)`
-    Erfc,
-    /// `sigmoid(u) = 1/(1 + exp(-u))`
-    Sigmoid,
-    /// `sigmoid(u)*(1 - sigmoid(u))`, the sigmoid's derivative
-    SigmoidDeriv,
-    /// `softplus(u) = log(1 + exp(u))`
-    Softplus,
-    /// `log_sigmoid(u) = -softplus(-u)`
-    LogSigmoid,
-    /// `1 - tanh(u)^2`
-    Sech2,
-    /// `tanh(softplus(u))`, the gate of `mish`
-    TanhSoftplus,
-    /// `1 - tanh(softplus(u))^2`
-    Sech2Softplus,
-    /// `Phi(u)`, the standard normal distribution function
-    NormCdf,
-    /// `phi(u)`, the standard normal density
-    NormPdf,
-    /// `silu'(u) = sigmoid(u) + u*sigmoid'(u)`; `swish(x, b)` differentiates to `silu'(b*x)`
-    SiluDeriv,
-    /// `silu''(u)`
-    SiluDeriv2,
-    /// `mish'(u)`
-    MishDeriv,
-    /// `mish''(u)`
-    MishDeriv2,
-    /// `softsign'(u) = 1/(1 + |u|)^2`
-    SoftsignDeriv,
-    /// `softsign''(u) = -2 sign(u)/(1 + |u|)^3`
-    SoftsignDeriv2,
-}
-
-impl UnaryOp {
-    /// Whether the kernel has a form taking its argument as a double-double, used for
-    /// `op(c*x)` and `op(x/c)` with an inexact constant `c` (see
-    /// [`Instr::UnaryScaled`](super::tape::Instr::UnaryScaled)).
-    #[must_use]
-    pub fn takes_scaled(self) -> bool {
-        matches!(
-            self,
-            UnaryOp::Exp
-                | UnaryOp::Expm1
-                | UnaryOp::Sigmoid
-                | UnaryOp::SigmoidDeriv
-                | UnaryOp::Softplus
-                | UnaryOp::LogSigmoid
-                | UnaryOp::Tanh
-                | UnaryOp::Sech2
-                | UnaryOp::SiluDeriv
-                | UnaryOp::SiluDeriv2
-        )
-    }
-
-    /// Applies the kernel to the double-double argument `hi + lo` (kernels without a
-    /// double-double form use `hi`).
-    #[inline(always)]
-    #[must_use]
-    pub fn apply_dd(self, hi: f64, lo: f64) -> f64 {
-        match self {
-            UnaryOp::Exp => kernels::exp_dd(hi, lo),
-            UnaryOp::Expm1 => kernels::expm1_dd(hi, lo),
-            UnaryOp::Sigmoid => kernels::sigmoid_dd(hi, lo),
-            UnaryOp::SigmoidDeriv => kernels::sigmoid_deriv_dd(hi, lo),
-            UnaryOp::Softplus => kernels::softplus_dd(hi, lo),
-            UnaryOp::LogSigmoid => kernels::log_sigmoid_dd(hi, lo),
-            UnaryOp::Tanh => kernels::tanh_dd(hi, lo),
-            UnaryOp::Sech2 => kernels::sech2_dd(hi, lo),
-            UnaryOp::SiluDeriv => kernels::silu_deriv_dd(hi, lo),
-            UnaryOp::SiluDeriv2 => kernels::silu_deriv2_dd(hi, lo),
-            _ => self.apply(hi),
-        }
-    }
-
-    /// The name printed in the tape listing.
-    #[must_use]
-    pub fn name(self) -> &'static str {
-        match self {
-            UnaryOp::Exp => "exp",
-            UnaryOp::Expm1 => "expm1",
-            UnaryOp::Log => "log",
-            UnaryOp::Abs => "abs",
-            UnaryOp::Sign => "sign",
-            UnaryOp::Tanh => "tanh",
-            UnaryOp::Sinh => "sinh",
-            UnaryOp::Cosh => "cosh",
-            UnaryOp::Erf => "erf",
-            UnaryOp::Erfc => "erfc",
-            UnaryOp::Sigmoid => "sigmoid",
-            UnaryOp::SigmoidDeriv => "sigmoid_deriv",
-            UnaryOp::Softplus => "softplus",
-            UnaryOp::LogSigmoid => "log_sigmoid",
-            UnaryOp::Sech2 => "sech2",
-            UnaryOp::TanhSoftplus => "tanh_softplus",
-            UnaryOp::Sech2Softplus => "sech2_softplus",
-            UnaryOp::NormCdf => "Phi",
-            UnaryOp::NormPdf => "phi",
-            UnaryOp::SiluDeriv => "silu_deriv",
-            UnaryOp::SiluDeriv2 => "silu_deriv2",
-            UnaryOp::MishDeriv => "mish_deriv",
-            UnaryOp::MishDeriv2 => "mish_deriv2",
-            UnaryOp::SoftsignDeriv => "softsign_deriv",
-            UnaryOp::SoftsignDeriv2 => "softsign_deriv2",
-        }
-    }
-
-    /// Applies the kernel to one value.
-    #[inline(always)]
-    #[must_use]
-    pub fn apply(self, x: f64) -> f64 {
-        match self {
-            UnaryOp::Exp => kernels::exp(x),
-            UnaryOp::Expm1 => kernels::expm1(x),
-            UnaryOp::Log => kernels::log(x),
-            UnaryOp::Abs => x.abs(),
-            UnaryOp::Sign => kernels::sign(x),
-            UnaryOp::Tanh => kernels::tanh(x),
-            UnaryOp::Sinh => kernels::sinh(x),
-            UnaryOp::Cosh => kernels::cosh(x),
-            UnaryOp::Erf => kernels::erf(x),
-            UnaryOp::Erfc => kernels::erfc(x),
-            UnaryOp::Sigmoid => kernels::sigmoid(x),
-            UnaryOp::SigmoidDeriv => kernels::sigmoid_deriv(x),
-            UnaryOp::Softplus => kernels::softplus(x),
-            UnaryOp::LogSigmoid => kernels::log_sigmoid(x),
-            UnaryOp::Sech2 => kernels::sech2(x),
-            UnaryOp::TanhSoftplus => kernels::tanh_softplus(x),
-            UnaryOp::Sech2Softplus => kernels::sech2_softplus(x),
-            UnaryOp::NormCdf => kernels::norm_cdf(x),
-            UnaryOp::NormPdf => kernels::norm_pdf(x),
-            UnaryOp::SiluDeriv => kernels::silu_deriv(x),
-            UnaryOp::SiluDeriv2 => kernels::silu_deriv2_dd(x, 0.0),
-            UnaryOp::MishDeriv => kernels::mish_deriv(x),
-            UnaryOp::MishDeriv2 => kernels::mish_deriv2(x),
-            UnaryOp::SoftsignDeriv => kernels::softsign_deriv(x),
-            UnaryOp::SoftsignDeriv2 => kernels::softsign_deriv2(x),
-        }
-    }
-}
 
 /// One node of the intermediate form. Floats are stored as bits so nodes hash.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
@@ -328,17 +166,21 @@ impl Ir {
     /// `k + sum c_i t_i`, with the stabilising rewrites of the module header.
     pub(crate) fn lin(&mut self, k: f64, terms: Vec<(f64, IrId)>) -> IrId {
         // -0 and +0 are one constant term.
-        let mut k = k + 0.0;
+        let k = k + 0.0;
         let mut merged: Vec<(f64, IrId)> = Vec::with_capacity(terms.len());
+        let mut constants: Vec<(f64, f64)> = Vec::new();
         for (c, t) in terms {
             if let Some(v) = self.as_const(t) {
-                k += c * v;
+                constants.push((c, v));
             } else if let Some(slot) = merged.iter_mut().find(|s| s.1 == t) {
                 slot.0 += c;
             } else {
                 merged.push((c, t));
             }
         }
+        // The constant terms fold into `k` in their order, as the tape would sum them
+        // (when all terms are constant, this is the tape's value bit for bit).
+        let k = ops::lin(k, &constants);
         // `0*t` (given so, or `t - t`) is 0 where `t` is defined everywhere; elsewhere
         // the term stays for its domain (`d + 0*log(x)` is undefined for `x <= 0`).
         merged.retain(|&(c, t)| c != 0.0 || !self.total[t.0 as usize]);
@@ -529,7 +371,7 @@ impl Ir {
     /// `a * b`.
     pub(crate) fn mul(&mut self, a: IrId, b: IrId) -> IrId {
         match (self.as_const(a), self.as_const(b)) {
-            (Some(x), Some(y)) => return self.constant(x * y),
+            (Some(x), Some(y)) => return self.constant(ops::mul(x, y)),
             (Some(x), None) => return self.scale(x, b),
             (None, Some(y)) => return self.scale(y, a),
             _ => {}
@@ -680,7 +522,7 @@ impl Ir {
     /// `a / b` (NaN where `b = 0`).
     pub(crate) fn div(&mut self, a: IrId, b: IrId) -> IrId {
         match (self.as_const(a), self.as_const(b)) {
-            (Some(x), Some(y)) => return self.constant(kernels::div(x, y)),
+            (Some(x), Some(y)) => return self.constant(ops::div(x, y)),
             (_, Some(y)) if y != 0.0 => {
                 if let Some(r) = exact_quotient(1.0, y) {
                     return self.scale(r, a);
@@ -696,35 +538,35 @@ impl Ir {
             return a;
         }
         if let Some(v) = self.as_const(a) {
-            return self.constant(super::tape_exec::powi(v, n));
+            return self.constant(ops::powi(v, n));
         }
         self.intern(IrNode::PowI(a, n))
     }
 
     pub(crate) fn sqrt(&mut self, a: IrId) -> IrId {
         if let Some(v) = self.as_const(a) {
-            return self.constant(kernels::sqrt(v));
+            return self.constant(ops::sqrt(v));
         }
         self.intern(IrNode::Sqrt(a))
     }
 
     pub(crate) fn pow_const(&mut self, a: IrId, p: f64) -> IrId {
         if let Some(v) = self.as_const(a) {
-            return self.constant(kernels::pow_const(v, p));
+            return self.constant(ops::pow_const(v, p));
         }
         self.intern(IrNode::PowConst(a, p.to_bits()))
     }
 
     pub(crate) fn pow_var(&mut self, a: IrId, b: IrId) -> IrId {
         if let (Some(x), Some(y)) = (self.as_const(a), self.as_const(b)) {
-            return self.constant(kernels::pow_var(x, y));
+            return self.constant(ops::pow_var(x, y));
         }
         self.intern(IrNode::PowVar(a, b))
     }
 
     pub(crate) fn max(&mut self, a: IrId, b: IrId) -> IrId {
         if let (Some(x), Some(y)) = (self.as_const(a), self.as_const(b)) {
-            return self.constant(kernels::max(x, y));
+            return self.constant(ops::max(x, y));
         }
         let (a, b) = if a <= b { (a, b) } else { (b, a) };
         self.intern(IrNode::Max(a, b))
@@ -732,7 +574,7 @@ impl Ir {
 
     pub(crate) fn min(&mut self, a: IrId, b: IrId) -> IrId {
         if let (Some(x), Some(y)) = (self.as_const(a), self.as_const(b)) {
-            return self.constant(kernels::min(x, y));
+            return self.constant(ops::min(x, y));
         }
         let (a, b) = if a <= b { (a, b) } else { (b, a) };
         self.intern(IrNode::Min(a, b))
@@ -740,7 +582,7 @@ impl Ir {
 
     pub(crate) fn cmp(&mut self, op: CmpOp, a: IrId, b: IrId) -> IrId {
         if let (Some(x), Some(y)) = (self.as_const(a), self.as_const(b)) {
-            return self.constant(super::tape_exec::compare(op, x, y));
+            return self.constant(ops::compare(op, x, y));
         }
         // Comparisons that a monotone map preserves exactly are decided on its
         // argument: `exp(u) < 1` as `u < 0` (exp(-1e-300) rounds to 1), `c*t < 0` as
@@ -769,6 +611,12 @@ impl Ir {
     }
 
     pub(crate) fn select(&mut self, c: IrId, a: IrId, b: IrId) -> IrId {
+        if let (Some(v), Some(x), Some(y)) = (self.as_const(c), self.as_const(a), self.as_const(b))
+        {
+            return self.constant(ops::select(v, x, y));
+        }
+        // A constant condition picks a branch (or is undefined) whatever the branches
+        // are, as `ops::select` does lane by lane.
         if let Some(v) = self.as_const(c) {
             return if v.is_nan() {
                 c

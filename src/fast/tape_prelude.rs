@@ -19,19 +19,14 @@ use rug::float::{Constant, Round};
 use rug::ops::Pow;
 use rug::{Float, Integer, Rational};
 
-use super::tape::CompileError;
-use super::tape_ir::{Ir, IrId, UnaryOp};
+use super::error::CompileError;
+use super::ops::UnaryOp;
+use super::tape_ir::{Ir, IrId};
+use crate::expr::convert::to_rug_rational;
 use crate::expr::{BigRational, CmpOp, ExprId, Func, Graph, Node};
 
 /// The precision of constant folding, in bits.
 pub(crate) const PREC: u32 = 256;
-
-/// An exact rational of the graph as a `rug` rational.
-fn to_rug(r: &BigRational) -> Rational {
-    let n = Integer::from_str_radix(&r.numer().to_str_radix(16), 16).unwrap_or_default();
-    let d = Integer::from_str_radix(&r.denom().to_str_radix(16), 16).unwrap_or(Integer::from(1));
-    Rational::from((n, d))
-}
 
 /// A decimal literal (digits with one '.') as an exact rational.
 fn decimal(s: &str) -> Rational {
@@ -44,7 +39,7 @@ fn decimal(s: &str) -> Rational {
 /// The f64 nearest to `r`.
 #[must_use]
 pub(crate) fn rational_f64(r: &BigRational) -> f64 {
-    Float::with_val(53, to_rug(r)).to_f64()
+    Float::with_val(53, to_rug_rational(r)).to_f64()
 }
 
 /// `1/r` when `r` is not an f64 but `1/r` is (so `x*r` is better computed as
@@ -54,7 +49,7 @@ pub(crate) fn exact_reciprocal(r: &BigRational) -> Option<f64> {
     if r.is_zero() {
         return None;
     }
-    let q = to_rug(r);
+    let q = to_rug_rational(r);
     let (_, dir) = Float::with_val_round(53, &q, Round::Nearest);
     if dir == std::cmp::Ordering::Equal {
         return None;
@@ -71,7 +66,7 @@ pub(crate) fn const_value(g: &Graph, id: ExprId, consts: &HashMap<ExprId, Float>
     let nan = || Float::with_val(PREC, f64::NAN);
     let get = |c: &ExprId| consts.get(c);
     Some(match g.node(id) {
-        Node::Num(r) => Float::with_val(PREC, to_rug(r)),
+        Node::Num(r) => Float::with_val(PREC, to_rug_rational(r)),
         Node::Pi => Float::with_val(PREC, Constant::Pi),
         Node::Add(ts) => {
             let mut s = Float::with_val(PREC, 0);
@@ -106,7 +101,7 @@ pub(crate) fn const_value(g: &Graph, id: ExprId, consts: &HashMap<ExprId, Float>
                     nan()
                 }
             } else {
-                base.pow(Float::with_val(PREC, to_rug(r)))
+                base.pow(Float::with_val(PREC, to_rug_rational(r)))
             }
         }
         Node::Func(f, a) => {

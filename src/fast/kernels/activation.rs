@@ -2,22 +2,35 @@
 //! no intermediate overflows where the true value is finite: every exponential is
 //! taken of `-|x|` (or of an argument whose overflow gives the right limit).
 
-use super::deriv::exp_neg_abs1;
-use super::exp_log::{exp_dd, exp_nonpos, horner, log1p, LN2_HI, LN2_LO};
+use super::exp_log::{exp_dd, exp_neg_abs1, exp_nonpos, horner, log1p, LN2_HI, LN2_LO};
 use super::tables::TANH_CENTRAL;
 
 /// `sigmoid(x) = 1/(1 + exp(-x))`.
 #[inline(always)]
 pub fn sigmoid(x: f64) -> f64 {
     // One division: 1/(1 + e) for x >= 0, e/(1 + e) below (and for NaN, where e is NaN).
-    super::scaled::sigmoid_of(x, exp_neg_abs1(x))
+    sigmoid_of(x, exp_neg_abs1(x))
 }
 
 /// `sigmoid(x) * (1 - sigmoid(x)) = e/(1 + e)^2` with `e = exp(-|x|)`: the derivative
 /// of the sigmoid, without the cancellation of `1 - sigmoid(x)` for large `x`.
 #[inline(always)]
 pub fn sigmoid_deriv(x: f64) -> f64 {
-    super::scaled::sigmoid_deriv_of(exp_neg_abs1(x))
+    sigmoid_deriv_of(exp_neg_abs1(x))
+}
+
+/// `sigmoid(u)` from the sign of `u` and `e = exp(-|u|)`.
+#[inline(always)]
+pub(super) fn sigmoid_of(u: f64, e: f64) -> f64 {
+    let n = if u >= 0.0 { 1.0 } else { e };
+    n / (1.0 + e)
+}
+
+/// `sigmoid'(u)` from `e = exp(-|u|)`.
+#[inline(always)]
+pub(super) fn sigmoid_deriv_of(e: f64) -> f64 {
+    let d = 1.0 + e;
+    e / (d * d)
 }
 
 /// `softplus(x) = log(1 + exp(x)) = max(x, 0) + log1p(exp(-|x|))`.

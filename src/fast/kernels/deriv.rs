@@ -8,35 +8,9 @@
 //! exact by Sterbenz's lemma. The argument comes as a double-double `hi + lo`
 //! (`swish(x, beta)` differentiates to `silu'(beta*x)`, see `scaled.rs`).
 
+use super::basic::sign;
 use super::dd::Dd;
-use super::exp_log::{exp_dd_parts, exp_nonpos_dd};
-
-/// `exp(-|u|)` for `u = hi + lo`.
-#[inline(always)]
-pub(super) fn exp_neg_abs(hi: f64, lo: f64) -> f64 {
-    exp_nonpos_dd(-hi.abs(), neg_abs_lo(hi, lo))
-}
-
-/// `exp(-|x|)` for a plain `f64` argument (no low part, so no addition of one).
-#[inline(always)]
-pub(super) fn exp_neg_abs1(x: f64) -> f64 {
-    // Adding -0 is the identity, which the compiler removes.
-    exp_nonpos_dd(-x.abs(), -0.0)
-}
-
-/// The low part of `-|hi + lo|`: `-lo` where `hi >= 0`, `lo` where `hi < 0` (for `hi = -0`
-/// either, since `lo` is then 0). A sign-bit flip, cheaper than a select.
-#[inline(always)]
-fn neg_abs_lo(hi: f64, lo: f64) -> f64 {
-    const SIGN: u64 = 1 << 63;
-    f64::from_bits(lo.to_bits() ^ (!hi.to_bits() & SIGN))
-}
-
-/// `exp(-|u|)` for `u = hi + lo`, as `e + elo` (see [`exp_dd_parts`]).
-#[inline(always)]
-pub(super) fn exp_neg_abs_parts(hi: f64, lo: f64) -> (f64, f64) {
-    exp_dd_parts(-hi.abs(), neg_abs_lo(hi, lo))
-}
+use super::exp_log::{exp_neg_abs, exp_neg_abs1, exp_neg_abs_parts};
 
 /// `1 + e` for `e + elo` with `0 <= e <= 1`, as `d + dlo` (Fast2Sum).
 #[inline(always)]
@@ -206,5 +180,5 @@ pub fn softsign_deriv(u: f64) -> f64 {
 /// derivative there, 2 in the direction of travel, is the compiler's business).
 #[inline(always)]
 pub fn softsign_deriv2(u: f64) -> f64 {
-    -2.0 * super::sign(u) * recip_power_one_plus_abs(u, true)
+    -2.0 * sign(u) * recip_power_one_plus_abs(u, true)
 }

@@ -173,6 +173,33 @@ pub fn exp_dd_parts(a: f64, b: f64) -> (f64, f64) {
     (p * s1 * s2, plo * s1 * s2)
 }
 
+/// `exp(-|u|)` for `u = hi + lo`.
+#[inline(always)]
+pub(super) fn exp_neg_abs(hi: f64, lo: f64) -> f64 {
+    exp_nonpos_dd(-hi.abs(), neg_abs_lo(hi, lo))
+}
+
+/// `exp(-|x|)` for a plain `f64` argument (no low part, so no addition of one).
+#[inline(always)]
+pub(super) fn exp_neg_abs1(x: f64) -> f64 {
+    // Adding -0 is the identity, which the compiler removes.
+    exp_nonpos_dd(-x.abs(), -0.0)
+}
+
+/// The low part of `-|hi + lo|`: `-lo` where `hi >= 0`, `lo` where `hi < 0` (for `hi = -0`
+/// either, since `lo` is then 0). A sign-bit flip, cheaper than a select.
+#[inline(always)]
+fn neg_abs_lo(hi: f64, lo: f64) -> f64 {
+    const SIGN: u64 = 1 << 63;
+    f64::from_bits(lo.to_bits() ^ (!hi.to_bits() & SIGN))
+}
+
+/// `exp(-|u|)` for `u = hi + lo`, as `e + elo` (see [`exp_dd_parts`]).
+#[inline(always)]
+pub(super) fn exp_neg_abs_parts(hi: f64, lo: f64) -> (f64, f64) {
+    exp_dd_parts(-hi.abs(), neg_abs_lo(hi, lo))
+}
+
 /// `exp(x)`, within 1 ulp.
 #[inline(always)]
 pub fn exp(x: f64) -> f64 {

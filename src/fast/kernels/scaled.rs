@@ -6,9 +6,8 @@
 //! the argument is formed exactly as a double-double `hi + lo` (Dekker's product, no
 //! FMA needed) and the kernel consumes both parts.
 
-use super::activation::{sech2, tanh};
-use super::deriv::{exp_neg_abs, exp_neg_abs1};
-use super::exp_log::{expm1, log1p};
+use super::activation::{sech2, sigmoid_deriv_of, sigmoid_of, tanh};
+use super::exp_log::{exp_neg_abs, exp_neg_abs1, expm1, log1p};
 
 /// `2^-960`: below this the low part of a scaled argument would be subnormal.
 const TINY: f64 = f64::from_bits(0x03f0_0000_0000_0000);
@@ -47,20 +46,6 @@ pub fn scaled_arg(x: f64, c: f64, divide: bool) -> (f64, f64) {
 #[inline(always)]
 pub fn sigmoid_dd(hi: f64, lo: f64) -> f64 {
     sigmoid_of(hi, exp_neg_abs(hi, lo))
-}
-
-/// `sigmoid(u)` from the sign of `u` and `e = exp(-|u|)`.
-#[inline(always)]
-pub(super) fn sigmoid_of(u: f64, e: f64) -> f64 {
-    let n = if u >= 0.0 { 1.0 } else { e };
-    n / (1.0 + e)
-}
-
-/// `sigmoid'(u)` from `e = exp(-|u|)`.
-#[inline(always)]
-pub(super) fn sigmoid_deriv_of(e: f64) -> f64 {
-    let d = 1.0 + e;
-    e / (d * d)
 }
 
 /// `(sigmoid(u), sigmoid'(u))` for `u = hi + lo`, from one exponential. (Two
