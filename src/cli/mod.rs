@@ -36,7 +36,7 @@ pub const EXIT_INPUT: u8 = 2;
 /// The top-level help's closing text.
 const TOP_EXAMPLES: &str = "Examples:
   actsym eval 'sigmoid(x)' --at x=-800 --digits 30
-  actsym eval 'tanh(x) + 1 - 2*sigmoid(2*x)' --at x=3/2 --json
+  actsym eval 'diff(gelu(x), x)' --at x=-400 --json
   actsym eval 'f(x) = x^2 + 1; f(3)'
   actsym check 'tanh(x) + 1 = 2*sigmoid(2*x)'
   actsym pwl 'relu(x) - 2*relu(x - 1) + relu(x - 2)'
