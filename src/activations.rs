@@ -271,6 +271,7 @@ pub const TABLE: &[Activation] = &[
         kernel: Some(Kernel::HardTanh),
         ..row("hard_tanh", X, r"\operatorname{HardTanh}")
     },
+    row("squareplus", &["x", "b"], r"\operatorname{squareplus}"),
 ];
 
 /// The row of the activation `name`.

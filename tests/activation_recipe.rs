@@ -11,7 +11,14 @@ use actsym::activations::{self, TABLE};
 use actsym::certified::evaluate;
 use actsym::diff::{derive, Kink};
 use actsym::expr::{BigRational, ExprId, Graph, Origin};
+use actsym::fast::Tape;
+use actsym::prove::verdict::{decide_claim, Options, Verdict};
 use actsym::{defs, print};
+use assert_cmd::Command;
+
+fn actsym() -> Command {
+    Command::cargo_bin("actsym").expect("the binary is built")
+}
 
 fn parse(g: &mut Graph, src: &str) -> ExprId {
     defs::parse_expr(g, src).unwrap_or_else(|e| panic!("{src}: {e}"))
@@ -167,4 +174,101 @@ fn rules_keep_names() {
         let d = derive(&mut g, e, x, kink).expect("derivative");
         assert_eq!(print::text(&g, d), expect, "d/dx {src} ({kink:?})");
     }
+}
+
+// ---- squareplus, added by the recipe alone ---------------------------------------
+
+#[test]
+fn squareplus_is_in_the_table_without_rules_or_kernel() {
+    let row = activations::find("squareplus").expect("the recipe's row");
+    assert_eq!(row.params, ["x", "b"]);
+    assert_eq!(row.latex, r"\operatorname{squareplus}");
+    assert!(row.derivative.is_none() && row.autodiff.is_none() && row.kernel.is_none());
+}
+
+#[test]
+fn squareplus_derives_through_its_definition() {
+    let mut g = Graph::with_prelude();
+    let e = parse(&mut g, "squareplus(x, b)");
+    let x = g.symbol("x");
+    let d = derive(&mut g, e, x, Kink::Left).expect("derivative");
+    // (1 + x/sqrt(x^2 + b))/2 at x = 3, b = 16 is (1 + 3/5)/2.
+    assert_eq!(value(&mut g, d, &[("x", "3"), ("b", "16")]), "0.8");
+    let b = g.symbol("b");
+    let db = derive(&mut g, e, b, Kink::Left).expect("derivative");
+    // 1/(4 sqrt(x^2 + b)) at x = 3, b = 16 is 1/20.
+    assert_eq!(value(&mut g, db, &[("x", "3"), ("b", "16")]), "0.05");
+}
+
+#[test]
+fn squareplus_evaluates_certified_and_fast() {
+    let mut g = Graph::with_prelude();
+    let e = parse(&mut g, "squareplus(x, 16)");
+    assert_eq!(value(&mut g, e, &[("x", "3")]), "4");
+    assert_eq!(value(&mut g, e, &[("x", "-3")]), "1");
+    assert_eq!(
+        value(&mut g, e, &[("x", "1")]),
+        "2.561552812808830274910705"
+    );
+    let x = g.symbol("x");
+    let tape = Tape::compile(&g, e, &[x]).expect("compiles");
+    for (at, exact) in [(3.0, 4.0), (-3.0, 1.0), (0.0, 2.0)] {
+        assert_eq!(tape.eval_point(&[at]).expect("a value"), exact);
+    }
+    let near = tape.eval_point(&[1.0]).expect("a value");
+    assert!((near - 2.561_552_812_808_830_3).abs() < 1e-15, "{near}");
+    // The derivative compiles too (taken in the fast evaluator's own form).
+    let d = parse(&mut g, "diff(squareplus(x, 16), x)");
+    let dtape = Tape::compile(&g, d, &[x]).expect("compiles");
+    assert!((dtape.eval_point(&[3.0]).expect("a value") - 0.8).abs() < 1e-15);
+}
+
+#[test]
+fn squareplus_prints_in_latex() {
+    let mut g = Graph::with_prelude();
+    let e = parse(&mut g, "squareplus(x, b)");
+    assert_eq!(print::latex(&g, e), r"\operatorname{squareplus}(x, b)");
+}
+
+#[test]
+fn squareplus_claims_are_decided() {
+    let cases = [
+        ("squareplus(x, 4) - squareplus(-x, 4) = x", Verdict::Proved),
+        ("squareplus(x, 4) = relu(x)", Verdict::Refuted),
+    ];
+    for (src, expect) in cases {
+        let mut g = Graph::with_prelude();
+        let claim = defs::parse_claim(&mut g, src).expect("a claim");
+        let report = decide_claim(&mut g, &claim, &Options::default());
+        assert_eq!(report.verdict, expect, "{src}: {:?}", report.note);
+    }
+}
+
+#[test]
+fn squareplus_from_the_command_line() {
+    let run = |args: &[&str]| {
+        let out = actsym().args(args).output().expect("runs");
+        (
+            out.status.code(),
+            String::from_utf8(out.stdout).expect("utf-8"),
+        )
+    };
+    let (code, out) = run(&["eval", "squareplus(x, 16)", "--at", "x=3"]);
+    assert_eq!((code, out.trim()), (Some(0), "4"));
+    let (code, out) = run(&["eval", "squareplus(x, 16)", "--at", "x=3", "--fast"]);
+    assert_eq!(code, Some(0));
+    assert_eq!(out.trim().parse::<f64>().ok(), Some(4.0), "{out}");
+    let (code, out) = run(&["derive", "squareplus(x, 16)", "--format", "latex"]);
+    assert_eq!(code, Some(0));
+    assert!(out.contains(r"\sqrt"), "{out}");
+    let (code, out) = run(&["check", "squareplus(x, 4) - squareplus(-x, 4) = x"]);
+    assert_eq!(code, Some(0), "{out}");
+    let (code, out) = run(&["check", "squareplus(x, 4) = relu(x)"]);
+    assert_eq!(code, Some(1), "{out}");
+    let (code, out) = run(&["defs"]);
+    assert_eq!(code, Some(0));
+    assert!(
+        out.contains("squareplus(x, b) = (x + sqrt(x^2 + b))/2"),
+        "{out}"
+    );
 }
