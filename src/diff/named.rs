@@ -43,9 +43,9 @@ struct RowRules {
     differentials: Vec<Symbol>,
 }
 
-/// One rule, as read: its root and the nodes under it, children first.
+/// One rule, as read: the nodes under its root in id order, children first (so
+/// the root is last).
 struct Rule {
-    root: ExprId,
     nodes: Vec<ExprId>,
 }
 
@@ -60,7 +60,7 @@ fn book() -> &'static RuleBook {
             let p = parse::parse_statements(g, text, Origin::Prelude).ok()?;
             let root = parse::single_expr(&p.statements, text).ok()?;
             let nodes = g.reachable(&[root]);
-            Some(Rule { root, nodes })
+            Some(Rule { nodes })
         };
         let mut rules = HashMap::new();
         for row in activations::TABLE {
@@ -126,9 +126,12 @@ pub(super) fn rule(
         return None;
     }
     let book = &book().graph;
-    let mut map: HashMap<ExprId, ExprId> = HashMap::with_capacity(rule.nodes.len());
+    // The nodes are in id order, children first: a child's image is found by
+    // bisection among those mapped before it.
+    let mut map: Vec<ExprId> = Vec::with_capacity(rule.nodes.len());
     for &id in &rule.nodes {
-        let node = map_children(book.node(id), |c| map[&c]);
+        let image = |c: ExprId| rule.nodes.binary_search(&c).map_or(c, |i| map[i]);
+        let node = map_children(book.node(id), image);
         let new = match node {
             Node::Var(s) => match rules.params.iter().position(|&p| p == s) {
                 Some(i) => args[i],
@@ -150,9 +153,9 @@ pub(super) fn rule(
             Node::Diff(..) => return None,
             other => g.rebuild(other),
         };
-        map.insert(id, new);
+        map.push(new);
     }
-    map.get(&rule.root).copied()
+    map.last().copied()
 }
 
 /// A product of a rule, built as the chain rule builds one: a zero differential
