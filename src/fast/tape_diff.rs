@@ -141,6 +141,12 @@ fn node_derivative(
             let p = ir.scale(f64::from(n), p);
             ir.product(vec![p, da])
         }
+        // At a = 0 the chain rule of a root meets 0/0; where `a` has kinks it may be
+        // 0 on a whole side (`sqrt(relu(x))`, derivative 0 there): the symbolic
+        // differentiator decides those points.
+        IrNode::Sqrt(a) | IrNode::PowConst(a, _) if root_like(ir, id) && has_kink(ir, a) => {
+            return None
+        }
         IrNode::Sqrt(a) => {
             let da = zero_if_none(ir, dv(&a));
             let half = ir.scale(0.5, da);
@@ -191,6 +197,29 @@ fn node_derivative(
         // differentiator decides them.
         IrNode::PowVar(..) | IrNode::Cmp(..) | IrNode::Select(..) => return None,
     }))
+}
+
+/// Whether `id` is a root-like power (`sqrt`, or a constant exponent below 1),
+/// whose derivative is undefined where its base is 0.
+fn root_like(ir: &Ir, id: IrId) -> bool {
+    match *ir.node(id) {
+        IrNode::Sqrt(_) => true,
+        IrNode::PowConst(_, p) => f64::from_bits(p) < 1.0,
+        _ => false,
+    }
+}
+
+/// Whether a kink (`max`, `min`, `abs`, a branch) is reachable from `root`.
+fn has_kink(ir: &Ir, root: IrId) -> bool {
+    reachable(ir, root).into_iter().any(|n| {
+        matches!(
+            ir.node(n),
+            IrNode::Max(..)
+                | IrNode::Min(..)
+                | IrNode::Select(..)
+                | IrNode::Unary(UnaryOp::Abs | UnaryOp::Sign, _)
+        )
+    })
 }
 
 /// The derivative of a kernel: `op'(u)`, to be multiplied by `u'`, or the whole
