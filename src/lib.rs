@@ -30,6 +30,7 @@ pub mod diff;
 pub mod exercises;
 pub mod expr;
 pub mod fast;
+pub mod fuzz;
 pub mod parse;
 pub mod plot;
 pub mod poly;
