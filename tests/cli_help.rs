@@ -4,7 +4,7 @@
 use assert_cmd::Command;
 
 /// The commands, as `actsym <name> --help` takes them ("" is the top level).
-const COMMANDS: [&str; 12] = [
+const COMMANDS: [&str; 13] = [
     "",
     "derive",
     "simplify",
@@ -12,6 +12,7 @@ const COMMANDS: [&str; 12] = [
     "check",
     "prove",
     "pwl",
+    "convert",
     "defs",
     "plot",
     "completions",
