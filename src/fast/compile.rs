@@ -600,6 +600,7 @@ pub(crate) fn schedule(ir: &Ir, root: IrId, vars: Vec<String>) -> Tape {
         instrs,
         nregs,
         out,
+        dense: None,
     }
 }
 

@@ -599,3 +599,39 @@ pub fn template(
     }
     Ok(h)
 }
+
+impl Network {
+    /// The network as dense `f64` layers for the fast evaluator (weights rounded to
+    /// the nearest `f64`); `None` for several outputs or an activation without a
+    /// dense kernel (a named one).
+    #[must_use]
+    pub fn dense(&self) -> Option<crate::fast::Dense> {
+        use crate::fast::{Dense, DenseActivation, DenseLayer};
+        use num_traits::ToPrimitive;
+        let f = |r: &BigRational| r.to_f64().unwrap_or(f64::NAN);
+        let layers = self
+            .layers
+            .iter()
+            .map(|l| {
+                let activation = match &l.activation {
+                    Activation::Identity => DenseActivation::Identity,
+                    Activation::Relu => DenseActivation::Relu,
+                    Activation::Prelu(_) | Activation::LeakyRelu => {
+                        DenseActivation::Prelu(f(&l.activation.alpha()?))
+                    }
+                    Activation::Abs => DenseActivation::Abs,
+                    Activation::HardTanh => DenseActivation::HardTanh,
+                    Activation::Sigmoid => DenseActivation::Sigmoid,
+                    Activation::Tanh => DenseActivation::Tanh,
+                    Activation::Named(_) => return None,
+                };
+                Some(DenseLayer {
+                    weights: l.weights.iter().flatten().map(f).collect(),
+                    bias: l.bias.iter().map(f).collect(),
+                    activation,
+                })
+            })
+            .collect::<Option<Vec<_>>>()?;
+        Dense::new(self.inputs, layers)
+    }
+}
