@@ -4,7 +4,7 @@
 use assert_cmd::Command;
 
 /// The commands, as `actsym <name> --help` takes them ("" is the top level).
-const COMMANDS: [&str; 13] = [
+const COMMANDS: [&str; 14] = [
     "",
     "derive",
     "simplify",
@@ -13,6 +13,7 @@ const COMMANDS: [&str; 13] = [
     "bound",
     "prove",
     "pwl",
+    "convert",
     "defs",
     "plot",
     "completions",

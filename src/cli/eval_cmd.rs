@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use actsym::certified::{self, EvalError};
 use actsym::defs;
@@ -15,6 +15,7 @@ use serde_json::json;
 use super::common::{unfold_diffs, KinkArg};
 use super::grid::{self, Grid, Table, TableFormat};
 use super::input::{parse_expr, source};
+use super::netfile;
 use super::output::Sink;
 use super::{emit, emit_json, CliError, Session, EXIT_OK};
 
@@ -66,6 +67,10 @@ pub struct EvalArgs {
     /// Overwrite the -o file if it exists.
     #[arg(long, requires = "output")]
     force: bool,
+    /// The activations of a safetensors network file that does not name them:
+    /// relu,relu,identity (one per layer) or relu (every hidden layer).
+    #[arg(long, value_name = "LIST")]
+    activations: Option<String>,
 }
 
 /// Reads `VAR=VALUE` with an exact rational value.
@@ -113,11 +118,26 @@ pub fn run(session: &mut Session, args: &EvalArgs) -> Result<u8, CliError> {
             expr_arg = Some(at.remove(k));
         }
     }
-    let src = source(
-        expr_arg.as_deref(),
-        args.file.as_ref(),
-        "actsym eval 'sigmoid(x)' --at x=0",
-    )?;
+    // A network file (JSON, safetensors or actsym text) named as the EXPR or by
+    // --file: its kind chosen by content.
+    let net_path = match (&expr_arg, &args.file) {
+        (Some(a), None) if a.trim() != "-" && Path::new(a).is_file() => Some(PathBuf::from(a)),
+        (None, Some(f)) if f.as_os_str() != "-" => Some(f.clone()),
+        _ => None,
+    };
+    if args.activations.is_some() && net_path.is_none() {
+        return Err(CliError::flag(
+            "--activations applies to a safetensors network file",
+        ));
+    }
+    let src = match &net_path {
+        Some(_) => None,
+        None => Some(source(
+            expr_arg.as_deref(),
+            args.file.as_ref(),
+            "actsym eval 'sigmoid(x)' --at x=0",
+        )?),
+    };
     let digits = args
         .digits
         .unwrap_or(if args.grid.is_some() { 12 } else { 30 });
@@ -127,7 +147,20 @@ pub fn run(session: &mut Session, args: &EvalArgs) -> Result<u8, CliError> {
         )));
     }
     let g = &mut session.graph;
-    let (root, typed) = parse_expr(g, &src)?;
+    let (root, typed) = match (&src, &net_path) {
+        (Some(src), _) => parse_expr(g, src)?,
+        (None, path) => {
+            let path = path.as_deref().unwrap_or(Path::new("-"));
+            let loaded = netfile::load(g, path, args.activations.as_deref())?;
+            let Some(e) = loaded.expr else {
+                return Err(CliError::input(format!(
+                    "{}: eval evaluates a network of one output",
+                    loaded.expression
+                )));
+            };
+            (e, loaded.expression)
+        }
+    };
     let mut point = Point {
         env: HashMap::new(),
         shown: Vec::new(),

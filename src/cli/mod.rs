@@ -8,6 +8,7 @@ mod argv;
 mod bound_cmd;
 mod check_cmd;
 mod common;
+mod convert_cmd;
 mod defs_cmd;
 mod derive_cmd;
 mod error;
@@ -16,10 +17,12 @@ mod exercises_cmd;
 mod grid;
 mod input;
 mod meta_cmd;
+mod netfile;
 mod output;
 mod plot_cmd;
 mod prove_cmd;
 mod pwl_cmd;
+mod pwl_net;
 mod session;
 
 use std::io::Write;
@@ -104,6 +107,12 @@ enum Command {
         after_help = "Examples:\n  actsym pwl 'relu(x) - 2*relu(x - 1) + relu(x - 2)'\n  actsym pwl 'relu(2*relu(x) - relu(x - 1) - 1/2)' --json\n  actsym pwl 'heaviside(x)*x'              # piecewise linear, continuous\n  actsym pwl network.act                     # definitions, then the output's expression\n  actsym pwl 'diff(relu(x)^2, x)'            # derivatives take the left-hand value at kinks\n  actsym pwl 'relu(x + y - 1)' --along x=0,y=0:x=1,y=2   # several inputs: on a segment\n\nA network file is in the actsym language: definitions, then one expression.\nExit codes: 0 decided (piecewise linear or not), 2 bad input, 3 unknown (e.g. exp, pi or a\nsymbolic parameter in the expression)."
     )]
     Pwl(pwl_cmd::PwlArgs),
+    /// Convert a network file's tanh layers to sigmoid layers (or back) and check the
+    /// two networks equal.
+    #[command(
+        after_help = "Examples:\n  actsym convert net.json --to sigmoid               # the converted JSON on stdout\n  actsym convert net.json --to sigmoid -o net-sigmoid.json\n  actsym convert model.safetensors --to tanh -o model-tanh.safetensors --force\n\ntanh(u) = 2*sigmoid(2*u) - 1: the layer's weights and bias are doubled, the factor 2 and\nthe -1 folded into the next layer. The result is written in the input's kind; an\nexisting -o file is replaced only with --force.\nExit codes: 0 proved or verified equal, 1 refuted, 2 bad input, 3 unknown."
+    )]
+    Convert(convert_cmd::ConvertArgs),
     /// Plot functions and their derivatives: PNG or SVG files, the terminal, or the
     /// chapter's figures. Jumps are never bridged; the value at a kink is a dot.
     #[command(
@@ -172,6 +181,7 @@ pub fn run() -> u8 {
             Command::Bound(args) => bound_cmd::run(&mut session, &args),
             Command::Prove(args) => prove_cmd::run(&mut session, &args),
             Command::Pwl(args) => pwl_cmd::run(&mut session, &args),
+            Command::Convert(args) => convert_cmd::run(&mut session, &args),
             Command::Plot(args) => plot_cmd::run(&mut session, &args),
             Command::Completions(_) | Command::Man(_) | Command::Exercises(_) => Ok(EXIT_OK),
         }),

@@ -5,68 +5,84 @@
 //! `hardtanh` and `relu6` with 0 at both corners, `hardswish` as
 //! `torch.ops.aten.hardswish_backward`).
 //!
+//! The rules are rows of the table of activations ([`crate::activations`]), written
+//! in the language as the differential of a call (`sigmoid(x)*(1 - sigmoid(x))*dx`):
+//! the rules are read once, and a rule is copied into the graph being differentiated
+//! with the call's arguments and their derivatives for the parameters and their
+//! differentials.
+//!
 //! A rule applies only to the prelude's definition of its name: a user who redefines
-//! `sigmoid` gets the derivative of their own body. Functions without a rule here
+//! `sigmoid` gets the derivative of their own body. Functions without a rule
 //! (swish, gelu, elu, mish, ...) are differentiated through their definitions, which
 //! call the named ones, so their derivatives read like the textbook's.
 
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
 use super::rules::scaled;
 use super::Kink;
-use crate::expr::{CmpOp, ExprId, Graph, Origin, Symbol};
+use crate::activations::{self, Activation};
+use crate::expr::{map_children, ExprId, Graph, Node, Origin, Symbol};
+use crate::parse;
 
-/// The prelude function named `name`, if the graph has the prelude's definition.
-fn prelude_fn(g: &Graph, name: &str) -> Option<Symbol> {
-    let s = g.find_symbol(name)?;
-    let def = g.defs().get(s)?;
-    (def.origin == Origin::Prelude).then_some(s)
+/// The rules read once, into a graph of their own that holds the prelude: a rule
+/// is then copied into the graph being differentiated, whose user definitions
+/// cannot change how its text reads (a user function named `dx`).
+struct RuleBook {
+    graph: Graph,
+    /// Per activation: its rule in every mode, and its autodiff rule.
+    rules: HashMap<&'static str, [Option<ExprId>; 2]>,
 }
 
-/// The rules that hold in every mode, with their arity.
-const SMOOTH: [(&str, usize); 5] = [
-    ("sigmoid", 1),
-    ("softplus", 1),
-    ("log_sigmoid", 1),
-    ("Phi", 1),
-    ("phi", 1),
-];
+/// The rules of the table, read on first use. A rule that does not read is absent
+/// (`tests/activation_recipe.rs` checks that all of them read).
+fn book() -> &'static RuleBook {
+    static BOOK: OnceLock<RuleBook> = OnceLock::new();
+    BOOK.get_or_init(|| {
+        let mut graph = Graph::with_prelude();
+        let read = |g: &mut Graph, text: Option<&str>| {
+            let text = text?;
+            let p = parse::parse_statements(g, text, Origin::Prelude).ok()?;
+            parse::single_expr(&p.statements, text).ok()
+        };
+        let mut rules = HashMap::new();
+        for row in activations::TABLE {
+            let smooth = read(&mut graph, row.derivative);
+            let autodiff = read(&mut graph, row.autodiff);
+            rules.insert(row.name, [smooth, autodiff]);
+        }
+        RuleBook { graph, rules }
+    })
+}
 
-/// The rules that give PyTorch's kink values, used in autodiff mode only (in the
-/// one-sided modes the definitions' own `max`/`min` give the exact answer).
-const AUTODIFF: [(&str, usize); 6] = [
-    ("relu", 1),
-    ("prelu", 2),
-    ("relu6", 1),
-    ("hard_tanh", 1),
-    ("hard_sigmoid", 1),
-    ("hard_swish", 1),
-];
+/// The rule of `f` in this mode, if `f` is the prelude's definition of an
+/// activation of the same arity that has one.
+fn rule_of(g: &Graph, f: Symbol, kink: Kink) -> Option<(&'static Activation, ExprId)> {
+    let def = g.defs().get(f)?;
+    if def.origin != Origin::Prelude {
+        return None;
+    }
+    let row = activations::find(g.name(f))?;
+    if row.arity() != def.params.len() {
+        return None;
+    }
+    let [smooth, autodiff] = *book().rules.get(row.name)?;
+    match (smooth, autodiff) {
+        (Some(d), _) => Some((row, d)),
+        (None, Some(a)) if kink == Kink::Autodiff => Some((row, a)),
+        _ => None,
+    }
+}
 
 /// Whether a named rule differentiates calls of `f` in this mode.
 pub(super) fn applies(g: &Graph, f: Symbol, kink: Kink) -> bool {
-    let Some(def) = g.defs().get(f) else {
-        return false;
-    };
-    if def.origin != Origin::Prelude {
-        return false;
-    }
-    let name = g.name(f);
-    let arity = def.params.len();
-    let known = |table: &[(&str, usize)]| table.iter().any(|&(n, a)| n == name && a == arity);
-    known(&SMOOTH) || (kink == Kink::Autodiff && known(&AUTODIFF))
+    rule_of(g, f, kink).is_some()
 }
 
-/// `if(u > lo, if(u < hi, inside, 0), 0)`: a clamp's autodiff derivative, 0 at both
-/// corners.
-fn clamp_slope(g: &mut Graph, u: ExprId, lo: i64, hi: i64, inside: ExprId) -> ExprId {
-    let (lo, hi, zero) = (g.int(lo), g.int(hi), g.int(0));
-    let below_hi = g.cmp(CmpOp::Lt, u, hi);
-    let inner = g.if_(below_hi, inside, zero);
-    let above_lo = g.cmp(CmpOp::Gt, u, lo);
-    g.if_(above_lo, inner, zero)
-}
-
-/// The derivative of `f(args)` by its named rule, given the arguments' derivatives.
-/// `None` when `f` has no rule (callers check [`applies`] first).
+/// The derivative of `f(args)` by its named rule, given the arguments' derivatives:
+/// the rule with the arguments for the parameters and their derivatives for the
+/// differentials. `None` when `f` has no rule (callers check [`applies`] first) or
+/// the rule calls a function this graph does not have from the prelude.
 pub(super) fn rule(
     g: &mut Graph,
     f: Symbol,
@@ -74,72 +90,77 @@ pub(super) fn rule(
     ds: &[ExprId],
     kink: Kink,
 ) -> Option<ExprId> {
-    let name = g.name(f).to_owned();
-    let (&u, &du) = (args.first()?, ds.first()?);
-    let zero = g.int(0);
-    let one = g.int(1);
-    Some(match name.as_str() {
-        "sigmoid" => {
-            let s = g.call(f, vec![u]);
-            let t = g.sub(one, s);
-            scaled(g, vec![s, t, du])
+    let (row, template) = rule_of(g, f, kink)?;
+    if args.len() != row.arity() || ds.len() != row.arity() {
+        return None;
+    }
+    let book = book();
+    let mut bindings: HashMap<String, ExprId> = HashMap::new();
+    for (i, p) in row.params.iter().enumerate() {
+        bindings.insert((*p).to_owned(), args[i]);
+        bindings.insert(format!("d{p}"), ds[i]);
+    }
+    let mut map: HashMap<ExprId, ExprId> = HashMap::new();
+    for id in book.graph.reachable(&[template]) {
+        let node = map_children(book.graph.node(id), |c| map[&c]);
+        let new = match node {
+            Node::Var(s) => *bindings.get(book.graph.name(s))?,
+            Node::Call(s, args) => {
+                let name = book.graph.name(s);
+                let callee = g.find_symbol(name)?;
+                let from_prelude = g.defs().get(callee)?.origin == Origin::Prelude;
+                if !from_prelude {
+                    return None;
+                }
+                g.call(callee, args.into_vec())
+            }
+            Node::Mul(fs) => {
+                let Node::Mul(written) = book.graph.node(id) else {
+                    return None;
+                };
+                product(g, &book.graph, written, fs.into_vec(), row.params)
+            }
+            Node::Diff(..) => return None,
+            other => g.rebuild(other),
+        };
+        map.insert(id, new);
+    }
+    map.get(&template).copied()
+}
+
+/// A product of a rule, built as the chain rule builds one: a zero differential
+/// makes it 0, and a number times a parameter is one factor (`-x*phi(x)` is
+/// `(-u)*phi(u)`, so a negated sum reads `-a - b`). `written` are the factors in the
+/// rule, `factors` the same after substitution.
+fn product(
+    g: &mut Graph,
+    book: &Graph,
+    written: &[ExprId],
+    mut factors: Vec<ExprId>,
+    params: &[&str],
+) -> ExprId {
+    let is_param =
+        |t: ExprId| matches!(book.node(t), Node::Var(s) if params.contains(&book.name(*s)));
+    let number = written.iter().position(|&t| book.as_num(t).is_some());
+    let param = written.iter().position(|&t| is_param(t));
+    if let (Some(n), Some(p)) = (number, param) {
+        factors[p] = g.mul(vec![factors[n], factors[p]]);
+        factors.remove(n);
+    }
+    scaled(g, factors)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_rule_of_the_table_reads() {
+        let book = book();
+        for row in activations::TABLE {
+            let [smooth, autodiff] = book.rules[row.name];
+            assert_eq!(smooth.is_some(), row.derivative.is_some(), "{}", row.name);
+            assert_eq!(autodiff.is_some(), row.autodiff.is_some(), "{}", row.name);
         }
-        "softplus" => {
-            let sigmoid = prelude_fn(g, "sigmoid")?;
-            let s = g.call(sigmoid, vec![u]);
-            scaled(g, vec![s, du])
-        }
-        "log_sigmoid" => {
-            let sigmoid = prelude_fn(g, "sigmoid")?;
-            let mu = g.neg(u);
-            let s = g.call(sigmoid, vec![mu]);
-            scaled(g, vec![s, du])
-        }
-        "Phi" => {
-            let phi = prelude_fn(g, "phi")?;
-            let p = g.call(phi, vec![u]);
-            scaled(g, vec![p, du])
-        }
-        "phi" => {
-            let p = g.call(f, vec![u]);
-            let mu = g.neg(u);
-            scaled(g, vec![mu, p, du])
-        }
-        _ if kink != Kink::Autodiff => return None,
-        "relu" => {
-            let pos = g.cmp(CmpOp::Gt, u, zero);
-            g.if_(pos, du, zero)
-        }
-        "prelu" => {
-            // prelu(u, a) = max(u, 0) + a*min(u, 0); torch: slope 1 for u > 0, a else.
-            let (&a, &da) = (args.get(1)?, ds.get(1)?);
-            let pos = g.cmp(CmpOp::Gt, u, zero);
-            let neg_slope = g.mul(vec![a, du]);
-            let slope = g.if_(pos, du, neg_slope);
-            let m = g.min(u, zero);
-            let from_a = scaled(g, vec![da, m]);
-            g.add(vec![slope, from_a])
-        }
-        "relu6" => clamp_slope(g, u, 0, 6, du),
-        "hard_tanh" => clamp_slope(g, u, -1, 1, du),
-        "hard_sigmoid" => {
-            let sixth = g.frac(1, 6);
-            let inside = g.mul(vec![sixth, du]);
-            clamp_slope(g, u, -3, 3, inside)
-        }
-        "hard_swish" => {
-            // 0 for u < -3, u/3 + 1/2 for u <= 3, 1 above.
-            let (m3, p3) = (g.int(-3), g.int(3));
-            let third = g.frac(1, 3);
-            let half = g.frac(1, 2);
-            let u3 = g.mul(vec![third, u]);
-            let mid = g.add(vec![u3, half]);
-            let le3 = g.cmp(CmpOp::Le, u, p3);
-            let upper = g.if_(le3, mid, one);
-            let lt = g.cmp(CmpOp::Lt, u, m3);
-            let slope = g.if_(lt, zero, upper);
-            scaled(g, vec![slope, du])
-        }
-        _ => return None,
-    })
+    }
 }

@@ -257,6 +257,11 @@ fn unary_derivative(ir: &mut Ir, op: UnaryOp, u: IrId, this: IrId, du: IrId) -> 
             ir.scale(-2.0, p)
         }
         UnaryOp::NormCdf => un(ir, UnaryOp::NormPdf),
+        UnaryOp::LogNormCdf => {
+            let d = un(ir, UnaryOp::NormPdf);
+            let p = un(ir, UnaryOp::NormCdf);
+            ir.div(d, p)
+        }
         UnaryOp::NormPdf => {
             let p = ir.product(vec![u, this]);
             ir.neg(p)
