@@ -308,6 +308,50 @@ fn cases(dir: &Path) -> Vec<Case> {
         case("check", &["check", "x/x = 1", "--json"], 1, None),
         case(
             "check",
+            &["check", "x^2 + 3 > 2*sqrt(3)*x", "--json", "--explain"],
+            1,
+            None,
+        ),
+        case(
+            "check",
+            &["check", "0 < sigmoid(x) < 1", "--json", "--explain"],
+            0,
+            None,
+        ),
+        case(
+            "check",
+            &["check", "exp(x) >= 1 + x", "--json", "--explain"],
+            0,
+            None,
+        ),
+        // bound
+        case(
+            "bound",
+            &["bound", "diff(sigmoid(x), x)", "--json"],
+            0,
+            None,
+        ),
+        case("bound", &["bound", "gelu(x)", "--json"], 0, None),
+        case(
+            "bound",
+            &["bound", "x*exp(-x)", "--over", "0:4", "--json"],
+            0,
+            None,
+        ),
+        case(
+            "bound",
+            &["bound", "x +", "--json"],
+            2,
+            Some("syntax_error"),
+        ),
+        case(
+            "bound",
+            &["bound", "x", "--over", "3", "--json"],
+            2,
+            Some("bad_flag_value"),
+        ),
+        case(
+            "check",
             &["check", "x + 1", "--json"],
             2,
             Some("wrong_statement"),

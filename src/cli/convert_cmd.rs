@@ -148,11 +148,7 @@ pub fn run(session: &mut Session, args: &ConvertArgs) -> Result<u8, CliError> {
     for (&l, &r) in a.iter().zip(&b) {
         let report = decide_claim(
             g,
-            &Claim {
-                lhs: l,
-                rhs: r,
-                conditions: Vec::new(),
-            },
+            &Claim::equality(l, r, Vec::new()),
             &opts,
         );
         verdict = weaker(verdict, report.verdict);

@@ -5,6 +5,7 @@
 //! stdout.
 
 mod argv;
+mod bound_cmd;
 mod check_cmd;
 mod common;
 mod convert_cmd;
@@ -43,6 +44,8 @@ const TOP_EXAMPLES: &str = "Examples:
   actsym eval 'tanh(x) + 1 - 2*sigmoid(2*x)' --at x=3/2 --json
   actsym eval 'f(x) = x^2 + 1; f(3)'
   actsym check 'tanh(x) + 1 = 2*sigmoid(2*x)'
+  actsym check 'diff(sigmoid(x), x) <= 1/4'
+  actsym bound 'gelu(x)'
   actsym pwl 'relu(x) - 2*relu(x - 1) + relu(x - 2)'
   actsym defs
 
@@ -85,9 +88,15 @@ enum Command {
     Eval(eval_cmd::EvalArgs),
     /// Decide a claim: proved, verified, refuted with a certified counterexample, or unknown.
     #[command(
-        after_help = "Examples:\n  actsym check 'tanh(x) + 1 = 2*sigmoid(2*x)' --explain\n  actsym check 'tanh(x) + 1 = sigmoid(2*x)'            # refuted, exit 1\n  actsym check 'relu(x) = x where x >= 0' --json\n  actsym check 'diff(relu(x), x) = heaviside(x)' --kink right\n\nExit codes: 0 proved or verified, 1 refuted, 2 bad input, 3 unknown."
+        after_help = "Examples:\n  actsym check 'tanh(x) + 1 = 2*sigmoid(2*x)' --explain\n  actsym check 'diff(sigmoid(x), x) <= 1/4'            # proved: equality at x = 0\n  actsym check '0 < sigmoid(x) < 1'                    # a chain: each link\n  actsym check 'tanh(x) + 1 = sigmoid(2*x)'            # refuted, exit 1\n  actsym check 'relu(x) = x where x >= 0' --json\n  actsym check 'diff(relu(x), x) = heaviside(x)' --kink right\n\nExit codes: 0 proved or verified, 1 refuted, 2 bad input, 3 unknown."
     )]
     Check(check_cmd::CheckArgs),
+    /// Certified bounds: the supremum and infimum of an expression, attained where (exact
+    /// for one generator), or the limit approached.
+    #[command(
+        after_help = "Examples:\n  actsym bound 'diff(sigmoid(x), x)'           # sup 1/4 at x = 0, inf 0 (a limit)\n  actsym bound 'gelu(x)' --digits 20 --json\n  actsym bound 'abs(diff(gelu(x), x))'         # a Lipschitz constant\n  actsym bound 'x*exp(-x)' --over 0:inf\n\nExit codes: 0 bounds found, 2 bad input, 3 no bounds within the limits."
+    )]
+    Bound(bound_cmd::BoundArgs),
     /// Check a derivation chain: each '= expr' step is proved, verified or refuted.
     #[command(
         after_help = "Examples:\n  actsym prove exercises/tanh-sigmoid.prove\n  actsym prove my-derivation.prove --json\n\nThe file holds a 'claim: L = R' line, then one '= expr [by reason]' line per step;\nthe last expression must be the claim's right side. A FILE of - is read from stdin."
@@ -177,6 +186,7 @@ pub fn run() -> u8 {
             Command::Derive(args) => derive_cmd::run_derive(&mut session, &args),
             Command::Simplify(args) => derive_cmd::run_simplify(&mut session, &args),
             Command::Check(args) => check_cmd::run(&mut session, &args),
+            Command::Bound(args) => bound_cmd::run(&mut session, &args),
             Command::Prove(args) => prove_cmd::run(&mut session, &args),
             Command::Pwl(args) => pwl_cmd::run(&mut session, &args),
             Command::Convert(args) => convert_cmd::run(&mut session, &args),
