@@ -47,6 +47,26 @@ fn fixtures() -> PathBuf {
         ("net.act", "h(x) = relu(x) - relu(x - 1)\nh(2*x)\n"),
         ("taken.csv", "x,y\n"),
         (
+            "net.json",
+            r#"{"inputs": 1, "layers": [{"weights": [["1/2"], ["-3"]], "bias": ["1", "0"], "activation": "relu"}, {"weights": [["1", "-2"]], "bias": ["0"], "activation": "identity"}]}"#,
+        ),
+        (
+            "net2.json",
+            r#"{"inputs": 2, "layers": [{"weights": [["1", "1"], ["1", "-1"]], "bias": ["0", "-1/2"], "activation": "relu"}, {"weights": [["1", "2"]], "bias": ["0"], "activation": "identity"}]}"#,
+        ),
+        (
+            "linear.json",
+            r#"{"inputs": 2, "layers": [{"weights": [["1", "2"]], "bias": ["1"], "activation": "identity"}, {"weights": [["1"], ["3"]], "bias": ["0", "1"], "activation": "identity"}]}"#,
+        ),
+        (
+            "tanh.json",
+            r#"{"inputs": 1, "layers": [{"weights": [["1"], ["-1/2"]], "bias": ["0", "1"], "activation": "tanh"}, {"weights": [["1", "3"]], "bias": ["0"], "activation": "identity"}]}"#,
+        ),
+        (
+            "badnet.json",
+            r#"{"inputs": 1, "layers": [{"weights": [["1", "2"]], "bias": ["0"], "activation": "relu"}]}"#,
+        ),
+        (
             "sheet.toml",
             "student = \"Ada\"\n2 = \"if(x > 0, 1, alpha)\"\n7 = \"x = 0\"\n",
         ),
@@ -288,6 +308,50 @@ fn cases(dir: &Path) -> Vec<Case> {
         case("check", &["check", "x/x = 1", "--json"], 1, None),
         case(
             "check",
+            &["check", "x^2 + 3 > 2*sqrt(3)*x", "--json", "--explain"],
+            1,
+            None,
+        ),
+        case(
+            "check",
+            &["check", "0 < sigmoid(x) < 1", "--json", "--explain"],
+            0,
+            None,
+        ),
+        case(
+            "check",
+            &["check", "exp(x) >= 1 + x", "--json", "--explain"],
+            0,
+            None,
+        ),
+        // bound
+        case(
+            "bound",
+            &["bound", "diff(sigmoid(x), x)", "--json"],
+            0,
+            None,
+        ),
+        case("bound", &["bound", "gelu(x)", "--json"], 0, None),
+        case(
+            "bound",
+            &["bound", "x*exp(-x)", "--over", "0:4", "--json"],
+            0,
+            None,
+        ),
+        case(
+            "bound",
+            &["bound", "x +", "--json"],
+            2,
+            Some("syntax_error"),
+        ),
+        case(
+            "bound",
+            &["bound", "x", "--over", "3", "--json"],
+            2,
+            Some("bad_flag_value"),
+        ),
+        case(
+            "check",
             &["check", "x + 1", "--json"],
             2,
             Some("wrong_statement"),
@@ -360,6 +424,57 @@ fn cases(dir: &Path) -> Vec<Case> {
             Some("no_such_file"),
         ),
         case("pwl", &["pwl", "relu(x", "--json"], 2, Some("syntax_error")),
+        case("pwl", &["pwl", &p("net.json"), "--json"], 0, None),
+        case("pwl", &["pwl", &p("linear.json"), "--json"], 0, None),
+        case(
+            "pwl",
+            &["pwl", &p("badnet.json"), "--json"],
+            2,
+            Some("bad_network"),
+        ),
+        case(
+            "pwl",
+            &["pwl", &p("net2.json"), "--box", "-1:1,-1:1", "--json"],
+            0,
+            None,
+        ),
+        case(
+            "pwl",
+            &[
+                "pwl",
+                "w2*relu(w1*x + b1) + b2",
+                "--symbolic",
+                "--explain",
+                "--json",
+            ],
+            0,
+            None,
+        ),
+        case(
+            "pwl",
+            &["pwl", "--shape", "1,4,1", "--activations", "relu", "--json"],
+            0,
+            None,
+        ),
+        // convert
+        case(
+            "convert",
+            &["convert", &p("tanh.json"), "--to", "sigmoid", "--json"],
+            0,
+            None,
+        ),
+        case(
+            "convert",
+            &["convert", &net, "--to", "sigmoid", "--json"],
+            2,
+            Some("bad_input"),
+        ),
+        case(
+            "convert",
+            &["convert", &p("badnet.json"), "--to", "tanh", "--json"],
+            2,
+            Some("bad_network"),
+        ),
         // defs
         case("defs", &["defs", "--json"], 0, None),
         case(
@@ -476,6 +591,80 @@ fn cases(dir: &Path) -> Vec<Case> {
             Some("file_exists"),
         ),
     ];
+    let shard = p("fuzz-shard.json");
+    let _ = std::fs::remove_file(&shard);
+    all.extend([
+        case(
+            "fuzz",
+            &["fuzz", "print", "--cases", "20", "--json", "-o", &shard],
+            0,
+            None,
+        ),
+        case(
+            "fuzz",
+            &["fuzz", "merge", &shard, &shard, "--json"],
+            0,
+            None,
+        ),
+        case(
+            "fuzz",
+            &[
+                "fuzz", "eval", "--expr", "exp(x)/x", "--at", "x=710", "--json",
+            ],
+            0,
+            None,
+        ),
+        case(
+            "fuzz",
+            &[
+                "fuzz",
+                "identity",
+                "tanh(x) = 2*sigmoid(2*x) - 1",
+                "--cases",
+                "5000",
+                "--json",
+            ],
+            0,
+            None,
+        ),
+        case(
+            "fuzz",
+            &[
+                "fuzz",
+                "identity",
+                "tanh(x) = sigmoid(2*x)",
+                "--cases",
+                "5000",
+                "--json",
+            ],
+            1,
+            None,
+        ),
+        case(
+            "fuzz",
+            &["fuzz", "identity", "tanh(x = 1", "--json"],
+            2,
+            Some("syntax_error"),
+        ),
+        case(
+            "fuzz",
+            &["fuzz", "derve", "--json"],
+            2,
+            Some("bad_flag_value"),
+        ),
+        case(
+            "fuzz",
+            &["fuzz", "eval", "--shard", "4/4", "--json"],
+            2,
+            Some("bad_flag_value"),
+        ),
+        case(
+            "fuzz",
+            &["fuzz", "merge", &good, "--json"],
+            2,
+            Some("bad_input"),
+        ),
+    ]);
     all.push(Case {
         stdin: Some("sigmoid(x) = 1 - sigmoid(-x)\n"),
         ..case("check", &["check", "-", "--json"], 0, None)

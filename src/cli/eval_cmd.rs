@@ -4,17 +4,18 @@
 
 use std::collections::HashMap;
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use actsym::certified::{self, EvalError};
 use actsym::defs;
 use actsym::expr::{BigRational, ExprId, Graph, Symbol};
-use actsym::fast::Tape;
+use actsym::fast::{Dense, Tape};
 use serde_json::json;
 
 use super::common::{unfold_diffs, KinkArg};
 use super::grid::{self, Grid, Table, TableFormat};
 use super::input::{parse_expr, source};
+use super::netfile;
 use super::output::Sink;
 use super::{emit, emit_json, CliError, Session, EXIT_OK};
 
@@ -66,6 +67,10 @@ pub struct EvalArgs {
     /// Overwrite the -o file if it exists.
     #[arg(long, requires = "output")]
     force: bool,
+    /// The activations of a safetensors network file that does not name them:
+    /// relu,relu,identity (one per layer) or relu (every hidden layer).
+    #[arg(long, value_name = "LIST")]
+    activations: Option<String>,
 }
 
 /// Reads `VAR=VALUE` with an exact rational value.
@@ -113,11 +118,26 @@ pub fn run(session: &mut Session, args: &EvalArgs) -> Result<u8, CliError> {
             expr_arg = Some(at.remove(k));
         }
     }
-    let src = source(
-        expr_arg.as_deref(),
-        args.file.as_ref(),
-        "actsym eval 'sigmoid(x)' --at x=0",
-    )?;
+    // A network file (JSON, safetensors or actsym text) named as the EXPR or by
+    // --file: its kind chosen by content.
+    let net_path = match (&expr_arg, &args.file) {
+        (Some(a), None) if a.trim() != "-" && Path::new(a).is_file() => Some(PathBuf::from(a)),
+        (None, Some(f)) if f.as_os_str() != "-" => Some(f.clone()),
+        _ => None,
+    };
+    if args.activations.is_some() && net_path.is_none() {
+        return Err(CliError::flag(
+            "--activations applies to a safetensors network file",
+        ));
+    }
+    let src = match &net_path {
+        Some(_) => None,
+        None => Some(source(
+            expr_arg.as_deref(),
+            args.file.as_ref(),
+            "actsym eval 'sigmoid(x)' --at x=0",
+        )?),
+    };
     let digits = args
         .digits
         .unwrap_or(if args.grid.is_some() { 12 } else { 30 });
@@ -127,7 +147,26 @@ pub fn run(session: &mut Session, args: &EvalArgs) -> Result<u8, CliError> {
         )));
     }
     let g = &mut session.graph;
-    let (root, typed) = parse_expr(g, &src)?;
+    let mut dense = None;
+    let (root, typed) = match (&src, &net_path) {
+        (Some(src), _) => parse_expr(g, src)?,
+        (None, path) => {
+            let path = path.as_deref().unwrap_or(Path::new("-"));
+            let loaded = netfile::load(g, path, args.activations.as_deref())?;
+            let Some(e) = loaded.expr else {
+                return Err(CliError::input(format!(
+                    "{}: eval evaluates a network of one output",
+                    loaded.expression
+                )));
+            };
+            // --fast runs a network of dense layers as matrix-vector steps.
+            dense = loaded.network.as_ref().and_then(|n| {
+                n.dense()
+                    .map(|d| (d, actsym::network::input_names(n.inputs)))
+            });
+            (e, loaded.expression)
+        }
+    };
     let mut point = Point {
         env: HashMap::new(),
         shown: Vec::new(),
@@ -143,7 +182,15 @@ pub fn run(session: &mut Session, args: &EvalArgs) -> Result<u8, CliError> {
     let unfolded = unfold_diffs(g, root, args.kink)?;
     if let Some(grid_text) = &args.grid {
         return run_grid(
-            g, root, unfolded, &typed, &point.env, args, grid_text, digits,
+            g,
+            root,
+            unfolded,
+            &typed,
+            &point.env,
+            args,
+            grid_text,
+            digits,
+            dense.as_ref(),
         );
     }
     let free = g.free_vars(unfolded);
@@ -160,7 +207,15 @@ pub fn run(session: &mut Session, args: &EvalArgs) -> Result<u8, CliError> {
         .filter(|s| !point.env.contains_key(s))
         .collect();
     let tape = if args.show_tape {
-        Some(tape_at(g, root, unfolded, &point, &unbound, args.kink)?)
+        Some(tape_at(
+            g,
+            root,
+            unfolded,
+            &point,
+            &unbound,
+            args.kink,
+            dense.as_ref(),
+        )?)
     } else {
         None
     };
@@ -193,7 +248,15 @@ pub fn run(session: &mut Session, args: &EvalArgs) -> Result<u8, CliError> {
     let line = if args.fast {
         let tape = match tape {
             Some(t) => t,
-            None => tape_at(g, root, unfolded, &point, &unbound, args.kink)?,
+            None => tape_at(
+                g,
+                root,
+                unfolded,
+                &point,
+                &unbound,
+                args.kink,
+                dense.as_ref(),
+            )?,
         };
         let inputs: Vec<f64> = grid::parameters(g, &point.env)
             .into_iter()
@@ -256,10 +319,22 @@ fn tape_at(
     point: &Point,
     unbound: &[Symbol],
     kink: KinkArg,
+    dense: Option<&(Dense, Vec<String>)>,
 ) -> Result<Tape, CliError> {
     let mut vars: Vec<Symbol> = unbound.to_vec();
     vars.extend(grid::parameters(g, &point.env).into_iter().map(|p| p.0));
-    grid::compile(g, root, unfolded, &vars, kink)
+    match dense_tape(g, &vars, dense) {
+        Some(t) => Ok(t),
+        None => grid::compile(g, root, unfolded, &vars, kink),
+    }
+}
+
+/// A network's dense-layer tape when `vars` are its inputs in order.
+fn dense_tape(g: &Graph, vars: &[Symbol], dense: Option<&(Dense, Vec<String>)>) -> Option<Tape> {
+    let (d, names) = dense?;
+    let same = vars.len() == names.len() && vars.iter().zip(names).all(|(&v, n)| g.name(v) == n);
+    same.then(|| Tape::dense(d.clone(), names.clone()).ok())
+        .flatten()
 }
 
 /// The value as printed: the exact rational when there is one and `--digits` was
@@ -297,6 +372,7 @@ fn run_grid(
     args: &EvalArgs,
     grid_text: &str,
     digits: u32,
+    dense: Option<&(Dense, Vec<String>)>,
 ) -> Result<u8, CliError> {
     let free: Vec<Symbol> = g
         .free_vars(unfolded)
@@ -324,7 +400,10 @@ fn run_grid(
     let tape = if needs_tape {
         let mut vars = vec![var];
         vars.extend(params.iter().map(|p| p.0));
-        Some(grid::compile(g, root, unfolded, &vars, args.kink)?)
+        match dense_tape(g, &vars, dense) {
+            Some(t) => Some(t),
+            None => Some(grid::compile(g, root, unfolded, &vars, args.kink)?),
+        }
     } else {
         None
     };

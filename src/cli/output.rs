@@ -55,6 +55,17 @@ impl Sink {
         }
     }
 
+    /// Writes `bytes` (a binary file).
+    pub fn write_bytes(&mut self, bytes: &[u8]) -> Result<(), CliError> {
+        if self.closed {
+            return Ok(());
+        }
+        match self.out.write_all(bytes) {
+            Ok(()) => Ok(()),
+            Err(e) => self.failed(&e),
+        }
+    }
+
     /// Flushes the buffer.
     pub fn finish(mut self) -> Result<(), CliError> {
         if self.closed {

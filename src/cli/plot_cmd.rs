@@ -147,7 +147,7 @@ pub fn run(session: &mut Session, args: &PlotArgs) -> Result<u8, CliError> {
     let loaded = args
         .targets
         .iter()
-        .map(|t| plot::load(g, t, &[], super::session::INPUT_NAME))
+        .map(|t| plot::load(g, t, super::session::INPUT_NAME))
         .collect::<Result<Vec<_>, _>>()
         .map_err(fail)?;
     let exprs: Vec<_> = loaded.iter().map(|l| l.expr).collect();

@@ -3,6 +3,7 @@
 //! the function is piecewise linear and continuous.
 
 use std::path::Path;
+use std::time::{Duration, Instant};
 
 use actsym::defs;
 use actsym::expr::{ExprId, Graph, Symbol};
@@ -11,9 +12,14 @@ use actsym::pwl::{self, Piecewise, PwlError};
 use num_rational::BigRational;
 use serde_json::{json, Value};
 
+use actsym::network::linear::{self, Affine};
+use actsym::network::Format;
+
 use super::check_cmd::EXIT_UNKNOWN;
 use super::common::{unfold_diffs, KinkArg};
-use super::input::{parse_expr, read_file, read_stdin, source};
+use super::input::{parse_expr, read_stdin, source};
+use super::netfile::{self, Loaded};
+use super::pwl_net;
 use super::{emit, CliError, Session, EXIT_OK};
 
 /// Flags of `actsym pwl`.
@@ -21,19 +27,53 @@ use super::{emit, CliError, Session, EXIT_OK};
 pub struct PwlArgs {
     /// A file holding the network (definitions, then the expression of its output),
     /// or the expression itself.
-    #[arg(value_name = "NETWORK_FILE | EXPR")]
-    target: String,
+    #[arg(value_name = "NETWORK_FILE | EXPR", required_unless_present = "shape")]
+    pub target: Option<String>,
     /// Print one JSON object.
     #[arg(long)]
-    json: bool,
+    pub json: bool,
     /// Analyse a function of several variables on the segment from P to Q, as a
     /// function of t (t = 0 at P, 1 at Q). P and Q are VAR=VALUE lists (x=0,y=1/2) or
     /// values in the variables' alphabetical order (0,1/2); values are exact rationals.
     #[arg(long, value_name = "P:Q", allow_hyphen_values = true)]
-    along: Option<String>,
+    pub along: Option<String>,
     /// The convention for diff(...) at kinks: left-hand (default), right-hand, autodiff.
     #[arg(long, value_enum, default_value_t = KinkArg::Left)]
-    kink: KinkArg,
+    pub kink: KinkArg,
+    /// Time budget in seconds; past it the answer is unknown (exit 3).
+    #[arg(long, default_value_t = 10.0, value_name = "SECONDS")]
+    pub time_limit: f64,
+    /// The activations of a safetensors file (one per layer, or one for every hidden
+    /// layer), or of a --shape template: relu,prelu:1/4,identity.
+    #[arg(long, value_name = "LIST")]
+    pub activations: Option<String>,
+    /// Classify every node by closure rules, for every value of the parameters
+    /// (affine, continuous piecewise linear, piecewise linear, smooth, unknown).
+    #[arg(long)]
+    pub symbolic: bool,
+    /// With --symbolic, print the class and the rule used at each node.
+    #[arg(long)]
+    pub explain: bool,
+    /// Classify every network of this shape (symbolic weights): --shape 1,16,16,1
+    /// --activations relu. The NETWORK_FILE | EXPR is then left out.
+    #[arg(long, value_name = "WIDTHS", conflicts_with_all = ["target", "along", "box_"])]
+    pub shape: Option<String>,
+    /// A network of two inputs: its linear regions inside the box x in [A, B], y in
+    /// [C, D] (exact polygons), with the affine map on each.
+    #[arg(
+        long = "box",
+        id = "box_",
+        value_name = "A:B,C:D",
+        allow_hyphen_values = true,
+        conflicts_with = "along"
+    )]
+    pub box_: Option<String>,
+    /// With --box, draw the regions, coloured by their gradient, to an SVG file.
+    #[arg(long, value_name = "FILE", requires = "box_")]
+    pub svg: Option<std::path::PathBuf>,
+    /// Replace an existing --svg file.
+    #[arg(long, requires = "svg")]
+    pub force: bool,
 }
 
 /// A segment from `p` to `q` in the coordinates `vars`.
@@ -219,17 +259,70 @@ fn names_a_file(target: &str) -> bool {
 }
 
 pub fn run(session: &mut Session, args: &PwlArgs) -> Result<u8, CliError> {
+    if !(args.time_limit > 0.0 && args.time_limit <= 3600.0) {
+        return Err(CliError::flag(
+            "--time-limit must be between 0 and 3600 seconds",
+        ));
+    }
+    let deadline = Instant::now() + Duration::from_secs_f64(args.time_limit);
     let g = &mut session.graph;
-    let target = args.target.trim_start_matches(' ');
-    let src = if target == "-" {
-        read_stdin()?
+    if let Some(shape) = &args.shape {
+        return pwl_net::template(g, args, shape);
+    }
+    let target = args
+        .target
+        .as_deref()
+        .unwrap_or_default()
+        .trim_start_matches(' ');
+    let loaded = if target == "-" {
+        let (e, expression) = parse_expr(g, &read_stdin()?)?;
+        Loaded {
+            format: Format::Actsym,
+            network: None,
+            expr: Some(e),
+            expression,
+        }
     } else if names_a_file(target) {
-        read_file(Path::new(target), "")?
+        netfile::load(g, Path::new(target), args.activations.as_deref())?
     } else {
-        source(Some(target), None, "actsym pwl 'relu(x) - relu(x - 1)'")?
+        let src = source(Some(target), None, "actsym pwl 'relu(x) - relu(x - 1)'")?;
+        let (e, expression) = parse_expr(g, &src)?;
+        Loaded {
+            format: Format::Actsym,
+            network: None,
+            expr: Some(e),
+            expression,
+        }
     };
-    let (e, expression) = parse_expr(g, &src)?;
+    if args.activations.is_some() && loaded.format != Format::Safetensors {
+        return Err(CliError::flag(
+            "--activations applies to a safetensors file or a --shape template",
+        ));
+    }
+    let format = (target != "-" && names_a_file(target)).then_some(loaded.format);
+    if let Some(b) = &args.box_ {
+        return pwl_net::boxed(args, &loaded, b, deadline);
+    }
+    let affine = loaded.network.as_ref().and_then(linear::collapse);
+    let expression = loaded.expression.clone();
+    let inputs = loaded.network.as_ref().map_or(1, |n| n.inputs);
+    let loaded_inputs = loaded.network.as_ref().map(|n| n.inputs);
+    let e = match loaded.expr {
+        Some(e) if inputs == 1 || args.along.is_some() || args.symbolic => e,
+        _ => {
+            // Several inputs or outputs: only the collapsed map of a linear network.
+            return match &affine {
+                Some(a) => pwl_net::affine_only(args, &expression, format, a),
+                None => Err(CliError::input(format!(
+                    "{expression}: pwl analyses a function of one input and one output; give --along P:Q (a segment) or --box A:B,C:D (two inputs)"
+                ))),
+            };
+        }
+    };
     let e = unfold_diffs(g, e, args.kink)?;
+    if args.symbolic {
+        return pwl_net::symbolic(g, args, e, &expression, format, loaded_inputs);
+    }
     let free = g.free_vars(e);
     let (e, var, along) = match &args.along {
         Some(text) => {
@@ -241,24 +334,26 @@ pub fn run(session: &mut Session, args: &PwlArgs) -> Result<u8, CliError> {
         None => (e, pick_var(g, &free)?, None),
     };
     let xname = g.name(var).to_owned();
-    let f = match pwl::analyse(g, e, var) {
+    let f = match pwl::analyse_until(g, e, var, Some(deadline)) {
         Ok(f) => f,
-        Err(err @ PwlError::Unfold(_)) => return unknown(args, &expression, &xname, &err),
+        Err(err @ (PwlError::Unfold(_) | PwlError::TimeLimit)) => {
+            return unknown(args, &expression, &xname, &err, format)
+        }
         Err(err) => {
             // On a segment, only a witness inside it counts.
             let witness = match pwl::curvature_witness(g, e, var) {
                 Ok(w) => w.filter(|w| along.is_none() || (zero() < w.at && w.at < one())),
-                Err(why) => return unknown(args, &expression, &xname, &why.into()),
+                Err(why) => return unknown(args, &expression, &xname, &why.into(), format),
             };
             return match witness {
                 Some(w) => {
                     let continuous = match pwl::continuous_everywhere(g, e) {
                         Ok(c) => c,
-                        Err(why) => return unknown(args, &expression, &xname, &why.into()),
+                        Err(why) => return unknown(args, &expression, &xname, &why.into(), format),
                     };
-                    curved(args, &expression, &xname, &err, &w, continuous)
+                    curved(args, &expression, &xname, &err, &w, continuous, format)
                 }
-                None => unknown(args, &expression, &xname, &err),
+                None => unknown(args, &expression, &xname, &err, format),
             };
         }
     };
@@ -274,6 +369,8 @@ pub fn run(session: &mut Session, args: &PwlArgs) -> Result<u8, CliError> {
         linear: f.is_linear(),
         continuous: f.is_continuous(),
         along: along.as_ref(),
+        format,
+        affine: affine.as_ref(),
     };
     if args.json {
         emit(&format!("{}\n", report.json(g)))?;
@@ -291,6 +388,8 @@ struct Report<'a> {
     linear: bool,
     continuous: bool,
     along: Option<&'a Along>,
+    format: Option<Format>,
+    affine: Option<&'a Affine>,
 }
 
 /// Outside the exact analysis, but certainly curved somewhere: not piecewise linear.
@@ -302,9 +401,10 @@ fn curved(
     why: &PwlError,
     w: &pwl::CurvatureWitness,
     continuous: bool,
+    format: Option<Format>,
 ) -> Result<u8, CliError> {
     if args.json {
-        let obj = json!({
+        let mut obj = json!({
             "expression": expression,
             "var": x,
             "verdict": "not_piecewise_linear",
@@ -315,6 +415,7 @@ fn curved(
             "witness": {"at": w.at.to_string(), "second_derivative": w.second_derivative},
             "reason": why.to_string(),
         });
+        obj["format"] = pwl_net::format_json(format);
         emit(&format!("{obj}\n"))?;
     } else {
         emit(&format!(
@@ -328,9 +429,15 @@ fn curved(
 }
 
 /// The analysis gave up: say why, exit 3.
-fn unknown(args: &PwlArgs, expression: &str, x: &str, err: &PwlError) -> Result<u8, CliError> {
+fn unknown(
+    args: &PwlArgs,
+    expression: &str,
+    x: &str,
+    err: &PwlError,
+    format: Option<Format>,
+) -> Result<u8, CliError> {
     if args.json {
-        let obj = json!({
+        let mut obj = json!({
             "expression": expression,
             "var": x,
             "piecewise_linear": Value::Null,
@@ -338,6 +445,7 @@ fn unknown(args: &PwlArgs, expression: &str, x: &str, err: &PwlError) -> Result<
             "verdict": "unknown",
             "reason": err.to_string(),
         });
+        obj["format"] = pwl_net::format_json(format);
         emit(&format!("{obj}\n"))?;
     } else {
         emit(&format!(
@@ -415,7 +523,11 @@ impl Report<'_> {
             "breakpoints": f.breaks.iter().map(s).collect::<Vec<_>>(),
             "pieces": pieces,
             "values": values,
+            "format": pwl_net::format_json(self.format),
         });
+        if let Some(a) = self.affine {
+            obj["affine"] = pwl_net::affine_json(a);
+        }
         if let Some(a) = along {
             let point = |t: &BigRational| -> Value {
                 a.at(g, t)
@@ -446,6 +558,9 @@ impl Report<'_> {
                 a.describe(g, &zero()),
                 a.describe(g, &one())
             ));
+        }
+        if let Some(a) = self.affine {
+            out.push_str(&pwl_net::affine_text(a));
         }
         out.push_str(&format!("piecewise linear: {}", yes(linear)));
         if let Some(i) = f.pieces.iter().position(|p| p.degree() > 1) {

@@ -49,7 +49,7 @@ pub use braille::{terminal, Canvas};
 pub use draw::{save, Format, Frame};
 pub use layout::{clip, tick_text, ticks, y_range};
 pub use sample::{grid, sample, Jump, Samples};
-pub use source::{load, ActsymFile, Loaded, NetworkLoader};
+pub use source::{load, Loaded};
 
 /// The highest derivative order a plot takes.
 pub const MAX_ORDER: u32 = 8;

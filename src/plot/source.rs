@@ -1,11 +1,13 @@
-//! What a plot draws: an expression in the language, or a network file read into the
-//! graph by a [`NetworkLoader`]. A network plots as its function with its
-//! breakpoints marked; new file formats plug in as further loaders.
+//! What a plot draws: an expression in the language, or a network file read by
+//! `network::read` (JSON, safetensors or actsym text, the kind chosen by content)
+//! and built into the graph as the expression of its output. A network plots as its
+//! function with its breakpoints marked.
 
 use std::path::Path;
 
 use crate::defs;
 use crate::expr::{ExprId, Graph};
+use crate::network::{self, Content, ReadOptions};
 
 use super::PlotError;
 
@@ -18,55 +20,30 @@ pub struct Loaded {
     pub network: Option<String>,
 }
 
-/// Reads a network file into the graph as the expression of its output.
-pub trait NetworkLoader {
-    /// Whether this loader reads `path` (by its extension or contents).
-    fn accepts(&self, path: &Path) -> bool;
-    /// Reads `path` into `g` and returns the expression of the network's output.
-    ///
-    /// # Errors
-    /// [`PlotError::Load`] with a message naming the file.
-    fn load(&self, g: &mut Graph, path: &Path) -> Result<ExprId, PlotError>;
-}
-
-/// A network written in the actsym language: definitions, then the output's
-/// expression (`h1(x) = relu(2*x - 1); h1(x) - relu(-x)`). It reads any file.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct ActsymFile;
-
-impl NetworkLoader for ActsymFile {
-    fn accepts(&self, _: &Path) -> bool {
-        true
-    }
-
-    fn load(&self, g: &mut Graph, path: &Path) -> Result<ExprId, PlotError> {
-        let name = path.display().to_string();
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| PlotError::Load(format!("cannot read {name}: {e}")))?;
-        defs::parse_expr(g, &text).map_err(|e| PlotError::Load(e.render(&text, &name)))
+/// Reads a network file into `g` as the expression of its one output.
+fn load_file(g: &mut Graph, path: &Path) -> Result<ExprId, PlotError> {
+    let name = path.display().to_string();
+    let (_, content) = network::read(path, &ReadOptions::default())
+        .map_err(|e| PlotError::Load(format!("{name}: {e}")))?;
+    match content {
+        Content::Text(text) => {
+            defs::parse_expr(g, &text).map_err(|e| PlotError::Load(e.render(&text, &name)))
+        }
+        Content::Network(net) => net
+            .output(g)
+            .map_err(|e| PlotError::Load(format!("{name}: {e}"))),
     }
 }
 
-/// Reads one target: an existing file through the first of `loaders` that accepts
-/// it (then [`ActsymFile`]), otherwise the text as an expression (`input_name`
-/// names it in parse errors).
+/// Reads one target: an existing file as a network file, otherwise the text as an
+/// expression (`input_name` names it in parse errors).
 ///
 /// # Errors
 /// [`PlotError::Load`] with the rendered parse or read error.
-pub fn load(
-    g: &mut Graph,
-    target: &str,
-    loaders: &[&dyn NetworkLoader],
-    input_name: &str,
-) -> Result<Loaded, PlotError> {
+pub fn load(g: &mut Graph, target: &str, input_name: &str) -> Result<Loaded, PlotError> {
     let path = Path::new(target);
     if path.is_file() {
-        let loader = loaders
-            .iter()
-            .copied()
-            .find(|l| l.accepts(path))
-            .unwrap_or(&ActsymFile);
-        let expr = loader.load(g, path)?;
+        let expr = load_file(g, path)?;
         let stem = path.file_stem().map_or_else(
             || "network".to_owned(),
             |s| s.to_string_lossy().into_owned(),

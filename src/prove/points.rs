@@ -1,14 +1,65 @@
-//! The numeric route's seeded random rationals, and the simple candidates a
-//! counterexample is shrunk toward (the structured points of each region are in
-//! `regions.rs`).
+//! Hard sample points (the inequality route's): kinks and their neighbours, domain
+//! edges, zero, tiny and huge magnitudes, and seeded random rationals; and the
+//! simple candidates a counterexample is shrunk toward.
 
 use std::collections::BTreeSet;
 
 use num_bigint::BigInt;
 use num_rational::BigRational;
 
+use super::decide::{innermost, Context};
+use crate::expr::{ExprId, Graph, Symbol};
+
 fn rat(n: i64, d: i64) -> BigRational {
     BigRational::new(BigInt::from(n), BigInt::from(d))
+}
+
+fn pow10(k: u32) -> BigRational {
+    BigRational::from_integer(num_traits::pow(BigInt::from(10), k as usize))
+}
+
+/// The fixed hard values every variable is tried at.
+#[must_use]
+pub fn hard_values() -> Vec<BigRational> {
+    let mut v = vec![rat(0, 1)];
+    for base in [
+        pow10(30).recip(),
+        pow10(6).recip(),
+        rat(1, 3),
+        rat(1, 2),
+        rat(1, 1),
+        rat(3, 2),
+        rat(2, 1),
+        rat(3, 1),
+        rat(7, 1),
+        rat(30, 1),
+        rat(31, 1),
+        rat(50, 1),
+        rat(800, 1),
+        pow10(6),
+    ] {
+        v.push(base.clone());
+        v.push(-base);
+    }
+    v
+}
+
+/// The roots of the piecewise conditions of the claim, one level at a time (the
+/// conditions of nested piecewise nodes are found after resolving their inner nodes
+/// at a sample), with neighbours at ±1e-30 and ±1/2.
+#[must_use]
+pub fn kink_values(g: &mut Graph, roots: &[ExprId]) -> Vec<(Symbol, BigRational)> {
+    let inner = innermost(g, roots, &Context::new());
+    let tiny = pow10(30).recip();
+    let mut out = Vec::new();
+    for (v, r) in inner.roots {
+        out.push((v, r.clone()));
+        for d in [tiny.clone(), rat(1, 2)] {
+            out.push((v, &r + &d));
+            out.push((v, &r - &d));
+        }
+    }
+    out
 }
 
 /// A small deterministic generator (xorshift), so runs are reproducible.

@@ -25,8 +25,16 @@
 //! enclosure excludes 0 (so `sigmoid` is curved, while `sigmoid(x) + sigmoid(-x)`,
 //! which is 1, never gets a witness). [`continuous_everywhere`] says when such a
 //! function is certainly continuous.
+//!
+//! For every value of symbolic parameters at once, [`classify`] gives a structural
+//! class by closure rules (affine, continuous piecewise linear, ...).
+
+pub mod classify;
+
+pub use classify::{classify, Class, Classified};
 
 use std::collections::HashMap;
+use std::time::Instant;
 
 use num_bigint::BigInt;
 use num_rational::BigRational;
@@ -58,6 +66,9 @@ pub enum PwlError {
     /// that cannot be taken, the graph's limits).
     #[error(transparent)]
     Unfold(#[from] UnfoldError),
+    /// The deadline given to [`analyse_until`] passed before the analysis ended.
+    #[error("the time limit was reached before the analysis ended")]
+    TimeLimit,
 }
 
 /// A product of pieces within [`MAX_DEGREE`].
@@ -233,6 +244,59 @@ fn zip(
     Ok(Piecewise { breaks, pieces, at })
 }
 
+/// The sum of `terms` in one sweep over their sorted breakpoints: the sum's piece
+/// changes at a breakpoint only by the terms that break there, so the cost is
+/// `O(B log B)` in the total number of breakpoints `B` (a fold of pairwise sums
+/// would refine every partial sum again, `O(B^2)`).
+fn sum(terms: &[&Piecewise], deadline: Option<Instant>) -> Result<Piecewise, PwlError> {
+    let mut events: Vec<(&BigRational, usize, usize)> = terms
+        .iter()
+        .enumerate()
+        .flat_map(|(t, f)| f.breaks.iter().enumerate().map(move |(j, b)| (b, t, j)))
+        .collect();
+    events.sort_by(|a, b| a.0.cmp(b.0));
+    let mut piece = terms
+        .iter()
+        .fold(UPoly::zero(), |acc, f| acc.add(&f.pieces[0]));
+    let mut out = Piecewise {
+        breaks: Vec::new(),
+        pieces: Vec::new(),
+        at: Vec::new(),
+    };
+    let mut k = 0;
+    while k < events.len() {
+        let b = events[k].0;
+        // The left pieces' sum at `b`, corrected by each term that breaks there.
+        let mut value = piece.eval(b);
+        let mut next = piece.clone();
+        while let Some(&(c, t, j)) = events.get(k) {
+            if c != b {
+                break;
+            }
+            let f = terms[t];
+            value += &f.at[j] - f.pieces[j].eval(b);
+            next = next.add(&f.pieces[j + 1].sub(&f.pieces[j]));
+            k += 1;
+        }
+        out.breaks.push(b.clone());
+        within_piece_limit(out.breaks.len())?;
+        if out.breaks.len() % 1024 == 0 {
+            check_deadline(deadline)?;
+        }
+        out.at.push(value);
+        out.pieces.push(std::mem::replace(&mut piece, next));
+    }
+    out.pieces.push(piece);
+    Ok(out)
+}
+
+fn check_deadline(deadline: Option<Instant>) -> Result<(), PwlError> {
+    match deadline {
+        Some(d) if Instant::now() >= d => Err(PwlError::TimeLimit),
+        _ => Ok(()),
+    }
+}
+
 /// The breakpoints of `d` plus the roots of its pieces inside their intervals, so
 /// that `d` has one sign on every open interval between them. Fails where a piece of
 /// degree 2 or more would have to be split.
@@ -323,12 +387,27 @@ fn unsupported(what: impl Into<String>) -> PwlError {
 /// assert!(f.is_linear() && f.is_continuous());
 /// ```
 pub fn analyse(g: &mut Graph, root: ExprId, var: Symbol) -> Result<Piecewise, PwlError> {
+    analyse_until(g, root, var, None)
+}
+
+/// [`analyse`] that gives up with [`PwlError::TimeLimit`] once `deadline` has
+/// passed (checked between nodes and during long sums).
+///
+/// # Errors
+/// As [`analyse`], and [`PwlError::TimeLimit`].
+pub fn analyse_until(
+    g: &mut Graph,
+    root: ExprId,
+    var: Symbol,
+    deadline: Option<Instant>,
+) -> Result<Piecewise, PwlError> {
     let e = unfold(g, root, Kink::Left)?;
     let mut val: HashMap<ExprId, Piecewise> = HashMap::new();
     let mut work = 0usize;
     let one = || Piecewise::constant(BigRational::one());
     let zero = || Piecewise::constant(BigRational::zero());
     for id in g.reachable(&[e]) {
+        check_deadline(deadline)?;
         let get = |c: &ExprId| val.get(c).cloned().expect("children first");
         let v = match g.node(id).clone() {
             Node::Num(r) => Piecewise::constant(r),
@@ -354,9 +433,13 @@ pub fn analyse(g: &mut Graph, root: ExprId, var: Symbol) -> Result<Piecewise, Pw
                     g.name(s)
                 )))
             }
-            Node::Add(ts) => ts.iter().try_fold(zero(), |acc, t| {
-                zip(&acc, &get(t), |p, q| Ok(p.add(q)), |p, q| p + q)
-            })?,
+            Node::Add(ts) => {
+                let terms: Vec<&Piecewise> = ts
+                    .iter()
+                    .map(|t| val.get(t).expect("children first"))
+                    .collect();
+                sum(&terms, deadline)?
+            }
             Node::Mul(fs) => fs
                 .iter()
                 .try_fold(one(), |acc, t| zip(&acc, &get(t), mul, |p, q| p * q))?,
