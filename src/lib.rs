@@ -2,7 +2,9 @@
 //!
 //! Text is parsed ([`parse`]) into a hash-consed expression graph ([`expr`]) with exact
 //! rational constants; definitions, the prelude's activation functions among them, are
-//! checked and registered by [`defs`], and their calls stay named. Derivatives are
+//! checked and registered by [`defs`], and their calls stay named; what the passes
+//! know of each prelude activation besides its definition is one table
+//! ([`activations`]). Derivatives are
 //! taken symbolically, one-sided at kinks ([`diff`]), and simplified soundly
 //! ([`simplify`]); expressions print as text, LaTeX and JSON ([`print`](mod@print)).
 //! Passes that need built-in operations only [`unfold`] an expression (derivatives
@@ -24,12 +26,14 @@
 //! ```
 #![warn(missing_docs)]
 
+pub mod activations;
 pub mod certified;
 pub mod defs;
 pub mod diff;
 pub mod exercises;
 pub mod expr;
 pub mod fast;
+pub mod fuzz;
 pub mod network;
 pub mod parse;
 pub mod plot;

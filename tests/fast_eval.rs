@@ -190,6 +190,45 @@ fn extremes_do_not_overflow() {
     }
 }
 
+/// Quotients whose two sides overflow together, and `log(Phi(x))` where `Phi(x)`
+/// underflows, are finite (found by hand, then by `actsym fuzz eval`):
+/// `exp(x)/(1 + exp(x))` and `sinh(x)/cosh(x)` are 1 from x = 710 on (not inf/inf),
+/// `log(Phi(-1000))` is -500007.83 (not log 0).
+#[test]
+fn overflowing_quotients_and_log_phi_are_finite() {
+    let xs = [
+        -1e150, -1e6, -1000.0, -710.0, -40.0, -5.0, -1.0, -0.5, -0.3, 0.0, 0.3, 0.5, 1.0, 5.0,
+        40.0, 709.0, 710.0, 1000.0, 1e6,
+    ];
+    for src in [
+        "exp(x)/(1 + exp(x))",
+        "exp(-x)/(exp(-x) + 1)",
+        "3*exp(x)/(2 + 2*exp(x))",
+        "sinh(x)/cosh(x)",
+        "2*sinh(x)/cosh(x)",
+        "log(Phi(x))",
+    ] {
+        let (g, e, x, tape) = compile(src);
+        for &xi in &xs {
+            let got = tape.eval_point(&[xi]).unwrap();
+            let want = reference(&g, e, &[x], &[xi]).filter(|w| w.is_finite());
+            let Some(want) = want else {
+                // Past MPFR's exponent range (exp(1e150)): only the f64 result is
+                // checked, and every value here is finite.
+                assert!(got.is_finite(), "{src} at {xi}: {got}");
+                continue;
+            };
+            let w = want.to_f64();
+            if w.abs() >= TINY {
+                let err = ulps(got, &want);
+                assert!(err <= 4.0, "{src} at {xi}: {got}, true {w} ({err} ulp)");
+            } else {
+                assert!(got.abs() < 1e-290, "{src} at {xi}: {got}, true {w}");
+            }
+        }
+    }
+}
+
 /// `1 - erf(u)` and `1 + erf(u)` written by hand (a hand-made gelu or Phi) do not
 /// cancel to nothing where erf is near -1 or 1: they compile to `erfc` (or to `Phi`
 /// when `u = x/sqrt(2)`), and stay within a few ulp of MPFR far into the tails.

@@ -328,11 +328,7 @@ fn convert_round_trips_to_an_identical_network() {
         .0
         .output(&mut g)
         .expect("builds");
-    let claim = actsym::parse::Claim {
-        lhs: a,
-        rhs: b,
-        conditions: vec![],
-    };
+    let claim = actsym::parse::Claim::equality(a, b, vec![]);
     let report = actsym::prove::verdict::decide_claim(
         &mut g,
         &claim,

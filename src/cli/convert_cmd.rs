@@ -166,15 +166,7 @@ pub fn run(session: &mut Session, args: &ConvertArgs) -> Result<u8, CliError> {
         let a = net.build(g).map_err(|e| network_error(path, &e))?;
         let b = converted.build(g).map_err(|e| network_error(path, &e))?;
         for (&l, &r) in a.iter().zip(&b) {
-            let report = decide_claim(
-                g,
-                &Claim {
-                    lhs: l,
-                    rhs: r,
-                    conditions: Vec::new(),
-                },
-                &opts,
-            );
+            let report = decide_claim(g, &Claim::equality(l, r, Vec::new()), &opts);
             verdict = weaker(verdict, report.verdict);
             methods.push(if report.method.is_empty() {
                 report.note.unwrap_or_default()

@@ -98,11 +98,7 @@ pub fn run(session: &mut Session, args: &ProveArgs) -> Result<u8, CliError> {
         let (line, _) = parse::line_col(&src.text, step.span.start);
         let line_text = src.text[step.span.clone()].trim_start();
         let typed = echo(split_reason(line_text.strip_prefix('=').unwrap_or(line_text)).0);
-        let sub = Claim {
-            lhs: prev,
-            rhs: step.expr,
-            conditions: chain.claim.conditions.clone(),
-        };
+        let sub = Claim::equality(prev, step.expr, chain.claim.conditions.clone());
         let sub = claim_under_kink(g, &sub, args.kink)?;
         let report = decide_claim(g, &sub, &Options::default());
         let reason = step

@@ -78,6 +78,8 @@ unary_ops! {
     Sech2Softplus => "sech2_softplus",
     /// `Phi(u)`, the standard normal distribution function
     NormCdf => "Phi",
+    /// `log(Phi(u))`, finite where `Phi(u)` underflows
+    LogNormCdf => "log_Phi",
     /// `phi(u)`, the standard normal density
     NormPdf => "phi",
     /// `silu'(u) = sigmoid(u) + u*sigmoid'(u)`; `swish(x, b)` differentiates to `silu'(b*x)`
@@ -102,7 +104,8 @@ macro_rules! with_unary {
     ($op:expr, |$k:ident| $body:expr) => {
         with_unary!(@arms $op, $k, $body, [
             Exp, Expm1, Log, Abs, Sign, Tanh, Sinh, Cosh, Erf, Erfc, Sigmoid, SigmoidDeriv,
-            Softplus, LogSigmoid, Sech2, TanhSoftplus, Sech2Softplus, NormCdf, NormPdf,
+            Softplus, LogSigmoid, Sech2, TanhSoftplus, Sech2Softplus, NormCdf, LogNormCdf,
+            NormPdf,
             SiluDeriv, SiluDeriv2, MishDeriv, MishDeriv2, SoftsignDeriv, SoftsignDeriv2,
         ])
     };
@@ -192,6 +195,7 @@ impl UnaryOp {
             UnaryOp::TanhSoftplus => kernels::tanh_softplus(x),
             UnaryOp::Sech2Softplus => kernels::sech2_softplus(x),
             UnaryOp::NormCdf => kernels::norm_cdf(x),
+            UnaryOp::LogNormCdf => kernels::log_norm_cdf(x),
             UnaryOp::NormPdf => kernels::norm_pdf(x),
             UnaryOp::SiluDeriv => kernels::silu_deriv(x),
             UnaryOp::SiluDeriv2 => kernels::silu_deriv2_dd(x, 0.0),

@@ -9,7 +9,11 @@
 //! - `k + k*tanh(u)` -> `2k*sigmoid(2u)` and `k - k*tanh(u)` -> `2k*sigmoid(-2u)`;
 //! - `k - k*tanh(u)^2` -> `k*sech2(u)`; `k - k*exp(u)` -> `-k*expm1(u)`;
 //! - `sigmoid(u)*sigmoid(-u)` (the derivative of the sigmoid) -> one fused kernel;
-//! - `k + c*u` -> `c*(u + k/c)` when `k/c` is exact, so the root `u = -k/c` is exact.
+//! - `k + c*u` -> `c*(u + k/c)` when `k/c` is exact, so the root `u = -k/c` is exact;
+//! - `sinh(u)/cosh(u)` -> `tanh(u)`, `m*exp(u)/(c + c*exp(u))` -> `(m/c)*sigmoid(u)`
+//!   (both sides overflow from `u = 710` on), `log(exp(u))` -> `u` and
+//!   `log(Phi(u))` -> one kernel
+//!   (`Phi(u)` underflows below `u = -38`).
 //!
 //! Every rewrite is an identity of real functions that keeps the domain, so the tape
 //! computes the same function as the graph. Hash-consing makes shared subexpressions
@@ -334,6 +338,15 @@ impl Ir {
                 }
             }
         }
+        // log(exp(u)) = u (exp(u) > 0 everywhere), also where exp(u) under- or overflows.
+        if let (UnaryOp::Log, IrNode::Unary(UnaryOp::Exp, u)) = (op, self.node(a)) {
+            return *u;
+        }
+        // log(Phi(u)) is finite where Phi(u) underflows (u < -38).
+        if let (UnaryOp::Log, IrNode::Unary(UnaryOp::NormCdf, u)) = (op, self.node(a)) {
+            let u = *u;
+            return self.unary(UnaryOp::LogNormCdf, u);
+        }
         if let IrNode::Unary(UnaryOp::Softplus, u) = *self.node(a) {
             match op {
                 UnaryOp::Tanh => return self.unary(UnaryOp::TanhSoftplus, u),
@@ -530,7 +543,36 @@ impl Ir {
             }
             _ => {}
         }
+        if let Some(q) = self.stable_quotient(a, b) {
+            return q;
+        }
         self.intern(IrNode::Div(a, b))
+    }
+
+    /// Quotients whose numerator and denominator overflow together, rewritten so
+    /// that neither is formed: `sinh(u)/cosh(u)` -> `tanh(u)` and
+    /// `m*exp(u)/(c + c*exp(u))` -> `(m/c)*sigmoid(u)` (`c > 0`, `m/c` exact), which
+    /// are `inf/inf` from `u = 710` on although their value is at most `|m/c|`.
+    /// Both sides are defined everywhere, so the domain is kept.
+    fn stable_quotient(&mut self, a: IrId, b: IrId) -> Option<IrId> {
+        let (m, num) = self.scaled_term(a).unwrap_or((1.0, a));
+        let (d, den) = self.scaled_term(b).unwrap_or((1.0, b));
+        let m = exact_quotient(m, d)?;
+        match (self.node(num).clone(), self.node(den).clone()) {
+            (IrNode::Unary(UnaryOp::Sinh, u), IrNode::Unary(UnaryOp::Cosh, v)) if u == v => {
+                let t = self.unary(UnaryOp::Tanh, u);
+                Some(self.scale(m, t))
+            }
+            (IrNode::Unary(UnaryOp::Exp, u), IrNode::Lin(k, terms))
+                if terms.len() == 1 && terms[0].1 == num && terms[0].0 == k =>
+            {
+                let c = f64::from_bits(k);
+                let r = exact_quotient(m, c).filter(|_| c > 0.0)?;
+                let s = self.unary(UnaryOp::Sigmoid, u);
+                Some(self.scale(r, s))
+            }
+            _ => None,
+        }
     }
 
     pub(crate) fn powi(&mut self, a: IrId, n: i32) -> IrId {

@@ -1,7 +1,9 @@
 //! The compiler's knowledge of the prelude and of constants.
 //!
-//! [`fused`] lowers a call of a prelude activation function (recognised by name, as
-//! long as the user has not redefined it) into stable fused kernels: `sigmoid`,
+//! [`fused`] lowers a call of a prelude activation function (as long as the user has
+//! not redefined it) into the stable fused kernel its row of the table of activations
+//! names, reading the row's constants (`leaky_relu`'s 0.01, `selu`'s lambda and
+//! alpha) in 256-bit MPFR: `sigmoid`,
 //! `softplus`, `log_sigmoid`, `Phi`, `phi` are single kernels; `gelu_tanh(x)` uses
 //! `x*(1 + tanh(v))/2 = x*sigmoid(2v)`; `elu`, `selu`, `celu` use `expm1`; the
 //! piecewise-linear functions are exact `max`/`min`/`if`. Each lowering is the
@@ -22,6 +24,7 @@ use rug::{Float, Integer, Rational};
 use super::error::CompileError;
 use super::ops::UnaryOp;
 use super::tape_ir::{Ir, IrId};
+use crate::activations::{self, Activation, Kernel};
 use crate::expr::convert::to_rug_rational;
 use crate::expr::{BigRational, CmpOp, ExprId, Func, Graph, Node};
 
@@ -132,20 +135,35 @@ pub(crate) fn const_value(g: &Graph, id: ExprId, consts: &HashMap<ExprId, Float>
     })
 }
 
-/// The parameter count of each prelude function the compiler fuses.
-fn arity(name: &str) -> Option<usize> {
-    Some(match name {
-        "relu" | "leaky_relu" | "relu6" | "sigmoid" | "log_sigmoid" | "hard_sigmoid"
-        | "softplus" | "silu" | "hard_swish" | "Phi" | "phi" | "gelu" | "gelu_tanh" | "selu"
-        | "mish" | "softsign" | "heaviside" | "hard_tanh" => 1,
-        "prelu" | "swish" | "elu" | "celu" => 2,
-        _ => return None,
-    })
+/// An operand a kernel reads: an argument of the call or a constant of the row.
+enum Operand {
+    Arg(IrId),
+    Const(Rational),
 }
 
-/// Lowers a call of the prelude function `name`, or `None` if it is not one.
+/// The operand `name` of a call of `row`: the argument of that name, else the row's
+/// constant of that name.
+fn operand(row: &Activation, args: &[IrId], name: &str) -> Option<Operand> {
+    if let Some(i) = row.param(name) {
+        return args.get(i).copied().map(Operand::Arg);
+    }
+    row.constant(name).map(|v| Operand::Const(decimal(v)))
+}
+
+/// An operand as a node of the intermediate form (a constant rounded once).
+fn node(ir: &mut Ir, op: Operand) -> IrId {
+    match op {
+        Operand::Arg(a) => a,
+        Operand::Const(c) => ir.constant(Float::with_val(53, c).to_f64()),
+    }
+}
+
+/// Lowers a call of the prelude function `name` into its kernel (the table of
+/// activations names it), or `None` if it has none: then it is inlined.
 pub(crate) fn fused(ir: &mut Ir, name: &str, args: &[IrId]) -> Option<Result<IrId, CompileError>> {
-    let expected = arity(name)?;
+    let row = activations::find(name)?;
+    let kernel = row.kernel?;
+    let expected = row.arity();
     let (Some(&x), true) = (args.first(), args.len() == expected) else {
         return Some(Err(CompileError::Arity {
             name: name.to_owned(),
@@ -153,7 +171,6 @@ pub(crate) fn fused(ir: &mut Ir, name: &str, args: &[IrId]) -> Option<Result<IrI
             found: args.len(),
         }));
     };
-    let p = args.get(1).copied().unwrap_or(x);
     let zero = ir.constant(0.0);
     let relu = |ir: &mut Ir, u: IrId| {
         let z = ir.constant(0.0);
@@ -164,24 +181,21 @@ pub(crate) fn fused(ir: &mut Ir, name: &str, args: &[IrId]) -> Option<Result<IrI
         let six = ir.constant(6.0);
         ir.min(r, six)
     };
-    Some(Ok(match name {
-        "relu" => relu(ir, x),
-        "prelu" | "leaky_relu" => {
-            let alpha = if name == "prelu" {
-                p
-            } else {
-                ir.constant(0.01)
-            };
+    Some(Ok(match kernel {
+        Kernel::Relu => relu(ir, x),
+        Kernel::Prelu => {
+            let alpha = operand(row, args, "alpha")?;
+            let alpha = node(ir, alpha);
             let pos = ir.max(x, zero);
             let neg = ir.min(x, zero);
             let scaled = ir.mul(alpha, neg);
             ir.lin(0.0, vec![(1.0, pos), (1.0, scaled)])
         }
-        "relu6" => relu6(ir, x),
-        "sigmoid" => ir.unary(UnaryOp::Sigmoid, x),
-        "log_sigmoid" => ir.unary(UnaryOp::LogSigmoid, x),
-        "softplus" => ir.unary(UnaryOp::Softplus, x),
-        "hard_sigmoid" => {
+        Kernel::Relu6 => relu6(ir, x),
+        Kernel::Sigmoid => ir.unary(UnaryOp::Sigmoid, x),
+        Kernel::LogSigmoid => ir.unary(UnaryOp::LogSigmoid, x),
+        Kernel::Softplus => ir.unary(UnaryOp::Softplus, x),
+        Kernel::HardSigmoid => {
             // x/6 + 1/2 = (x + 3)/6: exact at the kink x = -3.
             let shifted = ir.lin(3.0, vec![(1.0, x)]);
             let six = ir.constant(6.0);
@@ -190,42 +204,54 @@ pub(crate) fn fused(ir: &mut Ir, name: &str, args: &[IrId]) -> Option<Result<IrI
             let m = ir.min(one, v);
             ir.max(zero, m)
         }
-        "swish" | "silu" => {
-            let bx = if name == "swish" { ir.mul(p, x) } else { x };
+        Kernel::Swish => {
+            // beta*x is x itself for silu's constant beta = 1.
+            let beta = operand(row, args, "beta")?;
+            let beta = node(ir, beta);
+            let bx = ir.mul(beta, x);
             let s = ir.unary(UnaryOp::Sigmoid, bx);
             ir.mul(x, s)
         }
-        "hard_swish" => {
+        Kernel::HardSwish => {
             let shifted = ir.lin(3.0, vec![(1.0, x)]);
             let r = relu6(ir, shifted);
             let prod = ir.mul(x, r);
             let six = ir.constant(6.0);
             ir.div(prod, six)
         }
-        "Phi" => ir.unary(UnaryOp::NormCdf, x),
-        "phi" => ir.unary(UnaryOp::NormPdf, x),
-        "gelu" => {
+        Kernel::NormCdf => ir.unary(UnaryOp::NormCdf, x),
+        Kernel::NormPdf => ir.unary(UnaryOp::NormPdf, x),
+        Kernel::Gelu => {
             let c = ir.unary(UnaryOp::NormCdf, x);
             ir.mul(x, c)
         }
-        "gelu_tanh" => {
-            // x (1 + tanh(v))/2 = x sigmoid(2v), v = sqrt(2/pi) (x + 0.044715 x^3).
+        Kernel::GeluTanh => {
+            // x (1 + tanh(v))/2 = x sigmoid(2v), v = sqrt(2/pi) (x + c x^3).
+            let Operand::Const(c) = operand(row, args, "c")? else {
+                return None;
+            };
             let two_c = (Float::with_val(PREC, 8) / Float::with_val(PREC, Constant::Pi)).sqrt();
-            let k = Float::with_val(53, decimal("0.044715")).to_f64();
+            let k = Float::with_val(53, c).to_f64();
             let cube = ir.powi(x, 3);
             let inner = ir.lin(0.0, vec![(1.0, x), (k, cube)]);
             let arg = ir.scale(two_c.to_f64(), inner);
             let s = ir.unary(UnaryOp::Sigmoid, arg);
             ir.mul(x, s)
         }
-        "elu" | "selu" => {
-            let (lambda, alpha) = if name == "selu" {
-                let l = decimal("1.0507009873554804934193349852946");
-                let a = decimal("1.6732632423543772848170429916717");
-                let la = Float::with_val(53, Rational::from(&l * &a)).to_f64();
-                (Float::with_val(53, l).to_f64(), ir.constant(la))
-            } else {
-                (1.0, p)
+        Kernel::Elu => {
+            // lambda*alpha is one constant, rounded once, when both are constants.
+            let alpha = operand(row, args, "alpha")?;
+            let (lambda, alpha) = match (operand(row, args, "lambda"), alpha) {
+                (None, alpha) => (1.0, node(ir, alpha)),
+                (Some(Operand::Const(l)), Operand::Const(a)) => {
+                    let la = Float::with_val(53, Rational::from(&l * &a)).to_f64();
+                    (Float::with_val(53, l).to_f64(), ir.constant(la))
+                }
+                (Some(Operand::Const(l)), Operand::Arg(a)) => {
+                    let l = Float::with_val(53, l).to_f64();
+                    (l, ir.scale(l, a))
+                }
+                (Some(Operand::Arg(_)), _) => return None,
             };
             let pos = ir.scale(lambda, x);
             let em = ir.unary(UnaryOp::Expm1, x);
@@ -233,7 +259,9 @@ pub(crate) fn fused(ir: &mut Ir, name: &str, args: &[IrId]) -> Option<Result<IrI
             let cond = ir.cmp(CmpOp::Gt, x, zero);
             ir.select(cond, pos, neg)
         }
-        "celu" => {
+        Kernel::Celu => {
+            let alpha = operand(row, args, "alpha")?;
+            let p = node(ir, alpha);
             let xa = ir.div(x, p);
             let em = ir.unary(UnaryOp::Expm1, xa);
             let neg = ir.mul(p, em);
@@ -241,27 +269,26 @@ pub(crate) fn fused(ir: &mut Ir, name: &str, args: &[IrId]) -> Option<Result<IrI
             let hi = ir.max(zero, x);
             ir.lin(0.0, vec![(1.0, hi), (1.0, lo)])
         }
-        "mish" => {
+        Kernel::Mish => {
             let sp = ir.unary(UnaryOp::Softplus, x);
             let t = ir.unary(UnaryOp::Tanh, sp);
             ir.mul(x, t)
         }
-        "softsign" => {
+        Kernel::Softsign => {
             let a = ir.unary(UnaryOp::Abs, x);
             let d = ir.lin(1.0, vec![(1.0, a)]);
             ir.div(x, d)
         }
-        "heaviside" => {
+        Kernel::Heaviside => {
             let cond = ir.cmp(CmpOp::Gt, x, zero);
             let one = ir.constant(1.0);
             ir.select(cond, one, zero)
         }
-        "hard_tanh" => {
+        Kernel::HardTanh => {
             let one = ir.constant(1.0);
             let m1 = ir.constant(-1.0);
             let m = ir.min(one, x);
             ir.max(m1, m)
         }
-        _ => return None,
     }))
 }

@@ -22,6 +22,7 @@ use std::path::Path;
 use num_rational::BigRational;
 use num_traits::{One, Signed, Zero};
 
+use crate::activations;
 use crate::expr::{ExprId, Func, Graph};
 
 /// Why a network could not be read or built. Messages name the place: the layer
@@ -203,12 +204,15 @@ impl Activation {
         }
     }
 
-    /// The slope of `prelu`, `leaky_relu`'s 1/100.
+    /// The slope of `prelu`, `leaky_relu`'s 1/100 (its constant `alpha` in the table
+    /// of activations).
     #[must_use]
     pub fn alpha(&self) -> Option<BigRational> {
         match self {
             Activation::Prelu(a) => Some(a.clone()),
-            Activation::LeakyRelu => Some(BigRational::new(1.into(), 100.into())),
+            Activation::LeakyRelu => {
+                exact::parse_rational(activations::find("leaky_relu")?.constant("alpha")?)
+            }
             _ => None,
         }
     }

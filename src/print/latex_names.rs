@@ -1,7 +1,10 @@
 //! Names in LaTeX: variables (Greek letters, subscripts from trailing digits or `_`)
-//! and the names of defined functions (`\sigma`, `\operatorname{ReLU}`, ...).
+//! and the names of defined functions (the prelude's from the table of activations:
+//! `\sigma`, `\operatorname{ReLU}`, ...).
 
 use std::borrow::Cow;
+
+use crate::activations;
 
 /// Greek letters that have a LaTeX command of the same name.
 const GREEK: [&str; 38] = [
@@ -45,31 +48,6 @@ const GREEK: [&str; 38] = [
     "varrho",
 ];
 
-/// Conventional names of the prelude's activation functions.
-const FUNCTIONS: [(&str, &str); 21] = [
-    ("sigmoid", r"\sigma"),
-    ("relu", r"\operatorname{ReLU}"),
-    ("relu6", r"\operatorname{ReLU6}"),
-    ("prelu", r"\operatorname{PReLU}"),
-    ("leaky_relu", r"\operatorname{LeakyReLU}"),
-    ("elu", r"\operatorname{ELU}"),
-    ("selu", r"\operatorname{SELU}"),
-    ("celu", r"\operatorname{CELU}"),
-    ("gelu", r"\operatorname{GELU}"),
-    ("gelu_tanh", r"\operatorname{GELU}_{\tanh}"),
-    ("silu", r"\operatorname{SiLU}"),
-    ("swish", r"\operatorname{swish}"),
-    ("mish", r"\operatorname{mish}"),
-    ("softplus", r"\operatorname{softplus}"),
-    ("softsign", r"\operatorname{softsign}"),
-    ("log_sigmoid", r"\operatorname{LogSigmoid}"),
-    ("hard_sigmoid", r"\operatorname{HardSigmoid}"),
-    ("hard_swish", r"\operatorname{HardSwish}"),
-    ("hard_tanh", r"\operatorname{HardTanh}"),
-    ("heaviside", "H"),
-    ("Phi", r"\Phi"),
-];
-
 /// A name part: a Greek command, a single letter as is, else upright-italic text.
 fn word(s: &str, multi: &str) -> String {
     if GREEK.contains(&s) {
@@ -111,8 +89,8 @@ pub fn variable(name: &str) -> String {
 /// The head of a call of a defined function, without its argument list.
 #[must_use]
 pub fn function(name: &str) -> Cow<'static, str> {
-    if let Some((_, tex)) = FUNCTIONS.iter().find(|(n, _)| *n == name) {
-        return Cow::Borrowed(tex);
+    if let Some(row) = activations::find(name) {
+        return Cow::Borrowed(row.latex);
     }
     if GREEK.contains(&name) {
         return Cow::Owned(format!("\\{name}"));

@@ -136,6 +136,8 @@ pub struct Report {
     pub points_agreed: usize,
     /// Why the symbolic route failed, or why the verdict is unknown.
     pub note: Option<String>,
+    /// For an inequality or a chain: how each link was decided.
+    pub inequality: Option<super::ineq::Detail>,
 }
 
 fn method_of(p: &Proof) -> &'static str {
@@ -149,6 +151,11 @@ fn method_of(p: &Proof) -> &'static str {
 /// Decides a claim. A claim that cannot be unfolded (a `diff(...)` that cannot be
 /// taken, a graph past its limits) is `unknown`, with the reason in the note.
 pub fn decide_claim(g: &mut Graph, claim: &Claim, opts: &Options) -> Report {
+    // Inequalities, chains, and identities under linear conditions over several
+    // variables go to `ineq`.
+    if let Some(report) = super::ineq::dispatch(g, claim, opts) {
+        return report;
+    }
     let start = Instant::now();
     let mut report = Report {
         verdict: Verdict::Unknown,
@@ -159,6 +166,7 @@ pub fn decide_claim(g: &mut Graph, claim: &Claim, opts: &Options) -> Report {
         counterexample: None,
         points_agreed: 0,
         note: None,
+        inequality: None,
     };
     // diff(...) is taken symbolically (left-hand at kinks), definitions inlined.
     let (lhs, rhs, conditions) = match unfold_claim(g, claim) {

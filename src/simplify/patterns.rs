@@ -4,10 +4,12 @@
 //! `log(1 + exp(u))` is `softplus(u)`, `1/cosh(u)^2` is `1 - tanh(u)^2` and
 //! `sinh(u)/cosh(u)` is `tanh(u)`. Each is an identity of total functions, so the
 //! domain is kept. The sigmoid patterns apply only when the graph has the prelude's
-//! `sigmoid` and `softplus`.
+//! `sigmoid` and `softplus`: the names are those the table of activations gives
+//! these patterns ([`Pattern`]).
 
 use num_traits::{One, ToPrimitive, Zero};
 
+use crate::activations::{self, Pattern};
 use crate::expr::{BigRational, ExprId, Func, Graph, Node, Origin, SignInfo, Symbol};
 
 /// The prelude's names the patterns produce.
@@ -20,18 +22,27 @@ pub(super) struct Names {
 }
 
 impl Names {
-    /// Looks the names up in `g`, keeping only the prelude's definitions.
+    /// Looks the names of the table's patterns up in `g`, keeping only the prelude's
+    /// definitions of one parameter.
     pub(super) fn find(g: &Graph) -> Names {
-        let prelude = |name: &str| {
-            let s = g.find_symbol(name)?;
-            let d = g.defs().get(s)?;
-            (d.origin == Origin::Prelude && d.params.len() == 1).then_some(s)
-        };
-        Names {
-            sigmoid: prelude("sigmoid"),
-            softplus: prelude("softplus"),
-            relu: prelude("relu"),
+        let mut names = Names::default();
+        for row in activations::TABLE {
+            let Some(pattern) = row.pattern else {
+                continue;
+            };
+            let found = g.find_symbol(row.name).filter(|&s| {
+                g.defs()
+                    .get(s)
+                    .is_some_and(|d| d.origin == Origin::Prelude && d.params.len() == 1)
+            });
+            let slot = match pattern {
+                Pattern::Sigmoid => &mut names.sigmoid,
+                Pattern::Softplus => &mut names.softplus,
+                Pattern::Relu => &mut names.relu,
+            };
+            *slot = slot.or(found);
         }
+        names
     }
 }
 

@@ -38,7 +38,7 @@ pub use deriv::{
     softsign_deriv2,
 };
 pub use exp_log::{exp, exp_dd, expm1, log, log1p};
-pub use normal::{erf, erfc, norm_cdf, norm_pdf};
+pub use normal::{erf, erfc, log_norm_cdf, norm_cdf, norm_pdf};
 pub use scaled::{
     expm1_dd, log_sigmoid_dd, scaled_arg, sech2_dd, sigmoid_dd, sigmoid_deriv_dd, sigmoid_pair,
     sigmoid_pair1, softplus_dd, tanh_dd,

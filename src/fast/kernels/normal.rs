@@ -6,7 +6,7 @@
 //! slowly varying function fitted piecewise (see `tables.rs`), so `Phi(-37)` keeps
 //! full relative precision instead of being `1 - 1`.
 
-use super::exp_log::{exp_nonpos_dd, horner};
+use super::exp_log::{exp_nonpos_dd, horner, log, log1p};
 use super::tables::{ERF_CENTRAL, PHI_CENTRAL, TAIL_FAR, TAIL_MID, TAIL_NEAR};
 
 /// 1/sqrt(2 pi), correctly rounded.
@@ -67,6 +67,28 @@ pub fn norm_cdf(x: f64) -> f64 {
     let a = clamp_abs(x);
     let tail = gauss(a) * scaled_tail(a);
     let side = if x < 0.0 { tail } else { 1.0 - tail };
+    if a <= 0.5 {
+        central
+    } else {
+        side
+    }
+}
+
+/// `log(Phi(x))` without underflow: for `x < -1/2` it is `-x^2/2 + log(Q(-x))`
+/// (the exact square, so `log(Phi(-1000)) = -500007.83...` keeps full precision
+/// where `Phi` itself underflows to 0), `log1p(-Phi(-x))` for `x > 1/2` and the
+/// logarithm of the central polynomial between.
+#[inline(always)]
+pub fn log_norm_cdf(x: f64) -> f64 {
+    let central = log(0.5 + x * horner(&PHI_CENTRAL, 8.0 * (x * x) - 1.0));
+    let a = x.abs();
+    // The lower tail, unclamped: `a^2` overflows (to -inf) only where the true value
+    // is below -f64::MAX anyway.
+    let (h, l) = square_dd(a);
+    let lower = (-0.5 * h) + ((-0.5 * l) + log(scaled_tail(a)));
+    let c = clamp_abs(x);
+    let upper = log1p(-(gauss(c) * scaled_tail(c)));
+    let side = if x < 0.0 { lower } else { upper };
     if a <= 0.5 {
         central
     } else {
