@@ -146,11 +146,7 @@ pub fn run(session: &mut Session, args: &ConvertArgs) -> Result<u8, CliError> {
     let mut verdict = Verdict::Proved;
     let mut methods = Vec::new();
     for (&l, &r) in a.iter().zip(&b) {
-        let report = decide_claim(
-            g,
-            &Claim::equality(l, r, Vec::new()),
-            &opts,
-        );
+        let report = decide_claim(g, &Claim::equality(l, r, Vec::new()), &opts);
         verdict = weaker(verdict, report.verdict);
         methods.push(report.method);
     }
