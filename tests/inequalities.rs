@@ -238,3 +238,38 @@ proptest! {
         }
     }
 }
+
+fn prove_stdin(text: &str) -> (i32, String) {
+    let out = assert_cmd::Command::cargo_bin("actsym")
+        .expect("the binary is built")
+        .args(["prove", "-"])
+        .write_stdin(text)
+        .output()
+        .expect("runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    )
+}
+
+#[test]
+fn derivation_chains_with_inequality_steps() {
+    // Vanishing gradients through two sigmoid layers: a = b <= c < d shows a < d.
+    let chain = "claim: diff(sigmoid(x), x)*diff(sigmoid(x), x) < 1/8\n\
+                 = (sigmoid(x)*(1 - sigmoid(x)))^2   by sigmoid'\n\
+                 <= 1/16                             by sigma' <= 1/4\n\
+                 < 1/8\n";
+    let (code, out) = prove_stdin(chain);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("step 2 (line 3): <= 1/16  proved"), "{out}");
+    // Steps that only show '<=' do not prove a '<' claim.
+    let weak = "claim: diff(sigmoid(x), x)^2 < 1/16\n= (sigmoid(x)*(1 - sigmoid(x)))^2\n<= 1/16\n";
+    let (code, out) = prove_stdin(weak);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("does not give the claim's '<'"), "{out}");
+    // A false inequality step breaks the chain with a counterexample.
+    let wrong = "claim: x^2 + 1 >= 2*x\n= (x - 1)^2 + 2*x\n> 2*x\n";
+    let (code, out) = prove_stdin(wrong);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("counterexample: x = 1"), "{out}");
+}
