@@ -14,6 +14,7 @@ mod derive_cmd;
 mod error;
 mod eval_cmd;
 mod exercises_cmd;
+mod fuzz_cmd;
 mod grid;
 mod input;
 mod meta_cmd;
@@ -126,6 +127,12 @@ enum Command {
         after_help = "Examples:\n  actsym exercises list\n  actsym exercises show 2\n  actsym exercises check 2 --answer 'if(x > 0, 1, alpha)'\n  actsym exercises check 3 --answer 'sigmoid(beta*x) + x*sigmoid(beta*x)*(1 - sigmoid(beta*x))'\n  actsym exercises check 5a --answer-file my-proof.prove --json\n  actsym exercises run\n  actsym exercises grade sheets/*.toml --csv grades.csv --jobs 2\n\nA sheet is TOML: student = \"Ada\", then one answer per exercise id (2 = \"...\", or\n5a = { file = \"ada-5a.prove\" } relative to the sheet).\nExit codes of check: 0 correct, 1 incorrect, 2 unreadable, 3 undecided."
     )]
     Exercises(exercises_cmd::ExercisesArgs),
+    /// Fuzz the engines: random expressions checked differentially; discrepancies
+    /// shrunk to one-line reproducers.
+    #[command(
+        after_help = "Examples:\n  actsym fuzz eval --cases 2000 --seed 1\n  actsym fuzz derive --time 30s --jobs 2\n  actsym fuzz identity 'tanh(x) = 2*sigmoid(2*x) - 1' --cases 1000000\n  actsym fuzz simplify --shard 3/8 --cases 80000 --json -o shard-3.json\n  actsym fuzz merge shard-*.json\n  actsym fuzz eval --expr 'exp(x)/(1 + exp(x))' --at x=710\n\nTargets: derive, simplify, eval, print, check, identity CLAIM; merge REPORT....\nExit codes: 0 no discrepancy, 1 a discrepancy (or a counterexample), 2 bad input."
+    )]
+    Fuzz(fuzz_cmd::FuzzArgs),
     /// Print every definition: the prelude, then those from --defs files.
     #[command(after_help = "Examples:\n  actsym defs\n  actsym defs --defs my_activations.act")]
     Defs(defs_cmd::DefsArgs),
@@ -173,6 +180,7 @@ pub fn run() -> u8 {
         Command::Completions(args) => meta_cmd::completions(&args),
         Command::Man(args) => meta_cmd::man(&args),
         Command::Exercises(args) => exercises_cmd::run(&args),
+        Command::Fuzz(args) => fuzz_cmd::run(&args),
         command => Session::new(&cli.defs).and_then(|mut session| match command {
             Command::Eval(args) => eval_cmd::run(&mut session, &args),
             Command::Defs(args) => defs_cmd::run(&session, &args),
@@ -184,7 +192,10 @@ pub fn run() -> u8 {
             Command::Pwl(args) => pwl_cmd::run(&mut session, &args),
             Command::Convert(args) => convert_cmd::run(&mut session, &args),
             Command::Plot(args) => plot_cmd::run(&mut session, &args),
-            Command::Completions(_) | Command::Man(_) | Command::Exercises(_) => Ok(EXIT_OK),
+            Command::Completions(_)
+            | Command::Man(_)
+            | Command::Exercises(_)
+            | Command::Fuzz(_) => Ok(EXIT_OK),
         }),
     };
     match result {

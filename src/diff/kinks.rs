@@ -19,10 +19,11 @@ use super::Kink;
 use std::collections::HashMap;
 
 use crate::expr::{CmpOp, ExprId, Func, Graph, Node, Symbol};
-use crate::simplify::cond::at_tie;
+use crate::simplify::cond::{at_tie, holds_at};
+use std::cmp::Ordering;
 
 /// `if(u > v, greater, if(u < v, less, tie))`, the shape every kink rule builds.
-fn three_way(
+pub(super) fn three_way(
     g: &mut Graph,
     u: ExprId,
     v: ExprId,
@@ -213,10 +214,7 @@ pub(super) fn branch(
             br.db
         }
     };
-    let (mut greater, mut less) = (
-        pick(std::cmp::Ordering::Greater),
-        pick(std::cmp::Ordering::Less),
-    );
+    let (mut greater, mut less) = (pick(Ordering::Greater), pick(Ordering::Less));
     let dw = g.sub(br.du, br.dv);
     if may_jump(g, dw) {
         // The condition's operands may jump, so the condition may change right at
@@ -227,32 +225,156 @@ pub(super) fn branch(
         less = g.add(vec![less, guard]);
     }
     // At the tie: the branch active on the chosen side, if the function is
-    // continuous there.
+    // continuous there: its limits from where u > v and from where u < v, and its
+    // value, must agree. Each limit is the branch's value with every `if` on the
+    // same comparison resolved to that side (a nested `if(u < v, 0, t)` in the
+    // branch taken where u <= v has the limit 0 from below, whatever its value `t`
+    // at the tie), so a jump hidden under nested `if`s is still a jump.
     let undefined = g.undefined();
-    // Where the condition changes at the point, the branches must agree there, or
-    // the function jumps.
+    let limit = |g: &mut Graph, ord: Ordering| {
+        let e = if br.op.holds(ord) { br.a } else { br.b };
+        let r = restrict(g, e, br.u, br.v, ord);
+        at_tie(g, br.u, br.v, r)
+    };
+    let at = limit(g, Ordering::Equal);
+    let sides = [limit(g, Ordering::Greater), limit(g, Ordering::Less)];
     let jump_check = |g: &mut Graph, x: ExprId| {
-        if br.a == br.b {
-            x
-        } else {
-            let jump = g.cmp(CmpOp::Ne, br.a, br.b);
-            g.if_(jump, undefined, x)
+        let mut out = x;
+        for side in sides {
+            if side != at {
+                let jump = g.cmp(CmpOp::Ne, side, at);
+                out = g.if_(jump, undefined, out);
+            }
         }
+        out
     };
     let w = w_of(g, br);
-    let flat = if piecewise_linear(g, w, var) {
+    let zero = g.int(0);
+    // The value where `u - v` keeps the ordering `ord` on the chosen side though
+    // its slope is 0 (it touches 0): the branch taken there, if the function does
+    // not jump (the other side is checked too: its ordering is not known).
+    let touching = |g: &mut Graph, ord: Ordering| {
+        // The other side's ordering, from its own slope (or its curvature where
+        // the slope is 0 too); only that side's limit and the chosen one's must
+        // agree with the value.
+        let other = if kink == Kink::Right {
+            Kink::Left
+        } else {
+            Kink::Right
+        };
+        let x = pick(ord);
+        let Ok(dwo) = super::derive_raw(g, w, var, other) else {
+            return jump_check(g, x);
+        };
+        let Ok(d2wo) = super::derive_raw(g, dwo, var, other) else {
+            return jump_check(g, x);
+        };
+        let (up, down) = if other == Kink::Right {
+            (Ordering::Greater, Ordering::Less)
+        } else {
+            (Ordering::Less, Ordering::Greater)
+        };
+        let guarded = |g: &mut Graph, ords: [Ordering; 2]| {
+            let mut out = x;
+            for o in ords {
+                let lim = match o {
+                    Ordering::Greater => sides[0],
+                    Ordering::Less => sides[1],
+                    Ordering::Equal => continue,
+                };
+                if lim != at {
+                    let jump = g.cmp(CmpOp::Ne, lim, at);
+                    out = g.if_(jump, undefined, out);
+                }
+            }
+            out
+        };
+        let cases = [
+            (dwo, Ordering::Greater, guarded(g, [ord, up])),
+            (dwo, Ordering::Less, guarded(g, [ord, down])),
+            (
+                d2wo,
+                Ordering::Greater,
+                guarded(g, [ord, Ordering::Greater]),
+            ),
+            (d2wo, Ordering::Less, guarded(g, [ord, Ordering::Less])),
+        ];
+        let mut out = guarded(g, [Ordering::Greater, Ordering::Less]);
+        for (d, sign, value) in cases.into_iter().rev() {
+            let op = if sign == Ordering::Greater {
+                CmpOp::Gt
+            } else {
+                CmpOp::Lt
+            };
+            let c = g.cmp(op, d, zero);
+            out = g.if_(c, value, out);
+        }
+        out
+    };
+    let fallback = |g: &mut Graph| {
+        if br.da == br.db {
+            jump_check(g, br.da)
+        } else {
+            // A slope of 0 says nothing about which side u - v is on: only if the
+            // branches' derivatives agree is the answer known.
+            let differ = g.cmp(CmpOp::Ne, br.da, br.db);
+            let agree = g.if_(differ, undefined, br.da);
+            jump_check(g, agree)
+        }
+    };
+    let flat = if g.as_num(dw).is_some_and(|r| !num_traits::Zero::is_zero(r)) {
+        // Never used: the slope decides.
+        undefined
+    } else if piecewise_linear(g, w, var) {
         // A piecewise-linear u - v with slope 0 on the chosen side is 0 all along
-        // that side: the branch taken at the tie is taken there too, whatever
-        // happens on the other side.
-        pick(std::cmp::Ordering::Equal)
-    } else if br.da == br.db {
-        jump_check(g, br.da)
+        // that side: the branch taken at the tie is taken there too. On the other
+        // side its slope says which branch is taken, and the function must not jump
+        // there; with slope 0 there too, u - v is 0 on both sides.
+        let other = if kink == Kink::Right {
+            Kink::Left
+        } else {
+            Kink::Right
+        };
+        match super::derive_raw(g, w, var, other) {
+            Ok(dwo) => {
+                let (up, down) = if other == Kink::Right {
+                    (Ordering::Greater, Ordering::Less)
+                } else {
+                    (Ordering::Less, Ordering::Greater)
+                };
+                let eq = pick(Ordering::Equal);
+                let check = |g: &mut Graph, ord: Ordering| {
+                    let lim = sides[usize::from(ord == Ordering::Less)];
+                    if lim == at {
+                        eq
+                    } else {
+                        let jump = g.cmp(CmpOp::Ne, lim, at);
+                        g.if_(jump, undefined, eq)
+                    }
+                };
+                let (on_up, on_down) = (check(g, up), check(g, down));
+                let neg = g.cmp(CmpOp::Lt, dwo, zero);
+                let inner = g.if_(neg, on_down, eq);
+                let pos = g.cmp(CmpOp::Gt, dwo, zero);
+                g.if_(pos, on_up, inner)
+            }
+            Err(_) => jump_check(g, pick(Ordering::Equal)),
+        }
     } else {
-        // A slope of 0 says nothing about which side u - v is on: only if the
-        // branches' derivatives agree is the answer known.
-        let differ = g.cmp(CmpOp::Ne, br.da, br.db);
-        let agree = g.if_(differ, undefined, br.da);
-        jump_check(g, agree)
+        // A curved u - v with slope 0: its second derivative, when not 0, says on
+        // which side of 0 it stays on the chosen side (`cosh(x) - 1`, `x^3 - x^2`
+        // touch 0 at 0 from above and from below).
+        match super::derive_raw(g, dw, var, kink) {
+            Ok(d2w) if !matches!(g.node(d2w), Node::Undefined) => {
+                let (above, below) = (touching(g, Ordering::Greater), touching(g, Ordering::Less));
+                let rest = fallback(g);
+                let neg = g.cmp(CmpOp::Lt, d2w, zero);
+                let inner = g.if_(neg, below, rest);
+                let pos = g.cmp(CmpOp::Gt, d2w, zero);
+                g.if_(pos, above, inner)
+            }
+            _ => fallback(g),
+        }
     };
     // u' - v' > 0 means u - v < 0 just left of the point and > 0 just right of it.
     let (rising, falling) = match kink {
@@ -260,10 +382,130 @@ pub(super) fn branch(
         _ => (less, greater),
     };
     let (rising, falling) = (jump_check(g, rising), jump_check(g, falling));
-    let zero = g.int(0);
     let neg = g.cmp(CmpOp::Lt, dw, zero);
     let side = g.if_(neg, falling, flat);
     let pos = g.cmp(CmpOp::Gt, dw, zero);
     let tie = g.if_(pos, rising, side);
     three_way(g, br.u, br.v, greater, less, tie)
+}
+
+/// `e` on the side of the tie of `u` and `v` where they compare as `ord`: every `if`
+/// whose condition compares `u` with `v` replaced by the branch it takes there. Near
+/// the tie (on that side, or at it) the result equals `e`, so its value at the tie
+/// is `e`'s one-sided limit there when the rest of `e` is continuous.
+pub(super) fn restrict(g: &mut Graph, e: ExprId, u: ExprId, v: ExprId, ord: Ordering) -> ExprId {
+    let related = |g: &Graph, n: ExprId| match g.node(n) {
+        Node::If(c, ..) => holds_at(g, *c, u, v, ord).is_some(),
+        _ => false,
+    };
+    if !g.reachable(&[e]).iter().any(|&n| related(g, n)) {
+        return e;
+    }
+    g.rewrite(e, |g, _, node| match node {
+        Node::If(c, a, b) => match holds_at(g, c, u, v, ord) {
+            Some(true) => a,
+            Some(false) => b,
+            None => g.if_(c, a, b),
+        },
+        other => g.rebuild(other),
+    })
+}
+
+/// Whether each node under `root` (in `order`) moves with `var`, and whether it is
+/// piecewise linear in it (the rules of [`piecewise_linear`]).
+fn linear_facts(g: &Graph, order: &[ExprId], var: Symbol) -> HashMap<ExprId, (bool, bool)> {
+    let mut facts: HashMap<ExprId, (bool, bool)> = HashMap::with_capacity(order.len());
+    for &n in order {
+        let node = g.node(n);
+        let children = node.children();
+        let moves = match node {
+            Node::Var(s) => *s == var,
+            _ => children.iter().any(|c| facts.get(c).is_some_and(|f| f.0)),
+        };
+        let moving = |c: &ExprId| facts.get(c).is_some_and(|f| f.0);
+        let children_linear = children.iter().all(|c| facts.get(c).is_some_and(|f| f.1));
+        let linear = !moves
+            || children_linear
+                && match node {
+                    Node::Var(_) | Node::Add(_) | Node::Max(..) | Node::Min(..) => true,
+                    Node::If(..) | Node::Cmp(..) | Node::Func(Func::Abs, _) => true,
+                    Node::Mul(fs) => fs.iter().filter(|f| moving(f)).count() <= 1,
+                    _ => false,
+                };
+        facts.insert(n, (moves, linear));
+    }
+    facts
+}
+
+/// 0 at the points where `b` is known to be constant on the chosen side (so every
+/// function of `b` is, and its derivative there is 0 even where the chain rule
+/// meets an undefined factor: `sqrt(relu(x))` left of 0), `undefined` elsewhere.
+/// Piecewise-linear parts are constant on the chosen side where their one-sided
+/// derivative is 0; a `max`, `min` or `if` is constant where the operand it takes
+/// is (away from its tie); a smooth function of constant operands is constant.
+pub(super) fn constant_marker(g: &mut Graph, b: ExprId, var: Symbol, kink: Kink) -> ExprId {
+    let undefined = g.undefined();
+    let Ok(b) = crate::defs::inline_with(g, b, &mut |g, def| {
+        super::take_diffs(g, def.body, kink).map(Some)
+    }) else {
+        return undefined;
+    };
+    let order = g.reachable(&[b]);
+    let facts = linear_facts(g, &order, var);
+    let zero = g.int(0);
+    let mut marker: HashMap<ExprId, ExprId> = HashMap::with_capacity(order.len());
+    for &n in &order {
+        let (moves, linear) = facts[&n];
+        let m = if !moves {
+            zero
+        } else if linear {
+            match super::derive_raw(g, n, var, kink) {
+                Ok(d) => {
+                    let moving = g.cmp(CmpOp::Ne, d, zero);
+                    g.if_(moving, undefined, zero)
+                }
+                Err(_) => undefined,
+            }
+        } else {
+            let of = |c: &ExprId| marker.get(c).copied().unwrap_or(undefined);
+            match g.node(n).clone() {
+                Node::Max(p, q) | Node::Min(p, q) => {
+                    let (mp, mq) = (of(&p), of(&q));
+                    let both = g.add(vec![mp, mq]);
+                    let lt = g.cmp(CmpOp::Lt, p, q);
+                    let inner = g.if_(lt, mq, both);
+                    let gt = g.cmp(CmpOp::Gt, p, q);
+                    g.if_(gt, mp, inner)
+                }
+                Node::If(c, p, q) => match g.node(c).clone() {
+                    Node::Cmp(op, u, v) => {
+                        let pick = |ord| if op.holds(ord) { of(&p) } else { of(&q) };
+                        let (mg, ml) = (pick(Ordering::Greater), pick(Ordering::Less));
+                        let lt = g.cmp(CmpOp::Lt, u, v);
+                        let inner = g.if_(lt, ml, undefined);
+                        let gt = g.cmp(CmpOp::Gt, u, v);
+                        g.if_(gt, mg, inner)
+                    }
+                    _ => undefined,
+                },
+                Node::Func(Func::Sign, p) => {
+                    let mp = of(&p);
+                    let nonzero = g.cmp(CmpOp::Ne, p, zero);
+                    g.if_(nonzero, zero, mp)
+                }
+                Node::Add(xs) | Node::Mul(xs) => {
+                    let ms: Vec<ExprId> = xs.iter().map(of).collect();
+                    g.add(ms)
+                }
+                Node::Pow(p, q) => {
+                    let (mp, mq) = (of(&p), of(&q));
+                    g.add(vec![mp, mq])
+                }
+                Node::Func(_, p) => of(&p),
+                _ => undefined,
+            }
+        };
+        marker.insert(n, m);
+    }
+    marker.get(&b).copied().unwrap_or(undefined)
 }

@@ -238,6 +238,10 @@ struct Deriver {
     /// For a call without a named rule, its body with the arguments substituted;
     /// for a `diff` node, its expansion.
     expansion: HashMap<ExprId, ExprId>,
+    /// For a sum or product with an `if` operand on a moving comparison, the same
+    /// function as one `if` on that comparison (see [`Deriver::lift`]); `None` when
+    /// it is differentiated term by term.
+    lifts: HashMap<ExprId, Option<ExprId>>,
     /// Operands of the derivatives built so far.
     size: usize,
 }
@@ -250,6 +254,7 @@ impl Deriver {
             memo: HashMap::new(),
             depends: HashMap::new(),
             expansion: HashMap::new(),
+            lifts: HashMap::new(),
             size: 0,
         }
     }
@@ -341,8 +346,92 @@ impl Deriver {
                 }
             }
             Node::Diff(..) => vec![self.unfold_node(g, id)?],
+            Node::Add(_) | Node::Mul(_) => match self.lift(g, id)? {
+                Some(l) => vec![l],
+                None => node.children(),
+            },
             other => other.children(),
         })
+    }
+
+    /// A sum or product whose jumps may cancel or vanish, rewritten as one `if` on
+    /// the comparison where they happen, so that whether it jumps (and its one-sided
+    /// derivative) is decided on the whole function, not operand by operand:
+    /// `x*heaviside(x)` is `if(x > 0, x, 0)`, continuous at 0; `if(x > 0, 1, 0) +
+    /// if(x > 0, 0, exp(x))` is continuous at 0 though both terms jump there. A
+    /// product is lifted when it has an `if` factor on a moving comparison and
+    /// another moving factor; a sum when two of its terms are `if`s on the same
+    /// comparison. Both forms are the same function, with the same domain.
+    fn lift(&mut self, g: &mut Graph, id: ExprId) -> Result<Option<ExprId>, DiffError> {
+        if let Some(&l) = self.lifts.get(&id) {
+            return Ok(l);
+        }
+        let (ts, is_mul) = match g.node(id) {
+            Node::Add(ts) => (ts.to_vec(), false),
+            Node::Mul(ts) => (ts.to_vec(), true),
+            _ => return Ok(None),
+        };
+        let mut operands = ts.clone();
+        let mut moving = 0;
+        // (index, u, v) of each operand that is an `if` on a moving comparison.
+        let mut ifs: Vec<(usize, ExprId, ExprId, ExprId)> = Vec::new();
+        for (i, &t) in ts.iter().enumerate() {
+            if !self.depends_on_var(g, t) {
+                continue;
+            }
+            moving += 1;
+            let e = match g.node(t) {
+                Node::Call(f, _) if !named::applies(g, *f, self.kink) => self.unfold_node(g, t)?,
+                _ => t,
+            };
+            if let Node::If(c, ..) = g.node(e) {
+                if let Node::Cmp(_, u, v) = g.node(*c) {
+                    let (c, u, v) = (*c, *u, *v);
+                    if self.depends_on_var(g, u) || self.depends_on_var(g, v) {
+                        operands[i] = e;
+                        ifs.push((i, c, u, v));
+                    }
+                }
+            }
+        }
+        let on = if is_mul {
+            ifs.first()
+                .filter(|_| moving >= 2)
+                .map(|&(_, _, u, v)| (u, v))
+        } else {
+            ifs.iter().find_map(|&(i, _, u, v)| {
+                ifs.iter()
+                    .any(|&(j, c, _, _)| {
+                        j != i
+                            && crate::simplify::cond::holds_at(
+                                g,
+                                c,
+                                u,
+                                v,
+                                std::cmp::Ordering::Greater,
+                            )
+                            .is_some()
+                    })
+                    .then_some((u, v))
+            })
+        };
+        let lifted = match on {
+            None => None,
+            Some((u, v)) => {
+                let whole = if is_mul {
+                    g.mul(operands)
+                } else {
+                    g.add(operands)
+                };
+                let side = |g: &mut Graph, ord| kinks::restrict(g, whole, u, v, ord);
+                let greater = side(g, std::cmp::Ordering::Greater);
+                let less = side(g, std::cmp::Ordering::Less);
+                let tie = side(g, std::cmp::Ordering::Equal);
+                Some(kinks::three_way(g, u, v, greater, less, tie))
+            }
+        };
+        self.lifts.insert(id, lifted);
+        Ok(lifted)
     }
 
     /// The body of a call with its arguments substituted, or the expansion of a
@@ -392,6 +481,15 @@ impl Deriver {
         Ok(match node {
             Node::Num(_) | Node::Pi | Node::Bool(_) | Node::Undefined => g.int(0),
             Node::Var(_) => g.int(1),
+            Node::Add(_) | Node::Mul(_) if self.lifts.get(&id).copied().flatten().is_some() => {
+                let l = self
+                    .lifts
+                    .get(&id)
+                    .copied()
+                    .flatten()
+                    .ok_or(DiffError::Internal)?;
+                self.known(l)?
+            }
             Node::Add(ts) => {
                 let ds = self.all_known(&ts)?;
                 g.add(ds)
@@ -402,7 +500,22 @@ impl Deriver {
             }
             Node::Pow(b, e) => {
                 let (db, de) = (self.known(b)?, self.known(e)?);
-                rules::power(g, b, e, db, de)
+                let d = rules::power(g, b, e, db, de);
+                if rules::is_zero(g, de) && rules::root_like(g, e) {
+                    // b^e with 0 < e < 1 is defined at b = 0 but the chain rule is
+                    // not: there the derivative is 0 where b is constant on the
+                    // chosen side (`sqrt(relu(x))` for x <= 0), else undefined.
+                    let marker = kinks::constant_marker(g, b, self.var, self.kink);
+                    if matches!(g.node(marker), Node::Undefined) {
+                        // Never known constant: `d` is undefined at b = 0 already.
+                        return Ok(d);
+                    }
+                    let zero = g.int(0);
+                    let nonzero = g.cmp(crate::expr::CmpOp::Ne, b, zero);
+                    g.if_(nonzero, d, marker)
+                } else {
+                    d
+                }
             }
             Node::Func(f, a) => {
                 let da = self.known(a)?;

@@ -1,7 +1,7 @@
 //! Derivative rules of the smooth operations: sums and products, powers, and the
 //! built-in functions (`abs` and `sign` are handed to [`super::kinks`]).
 
-use num_traits::Zero;
+use num_traits::{One, Signed, Zero};
 
 use super::{kinks, Kink};
 use crate::expr::{ExprId, Func, Graph, Node};
@@ -9,6 +9,13 @@ use crate::expr::{ExprId, Func, Graph, Node};
 /// Whether `id` is the exact constant 0 (a derivative that vanishes identically).
 pub(super) fn is_zero(g: &Graph, id: ExprId) -> bool {
     g.as_num(id).is_some_and(Zero::is_zero)
+}
+
+/// Whether `e` is a constant strictly between 0 and 1 (`b^e` is defined at `b = 0`,
+/// its chain rule `e*b^(e-1)*b'` is not).
+pub(super) fn root_like(g: &Graph, e: ExprId) -> bool {
+    g.as_num(e)
+        .is_some_and(|r| r.is_positive() && *r < num_rational::BigRational::one())
 }
 
 /// The product of `factors`, or exactly 0 when one of them is the constant 0.

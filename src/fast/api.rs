@@ -4,10 +4,12 @@
 //! `tape.rs`.
 
 use super::compile;
+use super::dense::Dense;
 use super::error::{CompileError, InputError};
 use super::tape::Tape;
 use super::tape_exec;
-use crate::expr::{ExprId, Graph, Symbol};
+use crate::expr::{ExprId, Graph, Node, Symbol};
+use std::collections::HashMap;
 
 impl Tape {
     /// Compiles `root` as a function of `vars` (in this order: input `i` of
@@ -34,11 +36,51 @@ impl Tape {
     ) -> Result<Tape, CompileError> {
         match Tape::compile(g, root, vars) {
             Err(CompileError::NonSmoothDiff) => {
-                let e = crate::unfold::unfold_diffs(g, root, crate::diff::Kink::Left)?;
-                Tape::compile(g, e, vars)
+                // Branches on the variable: differentiated in the intermediate form
+                // away from their ties (fused kernels, no cancellation), by the
+                // symbolic derivative at them.
+                let diffs: Vec<ExprId> = g
+                    .reachable(&[root])
+                    .into_iter()
+                    .filter(|&id| matches!(g.node(id), Node::Diff(..)))
+                    .collect();
+                let mut ties = HashMap::with_capacity(diffs.len());
+                for id in diffs {
+                    let d = crate::unfold::unfold_diffs(g, id, crate::diff::Kink::Left)?;
+                    ties.insert(id, d);
+                }
+                match compile::compile_with_ties(g, root, vars, ties) {
+                    Err(CompileError::NonSmoothDiff) => {
+                        let e = crate::unfold::unfold_diffs(g, root, crate::diff::Kink::Left)?;
+                        Tape::compile(g, e, vars)
+                    }
+                    other => other,
+                }
             }
             other => other,
         }
+    }
+
+    /// A network of dense layers as a tape: it runs as matrix-vector steps over
+    /// groups of points (fused multiply-adds), not as one instruction per weight;
+    /// `vars` name its inputs in order.
+    ///
+    /// # Errors
+    /// [`CompileError::Unsupported`] when `vars` does not have one name per input.
+    pub fn dense(dense: Dense, vars: Vec<String>) -> Result<Tape, CompileError> {
+        if vars.len() != dense.inputs {
+            return Err(CompileError::Unsupported(
+                "a dense network needs one variable name per input",
+            ));
+        }
+        Ok(Tape {
+            vars,
+            consts: Vec::new(),
+            instrs: Vec::new(),
+            nregs: 0,
+            out: super::tape::Reg(0),
+            dense: Some(Box::new(dense)),
+        })
     }
 
     /// Checks the shapes of a batch call.

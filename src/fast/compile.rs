@@ -25,17 +25,29 @@ use super::tape_diff;
 use super::tape_ir::{Ir, IrId, IrNode};
 use super::tape_prelude::{self, const_value, rational_f64};
 use crate::defs::Origin;
-use crate::expr::{ExprId, Func, Graph, Node, Symbol};
+use crate::expr::{CmpOp, ExprId, Func, Graph, Node, Symbol};
 
 /// How deeply definitions may call each other before compilation gives up.
 const MAX_DEF_DEPTH: u32 = 64;
 
 /// Compiles `root` as a function of `vars`; see [`Tape::compile`].
 pub(crate) fn compile(g: &Graph, root: ExprId, vars: &[Symbol]) -> Result<Tape, CompileError> {
+    compile_with_ties(g, root, vars, HashMap::new())
+}
+
+/// [`compile`], with the symbolic derivative of some `diff(...)` nodes of `root`
+/// (`ties`: node → derivative), used where a branch on the variable is at its tie.
+pub(crate) fn compile_with_ties(
+    g: &Graph,
+    root: ExprId,
+    vars: &[Symbol],
+    ties: HashMap<ExprId, ExprId>,
+) -> Result<Tape, CompileError> {
     let mut low = Lowering {
         g,
         ir: Ir::default(),
         top: HashMap::new(),
+        ties,
     };
     for (i, &v) in vars.iter().enumerate() {
         let id = low.ir.var(i as u32);
@@ -52,6 +64,8 @@ pub(crate) struct Lowering<'g> {
     pub(crate) ir: Ir,
     /// The compiled variables.
     top: HashMap<Symbol, IrId>,
+    /// Symbolic derivatives of `diff(...)` nodes, for the ties of their branches.
+    ties: HashMap<ExprId, ExprId>,
 }
 
 impl Lowering<'_> {
@@ -77,7 +91,10 @@ impl Lowering<'_> {
                 continue;
             }
             let node = g.node(id);
-            let ir = self.lower_node(node, &map, params, depth)?;
+            let ir = match node {
+                Node::Diff(e, v) => self.lower_diff(id, *e, *v, &map, params, depth)?,
+                _ => self.lower_node(node, &map, params, depth)?,
+            };
             map.insert(id, ir);
         }
         // The root is reachable from itself, so it was mapped.
@@ -150,20 +167,47 @@ impl Lowering<'_> {
                 let args: Vec<IrId> = args.iter().map(m).collect();
                 self.lower_call(*f, args, depth)?
             }
-            Node::Diff(e, v) => {
-                // Smooth expressions are differentiated in the intermediate form, which
-                // keeps the fused kernels (see `tape_diff.rs`).
-                let var = match params.get(v).or_else(|| self.top.get(v)) {
-                    Some(&id) if matches!(self.ir.node(id), IrNode::Var(_)) => Some(id),
-                    Some(_) => return Err(CompileError::NonSmoothDiff),
-                    None => None,
-                };
-                let body = m(e);
-                let d = tape_diff::derivative(&mut self.ir, body, var)
-                    .ok_or(CompileError::NonSmoothDiff)?;
-                self.ir.within_domain(d, body)
-            }
+            Node::Diff(..) => return Err(CompileError::Unsupported("a diff node out of place")),
         })
+    }
+
+    /// Lowers the `diff(e, v)` node `id`. Expressions are differentiated in the
+    /// intermediate form, which keeps the fused kernels (see `tape_diff.rs`); at
+    /// the ties of branches on the variable the symbolic derivative given for `id`
+    /// (`ties`) is used, and without one the node is [`CompileError::NonSmoothDiff`].
+    #[allow(clippy::too_many_arguments)]
+    fn lower_diff(
+        &mut self,
+        id: ExprId,
+        e: ExprId,
+        v: Symbol,
+        map: &HashMap<ExprId, IrId>,
+        params: &HashMap<Symbol, IrId>,
+        depth: u32,
+    ) -> Result<IrId, CompileError> {
+        let var = match params.get(&v).or_else(|| self.top.get(&v)) {
+            Some(&x) if matches!(self.ir.node(x), IrNode::Var(_)) => Some(x),
+            Some(_) => return Err(CompileError::NonSmoothDiff),
+            None => None,
+        };
+        let body = map.get(&e).copied().unwrap_or(IrId(0));
+        let (d, ties) = tape_diff::derivative_off_ties(&mut self.ir, body, var)
+            .ok_or(CompileError::NonSmoothDiff)?;
+        let d = if ties.is_empty() {
+            d
+        } else {
+            let Some(&symbolic) = self.ties.get(&id) else {
+                return Err(CompileError::NonSmoothDiff);
+            };
+            let at_tie = self.lower(symbolic, params, depth + 1)?;
+            let mut out = d;
+            for (u, w) in ties {
+                let off = self.ir.cmp(CmpOp::Ne, u, w);
+                out = self.ir.select(off, out, at_tie);
+            }
+            out
+        };
+        Ok(self.ir.within_domain(d, body))
     }
 
     /// `u` when `a` is `1 + exp(u)`.
@@ -556,6 +600,7 @@ pub(crate) fn schedule(ir: &Ir, root: IrId, vars: Vec<String>) -> Tape {
         instrs,
         nregs,
         out,
+        dense: None,
     }
 }
 

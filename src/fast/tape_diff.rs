@@ -11,8 +11,11 @@
 //!
 //! Kinks of continuous operations (`max`, `min`, `abs`) get their exact left-hand
 //! derivative, the convention of the symbolic side. A branch (`if`) whose condition
-//! depends on the variable, or `sign` of it, may jump, where the derivative is
-//! undefined; such expressions are left to the symbolic differentiator ([`None`]).
+//! depends on the variable is differentiated branch by branch away from its tie
+//! ([`derivative_off_ties`]); at the tie, where it may jump or take a one-sided
+//! kink, the caller uses the symbolic derivative. `sign` of the variable, and
+//! conditions whose operands may jump, are left to the symbolic differentiator
+//! ([`None`]).
 
 use super::ops::UnaryOp;
 use super::tape_ir::{Ir, IrId, IrNode};
@@ -21,18 +24,39 @@ use crate::expr::CmpOp;
 /// `2/sqrt(pi)`.
 const TWO_OVER_SQRT_PI: f64 = std::f64::consts::FRAC_2_SQRT_PI;
 
-/// The derivative of `root` with respect to the variable node `var`, or `None` when
-/// `root` depends on `var` through an operation that is not smooth (or that has no
-/// derivative kernel here).
-pub(crate) fn derivative(ir: &mut Ir, root: IrId, var: Option<IrId>) -> Option<IrId> {
+/// The derivative of `root` with respect to `var` wherever no branch on the variable
+/// is at its tie: a branch `if(u op v, a, b)` with continuous `u` and `v` takes one
+/// side on a whole neighbourhood of a point where `u != v`, so its derivative there
+/// is that side's. Returned with the comparisons `(u, v)` whose ties it does not
+/// cover (the caller takes the derivative there from the symbolic rules: jumps and
+/// one-sided kinks). `None` where a condition's operands may jump themselves, or
+/// where `root` depends on `var` through an operation that is not smooth (or that
+/// has no derivative kernel here).
+pub(crate) fn derivative_off_ties(
+    ir: &mut Ir,
+    root: IrId,
+    var: Option<IrId>,
+) -> Option<(IrId, Vec<(IrId, IrId)>)> {
     let reachable = reachable(ir, root);
     // Per reachable node, in id order (children first): its derivative, `None` where
     // it does not depend on `var`.
     let mut d: Vec<Option<IrId>> = vec![None; root.0 as usize + 1];
+    let mut ties = Vec::new();
     for id in reachable {
-        d[id.0 as usize] = node_derivative(ir, id, var, &d)?;
+        d[id.0 as usize] = node_derivative(ir, id, var, &d, &mut ties)?;
     }
-    Some(d[root.0 as usize].unwrap_or_else(|| ir.constant(0.0)))
+    let out = d[root.0 as usize].unwrap_or_else(|| ir.constant(0.0));
+    Some((out, ties))
+}
+
+/// Whether a jump (a branch, `sign`) is reachable from `root`.
+fn may_jump(ir: &Ir, root: IrId) -> bool {
+    reachable(ir, root).into_iter().any(|n| {
+        matches!(
+            ir.node(n),
+            IrNode::Select(..) | IrNode::Cmp(..) | IrNode::Unary(UnaryOp::Sign, _)
+        )
+    })
 }
 
 /// The nodes under `root`, in increasing id order.
@@ -58,6 +82,7 @@ fn node_derivative(
     id: IrId,
     var: Option<IrId>,
     d: &[Option<IrId>],
+    ties: &mut Vec<(IrId, IrId)>,
 ) -> Option<Option<IrId>> {
     let dv = |c: &IrId| d[c.0 as usize];
     let node = ir.node(id).clone();
@@ -141,6 +166,12 @@ fn node_derivative(
             let p = ir.scale(f64::from(n), p);
             ir.product(vec![p, da])
         }
+        // At a = 0 the chain rule of a root meets 0/0; where `a` has kinks it may be
+        // 0 on a whole side (`sqrt(relu(x))`, derivative 0 there): the symbolic
+        // differentiator decides those points.
+        IrNode::Sqrt(a) | IrNode::PowConst(a, _) if root_like(ir, id) && has_kink(ir, a) => {
+            return None
+        }
         IrNode::Sqrt(a) => {
             let da = zero_if_none(ir, dv(&a));
             let half = ir.scale(0.5, da);
@@ -189,8 +220,38 @@ fn node_derivative(
         }
         // Jumps (and whatever a branch on the variable hides): the symbolic
         // differentiator decides them.
+        // A comparison of continuous operands is constant near every point off its
+        // tie: the branches it selects are differentiated there, the ties are left
+        // to the caller.
+        IrNode::Cmp(_, u, v) if !may_jump(ir, u) && !may_jump(ir, v) => {
+            ties.push((u, v));
+            return Some(None);
+        }
         IrNode::PowVar(..) | IrNode::Cmp(..) | IrNode::Select(..) => return None,
     }))
+}
+
+/// Whether `id` is a root-like power (`sqrt`, or a constant exponent below 1),
+/// whose derivative is undefined where its base is 0.
+fn root_like(ir: &Ir, id: IrId) -> bool {
+    match *ir.node(id) {
+        IrNode::Sqrt(_) => true,
+        IrNode::PowConst(_, p) => f64::from_bits(p) < 1.0,
+        _ => false,
+    }
+}
+
+/// Whether a kink (`max`, `min`, `abs`, a branch) is reachable from `root`.
+fn has_kink(ir: &Ir, root: IrId) -> bool {
+    reachable(ir, root).into_iter().any(|n| {
+        matches!(
+            ir.node(n),
+            IrNode::Max(..)
+                | IrNode::Min(..)
+                | IrNode::Select(..)
+                | IrNode::Unary(UnaryOp::Abs | UnaryOp::Sign, _)
+        )
+    })
 }
 
 /// The derivative of a kernel: `op'(u)`, to be multiplied by `u'`, or the whole

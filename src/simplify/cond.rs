@@ -84,6 +84,24 @@ fn relate(g: &Graph, cond: ExprId, u: ExprId, v: ExprId) -> Option<u8> {
     }
 }
 
+/// Whether `cond` holds where `u` compares with `v` as `ord`, when `cond` compares
+/// the same two operands (in either order); `None` when it compares others.
+pub(crate) fn holds_at(
+    g: &Graph,
+    cond: ExprId,
+    u: ExprId,
+    v: ExprId,
+    ord: Ordering,
+) -> Option<bool> {
+    let s = relate(g, cond, u, v)?;
+    let bit = match ord {
+        Ordering::Less => LT,
+        Ordering::Equal => EQ,
+        Ordering::Greater => GT,
+    };
+    Some(s & bit != 0)
+}
+
 /// Whether the variable `s` occurs under `id`.
 fn mentions(g: &Graph, id: ExprId, s: Symbol) -> bool {
     g.reachable(&[id])
@@ -206,6 +224,18 @@ pub(super) fn canonical_cmp(g: &mut Graph, id: ExprId, relu: Option<Symbol>) -> 
     if let Some(simpler) = through_extremum(g, op, u, &c, relu) {
         return simpler;
     }
+    // A prelude clamp (`relu6(a) < 6` is `a < 6`): through its body.
+    if let Some(simpler) = through_clamp_call(g, op, u, &c, relu) {
+        return simpler;
+    }
+    // exp(a) against 1 is a against 0 (exp is increasing, defined where a is).
+    if let Node::Func(Func::Exp, a) = g.node(u) {
+        if c.is_one() {
+            let (a, zero) = (*a, g.int(0));
+            let cmp = g.cmp(op, a, zero);
+            return canonical_cmp(g, cmp, relu);
+        }
+    }
     if g.info(u).total {
         let known = match (g.info(u).sign, c.cmp(&BigRational::zero())) {
             (SignInfo::Positive, Ordering::Less | Ordering::Equal) => GT,
@@ -223,6 +253,34 @@ pub(super) fn canonical_cmp(g: &mut Graph, id: ExprId, relu: Option<Symbol>) -> 
     }
     let cn = g.num(c);
     g.cmp(op, u, cn)
+}
+
+/// `f(a) op c` for a prelude function `f` whose body is a `max` or `min` of its
+/// parameter with constants (`relu6`, `hard_tanh`), when the comparison of the body
+/// reduces to one of `a` with `c`.
+fn through_clamp_call(
+    g: &mut Graph,
+    op: CmpOp,
+    u: ExprId,
+    c: &BigRational,
+    relu: Option<Symbol>,
+) -> Option<ExprId> {
+    let Node::Call(f, args) = g.node(u).clone() else {
+        return None;
+    };
+    let def = g.defs().get(f)?;
+    if def.origin != crate::expr::Origin::Prelude
+        || def.params.len() != 1
+        || !matches!(g.node(def.body), Node::Max(..) | Node::Min(..))
+    {
+        return None;
+    }
+    let bindings = def.bind(&args);
+    let body = g.substitute(def.body, &bindings);
+    let r = through_extremum(g, op, body, c, relu)?;
+    // Only a comparison that no longer holds the body is simpler.
+    let holds_body = g.reachable(&[r]).contains(&body);
+    (!holds_body).then_some(r)
 }
 
 /// `max(a, k) op c` and `min(a, k) op c` (and `relu(a) op c`, the prelude's
