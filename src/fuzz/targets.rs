@@ -527,6 +527,32 @@ fn equal_form(t: &Tree, rng: &mut Rng) -> Tree {
     }
 }
 
+/// Whether the expression `text` is defined at some point of the region of a claim
+/// of `kind` (for a `Restricted` claim, its `where` region; else anywhere): a false
+/// claim about an expression defined nowhere in its region would be vacuously true.
+pub fn defined_in_region(s: &mut Session, text: &str, kind: ClaimKind) -> bool {
+    s.begin_case();
+    let g = &mut s.graph;
+    let Ok(e) = defs::parse_expr(g, text) else {
+        return false;
+    };
+    let xs: &[f64] = match kind {
+        ClaimKind::Restricted(i) => match i % 4 {
+            0 => &[1.0, 2.0, 5.0, 0.75],
+            1 => &[-4.0, -10.0, -3.5, -7.0],
+            2 => &[10.0, 11.0, 20.0, 12.5],
+            _ => &[0.0, -1.0, -0.25, -3.0],
+        },
+        _ => &[0.5, 1.0, -1.0, 2.0, 3.0, -2.5],
+    };
+    xs.iter().any(|&x| {
+        let p = Point {
+            coords: vec![("x".to_owned(), x)],
+        };
+        matches!(truth(g, e, &p, 5), Truth::Value(v, _) if v.is_finite())
+    })
+}
+
 /// The claim's text for `kind` built from `t`.
 #[must_use]
 pub fn claim_text(t: &Tree, kind: ClaimKind) -> String {
