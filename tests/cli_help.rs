@@ -4,7 +4,7 @@
 use assert_cmd::Command;
 
 /// The commands, as `actsym <name> --help` takes them ("" is the top level).
-const COMMANDS: [&str; 13] = [
+const COMMANDS: [&str; 14] = [
     "",
     "derive",
     "simplify",
@@ -18,6 +18,7 @@ const COMMANDS: [&str; 13] = [
     "completions",
     "man",
     "exercises",
+    "fuzz",
 ];
 
 fn help(command: &str) -> String {
