@@ -21,7 +21,7 @@
 //! use actsym::expr::Graph;
 //! use actsym::fast::Tape;
 //!
-//! let mut g = Graph::new();
+//! let mut g = Graph::with_prelude(); // sigmoid is the prelude's
 //! let x = g.var("x");
 //! let sigmoid = g.symbol("sigmoid");
 //! let s = g.call(sigmoid, vec![x]);
