@@ -5,7 +5,7 @@
 //! count of activation patterns; malformed files exit 2 naming the place; pwl scales.
 
 use std::collections::BTreeSet;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use actsym::defs::parse_expr;
 use actsym::expr::{BigRational, Graph};
@@ -573,17 +573,15 @@ fn a_sum_of_many_relus_is_near_linear() {
     let mut g = Graph::with_prelude();
     let e = shifted_relus(&mut g, 9_999);
     let x = g.symbol("x");
-    let start = Instant::now();
     let f = analyse(&mut g, e, x).expect("analysed");
-    let took = start.elapsed();
     assert_eq!(f.pieces.len(), 10_000);
     assert_eq!(
         f.value_at(&q(3, 1)),
         q(15, 1),
         "relu(3) + relu(3 - 1/3) + ... + relu(3 - 9/3) = 30 - 45/3"
     );
-    // Quadratic merging took minutes at this size; even unoptimised it is seconds.
-    assert!(took < Duration::from_secs(30), "{took:?}");
+    // The time is measured by benches/network.rs (a wall-clock bound here would fail
+    // on a loaded machine); this checks the size and the values.
     // A deadline in the past stops it.
     let e = shifted_relus(&mut g, 2_000);
     let past = Instant::now();

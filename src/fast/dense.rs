@@ -164,8 +164,19 @@ impl Dense {
                             };
                         }
                     }
-                    for k in 0..LANES {
-                        acc[k] = layer.activation.apply(s[k]);
+                    // One match per unit, then a plain loop over the lanes.
+                    match layer.activation {
+                        DenseActivation::Identity => *acc = s,
+                        DenseActivation::Relu => {
+                            for k in 0..LANES {
+                                acc[k] = if s[k] < 0.0 { 0.0 } else { s[k] };
+                            }
+                        }
+                        act => {
+                            for k in 0..LANES {
+                                acc[k] = act.apply(s[k]);
+                            }
+                        }
                     }
                 }
                 width = layer.bias.len();
