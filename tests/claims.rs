@@ -100,7 +100,7 @@ const ADVERSARIAL_COUNTS: &[(bool, &str, usize, usize)] = &[
     (true, "proved", 60, usize::MAX),
     (true, "verified", 0, usize::MAX),
     (true, "unknown", 0, 40),
-    (false, "refuted", 155, usize::MAX),
+    (false, "refuted", 160, usize::MAX),
     (false, "unknown", 0, 10),
 ];
 

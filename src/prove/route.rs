@@ -592,10 +592,10 @@ impl Route<'_> {
         let (count, precs): (usize, Vec<u32>) = if certain {
             (4, DEEP_PRECISIONS.to_vec())
         } else {
-            // Outside the canonical class only the magnitudes the claim itself
-            // produces are looked at: the largest `|u|` of an `exp(u)` at the point
-            // says how small a term it can hide (`softplus(x) - x` at 10^5 is about
-            // 2^-144270).
+            // Outside the canonical class the precision is raised by the magnitudes
+            // the claim itself produces at the point, which bound how small a term
+            // it can hide (`softplus(x) - x` at 10^5 is about 2^-144270; a term
+            // `10^-1000*erf(x)` about 2^-3322).
             (1, Vec::new())
         };
         let reps: Vec<Vec<BigRational>> = vars
@@ -623,7 +623,7 @@ impl Route<'_> {
         } else {
             let bits = envs
                 .iter()
-                .map(|e| exp_bits(g, &[l, r], e))
+                .map(|e| magnitude_bits(g, &[l, r], e))
                 .max()
                 .unwrap_or(0);
             let need = bits.saturating_add(u64::from(AGREEMENT_PRECISION) + 64);
@@ -662,23 +662,32 @@ impl Route<'_> {
     }
 }
 
-/// Bits below 1 of the smallest value an `exp(u)` of the sides takes at the point:
-/// the largest `|u|/log(2)` (0 when there is no `exp`, or it cannot be evaluated).
-fn exp_bits(g: &mut Graph, sides: &[ExprId], env: &Env) -> u64 {
-    let mut most = 0.0f64;
+/// How far from 1 the magnitudes of the claim's own values stray at the point, in
+/// bits: the largest `|log2 |v||` over its subexpressions (a constant `10^-1000`,
+/// an `exp(-10^5)`, an `x^-1000`), which bounds how small a term it can hide.
+fn magnitude_bits(g: &mut Graph, sides: &[ExprId], env: &Env) -> u64 {
+    let mut most: i64 = 0;
     for id in g.reachable(sides) {
-        if let Node::Func(Func::Exp | Func::Sinh | Func::Cosh | Func::Tanh, u) = g.node(id).clone()
-        {
-            if let Ok(iv) = enclose(g, u, env, 64) {
-                let m = iv.magnitude().to_f64();
-                if m.is_finite() {
-                    most = most.max(m / std::f64::consts::LN_2);
+        let bits = match g.node(id).clone() {
+            Node::Num(r) => {
+                if num_traits::Zero::is_zero(&r) {
+                    continue;
                 }
+                let b = i64::try_from(r.numer().bits()).unwrap_or(i64::MAX)
+                    - i64::try_from(r.denom().bits()).unwrap_or(i64::MAX);
+                b.saturating_abs()
             }
-        }
+            Node::Var(_) | Node::Bool(_) | Node::Cmp(..) => continue,
+            _ => match enclose(g, id, env, 64) {
+                Ok(iv) if !iv.contains_zero() => {
+                    i64::from(iv.magnitude().get_exp().unwrap_or(0)).saturating_abs()
+                }
+                _ => continue,
+            },
+        };
+        most = most.max(bits);
     }
-    // The cast saturates; values are checked against the largest precision.
-    most.ceil() as u64
+    most.unsigned_abs()
 }
 
 /// Whether the interval is the single point 0 (then 0 is its only candidate).

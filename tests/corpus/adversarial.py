@@ -83,6 +83,10 @@ def generate():
         false(f"exp(exp(-10^{k})) = 1", "")
         false(f"tanh(x) = 2*sigmoid(2*x) - 1 + exp(-10^{k})*x^2", "x = 1")
         true(f"tanh(x) + exp(-10^{k}) = 2*sigmoid(2*x) - 1 + exp(-10^{k})")
+    for k in [700, 1000]:
+        false(f"erf(x) = erf(x) + 10^(-{k})*erf(x)", "x = 1")
+        false(f"log(1 + x^2) = log(1 + x^2)*(1 + 10^(-{k}))", "x = 1")
+        true(f"erf(x)*(1 + 10^(-{k})) = erf(x) + 10^(-{k})*erf(x)")
     for k in [20, 50, 100, 400]:
         false(f"x^2 + 10^(-{k}) = x^2", "x = 0")
         true(f"(x + 10^(-{k}))^2 = x^2 + 2*x*10^(-{k}) + 10^(-{2 * k})")
