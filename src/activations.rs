@@ -2,8 +2,10 @@
 //! saying everything the passes know about it besides its definition. The
 //! differentiator reads its derivative rules, the simplifier its patterns, the LaTeX
 //! printer its name, the fast evaluator its kernel and constants; the certified
-//! evaluator and the prover read only the definition, inlined. No pass matches an
-//! activation's name anywhere else.
+//! evaluator and the prover read only the definition, inlined. No other code keeps
+//! a list of the activations' rules, LaTeX names, constants or kernels (network
+//! files name their layers' activations in a vocabulary of their own,
+//! `network::Activation`, whose units are calls of the prelude's functions).
 //!
 //! A row is plain data (this module imports nothing): its name and parameters (equal
 //! to the prelude's definition: `tests/activation_recipe.rs` checks it), the

@@ -217,6 +217,9 @@ fn rebuild_statements(g: &mut Graph, statements: &mut [Statement]) {
             StatementKind::Claim(c) => {
                 c.lhs = rebuild(g, c.lhs);
                 c.rhs = rebuild(g, c.rhs);
+                for (_, e) in &mut c.more {
+                    *e = rebuild(g, *e);
+                }
                 for cond in &mut c.conditions {
                     *cond = rebuild(g, *cond);
                 }

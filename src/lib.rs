@@ -33,6 +33,7 @@ pub mod diff;
 pub mod exercises;
 pub mod expr;
 pub mod fast;
+pub mod fuzz;
 pub mod network;
 pub mod parse;
 pub mod plot;

@@ -4,12 +4,13 @@
 use assert_cmd::Command;
 
 /// The commands, as `actsym <name> --help` takes them ("" is the top level).
-const COMMANDS: [&str; 13] = [
+const COMMANDS: [&str; 14] = [
     "",
     "derive",
     "simplify",
     "eval",
     "check",
+    "bound",
     "prove",
     "pwl",
     "convert",
@@ -18,6 +19,7 @@ const COMMANDS: [&str; 13] = [
     "completions",
     "man",
     "exercises",
+    "fuzz",
 ];
 
 fn help(command: &str) -> String {

@@ -308,6 +308,50 @@ fn cases(dir: &Path) -> Vec<Case> {
         case("check", &["check", "x/x = 1", "--json"], 1, None),
         case(
             "check",
+            &["check", "x^2 + 3 > 2*sqrt(3)*x", "--json", "--explain"],
+            1,
+            None,
+        ),
+        case(
+            "check",
+            &["check", "0 < sigmoid(x) < 1", "--json", "--explain"],
+            0,
+            None,
+        ),
+        case(
+            "check",
+            &["check", "exp(x) >= 1 + x", "--json", "--explain"],
+            0,
+            None,
+        ),
+        // bound
+        case(
+            "bound",
+            &["bound", "diff(sigmoid(x), x)", "--json"],
+            0,
+            None,
+        ),
+        case("bound", &["bound", "gelu(x)", "--json"], 0, None),
+        case(
+            "bound",
+            &["bound", "x*exp(-x)", "--over", "0:4", "--json"],
+            0,
+            None,
+        ),
+        case(
+            "bound",
+            &["bound", "x +", "--json"],
+            2,
+            Some("syntax_error"),
+        ),
+        case(
+            "bound",
+            &["bound", "x", "--over", "3", "--json"],
+            2,
+            Some("bad_flag_value"),
+        ),
+        case(
+            "check",
             &["check", "x + 1", "--json"],
             2,
             Some("wrong_statement"),
@@ -547,6 +591,80 @@ fn cases(dir: &Path) -> Vec<Case> {
             Some("file_exists"),
         ),
     ];
+    let shard = p("fuzz-shard.json");
+    let _ = std::fs::remove_file(&shard);
+    all.extend([
+        case(
+            "fuzz",
+            &["fuzz", "print", "--cases", "20", "--json", "-o", &shard],
+            0,
+            None,
+        ),
+        case(
+            "fuzz",
+            &["fuzz", "merge", &shard, &shard, "--json"],
+            0,
+            None,
+        ),
+        case(
+            "fuzz",
+            &[
+                "fuzz", "eval", "--expr", "exp(x)/x", "--at", "x=710", "--json",
+            ],
+            0,
+            None,
+        ),
+        case(
+            "fuzz",
+            &[
+                "fuzz",
+                "identity",
+                "tanh(x) = 2*sigmoid(2*x) - 1",
+                "--cases",
+                "5000",
+                "--json",
+            ],
+            0,
+            None,
+        ),
+        case(
+            "fuzz",
+            &[
+                "fuzz",
+                "identity",
+                "tanh(x) = sigmoid(2*x)",
+                "--cases",
+                "5000",
+                "--json",
+            ],
+            1,
+            None,
+        ),
+        case(
+            "fuzz",
+            &["fuzz", "identity", "tanh(x = 1", "--json"],
+            2,
+            Some("syntax_error"),
+        ),
+        case(
+            "fuzz",
+            &["fuzz", "derve", "--json"],
+            2,
+            Some("bad_flag_value"),
+        ),
+        case(
+            "fuzz",
+            &["fuzz", "eval", "--shard", "4/4", "--json"],
+            2,
+            Some("bad_flag_value"),
+        ),
+        case(
+            "fuzz",
+            &["fuzz", "merge", &good, "--json"],
+            2,
+            Some("bad_input"),
+        ),
+    ]);
     all.push(Case {
         stdin: Some("sigmoid(x) = 1 - sigmoid(-x)\n"),
         ..case("check", &["check", "-", "--json"], 0, None)

@@ -159,7 +159,7 @@ fn malformed_exercise_files_are_errors_naming_the_field() {
     );
 }
 
-use Verdict::{Correct, Incorrect, Unknown, Unreadable};
+use Verdict::{Correct, Incorrect, Unreadable};
 
 #[test]
 fn part_2_prelu_derivative() {
@@ -270,7 +270,17 @@ fn part_4_relu_networks() {
     check("4", "relu(x) + if(x > 1, 1, 0)", Incorrect, "discontinuous");
     check("4", "abs(x)", Incorrect, "not_an_mlp");
     check("4", "relu(x) + w*sign(x)", Incorrect, "not_an_mlp");
-    check("4", "w*relu(x) + b", Unknown, "");
+    // Symbolic weights: shown for every value of them by the structural classification.
+    for a in [
+        "w*relu(x) + b",
+        "w2*relu(w1*x + b1) + b2",
+        "h(u, w, b) = relu(w*u + b); v*prelu(h(x, w1, b1) - c, alpha) + d",
+    ] {
+        accepted("4", a);
+    }
+    check("4", "w*relu(x)^2 + b", Incorrect, "not_an_mlp");
+    check("4", "w*sigmoid(x) + b", Incorrect, "not_an_mlp");
+    check("4", "w*heaviside(x)", Incorrect, "not_an_mlp");
     check("4", "relu(x) = x", Unreadable, "");
 }
 

@@ -328,11 +328,7 @@ fn convert_round_trips_to_an_identical_network() {
         .0
         .output(&mut g)
         .expect("builds");
-    let claim = actsym::parse::Claim {
-        lhs: a,
-        rhs: b,
-        conditions: vec![],
-    };
+    let claim = actsym::parse::Claim::equality(a, b, vec![]);
     let report = actsym::prove::verdict::decide_claim(
         &mut g,
         &claim,
@@ -824,4 +820,91 @@ fn pwl_box_and_symbolic_from_the_cli() {
             && text.contains("max or min of continuous"),
         "{text}"
     );
+}
+
+#[test]
+fn dense_layers_agree_with_the_compiled_expression() {
+    use actsym::fast::Tape;
+    for seed in [2, 5] {
+        let mut net = net2(6, seed);
+        // One input: keep the first column of the first layer.
+        net.inputs = 1;
+        for row in &mut net.layers[0].weights {
+            row.truncate(1);
+        }
+        net.layers[1].activation = Activation::Prelu(q(1, 4));
+        let dense = Tape::dense(net.dense().expect("dense"), vec!["x".into()]).expect("tape");
+        let mut g = Graph::with_prelude();
+        let e = net.output(&mut g).expect("builds");
+        let x = g.symbol("x");
+        let tape = Tape::compile_unfolding(&mut g, e, &[x]).expect("compiles");
+        let xs: Vec<f64> = (0..1001).map(|i| -5.0 + f64::from(i) / 100.0).collect();
+        let (mut a, mut b) = (vec![0.0; xs.len()], vec![0.0; xs.len()]);
+        dense.eval_batch(&[&xs], &mut a).expect("runs");
+        tape.eval_batch(&[&xs], &mut b).expect("runs");
+        for ((p, u), v) in xs.iter().zip(&a).zip(&b) {
+            assert!(
+                (u - v).abs() <= 1e-12 * v.abs().max(1.0),
+                "seed {seed} at {p}: {u} vs {v}"
+            );
+            // The single-point path gives the same bits as the batch.
+            assert_eq!(
+                dense.eval_point(&[*p]).expect("runs").to_bits(),
+                u.to_bits()
+            );
+        }
+        let mut c = vec![0.0; 70_000];
+        let many: Vec<f64> = (0..70_000).map(|i| f64::from(i) / 7000.0 - 5.0).collect();
+        dense.eval_batch_parallel(&[&many], &mut c).expect("runs");
+        let mut d = vec![0.0; 70_000];
+        dense.eval_batch(&[&many], &mut d).expect("runs");
+        assert!(
+            c.iter().zip(&d).all(|(u, v)| u.to_bits() == v.to_bits()),
+            "parallel bits"
+        );
+    }
+}
+
+#[test]
+fn structural_equality_is_exact() {
+    use actsym::network::convert::{structurally_equal, Identity};
+    let net = tanh_net();
+    let (s, _) = convert(&net, Target::Sigmoid);
+    assert_eq!(
+        structurally_equal(&net, &s),
+        Some(vec![Identity::TanhAsSigmoid])
+    );
+    let (t, _) = convert(&s, Target::Tanh);
+    assert_eq!(
+        structurally_equal(&s, &t),
+        Some(vec![Identity::SigmoidAsTanh])
+    );
+    assert_eq!(structurally_equal(&net, &net), Some(vec![]));
+    // A tanh last layer: the appended identity layer is part of the check.
+    let last = Network {
+        inputs: 1,
+        layers: vec![layer(
+            vec![vec![q(2, 1)], vec![q(-1, 3)]],
+            vec![q(1, 1), q(0, 1)],
+            Activation::Tanh,
+        )],
+    };
+    let (ls, _) = convert(&last, Target::Sigmoid);
+    assert_eq!(
+        structurally_equal(&last, &ls),
+        Some(vec![Identity::TanhAsSigmoid])
+    );
+    // Any change of one number breaks it.
+    let mut bad = s.clone();
+    bad.layers[1].bias[0] += q(1, 1000);
+    assert_eq!(structurally_equal(&net, &bad), None);
+    let mut bad = s.clone();
+    bad.layers[0].weights[1][0] *= q(3, 1);
+    assert_eq!(structurally_equal(&net, &bad), None);
+    let mut bad = ls.clone();
+    bad.layers[1].bias[1] = q(0, 1);
+    assert_eq!(structurally_equal(&last, &bad), None);
+    let mut bad = s;
+    bad.layers[2].activation = Activation::Relu;
+    assert_eq!(structurally_equal(&net, &bad), None);
 }

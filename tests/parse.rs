@@ -232,7 +232,8 @@ fn error_messages_for_everything_else() {
     let cases = [
         ("1 + (2", "expected ')' to close the '(' at 1:5"),
         ("(x))", "unmatched ')'"),
-        ("x > 0", "a condition can only appear"),
+        ("x > 0", "expected an expression, found a claim"),
+        ("x != 0", "a condition can only appear"),
         ("max(x > 0, 1)", "a condition can only appear"),
         ("if(x, 1, 0)", "expected a comparison"),
         (

@@ -51,11 +51,7 @@ fn text(e: &E) -> String {
 }
 
 fn verdict(g: &mut Graph, lhs: ExprId, rhs: ExprId) -> Verdict {
-    let claim = actsym::parse::Claim {
-        lhs,
-        rhs,
-        conditions: Vec::new(),
-    };
+    let claim = actsym::parse::Claim::equality(lhs, rhs, Vec::new());
     let opts = Options {
         points: 16,
         ..Options::default()

@@ -10,6 +10,7 @@ use actsym::expr::{ExprId, Graph};
 use actsym::parse::Claim;
 use actsym::print;
 use actsym::prove::explain;
+use actsym::prove::ineq::render as ineq_render;
 use actsym::prove::numeric::SideValue;
 use actsym::prove::verdict::{decide_claim, Counterexample, Options, Report, Verdict};
 
@@ -25,8 +26,8 @@ pub const EXIT_UNKNOWN: u8 = 3;
 /// Flags of `actsym check`.
 #[derive(clap::Args, Debug)]
 pub struct CheckArgs {
-    /// The claim: 'L = R' or 'L = R where x > 0, beta >= 1', possibly after definitions
-    /// (- reads stdin).
+    /// The claim: 'L = R', 'L <= R', a chain '0 < sigmoid(x) < 1', with 'where x > 0,
+    /// beta >= 1', possibly after definitions (- reads stdin).
     #[arg(value_name = "CLAIM", required_unless_present = "file")]
     claim: Option<String>,
     /// Read the claim from FILE (- for stdin).
@@ -38,7 +39,7 @@ pub struct CheckArgs {
     /// Print the proof's steps and the claim as the checker read it.
     #[arg(long)]
     explain: bool,
-    /// Random points of the numeric route, on top of the hard ones.
+    /// Seeded random points of the numeric route per line, on top of every region's structured ones.
     #[arg(long, default_value_t = 64, value_name = "N")]
     points: usize,
     /// Significant digits of the values printed at a counterexample.
@@ -75,6 +76,12 @@ pub fn claim_under_kink(g: &mut Graph, claim: &Claim, kink: KinkArg) -> Result<C
             .iter()
             .map(|&c| unfold_diffs(g, c, kink))
             .collect::<Result<_, _>>()?,
+        relation: claim.relation,
+        more: claim
+            .more
+            .iter()
+            .map(|&(r, e)| Ok((r, unfold_diffs(g, e, kink)?)))
+            .collect::<Result<_, CliError>>()?,
     })
 }
 
@@ -132,11 +139,10 @@ pub fn run(session: &mut Session, args: &CheckArgs) -> Result<u8, CliError> {
 
 /// The claim as the printer writes it (the form the checker read).
 pub fn claim_text(g: &Graph, claim: &Claim) -> String {
-    let mut s = format!(
-        "{} = {}",
-        print::text(g, claim.lhs),
-        print::text(g, claim.rhs)
-    );
+    let mut s = print::text(g, claim.lhs);
+    for (_, rel, right) in claim.links() {
+        s.push_str(&format!(" {} {}", rel.symbol(), print::text(g, right)));
+    }
     if !claim.conditions.is_empty() {
         let conds: Vec<String> = claim
             .conditions
@@ -206,10 +212,29 @@ fn json(g: &Graph, shown: &Shown, report: &Report) -> serde_json::Value {
     }
     if let Some(cx) = &report.counterexample {
         map.insert("counterexample".into(), cx.point_json(g));
+        if cx.exact_point.is_some() {
+            map.insert("exact_point".into(), true.into());
+        }
         map.insert("values".into(), cx.values_json());
         if let Some(d) = shown.difference {
             map.insert("difference".into(), d.into());
         }
+    }
+    if let Some(w) = report.inequality.as_ref().and_then(|d| d.exact_witness()) {
+        let point: serde_json::Map<String, serde_json::Value> = w
+            .point
+            .iter()
+            .map(|(v, t)| (g.name(*v).to_owned(), t.clone().into()))
+            .collect();
+        map.insert("counterexample".into(), point.into());
+        map.insert("exact_point".into(), true.into());
+        map.insert(
+            "values".into(),
+            serde_json::json!({ "lhs": w.lhs.to_string(), "rhs": w.rhs.to_string() }),
+        );
+    }
+    if let (Some(d), true) = (&report.inequality, shown.explain) {
+        map.insert("links".into(), ineq_render::json(g, d));
     }
     if let (Some(steps), true) = (shown.steps, shown.explain) {
         map.insert(
@@ -219,6 +244,9 @@ fn json(g: &Graph, shown: &Shown, report: &Report) -> serde_json::Value {
     }
     if report.verdict == Verdict::Verified {
         map.insert("points".into(), report.points_agreed.into());
+        map.insert("regions".into(), report.regions.into());
+        map.insert("screened".into(), report.screened.into());
+        map.insert("certified".into(), report.certified.into());
     }
     // Why the symbolic route failed says nothing once a counterexample is certified.
     if let (Some(note), false) = (&report.note, report.verdict == Verdict::Refuted) {
@@ -232,6 +260,11 @@ fn text(g: &Graph, shown: &Shown, report: &Report) -> String {
     if shown.explain && shown.read_as != shown.typed {
         out.push_str(&format!("  read as: {}\n", shown.read_as));
     }
+    if let (Some(d), true) = (&report.inequality, shown.explain) {
+        for line in ineq_render::lines(g, d) {
+            out.push_str(&format!("  {line}\n"));
+        }
+    }
     match report.verdict {
         Verdict::Proved => {
             out.push_str(&format!(
@@ -243,6 +276,19 @@ fn text(g: &Graph, shown: &Shown, report: &Report) -> String {
                     out.push_str(&explain::render(steps));
                 }
             }
+        }
+        Verdict::Refuted if report.counterexample.is_none() => {
+            if let Some(w) = report.inequality.as_ref().and_then(|d| d.exact_witness()) {
+                let point: Vec<String> = w
+                    .point
+                    .iter()
+                    .map(|(v, t)| format!("{} = {t}", g.name(*v)))
+                    .collect();
+                out.push_str(&format!("  counterexample: {} (exact)\n", point.join(", ")));
+                out.push_str(&format!("  left side:  {}\n", w.lhs));
+                out.push_str(&format!("  right side: {}\n", w.rhs));
+            }
+            out.push_str(&format!("  method: {}\n", report.method));
         }
         Verdict::Verified => {
             out.push_str(&format!("  method: {}\n", report.method));

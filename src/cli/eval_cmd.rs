@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use actsym::certified::{self, EvalError};
 use actsym::defs;
 use actsym::expr::{BigRational, ExprId, Graph, Symbol};
-use actsym::fast::Tape;
+use actsym::fast::{Dense, Tape};
 use serde_json::json;
 
 use super::common::{unfold_diffs, KinkArg};
@@ -147,6 +147,7 @@ pub fn run(session: &mut Session, args: &EvalArgs) -> Result<u8, CliError> {
         )));
     }
     let g = &mut session.graph;
+    let mut dense = None;
     let (root, typed) = match (&src, &net_path) {
         (Some(src), _) => parse_expr(g, src)?,
         (None, path) => {
@@ -158,6 +159,11 @@ pub fn run(session: &mut Session, args: &EvalArgs) -> Result<u8, CliError> {
                     loaded.expression
                 )));
             };
+            // --fast runs a network of dense layers as matrix-vector steps.
+            dense = loaded.network.as_ref().and_then(|n| {
+                n.dense()
+                    .map(|d| (d, actsym::network::input_names(n.inputs)))
+            });
             (e, loaded.expression)
         }
     };
@@ -176,7 +182,15 @@ pub fn run(session: &mut Session, args: &EvalArgs) -> Result<u8, CliError> {
     let unfolded = unfold_diffs(g, root, args.kink)?;
     if let Some(grid_text) = &args.grid {
         return run_grid(
-            g, root, unfolded, &typed, &point.env, args, grid_text, digits,
+            g,
+            root,
+            unfolded,
+            &typed,
+            &point.env,
+            args,
+            grid_text,
+            digits,
+            dense.as_ref(),
         );
     }
     let free = g.free_vars(unfolded);
@@ -193,7 +207,15 @@ pub fn run(session: &mut Session, args: &EvalArgs) -> Result<u8, CliError> {
         .filter(|s| !point.env.contains_key(s))
         .collect();
     let tape = if args.show_tape {
-        Some(tape_at(g, root, unfolded, &point, &unbound, args.kink)?)
+        Some(tape_at(
+            g,
+            root,
+            unfolded,
+            &point,
+            &unbound,
+            args.kink,
+            dense.as_ref(),
+        )?)
     } else {
         None
     };
@@ -226,7 +248,15 @@ pub fn run(session: &mut Session, args: &EvalArgs) -> Result<u8, CliError> {
     let line = if args.fast {
         let tape = match tape {
             Some(t) => t,
-            None => tape_at(g, root, unfolded, &point, &unbound, args.kink)?,
+            None => tape_at(
+                g,
+                root,
+                unfolded,
+                &point,
+                &unbound,
+                args.kink,
+                dense.as_ref(),
+            )?,
         };
         let inputs: Vec<f64> = grid::parameters(g, &point.env)
             .into_iter()
@@ -289,10 +319,22 @@ fn tape_at(
     point: &Point,
     unbound: &[Symbol],
     kink: KinkArg,
+    dense: Option<&(Dense, Vec<String>)>,
 ) -> Result<Tape, CliError> {
     let mut vars: Vec<Symbol> = unbound.to_vec();
     vars.extend(grid::parameters(g, &point.env).into_iter().map(|p| p.0));
-    grid::compile(g, root, unfolded, &vars, kink)
+    match dense_tape(g, &vars, dense) {
+        Some(t) => Ok(t),
+        None => grid::compile(g, root, unfolded, &vars, kink),
+    }
+}
+
+/// A network's dense-layer tape when `vars` are its inputs in order.
+fn dense_tape(g: &Graph, vars: &[Symbol], dense: Option<&(Dense, Vec<String>)>) -> Option<Tape> {
+    let (d, names) = dense?;
+    let same = vars.len() == names.len() && vars.iter().zip(names).all(|(&v, n)| g.name(v) == n);
+    same.then(|| Tape::dense(d.clone(), names.clone()).ok())
+        .flatten()
 }
 
 /// The value as printed: the exact rational when there is one and `--digits` was
@@ -330,6 +372,7 @@ fn run_grid(
     args: &EvalArgs,
     grid_text: &str,
     digits: u32,
+    dense: Option<&(Dense, Vec<String>)>,
 ) -> Result<u8, CliError> {
     let free: Vec<Symbol> = g
         .free_vars(unfolded)
@@ -357,7 +400,10 @@ fn run_grid(
     let tape = if needs_tape {
         let mut vars = vec![var];
         vars.extend(params.iter().map(|p| p.0));
-        Some(grid::compile(g, root, unfolded, &vars, args.kink)?)
+        match dense_tape(g, &vars, dense) {
+            Some(t) => Some(t),
+            None => Some(grid::compile(g, root, unfolded, &vars, args.kink)?),
+        }
     } else {
         None
     };
@@ -417,6 +463,7 @@ fn eval_error(e: &EvalError, point: &str) -> CliError {
         EvalError::UnboundVariable(_) => "unbound_variable",
         EvalError::Overflow => "overflow",
         EvalError::PrecisionExhausted { .. } => "precision_exhausted",
+        EvalError::NotCertified { .. } => "not_certified",
         _ => "evaluation_error",
     };
     let mut err = if point.is_empty() {
@@ -424,6 +471,10 @@ fn eval_error(e: &EvalError, point: &str) -> CliError {
     } else {
         CliError::new(kind, format!("{e} at {point}"))
     };
+    if let EvalError::NotCertified { .. } = e {
+        // Not bad input: the value exists but could not be pinned down (unknown).
+        err.code = super::check_cmd::EXIT_UNKNOWN;
+    }
     if let EvalError::UnboundVariable(v) = e {
         if v == "e" {
             err = err.with_help("Euler's number is exp(1), and e^u is exp(u)");

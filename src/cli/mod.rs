@@ -5,6 +5,7 @@
 //! stdout.
 
 mod argv;
+mod bound_cmd;
 mod check_cmd;
 mod common;
 mod convert_cmd;
@@ -13,6 +14,7 @@ mod derive_cmd;
 mod error;
 mod eval_cmd;
 mod exercises_cmd;
+mod fuzz_cmd;
 mod grid;
 mod input;
 mod meta_cmd;
@@ -39,9 +41,11 @@ pub const EXIT_INPUT: u8 = 2;
 /// The top-level help's closing text.
 const TOP_EXAMPLES: &str = "Examples:
   actsym eval 'sigmoid(x)' --at x=-800 --digits 30
-  actsym eval 'tanh(x) + 1 - 2*sigmoid(2*x)' --at x=3/2 --json
+  actsym eval 'diff(gelu(x), x)' --at x=-400 --json
   actsym eval 'f(x) = x^2 + 1; f(3)'
   actsym check 'tanh(x) + 1 = 2*sigmoid(2*x)'
+  actsym check 'diff(sigmoid(x), x) <= 1/4'
+  actsym bound 'gelu(x)'
   actsym pwl 'relu(x) - 2*relu(x - 1) + relu(x - 2)'
   actsym defs
 
@@ -84,12 +88,19 @@ enum Command {
     Eval(eval_cmd::EvalArgs),
     /// Decide a claim: proved, verified, refuted with a certified counterexample, or unknown.
     #[command(
-        after_help = "Examples:\n  actsym check 'tanh(x) + 1 = 2*sigmoid(2*x)' --explain\n  actsym check 'tanh(x) + 1 = sigmoid(2*x)'            # refuted, exit 1\n  actsym check 'relu(x) = x where x >= 0' --json\n  actsym check 'diff(relu(x), x) = heaviside(x)' --kink right\n\nExit codes: 0 proved or verified, 1 refuted, 2 bad input, 3 unknown."
+        after_help = "Examples:\n  actsym check 'tanh(x) + 1 = 2*sigmoid(2*x)' --explain\n  actsym check 'diff(sigmoid(x), x) <= 1/4'            # proved: equality at x = 0\n  actsym check '0 < sigmoid(x) < 1'                    # a chain: each link\n  actsym check 'tanh(x) + 1 = sigmoid(2*x)'            # refuted, exit 1\n  actsym check 'relu(x) = x where x >= 0' --json\n  actsym check 'diff(relu(x), x) = heaviside(x)' --kink right\n\nExit codes: 0 proved or verified, 1 refuted, 2 bad input, 3 unknown."
     )]
     Check(check_cmd::CheckArgs),
-    /// Check a derivation chain: each '= expr' step is proved, verified or refuted.
+    /// Certified bounds: the supremum and infimum of an expression, attained where (exact
+    /// for one generator), or the limit approached.
     #[command(
-        after_help = "Examples:\n  actsym prove exercises/tanh-sigmoid.prove\n  actsym prove my-derivation.prove --json\n\nThe file holds a 'claim: L = R' line, then one '= expr [by reason]' line per step;\nthe last expression must be the claim's right side. A FILE of - is read from stdin."
+        after_help = "Examples:\n  actsym bound 'diff(sigmoid(x), x)'           # sup 1/4 at x = 0, inf 0 (a limit)\n  actsym bound 'gelu(x)' --digits 20 --json\n  actsym bound 'abs(diff(gelu(x), x))'         # a Lipschitz constant\n  actsym bound 'x*exp(-x)' --over 0:inf\n\nExit codes: 0 bounds found, 2 bad input, 3 no bounds within the limits."
+    )]
+    Bound(bound_cmd::BoundArgs),
+    /// Check a derivation chain: each '= expr' (or '<= expr', '< expr', ...) step is proved,
+    /// verified or refuted.
+    #[command(
+        after_help = "Examples:\n  actsym prove exercises/tanh-sigmoid.prove\n  actsym prove my-derivation.prove --json\n\nThe file holds a 'claim: L = R' (or 'L <= R', ...) line, then one '= expr [by reason]' line\nper step ('<= expr', '< expr', '>= expr', '> expr' in a chain of inequalities: a = b <= c < d\nshows a < d); the last expression must be the claim's right side. A FILE of - is read from stdin."
     )]
     Prove(prove_cmd::ProveArgs),
     /// Piecewise analysis of a function of one variable (e.g. a ReLU network): exact
@@ -116,6 +127,12 @@ enum Command {
         after_help = "Examples:\n  actsym exercises list\n  actsym exercises show 2\n  actsym exercises check 2 --answer 'if(x > 0, 1, alpha)'\n  actsym exercises check 3 --answer 'sigmoid(beta*x) + x*sigmoid(beta*x)*(1 - sigmoid(beta*x))'\n  actsym exercises check 5a --answer-file my-proof.prove --json\n  actsym exercises run\n  actsym exercises grade sheets/*.toml --csv grades.csv --jobs 2\n\nA sheet is TOML: student = \"Ada\", then one answer per exercise id (2 = \"...\", or\n5a = { file = \"ada-5a.prove\" } relative to the sheet).\nExit codes of check: 0 correct, 1 incorrect, 2 unreadable, 3 undecided."
     )]
     Exercises(exercises_cmd::ExercisesArgs),
+    /// Fuzz the engines: random expressions checked differentially; discrepancies
+    /// shrunk to one-line reproducers.
+    #[command(
+        after_help = "Examples:\n  actsym fuzz eval --cases 2000 --seed 1\n  actsym fuzz derive --time 30s --jobs 2\n  actsym fuzz identity 'tanh(x) = 2*sigmoid(2*x) - 1' --cases 1000000\n  actsym fuzz simplify --shard 3/8 --cases 80000 --json -o shard-3.json\n  actsym fuzz merge shard-*.json\n  actsym fuzz eval --expr 'exp(x)/(1 + exp(x))' --at x=710\n\nTargets: derive, simplify, eval, print, check, identity CLAIM; merge REPORT....\nExit codes: 0 no discrepancy, 1 a discrepancy (or a counterexample), 2 bad input."
+    )]
+    Fuzz(fuzz_cmd::FuzzArgs),
     /// Print every definition: the prelude, then those from --defs files.
     #[command(after_help = "Examples:\n  actsym defs\n  actsym defs --defs my_activations.act")]
     Defs(defs_cmd::DefsArgs),
@@ -163,17 +180,22 @@ pub fn run() -> u8 {
         Command::Completions(args) => meta_cmd::completions(&args),
         Command::Man(args) => meta_cmd::man(&args),
         Command::Exercises(args) => exercises_cmd::run(&args),
+        Command::Fuzz(args) => fuzz_cmd::run(&args),
         command => Session::new(&cli.defs).and_then(|mut session| match command {
             Command::Eval(args) => eval_cmd::run(&mut session, &args),
             Command::Defs(args) => defs_cmd::run(&session, &args),
             Command::Derive(args) => derive_cmd::run_derive(&mut session, &args),
             Command::Simplify(args) => derive_cmd::run_simplify(&mut session, &args),
             Command::Check(args) => check_cmd::run(&mut session, &args),
+            Command::Bound(args) => bound_cmd::run(&mut session, &args),
             Command::Prove(args) => prove_cmd::run(&mut session, &args),
             Command::Pwl(args) => pwl_cmd::run(&mut session, &args),
             Command::Convert(args) => convert_cmd::run(&mut session, &args),
             Command::Plot(args) => plot_cmd::run(&mut session, &args),
-            Command::Completions(_) | Command::Man(_) | Command::Exercises(_) => Ok(EXIT_OK),
+            Command::Completions(_)
+            | Command::Man(_)
+            | Command::Exercises(_)
+            | Command::Fuzz(_) => Ok(EXIT_OK),
         }),
     };
     match result {

@@ -306,6 +306,7 @@ pub fn run(session: &mut Session, args: &PwlArgs) -> Result<u8, CliError> {
     let affine = loaded.network.as_ref().and_then(linear::collapse);
     let expression = loaded.expression.clone();
     let inputs = loaded.network.as_ref().map_or(1, |n| n.inputs);
+    let loaded_inputs = loaded.network.as_ref().map(|n| n.inputs);
     let e = match loaded.expr {
         Some(e) if inputs == 1 || args.along.is_some() || args.symbolic => e,
         _ => {
@@ -320,7 +321,7 @@ pub fn run(session: &mut Session, args: &PwlArgs) -> Result<u8, CliError> {
     };
     let e = unfold_diffs(g, e, args.kink)?;
     if args.symbolic {
-        return pwl_net::symbolic(g, args, e, &expression, format);
+        return pwl_net::symbolic(g, args, e, &expression, format, loaded_inputs);
     }
     let free = g.free_vars(e);
     let (e, var, along) = match &args.along {

@@ -198,41 +198,34 @@ fn classify_report(
     })
 }
 
-/// `--symbolic`: the class of the expression in its variable (`x`, or the network's
-/// inputs, or the one free name), every other name a parameter.
+/// `--symbolic`: the class of the expression in its variables (a network's inputs;
+/// for an expression `x`, `y`, `z` where present, else its one free name), every
+/// other name a parameter.
 pub fn symbolic(
     g: &mut Graph,
     args: &PwlArgs,
     e: ExprId,
     expression: &str,
     format: Option<Format>,
+    inputs: Option<usize>,
 ) -> Result<u8, CliError> {
     let free = g.free_vars(e);
-    let x = free.iter().copied().find(|&s| g.name(s) == "x");
-    let inputs: Vec<Symbol> = if let Some(x) = x {
-        // x, y, z or x1, ..., xn when they are there.
-        let two = input_names(2);
-        let names: Vec<String> = if free.iter().any(|&s| g.name(s) == "y") {
-            two
-        } else {
-            vec!["x".into()]
-        };
-        let mut vs: Vec<Symbol> = names
-            .iter()
-            .filter_map(|n| g.find_symbol(n))
-            .filter(|s| free.contains(s))
-            .collect();
-        if vs.is_empty() {
-            vs.push(x);
-        }
-        vs
-    } else {
-        match free.as_slice() {
-            [one] => vec![*one],
-            _ => vec![g.symbol("x")],
+    let vars: Vec<Symbol> = match inputs {
+        Some(n) => input_names(n).iter().map(|v| g.symbol(v)).collect(),
+        None => {
+            let named: Vec<Symbol> = ["x", "y", "z"]
+                .iter()
+                .filter_map(|n| g.find_symbol(n))
+                .filter(|s| free.contains(s))
+                .collect();
+            match (named.is_empty(), free.as_slice()) {
+                (false, _) => named,
+                (true, [one]) => vec![*one],
+                (true, _) => vec![g.symbol("x")],
+            }
         }
     };
-    classify_report(g, args, e, &inputs, expression, format)
+    classify_report(g, args, e, &vars, expression, format)
 }
 
 /// `--shape 1,16,16,1 --activations relu`: the classification of every network of

@@ -21,7 +21,7 @@ use std::sync::OnceLock;
 
 use super::rules::scaled;
 use super::Kink;
-use crate::activations::{self, Activation};
+use crate::activations;
 use crate::expr::{map_children, ExprId, Graph, Node, Origin, Symbol};
 use crate::parse;
 
@@ -30,12 +30,27 @@ use crate::parse;
 /// cannot change how its text reads (a user function named `dx`).
 struct RuleBook {
     graph: Graph,
-    /// Per activation: its rule in every mode, and its autodiff rule.
-    rules: HashMap<&'static str, [Option<ExprId>; 2]>,
+    /// Per activation: its rules, in every mode and in autodiff mode.
+    rules: HashMap<&'static str, RowRules>,
+}
+
+/// The rules of one activation, as read.
+struct RowRules {
+    /// Its rule in every mode, and its autodiff rule.
+    modes: [Option<Rule>; 2],
+    /// The symbols of its parameters and of their differentials, in the book.
+    params: Vec<Symbol>,
+    differentials: Vec<Symbol>,
+}
+
+/// One rule, as read: the nodes under its root in id order, children first (so
+/// the root is last).
+struct Rule {
+    nodes: Vec<ExprId>,
 }
 
 /// The rules of the table, read on first use. A rule that does not read is absent
-/// (`tests/activation_recipe.rs` checks that all of them read).
+/// (a test below checks that all of them read).
 fn book() -> &'static RuleBook {
     static BOOK: OnceLock<RuleBook> = OnceLock::new();
     BOOK.get_or_init(|| {
@@ -43,13 +58,28 @@ fn book() -> &'static RuleBook {
         let read = |g: &mut Graph, text: Option<&str>| {
             let text = text?;
             let p = parse::parse_statements(g, text, Origin::Prelude).ok()?;
-            parse::single_expr(&p.statements, text).ok()
+            let root = parse::single_expr(&p.statements, text).ok()?;
+            let nodes = g.reachable(&[root]);
+            Some(Rule { nodes })
         };
         let mut rules = HashMap::new();
         for row in activations::TABLE {
-            let smooth = read(&mut graph, row.derivative);
-            let autodiff = read(&mut graph, row.autodiff);
-            rules.insert(row.name, [smooth, autodiff]);
+            let modes = [
+                read(&mut graph, row.derivative),
+                read(&mut graph, row.autodiff),
+            ];
+            let params = row.params.iter().map(|p| graph.symbol(p)).collect();
+            let differentials = row
+                .params
+                .iter()
+                .map(|p| graph.symbol(&format!("d{p}")))
+                .collect();
+            let rules_of_row = RowRules {
+                modes,
+                params,
+                differentials,
+            };
+            rules.insert(row.name, rules_of_row);
         }
         RuleBook { graph, rules }
     })
@@ -57,7 +87,7 @@ fn book() -> &'static RuleBook {
 
 /// The rule of `f` in this mode, if `f` is the prelude's definition of an
 /// activation of the same arity that has one.
-fn rule_of(g: &Graph, f: Symbol, kink: Kink) -> Option<(&'static Activation, ExprId)> {
+fn rule_of(g: &Graph, f: Symbol, kink: Kink) -> Option<(&'static RowRules, &'static Rule)> {
     let def = g.defs().get(f)?;
     if def.origin != Origin::Prelude {
         return None;
@@ -66,12 +96,13 @@ fn rule_of(g: &Graph, f: Symbol, kink: Kink) -> Option<(&'static Activation, Exp
     if row.arity() != def.params.len() {
         return None;
     }
-    let [smooth, autodiff] = *book().rules.get(row.name)?;
-    match (smooth, autodiff) {
-        (Some(d), _) => Some((row, d)),
-        (None, Some(a)) if kink == Kink::Autodiff => Some((row, a)),
-        _ => None,
-    }
+    let rules = book().rules.get(row.name)?;
+    let rule = match &rules.modes {
+        [Some(d), _] => d,
+        [None, Some(a)] if kink == Kink::Autodiff => a,
+        _ => return None,
+    };
+    Some((rules, rule))
 }
 
 /// Whether a named rule differentiates calls of `f` in this mode.
@@ -90,42 +121,41 @@ pub(super) fn rule(
     ds: &[ExprId],
     kink: Kink,
 ) -> Option<ExprId> {
-    let (row, template) = rule_of(g, f, kink)?;
-    if args.len() != row.arity() || ds.len() != row.arity() {
+    let (rules, rule) = rule_of(g, f, kink)?;
+    if args.len() != rules.params.len() || ds.len() != rules.params.len() {
         return None;
     }
-    let book = book();
-    let mut bindings: HashMap<String, ExprId> = HashMap::new();
-    for (i, p) in row.params.iter().enumerate() {
-        bindings.insert((*p).to_owned(), args[i]);
-        bindings.insert(format!("d{p}"), ds[i]);
-    }
-    let mut map: HashMap<ExprId, ExprId> = HashMap::new();
-    for id in book.graph.reachable(&[template]) {
-        let node = map_children(book.graph.node(id), |c| map[&c]);
+    let book = &book().graph;
+    // The nodes are in id order, children first: a child's image is found by
+    // bisection among those mapped before it.
+    let mut map: Vec<ExprId> = Vec::with_capacity(rule.nodes.len());
+    for &id in &rule.nodes {
+        let image = |c: ExprId| rule.nodes.binary_search(&c).map_or(c, |i| map[i]);
+        let node = map_children(book.node(id), image);
         let new = match node {
-            Node::Var(s) => *bindings.get(book.graph.name(s))?,
+            Node::Var(s) => match rules.params.iter().position(|&p| p == s) {
+                Some(i) => args[i],
+                None => ds[rules.differentials.iter().position(|&d| d == s)?],
+            },
             Node::Call(s, args) => {
-                let name = book.graph.name(s);
-                let callee = g.find_symbol(name)?;
-                let from_prelude = g.defs().get(callee)?.origin == Origin::Prelude;
-                if !from_prelude {
+                let callee = g.find_symbol(book.name(s))?;
+                if g.defs().get(callee)?.origin != Origin::Prelude {
                     return None;
                 }
                 g.call(callee, args.into_vec())
             }
             Node::Mul(fs) => {
-                let Node::Mul(written) = book.graph.node(id) else {
+                let Node::Mul(written) = book.node(id) else {
                     return None;
                 };
-                product(g, &book.graph, written, fs.into_vec(), row.params)
+                product(g, book, written, fs.into_vec(), &rules.params)
             }
             Node::Diff(..) => return None,
             other => g.rebuild(other),
         };
-        map.insert(id, new);
+        map.push(new);
     }
-    map.get(&template).copied()
+    map.last().copied()
 }
 
 /// A product of a rule, built as the chain rule builds one: a zero differential
@@ -137,10 +167,9 @@ fn product(
     book: &Graph,
     written: &[ExprId],
     mut factors: Vec<ExprId>,
-    params: &[&str],
+    params: &[Symbol],
 ) -> ExprId {
-    let is_param =
-        |t: ExprId| matches!(book.node(t), Node::Var(s) if params.contains(&book.name(*s)));
+    let is_param = |t: ExprId| matches!(book.node(t), Node::Var(s) if params.contains(s));
     let number = written.iter().position(|&t| book.as_num(t).is_some());
     let param = written.iter().position(|&t| is_param(t));
     if let (Some(n), Some(p)) = (number, param) {
@@ -158,7 +187,7 @@ mod tests {
     fn every_rule_of_the_table_reads() {
         let book = book();
         for row in activations::TABLE {
-            let [smooth, autodiff] = book.rules[row.name];
+            let [smooth, autodiff] = &book.rules[row.name].modes;
             assert_eq!(smooth.is_some(), row.derivative.is_some(), "{}", row.name);
             assert_eq!(autodiff.is_some(), row.autodiff.is_some(), "{}", row.name);
         }

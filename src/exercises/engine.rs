@@ -114,11 +114,7 @@ pub fn decide(
             note: Some("the time limit of this answer was reached".into()),
         };
     }
-    let claim = Claim {
-        lhs,
-        rhs,
-        conditions: conditions.to_vec(),
-    };
+    let claim = Claim::equality(lhs, rhs, conditions.to_vec());
     let opts = Options {
         points,
         time_limit,

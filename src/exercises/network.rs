@@ -10,6 +10,7 @@
 use crate::expr::{ExprId, Graph, Node, Origin, Symbol};
 use crate::parse::StatementKind;
 use crate::pwl;
+use crate::pwl::classify::{classify, Class};
 
 use super::engine::{self, Budget};
 use super::format::{Exercise, NetworkSpec};
@@ -102,6 +103,41 @@ fn point_of(name: &str, value: String) -> serde_json::Value {
     serde_json::Value::Object(map)
 }
 
+/// Grades an MLP with symbolic weights for every value of them: the structural
+/// classification ([`classify`]) must find the output continuous and piecewise
+/// linear by its closure rules. A class outside it is no proof of the contrary (a
+/// rule may miss a cancellation), so that is undecided, never incorrect.
+fn symbolic(
+    g: &mut Graph,
+    ex: &Exercise,
+    mut grade: Grade,
+    net: ExprId,
+    input: Symbol,
+    weights: &[String],
+) -> Grade {
+    match classify(g, net, &[input]) {
+        Ok(c) if c.class <= Class::ContinuousPiecewiseLinear => {
+            grade.verdict = Verdict::Correct;
+            grade.method = Some("structural classification, for every value of the weights".into());
+            grade.details.push(format!(
+                "{} for every value of {}: affine maps of it are, relu and prelu of it are (max and min of continuous piecewise linear functions), and so are sums",
+                c.class.describe(),
+                weights.join(", ")
+            ));
+            grade
+        }
+        Ok(c) => Grade::unknown(
+            ex,
+            format!(
+                "the classification for every value of the weights ({}) finds the network {}, which does not show it is continuous piecewise linear",
+                weights.join(", "),
+                c.class.describe()
+            ),
+        ),
+        Err(e) => Grade::unknown(ex, format!("the network could not be unfolded: {e}")),
+    }
+}
+
 /// Grades a network answer.
 pub(super) fn grade(ex: &Exercise, text: &str, _budget: &Budget) -> Grade {
     let Some(spec) = &ex.network else {
@@ -139,13 +175,7 @@ pub(super) fn grade(ex: &Exercise, text: &str, _budget: &Budget) -> Grade {
             let text = mlp_text(g, id);
             return grade.with_diagnosis("not_an_mlp", text, None);
         }
-        return Grade::unknown(
-            ex,
-            format!(
-                "the network has symbolic weights ({}); deciding it for every value of the weights is not available yet: give the weights as numbers",
-                weights.join(", ")
-            ),
-        );
+        return symbolic(g, ex, grade, net, input, &weights);
     }
     grade.method = Some("exact piecewise analysis (rational breakpoints)".into());
     let x = spec.input.as_str();

@@ -21,6 +21,10 @@ fn is_chain(text: &str) -> bool {
 /// canonical difference is the target's up to sign (`tanh(x) = 2*sigmoid(2*x) - 1`),
 /// and no condition the target does not have.
 fn same_statement(g: &mut Graph, c: &Claim, target: &Claim) -> bool {
+    // An inequality or a chain never states an identity.
+    if !c.is_identity() || !target.is_identity() {
+        return false;
+    }
     if !c.conditions.iter().all(|k| target.conditions.contains(k)) {
         return false;
     }
@@ -34,7 +38,10 @@ fn same_statement(g: &mut Graph, c: &Claim, target: &Claim) -> bool {
 }
 
 fn claim_text(g: &Graph, c: &Claim) -> String {
-    let mut s = format!("{} = {}", engine::text(g, c.lhs), engine::text(g, c.rhs));
+    let mut s = engine::text(g, c.lhs);
+    for (_, rel, right) in c.links() {
+        s.push_str(&format!(" {} {}", rel.symbol(), engine::text(g, right)));
+    }
     if !c.conditions.is_empty() {
         let conds: Vec<String> = c.conditions.iter().map(|&k| engine::text(g, k)).collect();
         s.push_str(&format!(" where {}", conds.join(", ")));
@@ -50,8 +57,16 @@ fn other_claim(
     target: &Claim,
     budget: &Budget,
 ) -> Grade {
-    let d = engine::decide(g, c.lhs, c.rhs, &c.conditions, Effort::Full, budget);
     let wanted = claim_text(g, target);
+    if !c.is_identity() {
+        // The engine decides identities; an inequality is simply not the statement.
+        return grade.with_diagnosis(
+            "wrong_claim",
+            format!("Your claim is an inequality or a chain, not the identity to show: {wanted}."),
+            None,
+        );
+    }
+    let d = engine::decide(g, c.lhs, c.rhs, &c.conditions, Effort::Full, budget);
     match (d.holds, d.witness) {
         (Some(false), Some(w)) => {
             let text = format!(
@@ -145,6 +160,14 @@ fn grade_chain(g: &mut Graph, ex: &Exercise, text: &str, target: &Claim, budget:
     let mut numeric_steps = Vec::new();
     for (k, step) in chain.steps.iter().enumerate() {
         let line = crate::parse::line_col(text, step.span.start).0;
+        if step.relation != crate::parse::Relation::Eq {
+            let msg = format!(
+                "Step {} (line {line}) is an inequality ('{}'): a derivation of an identity needs '=' steps.",
+                k + 1,
+                step.relation.symbol()
+            );
+            return grade.with_diagnosis("chain_incomplete", msg, None);
+        }
         let d = engine::decide(
             g,
             prev,

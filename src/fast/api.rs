@@ -4,6 +4,7 @@
 //! `tape.rs`.
 
 use super::compile;
+use super::dense::Dense;
 use super::error::{CompileError, InputError};
 use super::tape::Tape;
 use super::tape_exec;
@@ -58,6 +59,28 @@ impl Tape {
             }
             other => other,
         }
+    }
+
+    /// A network of dense layers as a tape: it runs as matrix-vector steps over
+    /// groups of points (fused multiply-adds), not as one instruction per weight;
+    /// `vars` name its inputs in order.
+    ///
+    /// # Errors
+    /// [`CompileError::Unsupported`] when `vars` does not have one name per input.
+    pub fn dense(dense: Dense, vars: Vec<String>) -> Result<Tape, CompileError> {
+        if vars.len() != dense.inputs {
+            return Err(CompileError::Unsupported(
+                "a dense network needs one variable name per input",
+            ));
+        }
+        Ok(Tape {
+            vars,
+            consts: Vec::new(),
+            instrs: Vec::new(),
+            nregs: 0,
+            out: super::tape::Reg(0),
+            dense: Some(Box::new(dense)),
+        })
     }
 
     /// Checks the shapes of a batch call.

@@ -325,14 +325,14 @@ impl Lowering<'_> {
         Ok(ir.pow_const(base, rational_f64(r)))
     }
 
-    /// A call: fused when it is a prelude function (not redefined by the user),
-    /// otherwise inlined from its definition.
+    /// A call: fused when it is the graph's prelude function (not redefined by
+    /// the user, and not a name the graph does not define: then it is unknown,
+    /// as in the certified evaluator), otherwise inlined from its definition.
     fn lower_call(&mut self, f: Symbol, args: Vec<IrId>, depth: u32) -> Result<IrId, CompileError> {
         let g = self.g;
         let name = g.name(f);
         let def = g.defs().get(f);
-        let redefined = def.is_some_and(|d| d.origin != Origin::Prelude);
-        if !redefined {
+        if def.is_some_and(|d| d.origin == Origin::Prelude) {
             if let Some(r) = tape_prelude::fused(&mut self.ir, name, &args) {
                 return r;
             }
@@ -600,6 +600,7 @@ pub(crate) fn schedule(ir: &Ir, root: IrId, vars: Vec<String>) -> Tape {
         instrs,
         nregs,
         out,
+        dense: None,
     }
 }
 
@@ -609,7 +610,7 @@ mod tests {
 
     #[test]
     fn shared_subexpressions_are_one_instruction() {
-        let mut g = Graph::new();
+        let mut g = Graph::with_prelude();
         let x = g.var("x");
         let s = g.symbol("sigmoid");
         let sx = g.call(s, vec![x]);
@@ -632,5 +633,21 @@ mod tests {
             })
             .count();
         assert_eq!(sigmoids, 1);
+    }
+
+    /// A prelude name in a graph without the prelude is unknown, as it is to the
+    /// certified evaluator: the fast evaluator does not fuse what is not defined.
+    #[test]
+    fn a_prelude_name_without_the_prelude_is_unknown() {
+        let mut g = Graph::new();
+        let x = g.var("x");
+        let s = g.symbol("sigmoid");
+        let sx = g.call(s, vec![x]);
+        let xs = g.symbol("x");
+        let err = compile(&g, sx, &[xs]).unwrap_err();
+        assert!(
+            matches!(err, CompileError::UnknownFunction(ref n) if n == "sigmoid"),
+            "{err:?}"
+        );
     }
 }

@@ -47,6 +47,7 @@
 
 mod api;
 mod compile;
+mod dense;
 mod error;
 pub mod kernels;
 mod ops;
@@ -58,6 +59,7 @@ mod tape_prelude;
 #[cfg(test)]
 mod tests;
 
+pub use dense::{Dense, DenseActivation, DenseLayer, LANES};
 pub use error::{CompileError, InputError};
 pub use ops::UnaryOp;
 pub use tape::{Instr, Reg, Tape, CHUNK};

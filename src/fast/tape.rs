@@ -9,6 +9,7 @@
 
 use std::fmt;
 
+use super::dense::Dense;
 use super::ops::UnaryOp;
 use crate::expr::CmpOp;
 
@@ -313,6 +314,9 @@ pub struct Tape {
     pub(crate) instrs: Vec<Instr>,
     pub(crate) nregs: u32,
     pub(crate) out: Reg,
+    /// A network run as dense layers instead of the instructions (which are then
+    /// empty): [`Tape::dense`](super::Tape::dense).
+    pub(crate) dense: Option<Box<Dense>>,
 }
 
 impl Tape {
@@ -350,6 +354,9 @@ impl Tape {
 impl fmt::Display for Tape {
     /// The listing printed by `--show-tape`: inputs, constants, one instruction a line.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(d) = &self.dense {
+            return write!(f, "{d}");
+        }
         writeln!(
             f,
             "# tape: {} input(s), {} constant(s), {} instruction(s), {} register(s)",

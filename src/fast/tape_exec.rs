@@ -35,6 +35,10 @@ fn new_scratch(tape: &Tape) -> Vec<f64> {
 
 /// Evaluates all of `out` on this thread.
 pub(crate) fn run(tape: &Tape, inputs: &[&[f64]], out: &mut [f64]) {
+    if let Some(d) = &tape.dense {
+        d.run(inputs, 0, out);
+        return;
+    }
     let mut scratch = new_scratch(tape);
     run_range(tape, &mut scratch, inputs, 0, out);
 }
@@ -43,6 +47,12 @@ pub(crate) fn run(tape: &Tape, inputs: &[&[f64]], out: &mut [f64]) {
 pub(crate) fn run_parallel(tape: &Tape, inputs: &[&[f64]], out: &mut [f64]) {
     if out.len() < PARALLEL_THRESHOLD {
         run(tape, inputs, out);
+        return;
+    }
+    if let Some(d) = &tape.dense {
+        out.par_chunks_mut(BLOCK)
+            .enumerate()
+            .for_each(|(i, block)| d.run(inputs, i * BLOCK, block));
         return;
     }
     out.par_chunks_mut(BLOCK).enumerate().for_each_init(

@@ -11,7 +11,8 @@
 //! - `sigmoid(u)*sigmoid(-u)` (the derivative of the sigmoid) -> one fused kernel;
 //! - `k + c*u` -> `c*(u + k/c)` when `k/c` is exact, so the root `u = -k/c` is exact;
 //! - `sinh(u)/cosh(u)` -> `tanh(u)`, `m*exp(u)/(c + c*exp(u))` -> `(m/c)*sigmoid(u)`
-//!   (both sides overflow from `u = 710` on) and `log(Phi(u))` -> one kernel
+//!   (both sides overflow from `u = 710` on), `log(exp(u))` -> `u` and
+//!   `log(Phi(u))` -> one kernel
 //!   (`Phi(u)` underflows below `u = -38`).
 //!
 //! Every rewrite is an identity of real functions that keeps the domain, so the tape
@@ -336,6 +337,10 @@ impl Ir {
                     return self.scale(2.0, p);
                 }
             }
+        }
+        // log(exp(u)) = u (exp(u) > 0 everywhere), also where exp(u) under- or overflows.
+        if let (UnaryOp::Log, IrNode::Unary(UnaryOp::Exp, u)) = (op, self.node(a)) {
+            return *u;
         }
         // log(Phi(u)) is finite where Phi(u) underflows (u < -38).
         if let (UnaryOp::Log, IrNode::Unary(UnaryOp::NormCdf, u)) = (op, self.node(a)) {

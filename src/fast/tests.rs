@@ -198,6 +198,7 @@ const LAYERS: [(&str, &[&str]); 2] = [
             "kernels/mod",
             "ops",
             "error",
+            "dense",
             "tape_ir",
             "tape_prelude",
             "tape_diff",

@@ -22,6 +22,7 @@ use std::path::Path;
 use num_rational::BigRational;
 use num_traits::{One, Signed, Zero};
 
+use crate::activations;
 use crate::expr::{ExprId, Func, Graph};
 
 /// Why a network could not be read or built. Messages name the place: the layer
@@ -203,12 +204,15 @@ impl Activation {
         }
     }
 
-    /// The slope of `prelu`, `leaky_relu`'s 1/100.
+    /// The slope of `prelu`, `leaky_relu`'s 1/100 (its constant `alpha` in the table
+    /// of activations).
     #[must_use]
     pub fn alpha(&self) -> Option<BigRational> {
         match self {
             Activation::Prelu(a) => Some(a.clone()),
-            Activation::LeakyRelu => Some(BigRational::new(1.into(), 100.into())),
+            Activation::LeakyRelu => {
+                exact::parse_rational(activations::find("leaky_relu")?.constant("alpha")?)
+            }
             _ => None,
         }
     }
@@ -594,4 +598,40 @@ pub fn template(
         h = next;
     }
     Ok(h)
+}
+
+impl Network {
+    /// The network as dense `f64` layers for the fast evaluator (weights rounded to
+    /// the nearest `f64`); `None` for several outputs or an activation without a
+    /// dense kernel (a named one).
+    #[must_use]
+    pub fn dense(&self) -> Option<crate::fast::Dense> {
+        use crate::fast::{Dense, DenseActivation, DenseLayer};
+        use num_traits::ToPrimitive;
+        let f = |r: &BigRational| r.to_f64().unwrap_or(f64::NAN);
+        let layers = self
+            .layers
+            .iter()
+            .map(|l| {
+                let activation = match &l.activation {
+                    Activation::Identity => DenseActivation::Identity,
+                    Activation::Relu => DenseActivation::Relu,
+                    Activation::Prelu(_) | Activation::LeakyRelu => {
+                        DenseActivation::Prelu(f(&l.activation.alpha()?))
+                    }
+                    Activation::Abs => DenseActivation::Abs,
+                    Activation::HardTanh => DenseActivation::HardTanh,
+                    Activation::Sigmoid => DenseActivation::Sigmoid,
+                    Activation::Tanh => DenseActivation::Tanh,
+                    Activation::Named(_) => return None,
+                };
+                Some(DenseLayer {
+                    weights: l.weights.iter().flatten().map(f).collect(),
+                    bias: l.bias.iter().map(f).collect(),
+                    activation,
+                })
+            })
+            .collect::<Option<Vec<_>>>()?;
+        Dense::new(self.inputs, layers)
+    }
 }

@@ -50,15 +50,103 @@ pub const RESERVED: [&str; 8] = [
     "min",
 ];
 
-/// A claim `lhs = rhs [where cond, ...]`.
+/// The relation of a claim's link: `=`, `<`, `<=`, `>`, `>=`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Relation {
+    /// `=`
+    Eq,
+    /// `<`
+    Lt,
+    /// `<=`
+    Le,
+    /// `>`
+    Gt,
+    /// `>=`
+    Ge,
+}
+
+impl Relation {
+    /// The relation as written.
+    #[must_use]
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Relation::Eq => "=",
+            Relation::Lt => "<",
+            Relation::Le => "<=",
+            Relation::Gt => ">",
+            Relation::Ge => ">=",
+        }
+    }
+
+    /// Whether the relation is strict (`<`, `>`).
+    #[must_use]
+    pub fn is_strict(self) -> bool {
+        matches!(self, Relation::Lt | Relation::Gt)
+    }
+
+    /// The relation that two links `a R1 b R2 c` give between `a` and `c`, when
+    /// they point the same way (`=` goes with anything; `<` with `<=` gives `<`);
+    /// `None` when they point opposite ways (`a < b > c` says nothing about `a, c`).
+    #[must_use]
+    pub fn compose(self, next: Relation) -> Option<Relation> {
+        use Relation::{Eq, Ge, Gt, Le, Lt};
+        match (self, next) {
+            (Eq, r) | (r, Eq) => Some(r),
+            (Le, Le) => Some(Le),
+            (Lt | Le, Lt | Le) => Some(Lt),
+            (Ge, Ge) => Some(Ge),
+            (Gt | Ge, Gt | Ge) => Some(Gt),
+            _ => None,
+        }
+    }
+}
+
+/// A claim `lhs REL rhs [REL more...] [where cond, ...]`: a chain is the
+/// conjunction of its links.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Claim {
     /// The left side.
     pub lhs: ExprId,
-    /// The right side.
+    /// The right side (of the first link).
     pub rhs: ExprId,
     /// The conditions after `where` (comparison nodes), all of which must hold.
     pub conditions: Vec<ExprId>,
+    /// The relation of the first link (`=` for an identity).
+    pub relation: Relation,
+    /// Further links of a chain: `a < b <= c` has `(<=, c)` here.
+    pub more: Vec<(Relation, ExprId)>,
+}
+
+impl Claim {
+    /// The identity `lhs = rhs where conditions`.
+    #[must_use]
+    pub fn equality(lhs: ExprId, rhs: ExprId, conditions: Vec<ExprId>) -> Claim {
+        Claim {
+            lhs,
+            rhs,
+            conditions,
+            relation: Relation::Eq,
+            more: Vec::new(),
+        }
+    }
+
+    /// Whether the claim is one identity `L = R` (no inequality, no chain).
+    #[must_use]
+    pub fn is_identity(&self) -> bool {
+        self.relation == Relation::Eq && self.more.is_empty()
+    }
+
+    /// Every link `(left, relation, right)`, in order.
+    #[must_use]
+    pub fn links(&self) -> Vec<(ExprId, Relation, ExprId)> {
+        let mut out = vec![(self.lhs, self.relation, self.rhs)];
+        let mut prev = self.rhs;
+        for &(rel, e) in &self.more {
+            out.push((prev, rel, e));
+            prev = e;
+        }
+        out
+    }
 }
 
 /// What a statement is.

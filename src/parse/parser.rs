@@ -9,7 +9,28 @@ use std::ops::Range;
 
 use super::error::{ParseError, SyntaxError};
 use super::{bindings, lex};
-use super::{Claim, StatementKind, RESERVED};
+use super::{Claim, Relation, StatementKind, RESERVED};
+
+/// The links of a claim after its left side: each relation and the side after it.
+pub(super) type Links = Vec<(Relation, ExprId)>;
+
+/// The relation of a claim at the start of `r`, with its length in bytes
+/// (`!=` is not a claim relation: it is left for the error path).
+fn relation_at(r: &str) -> Option<(Relation, usize)> {
+    if r.starts_with("<=") {
+        Some((Relation::Le, 2))
+    } else if r.starts_with(">=") {
+        Some((Relation::Ge, 2))
+    } else if r.starts_with('<') {
+        Some((Relation::Lt, 1))
+    } else if r.starts_with('>') {
+        Some((Relation::Gt, 1))
+    } else if r.starts_with('=') {
+        Some((Relation::Eq, 1))
+    } else {
+        None
+    }
+}
 use crate::expr::{CmpOp, Definition, ExprId, Func, Graph, Origin};
 
 /// A definition head seen in the first pass.
@@ -224,14 +245,19 @@ impl<'s, 'g> Parser<'s, 'g> {
         let sides = self.sides(body);
         self.end = end;
         match sides? {
-            (lhs, Some(rhs)) => Ok((
-                StatementKind::Claim(Claim {
-                    lhs,
-                    rhs,
-                    conditions,
-                }),
-                None,
-            )),
+            (lhs, Some(mut links)) => {
+                let (relation, rhs) = links.remove(0);
+                Ok((
+                    StatementKind::Claim(Claim {
+                        lhs,
+                        rhs,
+                        conditions,
+                        relation,
+                        more: links,
+                    }),
+                    None,
+                ))
+            }
             (e, None) => match clause {
                 Some((kw, _)) if !conditions.is_empty() => self.err_at(
                     SyntaxError::Binding {
@@ -245,28 +271,33 @@ impl<'s, 'g> Parser<'s, 'g> {
         }
     }
 
-    /// `expr [= expr]`, the whole text: an expression, or the two sides of a claim.
-    pub(super) fn sides(&mut self, i: &'s str) -> Result<(ExprId, Option<ExprId>), ParseError> {
-        let (r, lhs) = self.expr(i)?;
-        let r = self.ws(r);
-        let Some(after) = lex::symbol(r, '=') else {
-            self.finish(r)?;
-            return Ok((lhs, None));
-        };
-        if after.starts_with('=') {
-            let at = self.off(r);
-            return Err(ParseError::new(
-                SyntaxError::Expected {
-                    expected: "'=' in a claim".into(),
-                    found: "'=='".into(),
-                },
-                at..at + 2,
-            )
-            .with_help("a claim is written with a single '=': L = R"));
+    /// `expr { REL expr }`, the whole text: an expression, or the sides of a claim
+    /// (a chain `a < b <= c` is a conjunction of its links).
+    pub(super) fn sides(&mut self, i: &'s str) -> Result<(ExprId, Option<Links>), ParseError> {
+        let (mut r, lhs) = self.expr(i)?;
+        let mut links: Links = Vec::new();
+        loop {
+            r = self.ws(r);
+            let Some((rel, len)) = relation_at(r) else {
+                break;
+            };
+            if rel == Relation::Eq && r[1..].starts_with('=') {
+                let at = self.off(r);
+                return Err(ParseError::new(
+                    SyntaxError::Expected {
+                        expected: "'=' in a claim".into(),
+                        found: "'=='".into(),
+                    },
+                    at..at + 2,
+                )
+                .with_help("a claim is written with a single '=': L = R"));
+            }
+            let (r2, side) = self.expr(&r[len..])?;
+            links.push((rel, side));
+            r = r2;
         }
-        let (r, rhs) = self.expr(after)?;
         self.finish(r)?;
-        Ok((lhs, Some(rhs)))
+        Ok((lhs, (!links.is_empty()).then_some(links)))
     }
 
     /// Checks that nothing is left of the statement.

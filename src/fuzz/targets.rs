@@ -1,0 +1,626 @@
+//! The differential checks of each target on one expression (or claim) at given
+//! points: each returns the first [`Failure`] it finds, and records statistics.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use super::gen::{Rng, Tree};
+use super::{Point, Stats};
+use crate::certified::{self, EvalError, ZivLimits};
+use crate::defs;
+use crate::diff::{self, Kink};
+use crate::expr::{BigRational, ExprId, Graph, Symbol};
+use crate::fast::Tape;
+use crate::print;
+use crate::prove::verdict::{decide_claim, Options, Verdict};
+use crate::simplify;
+
+/// A failed check, before shrinking.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Failure {
+    /// A stable short name of the kind of discrepancy.
+    pub kind: &'static str,
+    /// What was expected and what was found.
+    pub detail: String,
+}
+
+impl Failure {
+    fn new(kind: &'static str, detail: String) -> Self {
+        Failure { kind, detail }
+    }
+}
+
+/// The certified value of an expression at a point.
+#[derive(Clone, Debug)]
+pub(crate) enum Truth {
+    /// Undefined there (certainly).
+    Undefined,
+    /// The value, rounded to `f64` (±inf past its range), and its decimal text.
+    Value(f64, String),
+    /// Not decided within the limits.
+    Unknown,
+}
+
+/// A reusable per-thread graph with the prelude: parsed once, replaced when it has
+/// grown past [`Session::MAX_NODES`] so memory stays bounded over any number of cases.
+pub struct Session {
+    /// The graph.
+    pub graph: Graph,
+}
+
+impl Default for Session {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Session {
+    /// The most nodes a session's graph keeps between cases.
+    pub const MAX_NODES: usize = 200_000;
+
+    /// A graph with the prelude.
+    #[must_use]
+    pub fn new() -> Self {
+        Session {
+            graph: Graph::with_prelude(),
+        }
+    }
+
+    /// Begins a case: a fresh graph if the old one grew too large.
+    pub fn begin_case(&mut self) {
+        if self.graph.len() > Self::MAX_NODES {
+            self.graph = Graph::with_prelude();
+        }
+        self.graph.begin_operation();
+    }
+}
+
+fn limits(ms: u64) -> ZivLimits {
+    ZivLimits {
+        max_bits: 4096,
+        time_budget: Duration::from_millis(ms),
+    }
+}
+
+/// The exact rational of each coordinate of `point`.
+fn env(g: &mut Graph, point: &Point) -> HashMap<Symbol, BigRational> {
+    point
+        .coords
+        .iter()
+        .filter_map(|(n, v)| Some((g.symbol(n), BigRational::from_float(*v)?)))
+        .collect()
+}
+
+pub(crate) fn truth_env(
+    g: &mut Graph,
+    e: ExprId,
+    env: &HashMap<Symbol, BigRational>,
+    digits: u32,
+) -> Truth {
+    match certified::evaluate_with(g, e, env, digits, limits(300)) {
+        Ok(v) => {
+            if v.note.is_some() {
+                // Only known to be tiny: not certified to be non-zero.
+                return Truth::Value(0.0, "0".to_owned());
+            }
+            match v.decimal.parse::<f64>() {
+                Ok(f) => Truth::Value(f, v.decimal),
+                Err(_) => Truth::Unknown,
+            }
+        }
+        Err(EvalError::Undefined { .. }) => Truth::Undefined,
+        Err(_) => Truth::Unknown,
+    }
+}
+
+pub(crate) fn truth(g: &mut Graph, e: ExprId, point: &Point, digits: u32) -> Truth {
+    let env = env(g, point);
+    truth_env(g, e, &env, digits)
+}
+
+/// The variables of `e`, `x` first, then the others by name.
+fn vars_of(g: &Graph, e: ExprId) -> Vec<Symbol> {
+    let mut vars = g.free_vars(e);
+    vars.sort_by_key(|&s| (g.name(s) != "x", g.name(s).to_owned()));
+    vars
+}
+
+/// The point's values in the order of `vars` (0 for a variable it does not give).
+fn inputs(g: &Graph, vars: &[Symbol], point: &Point) -> Vec<f64> {
+    vars.iter()
+        .map(|&s| point.get(g.name(s)).unwrap_or(0.0))
+        .collect()
+}
+
+/// Distance in units of the last place of `want`.
+pub(crate) fn ulps(got: f64, want: f64) -> f64 {
+    if got == want {
+        return 0.0;
+    }
+    let ulp = if want == 0.0 || want.abs() < f64::MIN_POSITIVE {
+        f64::from_bits(1)
+    } else {
+        let bits = want.abs().to_bits();
+        f64::from_bits(bits + 1) - want.abs()
+    };
+    ((got - want).abs() / ulp).min(1e300)
+}
+
+fn parse(g: &mut Graph, text: &str) -> Result<ExprId, Failure> {
+    defs::parse_expr(g, text).map_err(|e| {
+        Failure::new(
+            "parse_error",
+            format!("the generated text does not parse: {e}"),
+        )
+    })
+}
+
+/// `eval`: the fast evaluator against MPFR.
+pub fn eval(
+    g: &mut Graph,
+    text: &str,
+    points: &[Point],
+    stats: &mut Stats,
+    key: &str,
+) -> Option<Failure> {
+    let e = match parse(g, text) {
+        Ok(e) => e,
+        Err(f) => return Some(f),
+    };
+    let vars = vars_of(g, e);
+    let Ok(tape) = Tape::compile_unfolding(g, e, &vars) else {
+        stats.skipped += 1;
+        return None;
+    };
+    for p in points {
+        let got = match tape.eval_point(&inputs(g, &vars, p)) {
+            Ok(v) => v,
+            Err(_) => return None,
+        };
+        match truth(g, e, p, 20) {
+            Truth::Value(t, dec) if t.is_finite() => {
+                if !got.is_finite() {
+                    if let Some(sub) = out_of_range_subterm(g, e, p) {
+                        return Some(Failure::new(
+                            "intermediate_out_of_range",
+                            format!("fast {got} at {p}, the true value is {dec}; the subterm {sub} is beyond the range of f64 there"),
+                        ));
+                    }
+                    return Some(Failure::new(
+                        "not_finite",
+                        format!("fast {got} at {p}, the true value is {dec}"),
+                    ));
+                }
+                stats.record(key, ulps(got, t));
+            }
+            Truth::Undefined if !got.is_nan() => {
+                if let Some(sub) = out_of_range_subterm(g, e, p) {
+                    // `sqrt(gelu_tanh(-x))` at 800: the argument's tiny negative
+                    // value underflows to 0 in f64.
+                    return Some(Failure::new(
+                        "intermediate_out_of_range",
+                        format!("fast {got} at {p}, where the expression is undefined; the subterm {sub} is beyond the range of f64 there"),
+                    ));
+                }
+                return Some(Failure::new(
+                    "defined_where_undefined",
+                    format!("fast {got} at {p}, where the expression is undefined"),
+                ));
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// A proper subterm of `e` whose true value at `p` overflows `f64` or underflows
+/// to 0 (`exp(x)` in `exp(x)/x` at 710): a limit of any `f64` evaluation of that
+/// form, not of a kernel. Its text, if there is one.
+fn out_of_range_subterm(g: &mut Graph, e: ExprId, p: &Point) -> Option<String> {
+    let nodes = g.reachable(&[e]);
+    let env = env(g, p);
+    for n in nodes {
+        if n == e || g.as_num(n).is_some() || matches!(g.node(n), crate::expr::Node::Cmp(..)) {
+            continue;
+        }
+        if let Truth::Value(v, d) = truth_env(g, n, &env, 5) {
+            let underflow = v == 0.0 && d.trim_start_matches('-') != "0";
+            if v.is_infinite() || underflow {
+                return Some(print::text(g, n));
+            }
+        }
+    }
+    None
+}
+
+/// `print`: text parses back to the same node; LaTeX is well formed.
+pub fn print(g: &mut Graph, text: &str) -> Option<Failure> {
+    let e = match parse(g, text) {
+        Ok(e) => e,
+        Err(f) => return Some(f),
+    };
+    let printed = print::text(g, e);
+    match defs::parse_expr(g, &printed) {
+        Ok(back) if back == e => {}
+        Ok(back) => {
+            let again = print::text(g, back);
+            return Some(Failure::new(
+                "text_roundtrip",
+                format!("prints as '{printed}', which parses back to '{again}'"),
+            ));
+        }
+        Err(err) => {
+            return Some(Failure::new(
+                "text_unparsable",
+                format!("prints as '{printed}', which does not parse: {err}"),
+            ))
+        }
+    }
+    let latex = print::latex(g, e);
+    if let Some(why) = latex_problem(&latex) {
+        return Some(Failure::new("latex_malformed", format!("{why}: {latex}")));
+    }
+    None
+}
+
+/// Why a LaTeX string is not well formed: unbalanced braces, `\left` without
+/// `\right`, an empty group or text that is not LaTeX.
+fn latex_problem(s: &str) -> Option<&'static str> {
+    let mut depth = 0i64;
+    for c in s.chars() {
+        match c {
+            '{' => depth += 1,
+            '}' => {
+                depth -= 1;
+                if depth < 0 {
+                    return Some("a '}' closes no '{'");
+                }
+            }
+            _ => {}
+        }
+    }
+    if depth != 0 {
+        return Some("unbalanced braces");
+    }
+    if s.matches("\\left").count() != s.matches("\\right").count() {
+        return Some("\\left and \\right do not pair");
+    }
+    if s.contains("NaN") || s.trim().is_empty() {
+        return Some("not a formula");
+    }
+    None
+}
+
+/// The one-sided difference quotients of `e` at `p` in `x`: (left, right), from
+/// values at 60 digits and a step of 1e-25 (accurate to about 1e-15 relative).
+fn quotients(g: &mut Graph, e: ExprId, x: Symbol, p: &Point) -> Option<(f64, f64, f64)> {
+    let mut env = env(g, p);
+    let x0 = env.get(&x)?.clone();
+    let h = BigRational::new(1.into(), num_bigint::BigInt::from(10).pow(25));
+    let at = |g: &mut Graph, env: &HashMap<Symbol, BigRational>| -> Option<rug::Float> {
+        let v = certified::evaluate_with(g, e, env, 60, limits(300)).ok()?;
+        if v.note.is_some() {
+            return None;
+        }
+        rug::Float::parse(&v.decimal)
+            .ok()
+            .map(|p| rug::Float::with_val(256, p))
+    };
+    let f0 = at(g, &env)?;
+    env.insert(x, &x0 + &h);
+    let fr = at(g, &env)?;
+    env.insert(x, &x0 - &h);
+    let fl = at(g, &env)?;
+    let scale = rug::Float::with_val(256, rug::Float::u_pow_u(10, 25));
+    let right = ((fr - &f0) * &scale).to_f64();
+    let left = ((f0.clone() - fl) * &scale).to_f64();
+    Some((left, right, f0.to_f64()))
+}
+
+/// Whether `a` and `b` agree within `rel` of the larger magnitude (and `floor`).
+fn close(a: f64, b: f64, rel: f64, floor: f64) -> bool {
+    // Equal (also both infinite: values past f64's range, as MPFR gives them).
+    a == b || (a - b).abs() <= rel * a.abs().max(b.abs()) + floor
+}
+
+/// `derive`: symbolic derivatives (each kink mode) against one-sided difference
+/// quotients at high precision, and against the compiled derivative of `diff(e, x)`.
+pub fn derive(g: &mut Graph, text: &str, points: &[Point], kinks: &[f64]) -> Option<Failure> {
+    let e = match parse(g, text) {
+        Ok(e) => e,
+        Err(f) => return Some(f),
+    };
+    let x = g.symbol("x");
+    for kink in [Kink::Left, Kink::Right, Kink::Autodiff] {
+        let Ok(d) = diff::derive(g, e, x, kink) else {
+            continue;
+        };
+        for p in points {
+            let at_kink = kinks.iter().any(|&k| Some(k) == p.get("x"));
+            if at_kink && kink == Kink::Autodiff {
+                continue;
+            }
+            let Truth::Value(dv, ddec) = truth(g, d, p, 20) else {
+                continue;
+            };
+            if !dv.is_finite() {
+                continue;
+            }
+            let Some((left, right, f0)) = quotients(g, e, x, p) else {
+                continue;
+            };
+            let floor = 1e-9 * (1.0 + f0.abs());
+            let smooth = close(left, right, 1e-6, floor);
+            let want = match kink {
+                _ if smooth => (left + right) / 2.0,
+                Kink::Left => left,
+                Kink::Right => right,
+                Kink::Autodiff => continue,
+            };
+            if !want.is_finite() || want.abs() > 1e12 * (1.0 + dv.abs()) {
+                // A jump of the function: the quotient measures the jump.
+                continue;
+            }
+            if !close(dv, want, 1e-7, floor) {
+                return Some(Failure::new(
+                    "derivative_mismatch",
+                    format!(
+                        "the {} derivative is {ddec} at {p}, the difference quotients give {want:e} (left {left:e}, right {right:e})",
+                        kink.name()
+                    ),
+                ));
+            }
+        }
+    }
+    // The compiled derivative (the compiler's own forward rules) at smooth points.
+    let de = g.diff_node(e, x);
+    let vars = vars_of(g, de);
+    if let (Ok(tape), Ok(d)) = (
+        Tape::compile_unfolding(g, de, &vars),
+        diff::derive(g, e, x, Kink::Left),
+    ) {
+        for p in points {
+            if kinks.iter().any(|&k| Some(k) == p.get("x")) {
+                continue;
+            }
+            let Ok(got) = tape.eval_point(&inputs(g, &vars, p)) else {
+                continue;
+            };
+            if let Truth::Value(t, dec) = truth(g, d, p, 20) {
+                // Cancellation in f64 leaves noise of the size of the function's
+                // terms where the derivative is 0 (`x/x`): an absolute floor.
+                let f0 = match truth(g, e, p, 5) {
+                    Truth::Value(v, _) if v.is_finite() => v.abs(),
+                    _ => 0.0,
+                };
+                let floor = 1e-9 * (1.0 + f0);
+                if t.is_finite() && got.is_finite() && !close(got, t, 1e-6, floor) {
+                    return Some(Failure::new(
+                        "compiled_derivative_mismatch",
+                        format!(
+                            "the compiled derivative is {got:e} at {p}, the symbolic one {dec}"
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+    None
+}
+
+/// `simplify`: `simplify(e)` equals `e` wherever `e` is defined, with the same domain.
+pub fn simplify(g: &mut Graph, text: &str, points: &[Point]) -> Option<Failure> {
+    let e = match parse(g, text) {
+        Ok(e) => e,
+        Err(f) => return Some(f),
+    };
+    let s = simplify::simplify(g, e);
+    if s == e {
+        return None;
+    }
+    for p in points {
+        let (a, b) = (truth(g, e, p, 20), truth(g, s, p, 20));
+        let shown = print::text(g, s);
+        match (a, b) {
+            (Truth::Value(va, da), Truth::Value(vb, db)) if !close(va, vb, 1e-12, 1e-300) => {
+                return Some(Failure::new(
+                    "value_changed",
+                    format!("simplifies to '{shown}'; at {p} the value was {da}, is {db}"),
+                ));
+            }
+            (Truth::Value(_, da), Truth::Undefined) => {
+                return Some(Failure::new(
+                    "domain_shrunk",
+                    format!("simplifies to '{shown}', undefined at {p} where the expression is {da}"),
+                ))
+            }
+            (Truth::Undefined, Truth::Value(_, db)) => {
+                return Some(Failure::new(
+                    "domain_grown",
+                    format!("simplifies to '{shown}', which is {db} at {p} where the expression is undefined"),
+                ))
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// How a claim of the `check` target is built from an expression.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ClaimKind {
+    /// `E = E'` with `E'` an equal rewrite of `E` (true).
+    Rewrite(u64),
+    /// `E = E + tiny` (false wherever `E` is defined).
+    Perturbed(u8),
+    /// `E = E + 1/1000 where x > c` (false on the region).
+    Restricted(u8),
+}
+
+/// An equal rewrite of one subtree of `t` (the choice drawn from `seed`).
+fn rewrite(t: &Tree, seed: u64) -> Tree {
+    let mut rng = Rng::new(seed);
+    let n = t.subtrees().len();
+    let target = rng.below(n);
+    let mut counter = 0;
+    rewrite_at(t, target, &mut counter, &mut rng)
+}
+
+fn rewrite_at(t: &Tree, target: usize, counter: &mut usize, rng: &mut Rng) -> Tree {
+    let me = *counter;
+    *counter += 1;
+    if me == target {
+        return equal_form(t, rng);
+    }
+    let mut out = t.clone();
+    let kids: Vec<Tree> = t
+        .children()
+        .into_iter()
+        .map(|c| rewrite_at(c, target, counter, rng))
+        .collect();
+    for (i, k) in kids.into_iter().enumerate() {
+        *out.child_mut(i) = k;
+    }
+    out
+}
+
+fn bx(t: Tree) -> Box<Tree> {
+    Box::new(t)
+}
+
+fn atom(s: &str) -> Tree {
+    Tree::Atom(s.to_owned())
+}
+
+/// A form of `t` equal to it wherever it is defined, with the same domain.
+fn equal_form(t: &Tree, rng: &mut Rng) -> Tree {
+    match t {
+        Tree::Call("sigmoid", a) => Tree::Bin(
+            '/',
+            bx(atom("1")),
+            bx(Tree::Bin(
+                '+',
+                bx(atom("1")),
+                bx(Tree::Call("exp", vec![Tree::Neg(bx(a[0].clone()))])),
+            )),
+        ),
+        Tree::Call("tanh", a) => Tree::Bin(
+            '-',
+            bx(Tree::Bin(
+                '*',
+                bx(atom("2")),
+                bx(Tree::Call(
+                    "sigmoid",
+                    vec![Tree::Bin('*', bx(atom("2")), bx(a[0].clone()))],
+                )),
+            )),
+            bx(atom("1")),
+        ),
+        Tree::Call("relu", a) => Tree::Bin(
+            '/',
+            bx(Tree::Bin(
+                '+',
+                bx(a[0].clone()),
+                bx(Tree::Call("abs", vec![a[0].clone()])),
+            )),
+            bx(atom("2")),
+        ),
+        Tree::Call("softplus", a) => Tree::Bin(
+            '+',
+            bx(a[0].clone()),
+            bx(Tree::Call("softplus", vec![Tree::Neg(bx(a[0].clone()))])),
+        ),
+        Tree::Call("abs", a) => Tree::Call("max", vec![a[0].clone(), Tree::Neg(bx(a[0].clone()))]),
+        Tree::Call("max", a) => Tree::Neg(bx(Tree::Call(
+            "min",
+            vec![Tree::Neg(bx(a[0].clone())), Tree::Neg(bx(a[1].clone()))],
+        ))),
+        Tree::Bin(op @ ('+' | '*'), a, b) => Tree::Bin(*op, b.clone(), a.clone()),
+        _ => {
+            let c = atom(rng.pick::<&str>(&["1/3", "2", "5/7"]));
+            Tree::Bin('-', bx(Tree::Bin('+', bx(t.clone()), bx(c.clone()))), bx(c))
+        }
+    }
+}
+
+/// Whether the expression `text` is defined at some point of the region of a claim
+/// of `kind` (for a `Restricted` claim, its `where` region; else anywhere): a false
+/// claim about an expression defined nowhere in its region would be vacuously true.
+pub fn defined_in_region(s: &mut Session, text: &str, kind: ClaimKind) -> bool {
+    s.begin_case();
+    let g = &mut s.graph;
+    let Ok(e) = defs::parse_expr(g, text) else {
+        return false;
+    };
+    let xs: &[f64] = match kind {
+        ClaimKind::Restricted(i) => match i % 4 {
+            0 => &[1.0, 2.0, 5.0, 0.75],
+            1 => &[-4.0, -10.0, -3.5, -7.0],
+            2 => &[10.0, 11.0, 20.0, 12.5],
+            _ => &[0.0, -1.0, -0.25, -3.0],
+        },
+        _ => &[0.5, 1.0, -1.0, 2.0, 3.0, -2.5],
+    };
+    xs.iter().any(|&x| {
+        let p = Point {
+            coords: vec![("x".to_owned(), x)],
+        };
+        matches!(truth(g, e, &p, 5), Truth::Value(v, _) if v.is_finite())
+    })
+}
+
+/// The claim's text for `kind` built from `t`.
+#[must_use]
+pub fn claim_text(t: &Tree, kind: ClaimKind) -> String {
+    let e = t.text();
+    match kind {
+        ClaimKind::Rewrite(seed) => format!("{e} = {}", rewrite(t, seed).text()),
+        ClaimKind::Perturbed(i) => {
+            let tiny = ["1e-60", "exp(-exp(10))", "1/1000", "-(1e-40)"][usize::from(i) % 4];
+            format!("{e} = {e} + {tiny}")
+        }
+        ClaimKind::Restricted(i) => {
+            let c = ["1/2", "-3", "10", "0"][usize::from(i) % 4];
+            let cmp = [">", "<", ">=", "<="][usize::from(i) % 4];
+            format!("{e} = {e} + 1/1000 where x {cmp} {c}")
+        }
+    }
+}
+
+/// `check`: claims true by construction are never refuted; false ones never proved
+/// or verified. `defined_at` is a point in the claim's region where `E` is defined
+/// (a false claim about an empty domain would be vacuously true).
+pub fn check(g: &mut Graph, claim: &str, truthful: bool, time: Duration) -> Option<Failure> {
+    let c = match defs::parse_claim(g, claim) {
+        Ok(c) => c,
+        Err(e) => {
+            return Some(Failure::new(
+                "parse_error",
+                format!("the claim does not parse: {e}"),
+            ))
+        }
+    };
+    let opts = Options {
+        points: 16,
+        time_limit: time,
+        ..Options::default()
+    };
+    let report = decide_claim(g, &c, &opts);
+    match (truthful, report.verdict) {
+        (true, Verdict::Refuted) => Some(Failure::new(
+            "true_claim_refuted",
+            format!(
+                "a true claim is refuted{}",
+                report
+                    .counterexample
+                    .map(|c| format!(" at {}", c.point_text(g)))
+                    .unwrap_or_default()
+            ),
+        )),
+        (false, v @ (Verdict::Proved | Verdict::Verified)) => Some(Failure::new(
+            "false_claim_accepted",
+            format!("a false claim is {} ({})", v.as_str(), report.method),
+        )),
+        _ => None,
+    }
+}
