@@ -242,8 +242,7 @@ pub(super) fn branch(
         let mut out = x;
         for side in sides {
             if side != at {
-                let jump = g.cmp(CmpOp::Ne, side, at);
-                out = g.if_(jump, undefined, out);
+                out = unless_differ(g, side, at, out);
             }
         }
         out
@@ -263,10 +262,10 @@ pub(super) fn branch(
             Kink::Right
         };
         let x = pick(ord);
-        let Ok(dwo) = super::derive_raw(g, w, var, other) else {
+        let Ok(dwo) = nested_derive(g, w, var, other) else {
             return jump_check(g, x);
         };
-        let Ok(d2wo) = super::derive_raw(g, dwo, var, other) else {
+        let Ok(d2wo) = nested_derive(g, dwo, var, other) else {
             return jump_check(g, x);
         };
         let (up, down) = if other == Kink::Right {
@@ -282,10 +281,7 @@ pub(super) fn branch(
                     Ordering::Less => sides[1],
                     Ordering::Equal => continue,
                 };
-                if lim != at {
-                    let jump = g.cmp(CmpOp::Ne, lim, at);
-                    out = g.if_(jump, undefined, out);
-                }
+                out = unless_differ(g, lim, at, out);
             }
             out
         };
@@ -335,7 +331,7 @@ pub(super) fn branch(
         } else {
             Kink::Right
         };
-        match super::derive_raw(g, w, var, other) {
+        match nested_derive(g, w, var, other) {
             Ok(dwo) => {
                 let (up, down) = if other == Kink::Right {
                     (Ordering::Greater, Ordering::Less)
@@ -345,12 +341,7 @@ pub(super) fn branch(
                 let eq = pick(Ordering::Equal);
                 let check = |g: &mut Graph, ord: Ordering| {
                     let lim = sides[usize::from(ord == Ordering::Less)];
-                    if lim == at {
-                        eq
-                    } else {
-                        let jump = g.cmp(CmpOp::Ne, lim, at);
-                        g.if_(jump, undefined, eq)
-                    }
+                    unless_differ(g, lim, at, eq)
                 };
                 let (on_up, on_down) = (check(g, up), check(g, down));
                 let neg = g.cmp(CmpOp::Lt, dwo, zero);
@@ -364,7 +355,20 @@ pub(super) fn branch(
         // A curved u - v with slope 0: its second derivative, when not 0, says on
         // which side of 0 it stays on the chosen side (`cosh(x) - 1`, `x^3 - x^2`
         // touch 0 at 0 from above and from below).
-        match super::derive_raw(g, dw, var, kink) {
+        // Only for small branches on a condition without branches of its own: the
+        // analysis carries the branches' limits into the tie, and repeated at each
+        // order (ties of ties) it would grow without bound.
+        let small = !g
+            .reachable(&[w])
+            .iter()
+            .any(|&n| matches!(g.node(n), Node::If(..)))
+            && g.reachable(&[br.a, br.b]).len() <= MAX_TOUCHING_NODES;
+        let d2w = if small {
+            nested_derive(g, dw, var, kink)
+        } else {
+            Err(())
+        };
+        match d2w {
             Ok(d2w) if !matches!(g.node(d2w), Node::Undefined) => {
                 let (above, below) = (touching(g, Ordering::Greater), touching(g, Ordering::Less));
                 let rest = fallback(g);
@@ -387,6 +391,60 @@ pub(super) fn branch(
     let pos = g.cmp(CmpOp::Gt, dw, zero);
     let tie = g.if_(pos, rising, side);
     three_way(g, br.u, br.v, greater, less, tie)
+}
+
+/// `x` where `a = b`, `undefined` where they differ or either is undefined. A
+/// value that is itself `undefined` under a condition (`if(c, undefined, v)`, the
+/// shape of every jump check) has its guard moved outside, so checks of checks do
+/// not nest (`if(c, undefined, if(v != b, undefined, x))`).
+fn unless_differ(g: &mut Graph, a: ExprId, b: ExprId, x: ExprId) -> ExprId {
+    if a == b {
+        return x;
+    }
+    for (this, other) in [(a, b), (b, a)] {
+        if let Node::If(c, p, q) = g.node(this).clone() {
+            if matches!(g.node(c), Node::Cmp(..)) {
+                let undefined = g.undefined();
+                if p == undefined {
+                    let inner = unless_differ(g, q, other, x);
+                    return g.if_(c, undefined, inner);
+                }
+                if q == undefined {
+                    let inner = unless_differ(g, p, other, x);
+                    return g.if_(c, inner, undefined);
+                }
+            }
+        }
+    }
+    let undefined = g.undefined();
+    let differ = g.cmp(CmpOp::Ne, a, b);
+    g.if_(differ, undefined, x)
+}
+
+/// The most nodes the branches of an `if` may have for the side a touching
+/// condition stays on to be worked out (see [`branch`]).
+const MAX_TOUCHING_NODES: usize = 64;
+
+thread_local! {
+    /// How many derivatives taken to analyse a condition are under way on this
+    /// thread (see [`nested_derive`]).
+    static NESTED: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+}
+
+/// The raw derivative of `e`, taken to analyse a condition (its slope or curvature
+/// at a tie) or a base (where it is constant). Inside such a derivative no further
+/// one is taken: the rules fall back to their conservative forms (an answer
+/// `undefined` rather than a guess), so the work stays bounded (no chain of
+/// analyses of analyses) and so does the stack. `Err` (also read conservatively)
+/// when one is already under way.
+fn nested_derive(g: &mut Graph, e: ExprId, var: Symbol, kink: Kink) -> Result<ExprId, ()> {
+    if NESTED.with(std::cell::Cell::get) > 0 {
+        return Err(());
+    }
+    NESTED.with(|n| n.set(n.get() + 1));
+    let r = super::derive_raw(g, e, var, kink);
+    NESTED.with(|n| n.set(n.get() - 1));
+    r.map_err(|_| ())
 }
 
 /// `e` on the side of the tie of `u` and `v` where they compare as `ord`: every `if`
@@ -459,7 +517,7 @@ pub(super) fn constant_marker(g: &mut Graph, b: ExprId, var: Symbol, kink: Kink)
         let m = if !moves {
             zero
         } else if linear {
-            match super::derive_raw(g, n, var, kink) {
+            match nested_derive(g, n, var, kink) {
                 Ok(d) => {
                     let moving = g.cmp(CmpOp::Ne, d, zero);
                     g.if_(moving, undefined, zero)
