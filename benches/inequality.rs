@@ -50,11 +50,16 @@ fn corpus(_: &mut Criterion) {
     let text = include_str!("../tests/corpus/inequalities.tsv");
     let mut counts = BTreeMap::<(String, &'static str), usize>::new();
     let started = Instant::now();
-    for line in text.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty()) {
+    for line in text
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+    {
         let Some((label, claim)) = line.split_once('\t') else {
             continue;
         };
-        *counts.entry((label.to_owned(), decide(claim, 2.0))).or_default() += 1;
+        *counts
+            .entry((label.to_owned(), decide(claim, 2.0)))
+            .or_default() += 1;
     }
     println!(
         "RESULT inequality corpus: {} claims in {:.2} s; (label, verdict) counts {counts:?}",
