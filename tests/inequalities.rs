@@ -115,6 +115,25 @@ fn exact_one_generator_decisions() {
 }
 
 #[test]
+fn lipschitz_bounds_in_two_variables() {
+    for (claim, expect) in [
+        (
+            "abs(sigmoid(x) - sigmoid(y)) <= abs(x - y)/4",
+            Verdict::Proved,
+        ),
+        ("abs(tanh(x) - tanh(y)) <= abs(x - y)", Verdict::Proved),
+        ("abs(relu(x) - relu(y)) <= abs(x - y)", Verdict::Proved),
+        (
+            "abs(sigmoid(x) - sigmoid(y)) <= abs(x - y)/5",
+            Verdict::Refuted,
+        ),
+        ("abs(tanh(x) - tanh(y)) < abs(x - y)", Verdict::Refuted),
+    ] {
+        assert_eq!(verdict(claim).0, expect, "{claim}");
+    }
+}
+
+#[test]
 fn linear_conditions_over_several_variables() {
     for (claim, expect) in [
         ("relu(a - x) = 0 where x >= a", Verdict::Proved),

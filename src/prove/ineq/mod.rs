@@ -18,6 +18,7 @@ pub mod bound;
 pub mod boxes;
 pub mod exact;
 pub mod linear;
+pub mod lipschitz;
 mod point;
 pub mod render;
 
@@ -26,7 +27,7 @@ use std::time::{Duration, Instant};
 
 use num_rational::BigRational;
 
-use super::decide::{condition_interval, innermost, resolve, Context};
+use super::decide::{condition_interval, innermost, resolve, Context, Pick};
 use super::numeric::{side_value, SideValue};
 use super::points::{hard_values, kink_values};
 use super::region::Interval;
@@ -354,6 +355,30 @@ fn decide_link(
         }
     }
     let mut notes = Vec::new();
+    // 0. A Lipschitz bound in two variables reduces to one variable.
+    if conds.is_empty() && matches!(rel, Relation::Le | Relation::Ge) {
+        let (small, big) = if rel == Relation::Le { (l, r) } else { (r, l) };
+        if let Some((abs_d, c)) = lipschitz::reduce(g, small, big) {
+            let (sub, _) = decide_link(g, abs_d, Relation::Le, c, &[], opts);
+            if sub.verdict == Verdict::Proved {
+                link.verdict = Verdict::Proved;
+                link.method = format!(
+                    "Lipschitz bound by the mean value theorem from {} <= {} ({})",
+                    crate::print::text(g, abs_d),
+                    crate::print::text(g, c),
+                    sub.method
+                );
+                link.exact = sub.exact;
+                link.certificate = sub.certificate;
+                return (link, None);
+            }
+            notes.push(format!(
+                "the Lipschitz reduction to {} <= {} was not proved",
+                crate::print::text(g, abs_d),
+                crate::print::text(g, c)
+            ));
+        }
+    }
     // 1. Exact, one generator per region.
     if filters.is_empty() && all_vars.len() <= 1 {
         let mut budget = 256usize;
@@ -517,6 +542,27 @@ fn exact_cases(
     if !inner.decided.is_empty() {
         let resolved = resolve(g, f, &inner.decided);
         return exact_cases(g, resolved, ctx, need, budget);
+    }
+    // abs(u) of a u whose normal form is positive (or negative) everywhere.
+    let mut picks = HashMap::new();
+    for id in g.reachable(&[f]) {
+        if let Node::Func(Func::Abs, u) = g.node(id).clone() {
+            if !g.info(u).total {
+                continue;
+            }
+            let neg = g.neg(u);
+            if super::normal::positive_where_defined(g, u) {
+                picks.insert(id, Pick::First);
+            } else if super::normal::positive_where_defined(g, neg) {
+                picks.insert(id, Pick::Negate);
+            }
+        }
+    }
+    if !picks.is_empty() {
+        let resolved = resolve(g, f, &picks);
+        if resolved != f {
+            return exact_cases(g, resolved, ctx, need, budget);
+        }
     }
     if g.reachable(&[f]).into_iter().any(|n| is_piecewise(g, n)) {
         return Err(ExactStop::NotApplicable(
