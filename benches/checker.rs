@@ -1,6 +1,8 @@
 //! Time to decide claims: the chapter's identities one by one (criterion), then the
-//! whole test corpus once, with the verdict counts and the median and worst time per
-//! claim. Target: a typical claim decided in under 50 ms.
+//! whole test corpus and the adversarial corpus once each, with the verdict counts,
+//! the median, p90 and worst time per claim and the points screened and certified;
+//! then the fast screen's throughput (points per second). Target: a typical claim
+//! decided in under 50 ms.
 
 use std::time::{Duration, Instant};
 
@@ -51,11 +53,48 @@ fn chapter(c: &mut Criterion) {
 }
 
 fn corpus(_: &mut Criterion) {
-    let text = include_str!("../tests/corpus/claims.tsv");
+    corpus_stats("CORPUS", include_str!("../tests/corpus/claims.tsv"));
+    corpus_stats(
+        "ADVERSARIAL",
+        include_str!("../tests/corpus/adversarial.tsv"),
+    );
+}
+
+/// The fast screen's throughput: both sides of a claim on a line's grid, in f64.
+fn screening(_: &mut Criterion) {
+    use actsym::prove::screen::{grid, Screen};
+    let mut g = Graph::with_prelude();
+    let c = defs::parse_claim(&mut g, "gelu(x) + softplus(x) = x*Phi(x) + log(1 + exp(x))")
+        .expect("the screening claim parses");
+    let l = defs::inline(&mut g, c.lhs);
+    let r = defs::inline(&mut g, c.rhs);
+    let x = g.symbol("x");
+    let mut screen = Screen::new(&mut g, &[x], l, r, &[]);
+    let base = std::collections::HashMap::new();
+    let xs = grid(None, None, &[], 200);
+    let start = Instant::now();
+    let mut rounds = 0;
+    while start.elapsed() < Duration::from_millis(500) {
+        std::hint::black_box(screen.sides(x, &base, xs.clone()));
+        rounds += 1;
+    }
+    let secs = start.elapsed().as_secs_f64();
+    println!(
+        "SCREEN points_per_line={} points_per_second={:.0} (both sides, {rounds} lines)",
+        xs.len(),
+        screen.screened as f64 / secs
+    );
+}
+
+fn corpus_stats(name: &str, text: &str) {
     let mut times = Vec::new();
     let mut counts = std::collections::BTreeMap::<&'static str, usize>::new();
+    let (mut screened, mut certified) = (0usize, 0usize);
     for line in text.lines() {
-        let Some((_, claim)) = line.split_once('\t') else {
+        if line.starts_with('#') {
+            continue;
+        }
+        let Some(claim) = line.split('\t').nth(1) else {
             continue;
         };
         let start = Instant::now();
@@ -65,6 +104,8 @@ fn corpus(_: &mut Criterion) {
         };
         let report = decide_claim(&mut g, &c, &Options::default());
         times.push(start.elapsed());
+        screened += report.screened;
+        certified += report.certified;
         *counts.entry(report.verdict.as_str()).or_default() += 1;
     }
     times.sort();
@@ -73,7 +114,7 @@ fn corpus(_: &mut Criterion) {
     let p90 = times.get(times.len() * 9 / 10).copied().unwrap_or_default();
     let worst = times.last().copied().unwrap_or_default();
     println!(
-        "CORPUS claims={} total_ms={:.0} median_ms={:.2} p90_ms={:.2} max_ms={:.1} verdicts={:?}",
+        "{name} claims={} total_ms={:.0} median_ms={:.2} p90_ms={:.2} max_ms={:.1} screened={screened} certified={certified} verdicts={:?}",
         times.len(),
         total.as_secs_f64() * 1e3,
         median.as_secs_f64() * 1e3,
@@ -83,5 +124,5 @@ fn corpus(_: &mut Criterion) {
     );
 }
 
-criterion_group!(benches, chapter, corpus);
+criterion_group!(benches, chapter, corpus, screening);
 criterion_main!(benches);

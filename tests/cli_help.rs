@@ -19,6 +19,7 @@ const COMMANDS: [&str; 14] = [
     "completions",
     "man",
     "exercises",
+    "fuzz",
 ];
 
 fn help(command: &str) -> String {

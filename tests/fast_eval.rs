@@ -229,6 +229,41 @@ fn overflowing_quotients_and_log_phi_are_finite() {
     }
 }
 
+/// Kernels of a scaled argument `c*x` (a double-double) at huge `|x|`: the low part
+/// of `x/10` at 1e198 is about 1e181, and the exponential dropped it only after its
+/// argument was clamped (found by the `fast_eval` fuzz target: `silu(x*0.1)` was
+/// undefined and `swish(x, 0.1)` was 0 at 1e198).
+#[test]
+fn scaled_arguments_at_huge_magnitudes() {
+    let xs = [1e198, -1e198, 1e300, -1e300, 3e250, -7e160];
+    for src in [
+        "silu(x*0.1)",
+        "swish(x, 0.1)",
+        "sigmoid(x/10)",
+        "softplus(x/10)",
+        "log_sigmoid(x/10)",
+        "tanh(x/10)",
+        "1 - tanh(x/10)^2",
+    ] {
+        let (g, e, x, tape) = compile(src);
+        for &xi in &xs {
+            let got = tape.eval_point(&[xi]).unwrap();
+            let want = reference(&g, e, &[x], &[xi]).filter(|w| w.is_finite());
+            let Some(want) = want else {
+                assert!(got.is_finite(), "{src} at {xi}: {got}");
+                continue;
+            };
+            let w = want.to_f64();
+            if w.abs() >= TINY {
+                let err = ulps(got, &want);
+                assert!(err <= 4.0, "{src} at {xi}: {got}, true {w} ({err} ulp)");
+            } else {
+                assert!(got.abs() < 1e-290, "{src} at {xi}: {got}, true {w}");
+            }
+        }
+    }
+}
+
 /// `1 - erf(u)` and `1 + erf(u)` written by hand (a hand-made gelu or Phi) do not
 /// cancel to nothing where erf is near -1 or 1: they compile to `erfc` (or to `Phi`
 /// when `u = x/sqrt(2)`), and stay within a few ulp of MPFR far into the tails.

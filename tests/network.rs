@@ -864,3 +864,47 @@ fn dense_layers_agree_with_the_compiled_expression() {
         );
     }
 }
+
+#[test]
+fn structural_equality_is_exact() {
+    use actsym::network::convert::{structurally_equal, Identity};
+    let net = tanh_net();
+    let (s, _) = convert(&net, Target::Sigmoid);
+    assert_eq!(
+        structurally_equal(&net, &s),
+        Some(vec![Identity::TanhAsSigmoid])
+    );
+    let (t, _) = convert(&s, Target::Tanh);
+    assert_eq!(
+        structurally_equal(&s, &t),
+        Some(vec![Identity::SigmoidAsTanh])
+    );
+    assert_eq!(structurally_equal(&net, &net), Some(vec![]));
+    // A tanh last layer: the appended identity layer is part of the check.
+    let last = Network {
+        inputs: 1,
+        layers: vec![layer(
+            vec![vec![q(2, 1)], vec![q(-1, 3)]],
+            vec![q(1, 1), q(0, 1)],
+            Activation::Tanh,
+        )],
+    };
+    let (ls, _) = convert(&last, Target::Sigmoid);
+    assert_eq!(
+        structurally_equal(&last, &ls),
+        Some(vec![Identity::TanhAsSigmoid])
+    );
+    // Any change of one number breaks it.
+    let mut bad = s.clone();
+    bad.layers[1].bias[0] += q(1, 1000);
+    assert_eq!(structurally_equal(&net, &bad), None);
+    let mut bad = s.clone();
+    bad.layers[0].weights[1][0] *= q(3, 1);
+    assert_eq!(structurally_equal(&net, &bad), None);
+    let mut bad = ls.clone();
+    bad.layers[1].bias[1] = q(0, 1);
+    assert_eq!(structurally_equal(&last, &bad), None);
+    let mut bad = s;
+    bad.layers[2].activation = Activation::Relu;
+    assert_eq!(structurally_equal(&net, &bad), None);
+}

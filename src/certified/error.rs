@@ -48,6 +48,13 @@ pub enum EvalError {
         /// The highest precision tried, in bits.
         bits: u32,
     },
+    /// The enclosure still holds 0 at the highest precision tried: the value may be
+    /// exactly 0 or a tiny number of either sign, so no digit is certified.
+    #[error("{detail}")]
+    NotCertified {
+        /// A full sentence with the bound on the value and the precision reached.
+        detail: String,
+    },
     /// The expression grew past the graph's limits while calls were unfolded or values
     /// substituted.
     #[error(transparent)]
@@ -71,7 +78,9 @@ impl EvalError {
     /// undefined point, then a range problem, and last what more precision may fix.
     pub(crate) fn rank(&self) -> u8 {
         match self {
-            EvalError::Undecided | EvalError::PrecisionExhausted { .. } => 0,
+            EvalError::Undecided
+            | EvalError::PrecisionExhausted { .. }
+            | EvalError::NotCertified { .. } => 0,
             EvalError::Overflow => 1,
             EvalError::Undefined { .. } => 2,
             EvalError::UnboundVariable(_)

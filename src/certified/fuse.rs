@@ -35,6 +35,12 @@ pub(crate) enum Fusion {
     Expm1 { scale: BigRational, u: ExprId },
     /// `log1p(t)`.
     Log1p { t: ExprId },
+    /// A fused pair inside a longer sum, plus the sum's other terms (children of
+    /// the node, computed before it).
+    Rest {
+        pair: Box<Fusion>,
+        rest: Vec<ExprId>,
+    },
 }
 
 impl Fusion {
@@ -44,6 +50,7 @@ impl Fusion {
         match self {
             Fusion::Erfc { u, .. } | Fusion::OneTanh { u, .. } | Fusion::Expm1 { u, .. } => *u,
             Fusion::Log1p { t } => *t,
+            Fusion::Rest { pair, .. } => pair.operand(),
         }
     }
 }
@@ -75,6 +82,43 @@ pub(crate) fn detect(g: &Graph, id: ExprId) -> Option<Fusion> {
             },
             _ => None,
         },
+        Node::Add(ts) if ts.len() > 2 => {
+            // `c + c*erf(u) + rest` (Phi(x) + x*phi(x), the derivative of gelu): the
+            // pair fused, the other terms added to it.
+            let c_at = ts.iter().position(|&t| g.as_num(t).is_some())?;
+            let c = g.as_num(ts[c_at])?;
+            for (i, &term) in ts.iter().enumerate() {
+                let Some((k, f, u)) = scaled_func(g, term) else {
+                    continue;
+                };
+                let (same, opposite) = (&k == c, k == -c.clone());
+                if matches!(f, Func::Erf | Func::Tanh) && (same || opposite) {
+                    let rest = ts
+                        .iter()
+                        .enumerate()
+                        .filter(|&(j, _)| j != i && j != c_at)
+                        .map(|(_, &t)| t)
+                        .collect();
+                    return Some(Fusion::Rest {
+                        pair: Box::new(if f == Func::Erf {
+                            Fusion::Erfc {
+                                scale: c.clone(),
+                                negate: same,
+                                u,
+                            }
+                        } else {
+                            Fusion::OneTanh {
+                                scale: c.clone(),
+                                plus: same,
+                                u,
+                            }
+                        }),
+                        rest,
+                    });
+                }
+            }
+            None
+        }
         Node::Add(ts) => {
             let [c, term] = ts.as_ref() else {
                 return None;
@@ -145,6 +189,8 @@ pub(crate) fn enclose_fused(
             }
             ar.ln_1p(x)
         }
+        // The other terms are added by the walk, which holds their values.
+        Fusion::Rest { pair, .. } => return enclose_fused(ar, pair, x),
     })
 }
 

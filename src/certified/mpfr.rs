@@ -287,7 +287,18 @@ impl<'a> Walk<'a> {
             Ok(truth) => return Ok(truth),
             Err(e) => Err(e),
         };
-        combine(plain, enclose_fused(ar, fusion, x)).map(Val::Num)
+        let mut fused = enclose_fused(ar, fusion, x);
+        if let (Fusion::Rest { rest, .. }, Some(Ok(f))) = (fusion, &fused) {
+            let mut sum = Ok(f.clone());
+            for &t in rest {
+                sum = match (sum, self.num(t)) {
+                    (Ok(acc), Ok(v)) => ar.add(&acc, v),
+                    (Err(e), _) | (_, Err(e)) => Err(e),
+                };
+            }
+            fused = Some(sum);
+        }
+        combine(plain, fused).map(Val::Num)
     }
 
     fn compute_plain(&self, id: ExprId, ar: &mut Arith) -> Result<Val, EvalError> {

@@ -5,8 +5,9 @@
 //! Rounding to nearest is monotone, so when the lower and upper ends of an interval
 //! holding the true value round to the same `n` digits, so does the true value: every
 //! printed digit is certified. When the enclosure keeps containing 0 (an expression
-//! that is exactly 0 but not provably so, such as `tanh(x) + 1 - 2/(1 + exp(-2x))`),
-//! the answer is `0` with a note bounding `|v|` and saying it is not certified.
+//! that is exactly 0 but not provably so, such as `tanh(x) + 1 - 2/(1 + exp(-2x))`,
+//! or a tiny value below the precision reached), the answer is the error
+//! [`EvalError::NotCertified`] bounding `|v|`: an uncertified value is never a number.
 //!
 //! ```
 //! use std::collections::HashMap;
@@ -58,7 +59,7 @@ pub struct ZivLimits {
 impl Default for ZivLimits {
     fn default() -> Self {
         ZivLimits {
-            max_bits: 1 << 16,
+            max_bits: 1 << 18,
             time_budget: Duration::from_secs(10),
         }
     }
@@ -118,8 +119,12 @@ pub fn evaluate_with(
     let mut prec = start;
     loop {
         let mut ar = Arith::new(prec);
+        let step = Instant::now();
         let attempt = enclose_with(g, point, env, &mut ar);
-        let last = prec >= max || started.elapsed() >= limits.time_budget;
+        // Twice the bits cost at least four times as much for the slow functions
+        // (erf at high precision): no step is begun that cannot end within the budget.
+        let next_cost = step.elapsed().saturating_mul(4);
+        let last = prec >= max || started.elapsed().saturating_add(next_cost) >= limits.time_budget;
         match attempt {
             Ok(iv) => {
                 if let Some(v) = certified(&iv, digits) {
@@ -170,32 +175,22 @@ fn certified(iv: &Interval, digits: u32) -> Option<Value> {
     })
 }
 
-/// What can honestly be said when the limits are reached: 0 when the enclosure is a
-/// tiny interval around 0, fewer digits when only fewer agree, otherwise an error.
+/// What can honestly be said when the limits are reached: fewer digits when only
+/// fewer agree, otherwise an error. An enclosure that still holds 0 is never printed
+/// as 0 (the value may be a tiny non-zero number, such as `gelu'(-400)`, about
+/// -4.4e-34742): it is [`EvalError::NotCertified`], with the bound on `|v|`.
 fn give_up(iv: &Interval, digits: u32, bits: u32, underflow: bool) -> Result<Value, EvalError> {
     if iv.contains_zero() {
+        if underflow {
+            return Err(EvalError::Overflow);
+        }
         let mag = iv.magnitude();
         // |v| <= mag < 2^exp.
         let exp = mag.get_exp().unwrap_or(0);
-        let tiny = i64::from(exp) <= -i64::from(start_bits(digits)) + 64;
-        if tiny {
-            let why = if underflow {
-                " (below the smallest representable magnitude)"
-            } else {
-                ""
-            };
-            return Ok(Value {
-                decimal: "0".to_owned(),
-                exact: None,
-                note: Some(format!(
-                    "the value is 0 within |v| <= 2^{exp}{why}, but not certified to be exactly 0 (no sign was found at {bits} bits)"
-                )),
-            });
-        }
-        return Err(if underflow {
-            EvalError::Overflow
-        } else {
-            EvalError::PrecisionExhausted { bits }
+        return Err(EvalError::NotCertified {
+            detail: format!(
+                "the value is within |v| <= 2^{exp}, but neither its sign nor that it is exactly 0 could be certified at {bits} bits"
+            ),
         });
     }
     // The value is at (or extremely near) a rounding boundary: print the digits that

@@ -39,7 +39,7 @@ pub struct CheckArgs {
     /// Print the proof's steps and the claim as the checker read it.
     #[arg(long)]
     explain: bool,
-    /// Random points of the numeric route, on top of the hard ones.
+    /// Seeded random points of the numeric route per line, on top of every region's structured ones.
     #[arg(long, default_value_t = 64, value_name = "N")]
     points: usize,
     /// Significant digits of the values printed at a counterexample.
@@ -212,6 +212,9 @@ fn json(g: &Graph, shown: &Shown, report: &Report) -> serde_json::Value {
     }
     if let Some(cx) = &report.counterexample {
         map.insert("counterexample".into(), cx.point_json(g));
+        if cx.exact_point.is_some() {
+            map.insert("exact_point".into(), true.into());
+        }
         map.insert("values".into(), cx.values_json());
         if let Some(d) = shown.difference {
             map.insert("difference".into(), d.into());
@@ -241,6 +244,9 @@ fn json(g: &Graph, shown: &Shown, report: &Report) -> serde_json::Value {
     }
     if report.verdict == Verdict::Verified {
         map.insert("points".into(), report.points_agreed.into());
+        map.insert("regions".into(), report.regions.into());
+        map.insert("screened".into(), report.screened.into());
+        map.insert("certified".into(), report.certified.into());
     }
     // Why the symbolic route failed says nothing once a counterexample is certified.
     if let (Some(note), false) = (&report.note, report.verdict == Verdict::Refuted) {

@@ -1,13 +1,15 @@
 //! `actsym convert NET --to sigmoid|tanh [-o FILE] [--force]`: every tanh layer of a
 //! network file becomes a sigmoid layer (tanh(u) = 2 sigmoid(2u) - 1, the factor 2
 //! and the -1 folded into the next layer), or back; the result is written in the
-//! input's kind (JSON or safetensors), and the two networks are checked equal by the
-//! checker, output by output.
+//! input's kind (JSON or safetensors), and the two networks are checked equal:
+//! structurally (`network::convert::structurally_equal`: the affine maps exactly,
+//! the scalar identity proved by the checker), else by the checker, output by output.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use actsym::network::convert::{convert, Target};
+use actsym::defs;
+use actsym::network::convert::{convert, structurally_equal, Target};
 use actsym::network::{json as netjson, safetensors as netst, Format};
 use actsym::parse::Claim;
 use actsym::prove::verdict::{decide_claim, Options, Verdict};
@@ -136,19 +138,42 @@ pub fn run(session: &mut Session, args: &ConvertArgs) -> Result<u8, CliError> {
         }
         (_, None) => printed_json = Some(netjson::write(&converted)),
     }
-    // Check the two networks equal, output by output.
-    let a = net.build(g).map_err(|e| network_error(path, &e))?;
-    let b = converted.build(g).map_err(|e| network_error(path, &e))?;
+    // Check the two networks equal: structurally (the affine maps exactly, the
+    // scalar identities by the checker), else by the checker, output by output.
     let opts = Options {
         time_limit: Duration::from_secs_f64(args.time_limit),
         ..Options::default()
     };
     let mut verdict = Verdict::Proved;
     let mut methods = Vec::new();
-    for (&l, &r) in a.iter().zip(&b) {
-        let report = decide_claim(g, &Claim::equality(l, r, Vec::new()), &opts);
-        verdict = weaker(verdict, report.verdict);
-        methods.push(report.method);
+    let structural = structurally_equal(net, &converted).filter(|ids| {
+        ids.iter().all(|id| {
+            defs::parse_claim(g, id.claim())
+                .is_ok_and(|c| decide_claim(g, &c, &opts).verdict == Verdict::Proved)
+        })
+    });
+    if let Some(ids) = structural {
+        let claims: Vec<&str> = ids.iter().map(|id| id.claim()).collect();
+        methods.push(format!(
+            "structural: the affine maps agree exactly, unit by unit, given {} (proved)",
+            if claims.is_empty() {
+                "no identity".to_owned()
+            } else {
+                claims.join(" and ")
+            }
+        ));
+    } else {
+        let a = net.build(g).map_err(|e| network_error(path, &e))?;
+        let b = converted.build(g).map_err(|e| network_error(path, &e))?;
+        for (&l, &r) in a.iter().zip(&b) {
+            let report = decide_claim(g, &Claim::equality(l, r, Vec::new()), &opts);
+            verdict = weaker(verdict, report.verdict);
+            methods.push(if report.method.is_empty() {
+                report.note.unwrap_or_default()
+            } else {
+                report.method
+            });
+        }
     }
     methods.dedup();
     let written = args.output.as_ref().map(|p| p.display().to_string());
@@ -174,7 +199,7 @@ pub fn run(session: &mut Session, args: &ConvertArgs) -> Result<u8, CliError> {
             out.push_str(text);
         }
         let report = format!(
-            "{}: {changed} {from} layer(s) converted to {to} ({} -> {})\n{}converting back gives the same network: {}\nthe two networks are equal: {} ({})\n",
+            "{}: {changed} {from} layer(s) converted to {to} (shape {}, now {})\n{}converting back gives the same network: {}\nthe two networks are equal: {} ({})\n",
             path.display(),
             shape_text(net),
             shape_text(&converted),

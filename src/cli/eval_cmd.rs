@@ -463,6 +463,7 @@ fn eval_error(e: &EvalError, point: &str) -> CliError {
         EvalError::UnboundVariable(_) => "unbound_variable",
         EvalError::Overflow => "overflow",
         EvalError::PrecisionExhausted { .. } => "precision_exhausted",
+        EvalError::NotCertified { .. } => "not_certified",
         _ => "evaluation_error",
     };
     let mut err = if point.is_empty() {
@@ -470,6 +471,10 @@ fn eval_error(e: &EvalError, point: &str) -> CliError {
     } else {
         CliError::new(kind, format!("{e} at {point}"))
     };
+    if let EvalError::NotCertified { .. } = e {
+        // Not bad input: the value exists but could not be pinned down (unknown).
+        err.code = super::check_cmd::EXIT_UNKNOWN;
+    }
     if let EvalError::UnboundVariable(v) = e {
         if v == "e" {
             err = err.with_help("Euler's number is exp(1), and e^u is exp(u)");

@@ -48,7 +48,7 @@ pub struct FuzzArgs {
     /// Check one expression instead of generated ones (what a reproducer runs).
     #[arg(long, value_name = "EXPR")]
     expr: Option<String>,
-    /// The point for --expr: x=0.5 beta=1.5.
+    /// The point for --expr (for example x=0.5 beta=1.5).
     #[arg(long, value_name = "VAR=VALUE", num_args = 1.., requires = "expr")]
     at: Vec<String>,
     /// Print one JSON object (the report; `actsym fuzz merge` reads it back).

@@ -41,7 +41,7 @@ pub const EXIT_INPUT: u8 = 2;
 /// The top-level help's closing text.
 const TOP_EXAMPLES: &str = "Examples:
   actsym eval 'sigmoid(x)' --at x=-800 --digits 30
-  actsym eval 'tanh(x) + 1 - 2*sigmoid(2*x)' --at x=3/2 --json
+  actsym eval 'diff(gelu(x), x)' --at x=-400 --json
   actsym eval 'f(x) = x^2 + 1; f(3)'
   actsym check 'tanh(x) + 1 = 2*sigmoid(2*x)'
   actsym check 'diff(sigmoid(x), x) <= 1/4'
@@ -97,9 +97,10 @@ enum Command {
         after_help = "Examples:\n  actsym bound 'diff(sigmoid(x), x)'           # sup 1/4 at x = 0, inf 0 (a limit)\n  actsym bound 'gelu(x)' --digits 20 --json\n  actsym bound 'abs(diff(gelu(x), x))'         # a Lipschitz constant\n  actsym bound 'x*exp(-x)' --over 0:inf\n\nExit codes: 0 bounds found, 2 bad input, 3 no bounds within the limits."
     )]
     Bound(bound_cmd::BoundArgs),
-    /// Check a derivation chain: each '= expr' step is proved, verified or refuted.
+    /// Check a derivation chain: each '= expr' (or '<= expr', '< expr', ...) step is proved,
+    /// verified or refuted.
     #[command(
-        after_help = "Examples:\n  actsym prove exercises/tanh-sigmoid.prove\n  actsym prove my-derivation.prove --json\n\nThe file holds a 'claim: L = R' line, then one '= expr [by reason]' line per step;\nthe last expression must be the claim's right side. A FILE of - is read from stdin."
+        after_help = "Examples:\n  actsym prove exercises/tanh-sigmoid.prove\n  actsym prove my-derivation.prove --json\n\nThe file holds a 'claim: L = R' (or 'L <= R', ...) line, then one '= expr [by reason]' line\nper step ('<= expr', '< expr', '>= expr', '> expr' in a chain of inequalities: a = b <= c < d\nshows a < d); the last expression must be the claim's right side. A FILE of - is read from stdin."
     )]
     Prove(prove_cmd::ProveArgs),
     /// Piecewise analysis of a function of one variable (e.g. a ReLU network): exact

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use actsym::expr::ExprId;
 use actsym::parse::{self, Claim};
-use actsym::prove::chain::{parse_chain, split_reason};
+use actsym::prove::chain::{chain_relation, implies, parse_chain, split_reason};
 use actsym::prove::verdict::{decide_claim, Options, Verdict};
 use serde_json::json;
 
@@ -48,6 +48,7 @@ fn left_side(claim: &str) -> &str {
         match b {
             b'(' => depth += 1,
             b')' => depth -= 1,
+            b'<' | b'>' if depth == 0 => return claim[..k].trim(),
             b'=' if depth == 0
                 && !matches!(
                     k.checked_sub(1).map(|p| bytes[p]),
@@ -97,8 +98,12 @@ pub fn run(session: &mut Session, args: &ProveArgs) -> Result<u8, CliError> {
     for (k, step) in chain.steps.iter().enumerate() {
         let (line, _) = parse::line_col(&src.text, step.span.start);
         let line_text = src.text[step.span.clone()].trim_start();
-        let typed = echo(split_reason(line_text.strip_prefix('=').unwrap_or(line_text)).0);
-        let sub = Claim::equality(prev, step.expr, chain.claim.conditions.clone());
+        let rel = step.relation.symbol();
+        let typed = echo(split_reason(line_text.strip_prefix(rel).unwrap_or(line_text)).0);
+        let sub = Claim {
+            relation: step.relation,
+            ..Claim::equality(prev, step.expr, chain.claim.conditions.clone())
+        };
         let sub = claim_under_kink(g, &sub, args.kink)?;
         let report = decide_claim(g, &sub, &Options::default());
         let reason = step
@@ -107,7 +112,7 @@ pub fn run(session: &mut Session, args: &ProveArgs) -> Result<u8, CliError> {
             .map(|r| format!("  [by {r}]"))
             .unwrap_or_default();
         out.push_str(&format!(
-            "  step {} (line {line}): = {typed}  {}{reason}\n",
+            "  step {} (line {line}): {rel} {typed}  {}{reason}\n",
             k + 1,
             report.verdict.as_str()
         ));
@@ -118,7 +123,7 @@ pub fn run(session: &mut Session, args: &ProveArgs) -> Result<u8, CliError> {
         let mut js = json!({
             "step": k + 1,
             "line": line,
-            "claim": format!("{prev_typed} = {typed}"),
+            "claim": format!("{prev_typed} {rel} {typed}"),
             "verdict": report.verdict.as_str(),
             "method": report.method,
             "reason": step.reason,
@@ -162,7 +167,22 @@ pub fn run(session: &mut Session, args: &ProveArgs) -> Result<u8, CliError> {
         prev_typed = typed;
     }
     let mut ends_ok = true;
-    if overall != Verdict::Refuted && prev != chain.claim.rhs {
+    let shown = chain_relation(&chain.steps);
+    let claimed = chain.claim.relation;
+    if overall != Verdict::Refuted && !chain.claim.more.is_empty() {
+        ends_ok = false;
+        out.push_str("a derivation chain proves one relation 'L rel R'; the claim is a chain\n");
+    } else if overall != Verdict::Refuted && !shown.is_some_and(|r| implies(r, claimed)) {
+        ends_ok = false;
+        out.push_str(&format!(
+            "the steps show {}, which does not give the claim's '{}'\n",
+            shown.map_or_else(
+                || "no relation (they point opposite ways)".to_owned(),
+                |r| format!("'{}'", r.symbol())
+            ),
+            claimed.symbol()
+        ));
+    } else if overall != Verdict::Refuted && prev != chain.claim.rhs {
         ends_ok = false;
         out.push_str(&format!(
             "the chain ends at {prev_typed}, which is not the claim's right side\n"

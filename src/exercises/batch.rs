@@ -140,7 +140,7 @@ fn read_batch(g: &mut Graph, ex: &Exercise, text: &str, max: usize) -> Result<Ba
         };
         match &s.kind {
             StatementKind::Definition(_) => {}
-            StatementKind::Claim(c) if c.conditions.is_empty() => {
+            StatementKind::Claim(c) if c.conditions.is_empty() && c.is_identity() => {
                 let name = match g.node(c.lhs) {
                     crate::expr::Node::Var(v) => g.name(*v).to_owned(),
                     _ => return Err(bad()),

@@ -93,7 +93,9 @@ fn read_answer(
             StatementKind::Definition(_) => {}
             StatementKind::Expr(e) => found.push(*e),
             StatementKind::Claim(c)
-                if Some(c.lhs) == reference.question && c.conditions.is_empty() =>
+                if Some(c.lhs) == reference.question
+                    && c.conditions.is_empty()
+                    && c.is_identity() =>
             {
                 found.push(c.rhs);
             }

@@ -60,12 +60,10 @@ fn same_statement(g: &mut Graph, c: &Claim, target: &Claim) -> bool {
 }
 
 fn claim_text(g: &Graph, c: &Claim) -> String {
-    let mut s = format!(
-        "{} {} {}",
-        engine::text(g, c.lhs),
-        c.relation.symbol(),
-        engine::text(g, c.rhs)
-    );
+    let mut s = engine::text(g, c.lhs);
+    for (_, rel, right) in c.links() {
+        s.push_str(&format!(" {} {}", rel.symbol(), engine::text(g, right)));
+    }
     if !c.conditions.is_empty() {
         let conds: Vec<String> = c.conditions.iter().map(|&k| engine::text(g, k)).collect();
         s.push_str(&format!(" where {}", conds.join(", ")));
@@ -185,6 +183,14 @@ fn grade_chain(g: &mut Graph, ex: &Exercise, text: &str, target: &Claim, budget:
     let mut numeric_steps = Vec::new();
     for (k, step) in chain.steps.iter().enumerate() {
         let line = crate::parse::line_col(text, step.span.start).0;
+        if step.relation != crate::parse::Relation::Eq {
+            let msg = format!(
+                "Step {} (line {line}) is an inequality ('{}'): a derivation of an identity needs '=' steps.",
+                k + 1,
+                step.relation.symbol()
+            );
+            return grade.with_diagnosis("chain_incomplete", msg, None);
+        }
         let d = engine::decide(
             g,
             prev,

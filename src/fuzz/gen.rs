@@ -178,8 +178,16 @@ impl Config {
 #[must_use]
 pub fn generate(seed: u64, config: &Config) -> Tree {
     let mut rng = Rng::new(seed);
-    let mut budget = config.max_size.max(1);
-    gen_tree(&mut rng, config, config.max_depth, &mut budget)
+    // A lone leaf is redrawn (a few times): `x` alone tests little.
+    let mut tree = Tree::Var("x");
+    for _ in 0..8 {
+        let mut budget = config.max_size.max(1);
+        tree = gen_tree(&mut rng, config, config.max_depth, &mut budget);
+        if tree.size() > 1 {
+            break;
+        }
+    }
+    tree
 }
 
 /// A tree drawn from an arbitrary byte string (cargo-fuzz inputs): the bytes seed the

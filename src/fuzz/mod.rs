@@ -559,31 +559,6 @@ fn run_case(c: &Campaign, s: &mut Session, k: u64, stats: &mut Stats) -> Option<
     })
 }
 
-/// Whether the tree's expression is defined somewhere in the region of a
-/// `Restricted(i)` claim (or anywhere, for other claims).
-fn defined_in_region(s: &mut Session, tree: &Tree, kind: ClaimKind) -> bool {
-    s.begin_case();
-    let g = &mut s.graph;
-    let Ok(e) = crate::defs::parse_expr(g, &tree.text()) else {
-        return false;
-    };
-    let xs: &[f64] = match kind {
-        ClaimKind::Restricted(i) => match i % 4 {
-            0 => &[1.0, 2.0, 5.0, 0.75],
-            1 => &[-4.0, -10.0, -3.5, -7.0],
-            2 => &[10.0, 11.0, 20.0, 12.5],
-            _ => &[0.0, -1.0, -0.25, -3.0],
-        },
-        _ => &[0.5, 1.0, -1.0, 2.0, 3.0, -2.5],
-    };
-    xs.iter().any(|&x| {
-        let p = Point {
-            coords: vec![("x".to_owned(), x)],
-        };
-        matches!(targets::truth(g, e, &p, 5), Truth::Value(v, _) if v.is_finite())
-    })
-}
-
 fn check_case(
     c: &Campaign,
     s: &mut Session,
@@ -597,7 +572,7 @@ fn check_case(
         _ => ClaimKind::Restricted(rng.below(4) as u8),
     };
     let truthful = matches!(kind, ClaimKind::Rewrite(_));
-    if !truthful && !defined_in_region(s, tree, kind) {
+    if !truthful && !targets::defined_in_region(s, &tree.text(), kind) {
         stats.skipped += 1;
         return None;
     }
@@ -611,7 +586,9 @@ fn check_case(
     let mut steps = 0;
     'outer: while steps < MAX_SHRINK_STEPS / 4 {
         for cand in tree.shrink() {
-            if cand.size() >= tree.size() || (!truthful && !defined_in_region(s, &cand, kind)) {
+            if cand.size() >= tree.size()
+                || (!truthful && !targets::defined_in_region(s, &cand.text(), kind))
+            {
                 continue;
             }
             steps += 1;

@@ -194,6 +194,14 @@ pub fn eval(
                 stats.record(key, ulps(got, t));
             }
             Truth::Undefined if !got.is_nan() => {
+                if let Some(sub) = out_of_range_subterm(g, e, p) {
+                    // `sqrt(gelu_tanh(-x))` at 800: the argument's tiny negative
+                    // value underflows to 0 in f64.
+                    return Some(Failure::new(
+                        "intermediate_out_of_range",
+                        format!("fast {got} at {p}, where the expression is undefined; the subterm {sub} is beyond the range of f64 there"),
+                    ));
+                }
                 return Some(Failure::new(
                     "defined_where_undefined",
                     format!("fast {got} at {p}, where the expression is undefined"),
@@ -311,7 +319,8 @@ fn quotients(g: &mut Graph, e: ExprId, x: Symbol, p: &Point) -> Option<(f64, f64
 
 /// Whether `a` and `b` agree within `rel` of the larger magnitude (and `floor`).
 fn close(a: f64, b: f64, rel: f64, floor: f64) -> bool {
-    (a - b).abs() <= rel * a.abs().max(b.abs()) + floor
+    // Equal (also both infinite: values past f64's range, as MPFR gives them).
+    a == b || (a - b).abs() <= rel * a.abs().max(b.abs()) + floor
 }
 
 /// `derive`: symbolic derivatives (each kink mode) against one-sided difference
@@ -378,7 +387,14 @@ pub fn derive(g: &mut Graph, text: &str, points: &[Point], kinks: &[f64]) -> Opt
                 continue;
             };
             if let Truth::Value(t, dec) = truth(g, d, p, 20) {
-                if t.is_finite() && got.is_finite() && !close(got, t, 1e-6, 1e-200) {
+                // Cancellation in f64 leaves noise of the size of the function's
+                // terms where the derivative is 0 (`x/x`): an absolute floor.
+                let f0 = match truth(g, e, p, 5) {
+                    Truth::Value(v, _) if v.is_finite() => v.abs(),
+                    _ => 0.0,
+                };
+                let floor = 1e-9 * (1.0 + f0);
+                if t.is_finite() && got.is_finite() && !close(got, t, 1e-6, floor) {
                     return Some(Failure::new(
                         "compiled_derivative_mismatch",
                         format!(
@@ -525,6 +541,32 @@ fn equal_form(t: &Tree, rng: &mut Rng) -> Tree {
             Tree::Bin('-', bx(Tree::Bin('+', bx(t.clone()), bx(c.clone()))), bx(c))
         }
     }
+}
+
+/// Whether the expression `text` is defined at some point of the region of a claim
+/// of `kind` (for a `Restricted` claim, its `where` region; else anywhere): a false
+/// claim about an expression defined nowhere in its region would be vacuously true.
+pub fn defined_in_region(s: &mut Session, text: &str, kind: ClaimKind) -> bool {
+    s.begin_case();
+    let g = &mut s.graph;
+    let Ok(e) = defs::parse_expr(g, text) else {
+        return false;
+    };
+    let xs: &[f64] = match kind {
+        ClaimKind::Restricted(i) => match i % 4 {
+            0 => &[1.0, 2.0, 5.0, 0.75],
+            1 => &[-4.0, -10.0, -3.5, -7.0],
+            2 => &[10.0, 11.0, 20.0, 12.5],
+            _ => &[0.0, -1.0, -0.25, -3.0],
+        },
+        _ => &[0.5, 1.0, -1.0, 2.0, 3.0, -2.5],
+    };
+    xs.iter().any(|&x| {
+        let p = Point {
+            coords: vec![("x".to_owned(), x)],
+        };
+        matches!(truth(g, e, &p, 5), Truth::Value(v, _) if v.is_finite())
+    })
 }
 
 /// The claim's text for `kind` built from `t`.

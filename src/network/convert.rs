@@ -121,3 +121,111 @@ fn identity_layer(n: usize) -> Layer {
 fn is_plain_identity(l: &Layer) -> bool {
     l.activation == Activation::Identity && *l == identity_layer(l.outputs())
 }
+
+/// A scalar identity a structural equality relies on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Identity {
+    /// `tanh(u) = 2*sigmoid(2*u) - 1`
+    TanhAsSigmoid,
+    /// `sigmoid(u) = (tanh(u/2) + 1)/2`
+    SigmoidAsTanh,
+}
+
+impl Identity {
+    /// The identity as a claim in the language.
+    #[must_use]
+    pub fn claim(self) -> &'static str {
+        match self {
+            Identity::TanhAsSigmoid => "tanh(u) = 2*sigmoid(2*u) - 1",
+            Identity::SigmoidAsTanh => "sigmoid(u) = (tanh(u/2) + 1)/2",
+        }
+    }
+}
+
+/// Whether `b` computes the same function as `a` because it is `a` with some tanh
+/// units written as `2 sigmoid(2u) - 1` (or sigmoid units as `(tanh(u/2) + 1)/2`)
+/// and the affine maps adjusted exactly: layer by layer, `a`'s units are an exact
+/// affine function of `b`'s (`h = s g + c`, unit by unit), each pre-activation of
+/// `b` is checked to be the required multiple of `a`'s, exactly, and a trailing
+/// identity layer of `b` must give `a`'s output. The identities used are returned
+/// (the caller proves them); `None` when the structure does not match.
+#[must_use]
+pub fn structurally_equal(a: &Network, b: &Network) -> Option<Vec<Identity>> {
+    if a.inputs != b.inputs
+        || b.layers.len() < a.layers.len()
+        || b.layers.len() > a.layers.len() + 1
+    {
+        return None;
+    }
+    let one = BigRational::one();
+    // h = s * g + c, unit by unit.
+    let mut s = vec![one.clone(); a.inputs];
+    let mut c = vec![BigRational::zero(); a.inputs];
+    let mut used = Vec::new();
+    for (la, lb) in a.layers.iter().zip(&b.layers) {
+        if la.outputs() != lb.outputs() {
+            return None;
+        }
+        let (scale, out_s, out_c, id) = match (&la.activation, &lb.activation) {
+            (x, y) if x == y => (one.clone(), one.clone(), BigRational::zero(), None),
+            (Activation::Tanh, Activation::Sigmoid) => {
+                (int(2), int(2), int(-1), Some(Identity::TanhAsSigmoid))
+            }
+            (Activation::Sigmoid, Activation::Tanh) => {
+                (half(), half(), half(), Some(Identity::SigmoidAsTanh))
+            }
+            _ => return None,
+        };
+        // a's pre-activation: W h + b = (W s) g + (W c + b); b's must be `scale` times it.
+        for ((wa, ba), (wb, bb)) in la
+            .weights
+            .iter()
+            .zip(&la.bias)
+            .zip(lb.weights.iter().zip(&lb.bias))
+        {
+            let bias = wa
+                .iter()
+                .zip(&c)
+                .fold(ba.clone(), |acc, (w, ci)| acc + w * ci);
+            if *bb != &bias * &scale {
+                return None;
+            }
+            if wa
+                .iter()
+                .zip(&s)
+                .zip(wb)
+                .any(|((w, si), v)| *v != w * si * &scale)
+            {
+                return None;
+            }
+        }
+        used.extend(id);
+        s = vec![out_s; la.outputs()];
+        c = vec![out_c; la.outputs()];
+    }
+    // A trailing identity layer of b turns its units back into a's outputs.
+    match b.layers.get(a.layers.len()) {
+        Some(last) => {
+            let n = last.outputs();
+            let ok = last.activation == Activation::Identity
+                && n == s.len()
+                && last.bias == c
+                && last.weights.iter().enumerate().all(|(i, row)| {
+                    row.iter()
+                        .enumerate()
+                        .all(|(j, w)| if i == j { *w == s[i] } else { w.is_zero() })
+                });
+            if !ok {
+                return None;
+            }
+        }
+        None => {
+            if s.iter().any(|x| !x.is_one()) || c.iter().any(|x| !x.is_zero()) {
+                return None;
+            }
+        }
+    }
+    used.sort();
+    used.dedup();
+    Some(used)
+}

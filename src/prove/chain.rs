@@ -11,17 +11,23 @@
 //!
 //! Definitions may come before the claim. Each `= expr [by reason]` line is one step
 //! from the previous expression (the claim's left side first); the last expression
-//! must be the claim's right side.
+//! must be the claim's right side. Steps may also be inequalities (`<= expr`, `< expr`,
+//! `>= expr`, `> expr`): the chain then shows the relation its steps compose to
+//! ([`Relation::compose`]: `a = b <= c < d` shows `a < d`), which must give the
+//! claim's.
 
 use std::ops::Range;
 
 use crate::defs::{self, Origin};
 use crate::expr::{ExprId, Graph};
-use crate::parse::{Claim, ParseError, StatementKind, SyntaxError};
+use crate::parse::{Claim, ParseError, Relation, StatementKind, SyntaxError};
 
 /// One step of a chain.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ChainStep {
+    /// The relation of the step to the previous expression (`=`, or `<=`, `<`, `>=`,
+    /// `>` in a chain of inequalities).
+    pub relation: Relation,
     /// The expression the step arrives at.
     pub expr: ExprId,
     /// The reason given after `by`, if any.
@@ -97,6 +103,42 @@ pub fn split_reason(text: &str) -> (&str, Option<&str>) {
     }
 }
 
+/// The relation a step line starts with, and the rest of the line.
+fn step_relation(line: &str) -> Option<(Relation, &str)> {
+    for (prefix, rel) in [
+        ("<=", Relation::Le),
+        (">=", Relation::Ge),
+        ("<", Relation::Lt),
+        (">", Relation::Gt),
+        ("=", Relation::Eq),
+    ] {
+        if let Some(rest) = line.strip_prefix(prefix) {
+            return Some((rel, rest));
+        }
+    }
+    None
+}
+
+/// The relation a chain's steps show between the claim's left side and the last
+/// step's expression, or `None` when steps point opposite ways.
+#[must_use]
+pub fn chain_relation(steps: &[ChainStep]) -> Option<Relation> {
+    steps
+        .iter()
+        .try_fold(Relation::Eq, |acc, s| acc.compose(s.relation))
+}
+
+/// Whether a chain showing `shown` proves a claim with relation `claimed`
+/// (`a < d` gives `a <= d`, never the other way).
+#[must_use]
+pub fn implies(shown: Relation, claimed: Relation) -> bool {
+    use Relation::{Eq, Ge, Gt, Le, Lt};
+    matches!(
+        (shown, claimed),
+        (Eq, Eq | Le | Ge) | (Le, Le) | (Lt, Lt | Le) | (Ge, Ge) | (Gt, Gt | Ge)
+    )
+}
+
 /// Reads a derivation chain.
 pub fn parse_chain(g: &mut Graph, src: &str, name: &str) -> Result<Chain, ParseError> {
     let mut claim: Option<(Claim, Range<usize>)> = None;
@@ -150,7 +192,7 @@ pub fn parse_chain(g: &mut Graph, src: &str, name: &str) -> Result<Chain, ParseE
                     ))
                 }
             }
-        } else if let Some(rest) = trimmed.strip_prefix('=') {
+        } else if let Some((relation, rest)) = step_relation(trimmed) {
             if claim.is_none() {
                 return Err(ParseError::new(
                     SyntaxError::WrongStatement {
@@ -161,9 +203,10 @@ pub fn parse_chain(g: &mut Graph, src: &str, name: &str) -> Result<Chain, ParseE
                 ));
             }
             let (expr_text, reason) = split_reason(rest);
-            let at = start + lead + 1;
+            let at = start + lead + relation.symbol().len();
             let expr = parse_in_place(src, at, expr_text, |t| defs::parse_expr(g, t))?;
             steps.push(ChainStep {
+                relation,
                 expr,
                 reason: reason.map(str::to_owned),
                 span,
@@ -231,6 +274,17 @@ mod tests {
         let e = parse_chain(&mut g, open, "open").unwrap_err();
         assert_eq!(e.line_col(open), (2, 9));
         assert!(e.to_string().contains("'(' at 2:3"), "{e}");
+        let ineq = "claim: a < d\n= b\n<= c   by a reason\n< d\n";
+        let chain = parse_chain(&mut g, ineq, "ineq").unwrap();
+        let rels: Vec<Relation> = chain.steps.iter().map(|s| s.relation).collect();
+        assert_eq!(rels, [Relation::Eq, Relation::Le, Relation::Lt]);
+        assert_eq!(chain_relation(&chain.steps), Some(Relation::Lt));
+        assert_eq!(chain.steps[1].reason.as_deref(), Some("a reason"));
+        assert!(implies(Relation::Lt, Relation::Le) && !implies(Relation::Le, Relation::Lt));
+        assert!(!implies(Relation::Eq, Relation::Lt) && implies(Relation::Eq, Relation::Ge));
+        let mixed = "claim: a < d\n<= b\n>= d\n";
+        let chain = parse_chain(&mut g, mixed, "mixed").unwrap();
+        assert_eq!(chain_relation(&chain.steps), None);
         let claim = "\n  claim: x = (x\n";
         let e = parse_chain(&mut g, claim, "claim").unwrap_err();
         assert!(e.to_string().contains("'(' at 2:14"), "{e}");

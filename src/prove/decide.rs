@@ -321,6 +321,92 @@ fn split(
     Ok(Proof::Split { var, cases })
 }
 
+/// A region (with interior in every variable it bounds) on which the claim, its
+/// piecewise nodes resolved, has a difference whose normal form is not zero, and
+/// whether that normal form is certainly not the zero function
+/// ([`normal::canonical_nonzero`]): then it is exact evidence against the claim
+/// there, and the claim is never `verified`. A region with a certain difference is
+/// preferred to one with a merely non-zero normal form. `None` when every region's
+/// normal form is zero or none was found.
+pub fn nonzero_region(
+    g: &mut Graph,
+    lhs: ExprId,
+    rhs: ExprId,
+    ctx: &Context,
+) -> Option<(Context, bool)> {
+    let mut budget = MAX_CASES;
+    let mut weak = None;
+    find_nonzero(g, lhs, rhs, ctx, &mut budget, &mut weak)
+        .map(|c| (c, true))
+        .or_else(|| weak.map(|c| (c, false)))
+}
+
+fn has_interior(iv: &Interval) -> bool {
+    match (&iv.lo, &iv.hi) {
+        (Some((a, _)), Some((b, _))) => a < b,
+        _ => true,
+    }
+}
+
+fn find_nonzero(
+    g: &mut Graph,
+    lhs: ExprId,
+    rhs: ExprId,
+    ctx: &Context,
+    budget: &mut usize,
+    weak: &mut Option<Context>,
+) -> Option<Context> {
+    if lhs == rhs || !ctx.values().all(has_interior) {
+        return None;
+    }
+    *budget = budget.checked_sub(1)?;
+    let inner = innermost(g, &[lhs, rhs], ctx);
+    if let Some(&(var, _)) = inner.roots.first() {
+        let whole = ctx.get(&var).cloned().unwrap_or_else(Interval::line);
+        let cuts: BTreeSet<BigRational> = inner
+            .roots
+            .iter()
+            .filter(|(v, r)| *v == var && whole.interior_contains(r))
+            .map(|(_, r)| r.clone())
+            .collect();
+        let mut lo = whole.lo.clone().map(|(v, _)| v);
+        let mut regions = Vec::new();
+        for p in cuts {
+            regions.push(Interval::open(lo.clone(), Some(p.clone())));
+            lo = Some(p);
+        }
+        regions.push(Interval::open(lo, whole.hi.clone().map(|(v, _)| v)));
+        for region in regions {
+            let mut sub = ctx.clone();
+            sub.insert(var, region);
+            if let Some(found) = find_nonzero(g, lhs, rhs, &sub, budget, weak) {
+                return Some(found);
+            }
+        }
+        return None;
+    }
+    if !inner.decided.is_empty() {
+        let l = resolve(g, lhs, &inner.decided);
+        let r = resolve(g, rhs, &inner.decided);
+        return find_nonzero(g, l, r, ctx, budget, weak);
+    }
+    if inner.stuck.is_some() {
+        return None;
+    }
+    let l = exp_log(g, lhs, ctx);
+    let r = exp_log(g, rhs, ctx);
+    match normal::nonzero_kind(g, l, r) {
+        Some(true) => Some(ctx.clone()),
+        Some(false) => {
+            if weak.is_none() {
+                *weak = Some(ctx.clone());
+            }
+            None
+        }
+        None => None,
+    }
+}
+
 /// What must hold for an expression without piecewise nodes to be defined: each
 /// entry is a node that must be non-zero, non-negative or positive.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]

@@ -10,5 +10,8 @@ pub mod normal;
 pub mod numeric;
 pub mod points;
 pub mod region;
+pub mod regions;
+pub mod route;
+pub mod screen;
 pub mod simplest;
 pub mod verdict;

@@ -370,6 +370,54 @@ pub fn difference_is_zero(g: &Graph, lhs: ExprId, rhs: ExprId) -> Option<(bool, 
     Some((num.is_zero(), num))
 }
 
+/// Whether the normal form of `lhs - rhs` is certainly not the zero function: its
+/// numerator is not zero and every generator it holds is a variable or an `exp` of a
+/// monomial in the variables (or of an exponential constant such as `exp(10)`). Such
+/// generators are algebraically independent over the constants (the exponents are
+/// linearly independent functions), so the numerator vanishes on no open set unless
+/// the exponential constants satisfy a relation, which is not known for any of them.
+/// Used only to withhold `verified`, never to refute. Outside this class a non-zero
+/// normal form proves nothing (`log(x*y) - log(x) - log(y)`).
+#[must_use]
+pub fn canonical_nonzero(g: &Graph, lhs: ExprId, rhs: ExprId) -> bool {
+    nonzero_kind(g, lhs, rhs) == Some(true)
+}
+
+/// `Some(true)` when the normal form of `lhs - rhs` is certainly not the zero
+/// function ([`canonical_nonzero`]), `Some(false)` when it is not zero but outside
+/// the canonical class (it may still be the zero function), `None` when it is zero
+/// or there is none.
+#[must_use]
+pub fn nonzero_kind(g: &Graph, lhs: ExprId, rhs: ExprId) -> Option<bool> {
+    let mut n = Normalizer::new(g, &[lhs, rhs]);
+    let l = n.normalize(g, lhs)?;
+    let r = n.normalize(g, rhs)?;
+    let d = l.sub(&r).ok()?;
+    let num = n.reduce_roots(&d.num)?;
+    if num.is_zero() {
+        return None;
+    }
+    let factor_ok = |f: ExprId| match g.node(f) {
+        Node::Var(_) => true,
+        Node::Pow(b, e) => {
+            matches!(g.node(*b), Node::Var(_))
+                && g.as_num(*e)
+                    .is_some_and(|k| k.is_integer() && k > &BigRational::zero())
+        }
+        Node::Func(Func::Exp, u) => matches!(g.node(*u), Node::Num(_)),
+        _ => false,
+    };
+    Some(
+        num.generators()
+            .into_iter()
+            .all(|gen| match n.generators().get(gen as usize) {
+                Some(Generator::Var(_)) => true,
+                Some(Generator::Exp { shape, .. }) => shape.iter().all(|&f| factor_ok(f)),
+                _ => false,
+            }),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

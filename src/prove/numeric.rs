@@ -96,6 +96,16 @@ fn condition_holds(
     env: &HashMap<Symbol, BigRational>,
     prec: u32,
 ) -> Option<bool> {
+    // Exact first: a condition of rationals folds to a truth value (so a point on
+    // the edge of `x >= 1e-6` is decided, which no enclosure can do).
+    if !env.is_empty() && matches!(g.node(cond), Node::Cmp(..)) {
+        let bind: HashMap<Symbol, ExprId> =
+            env.iter().map(|(&s, r)| (s, g.num(r.clone()))).collect();
+        let folded = g.substitute(cond, &bind);
+        if let Node::Bool(v) = g.node(folded) {
+            return Some(*v);
+        }
+    }
     let Node::Cmp(op, a, b) = g.node(cond).clone() else {
         return match g.node(cond) {
             Node::Bool(v) => Some(*v),
@@ -132,8 +142,27 @@ pub fn compare_at(
     conditions: &[ExprId],
     env: &HashMap<Symbol, BigRational>,
 ) -> PointOutcome {
+    compare_with(g, lhs, rhs, conditions, env, &PRECISIONS, true)
+}
+
+/// The precisions of the search for a counterexample the exact evidence says exists
+/// (a non-zero normal form): far beyond the working precision, so a difference as
+/// small as `exp(-exp(10))` (about 2^-31777) or `exp(-10^5)` is seen.
+pub const DEEP_PRECISIONS: [u32; 6] = [4096, 16_384, 65_536, 1 << 18, 1 << 19, 1 << 20];
+
+/// Compares both sides at one exact point at the precisions `precs` in turn. With
+/// `may_agree` false, a point never agrees: it is a counterexample or unresolved.
+pub fn compare_with(
+    g: &mut Graph,
+    lhs: ExprId,
+    rhs: ExprId,
+    conditions: &[ExprId],
+    env: &HashMap<Symbol, BigRational>,
+    precs: &[u32],
+    may_agree: bool,
+) -> PointOutcome {
     let mut last = String::from("no precision was tried");
-    'prec: for &prec in &PRECISIONS {
+    'prec: for &prec in precs {
         for &c in conditions {
             match condition_holds(g, c, env, prec) {
                 Some(true) => {}
@@ -168,7 +197,8 @@ pub fn compare_at(
                 }
                 // Contains zero: agreement once the width is below the precision,
                 // relative to the sides' magnitude.
-                if prec < AGREEMENT_PRECISION {
+                if prec < AGREEMENT_PRECISION || !may_agree {
+                    last = format!("the difference is below 2^-{prec} relative to the sides");
                     continue;
                 }
                 let width = Float::with_val(prec, &hi - &lo);

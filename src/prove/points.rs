@@ -1,4 +1,4 @@
-//! Hard sample points for the numeric route: kinks and their neighbours, domain
+//! Hard sample points (the inequality route's): kinks and their neighbours, domain
 //! edges, zero, tiny and huge magnitudes, and seeded random rationals; and the
 //! simple candidates a counterexample is shrunk toward.
 

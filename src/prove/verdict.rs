@@ -1,18 +1,22 @@
 //! Deciding a claim end to end: the symbolic proof first (re-checked by the step
-//! checker), then the numeric route at hard points, then a certified counterexample
-//! shrunk toward simple numbers. The four verdicts and what each promises are in
+//! checker), then the numeric route region by region ([`route`](super::route)), and a
+//! certified counterexample shrunk toward simple numbers. The four verdicts and what each promises are in
 //! docs/semantics.md.
 
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
+use num_bigint::BigInt;
 use num_rational::BigRational;
+use num_traits::Signed;
 
 use super::check::check;
-use super::decide::{condition_interval, prove, Context, Proof};
-use super::numeric::{compare_at, side_value, PointOutcome, SideValue};
-use super::points::{hard_values, kink_values, simple_values, Rng};
+use super::decide::{condition_interval, nonzero_region, prove, Context, Proof};
+use super::numeric::{compare_at, side_value, PointOutcome, SideValue, AGREEMENT_PRECISION};
+use super::points::simple_values;
 use super::region::Interval;
+use super::regions::MIN_AGREEING;
+use super::route;
 use crate::diff::Kink;
 use crate::expr::{ExprId, Graph, Symbol};
 use crate::parse::Claim;
@@ -23,7 +27,8 @@ use crate::unfold::{unfold, UnfoldError};
 pub enum Verdict {
     /// A symbolic proof was found and re-checked.
     Proved,
-    /// No proof, but high-precision evaluation agreed at every hard point.
+    /// No proof, but certified evaluation agreed at enough points in every region,
+    /// and no exact evidence is against the claim.
     Verified,
     /// A certified counterexample.
     Refuted,
@@ -47,7 +52,8 @@ impl Verdict {
 /// Limits and choices of a decision.
 #[derive(Clone, Debug)]
 pub struct Options {
-    /// How many points the numeric route tries (at least the hard ones).
+    /// Seeded random points the numeric route adds on each line (spread over its
+    /// regions), on top of every region's structured points.
     pub points: usize,
     /// The seed of the random points.
     pub seed: u64,
@@ -74,8 +80,11 @@ impl Default for Options {
 /// A certified counterexample.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Counterexample {
-    /// The point, variable by variable (sorted by name).
+    /// The point, variable by variable (sorted by name); at an irrational point, a
+    /// rational within 2^-200 of it (the exact value is in `exact_point`).
     pub point: Vec<(Symbol, BigRational)>,
+    /// The exact point as text (`x = log(2)`), when a coordinate is irrational.
+    pub exact_point: Option<Vec<(Symbol, String)>>,
     /// The left side there.
     pub lhs: SideValue,
     /// The right side there.
@@ -86,6 +95,13 @@ impl Counterexample {
     /// The point as `x = 0, beta = 1/2`.
     #[must_use]
     pub fn point_text(&self, g: &Graph) -> String {
+        if let Some(exact) = &self.exact_point {
+            let parts: Vec<String> = exact
+                .iter()
+                .map(|(v, t)| format!("{} = {t}", g.name(*v)))
+                .collect();
+            return parts.join(", ");
+        }
         let parts: Vec<String> = self
             .point
             .iter()
@@ -97,6 +113,13 @@ impl Counterexample {
     /// The point as a JSON object of exact rationals: `{"x": "-3/2"}`.
     #[must_use]
     pub fn point_json(&self, g: &Graph) -> serde_json::Value {
+        if let Some(exact) = &self.exact_point {
+            let map: serde_json::Map<String, serde_json::Value> = exact
+                .iter()
+                .map(|(v, t)| (g.name(*v).to_owned(), serde_json::Value::String(t.clone())))
+                .collect();
+            return serde_json::Value::Object(map);
+        }
         let map: serde_json::Map<String, serde_json::Value> = self
             .point
             .iter()
@@ -134,6 +157,12 @@ pub struct Report {
     pub counterexample: Option<Counterexample>,
     /// How many points agreed in the numeric route.
     pub points_agreed: usize,
+    /// How many regions the numeric route sampled.
+    pub regions: usize,
+    /// How many points the fast screen evaluated.
+    pub screened: usize,
+    /// How many points were evaluated with MPFR.
+    pub certified: usize,
     /// Why the symbolic route failed, or why the verdict is unknown.
     pub note: Option<String>,
     /// For an inequality or a chain: how each link was decided.
@@ -165,6 +194,9 @@ pub fn decide_claim(g: &mut Graph, claim: &Claim, opts: &Options) -> Report {
         context: Context::new(),
         counterexample: None,
         points_agreed: 0,
+        regions: 0,
+        screened: 0,
+        certified: 0,
         note: None,
         inequality: None,
     };
@@ -202,7 +234,18 @@ pub fn decide_claim(g: &mut Graph, claim: &Claim, opts: &Options) -> Report {
             Err(e) => report.note = Some(e.0),
         }
     }
-    numeric_route(g, lhs, rhs, &conditions, opts, start, &mut report);
+    // Exact evidence against the claim: a region with interior where the normal
+    // form of L - R is certainly not zero (only when every condition is an interval,
+    // so the region is part of the claim's).
+    let all_intervals = conditions
+        .iter()
+        .all(|&c| condition_interval(g, c).is_some());
+    let evidence = if all_intervals {
+        nonzero_region(g, lhs, rhs, &context)
+    } else {
+        None
+    };
+    numeric_route(g, lhs, rhs, &conditions, evidence, opts, start, &mut report);
     report
 }
 
@@ -221,11 +264,13 @@ fn unfold_claim(
     Ok((lhs, rhs, conditions))
 }
 
+#[allow(clippy::too_many_arguments)]
 fn numeric_route(
     g: &mut Graph,
     lhs: ExprId,
     rhs: ExprId,
     conditions: &[ExprId],
+    evidence: Option<(Context, bool)>,
     opts: &Options,
     start: Instant,
     report: &mut Report,
@@ -238,126 +283,99 @@ fn numeric_route(
         v.dedup();
         v
     };
-    let points = sample_points(g, &vars, &[lhs, rhs], opts);
-    let mut unresolved = 0usize;
-    let mut out_of_range = 0usize;
-    let mut last_reason = String::new();
-    for env in points {
-        if start.elapsed() > opts.time_limit {
-            report.note = Some(format!(
-                "time limit reached after {} points",
-                report.points_agreed
-            ));
-            return;
-        }
-        match compare_at(g, lhs, rhs, conditions, &env) {
-            PointOutcome::Agree => report.points_agreed += 1,
-            PointOutcome::Excluded => {}
-            PointOutcome::OutOfRange => out_of_range += 1,
-            PointOutcome::Unresolved(why) => {
-                unresolved += 1;
-                last_reason = why;
-            }
-            PointOutcome::Counterexample => {
-                let env = shrink(g, lhs, rhs, conditions, &vars, env);
-                let l = side_value(g, lhs, &env, opts.digits);
-                let r = side_value(g, rhs, &env, opts.digits);
-                let mut point: Vec<(Symbol, BigRational)> = env.into_iter().collect();
-                point.sort_by(|a, b| g.name(a.0).cmp(g.name(b.0)));
-                report.verdict = Verdict::Refuted;
-                report.method = "certified counterexample (MPFR interval enclosure)".into();
-                report.counterexample = Some(Counterexample {
-                    point,
-                    lhs: l,
-                    rhs: r,
-                });
-                return;
-            }
-        }
-    }
-    let skipped = if out_of_range > 0 {
-        format!(" ({out_of_range} points beyond the representable range skipped)")
-    } else {
-        String::new()
+    let context = report.context.clone();
+    let claim = route::Claim {
+        lhs,
+        rhs,
+        conditions,
+        vars: &vars,
+        context: &context,
+        random_points: opts.points,
+        seed: opts.seed,
+        evidence,
     };
-    if unresolved == 0 && report.points_agreed > 0 {
+    let outcome = route::run(g, claim, start + opts.time_limit);
+    report.points_agreed = outcome.agreed;
+    report.regions = outcome.regions;
+    report.screened = outcome.screened;
+    report.certified = outcome.certified;
+    if let Some((env, exact)) = outcome.counterexample {
+        let env = if exact.is_empty() {
+            shrink(g, lhs, rhs, conditions, &vars, env)
+        } else {
+            env
+        };
+        let (l, r) = if exact.is_empty() {
+            (
+                side_value(g, lhs, &env, opts.digits),
+                side_value(g, rhs, &env, opts.digits),
+            )
+        } else {
+            let (l, r) = outcome.exact_sides.unwrap_or((lhs, rhs));
+            let none = HashMap::new();
+            match &outcome.undefined_side {
+                Some((true, why)) => (
+                    SideValue::Undefined(why.clone()),
+                    side_value(g, r, &none, opts.digits),
+                ),
+                Some((false, why)) => (
+                    side_value(g, l, &none, opts.digits),
+                    SideValue::Undefined(why.clone()),
+                ),
+                None => (
+                    side_value(g, l, &none, opts.digits),
+                    side_value(g, r, &none, opts.digits),
+                ),
+            }
+        };
+        let mut point: Vec<(Symbol, BigRational)> = env.into_iter().collect();
+        point.sort_by(|a, b| g.name(a.0).cmp(g.name(b.0)));
+        let exact_point = (!exact.is_empty()).then(|| {
+            let mut shown: Vec<(Symbol, String)> = point
+                .iter()
+                .map(|(s, v)| {
+                    let text = exact
+                        .iter()
+                        .find(|(e, _)| e == s)
+                        .map_or_else(|| v.to_string(), |(_, id)| crate::print::text(g, *id));
+                    (*s, text)
+                })
+                .collect();
+            shown.sort_by(|a, b| g.name(a.0).cmp(g.name(b.0)));
+            shown
+        });
+        report.verdict = Verdict::Refuted;
+        report.method = if exact_point.is_some() {
+            "certified counterexample at an exact irrational point (exact algebra and MPFR interval enclosure)".into()
+        } else {
+            "certified counterexample (MPFR interval enclosure)".into()
+        };
+        report.counterexample = Some(Counterexample {
+            point,
+            exact_point,
+            lhs: l,
+            rhs: r,
+        });
+        return;
+    }
+    if outcome.verified {
         report.verdict = Verdict::Verified;
         report.method = format!(
-            "numeric: {} points agree to the working precision{skipped}",
-            report.points_agreed
+            "numeric: {} region{}, {} points agree to {AGREEMENT_PRECISION} bits, at least {MIN_AGREEING} in every region ({} points screened in f64, {} certified with MPFR)",
+            outcome.regions,
+            if outcome.regions == 1 { "" } else { "s" },
+            outcome.agreed,
+            outcome.screened,
+            outcome.certified
         );
-    } else if report.points_agreed == 0 && unresolved == 0 {
-        report.note = Some("no sample point satisfies the conditions".into());
+        report.note = None;
     } else {
-        report.note = Some(format!(
-            "{unresolved} points could not be decided: {last_reason}"
-        ));
+        let why = outcome.note.unwrap_or_default();
+        report.note = Some(match report.note.take() {
+            Some(symbolic) => format!("{why}; no proof: {symbolic}"),
+            None => why,
+        });
     }
-}
-
-/// The points of the numeric route: every variable at each hard value and kink (the
-/// others at a fixed companion value), then seeded random combinations.
-fn sample_points(
-    g: &mut Graph,
-    vars: &[Symbol],
-    sides: &[ExprId],
-    opts: &Options,
-) -> Vec<HashMap<Symbol, BigRational>> {
-    let mut out = Vec::new();
-    if vars.is_empty() {
-        out.push(HashMap::new());
-        return out;
-    }
-    let hard = hard_values();
-    let kinks = kink_values(g, sides);
-    let companion = BigRational::new(3.into(), 2.into());
-    let mut rng = Rng::new(opts.seed);
-    // Every variable at the same hard value, then at opposite signs.
-    if vars.len() > 1 {
-        for x in &hard {
-            out.push(vars.iter().map(|&w| (w, x.clone())).collect());
-        }
-        for x in &hard {
-            out.push(
-                vars.iter()
-                    .enumerate()
-                    .map(|(k, &w)| (w, if k % 2 == 0 { x.clone() } else { -x.clone() }))
-                    .collect(),
-            );
-        }
-    }
-    for &v in vars {
-        let values = hard.iter().cloned().chain(
-            kinks
-                .iter()
-                .filter(|(s, _)| *s == v)
-                .map(|(_, r)| r.clone()),
-        );
-        for x in values {
-            let mut env: HashMap<Symbol, BigRational> =
-                vars.iter().map(|&w| (w, companion.clone())).collect();
-            env.insert(v, x);
-            out.push(env);
-        }
-    }
-    // Random combinations on top of the structured points.
-    let target = out.len() + opts.points;
-    while out.len() < target {
-        let env = vars
-            .iter()
-            .map(|&w| {
-                let pick = rng.next_u64() % 3;
-                let value = if pick == 0 {
-                    hard[(rng.next_u64() % hard.len() as u64) as usize].clone()
-                } else {
-                    rng.rational()
-                };
-                (w, value)
-            })
-            .collect();
-        out.push(env);
-    }
-    out
 }
 
 /// Moves a counterexample toward simple numbers, one variable at a time, keeping only
@@ -378,6 +396,31 @@ fn shrink(
             }
             let mut trial = env.clone();
             trial.insert(v, candidate.clone());
+            if compare_at(g, lhs, rhs, conditions, &trial) == PointOutcome::Counterexample {
+                env = trial;
+                break;
+            }
+        }
+        // Then the simplest rational in ever smaller neighbourhoods of the point (a
+        // counterexample in a narrow region is shown as 7.5, not as the float the
+        // screen found).
+        let Some(p) = env.get(&v).cloned() else {
+            continue;
+        };
+        if p.denom().bits() <= 8 {
+            continue;
+        }
+        let scale = p
+            .abs()
+            .max(BigRational::new(1.into(), BigInt::from(1) << 1000));
+        for k in [1u32, 3, 6, 10, 16, 24, 34, 50, 70, 100, 140, 200, 300] {
+            let d = &scale / BigRational::from_integer(BigInt::from(1) << k);
+            let candidate = crate::poly::simplest_between(&(&p - &d), &(&p + &d));
+            if candidate == p {
+                break;
+            }
+            let mut trial = env.clone();
+            trial.insert(v, candidate);
             if compare_at(g, lhs, rhs, conditions, &trial) == PointOutcome::Counterexample {
                 env = trial;
                 break;

@@ -125,6 +125,10 @@ fn scale(p: f64, k: i64, nonpos: bool) -> f64 {
 /// select. NaN propagates (the clamps keep it).
 #[inline(always)]
 fn exp_core<const NONPOS: bool>(a: f64, b: f64) -> f64 {
+    // A clamped argument drops its low part, which can be huge when `a` is (the low
+    // part of `1e198/10` is about 1e181, and would leave the reduction's range).
+    let out = a < EXP_MIN_ARG || (!NONPOS && a > EXP_MAX_ARG);
+    let b = if out { 0.0 } else { b };
     let a = if a < EXP_MIN_ARG { EXP_MIN_ARG } else { a };
     let a = if !NONPOS && a > EXP_MAX_ARG {
         EXP_MAX_ARG
@@ -161,6 +165,11 @@ pub(super) fn exp_nonpos(a: f64) -> f64 {
 /// otherwise carry its half-ulp rounding into their result.
 #[inline(always)]
 pub fn exp_dd_parts(a: f64, b: f64) -> (f64, f64) {
+    let b = if !(EXP_MIN_ARG..=EXP_MAX_ARG).contains(&a) {
+        0.0
+    } else {
+        b
+    };
     let (k, _, r) = reduce(a.clamp(EXP_MIN_ARG, EXP_MAX_ARG), b); // NaN stays NaN
     let em = expm1_poly(r);
     let p = 1.0 + em;

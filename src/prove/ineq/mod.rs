@@ -122,6 +122,9 @@ pub fn dispatch(g: &mut Graph, claim: &Claim, opts: &Options) -> Option<Report> 
             context: Context::new(),
             counterexample: None,
             points_agreed: 0,
+            regions: 0,
+            screened: 0,
+            certified: 0,
             note: None,
             inequality: None,
         });
@@ -192,6 +195,9 @@ pub fn decide(g: &mut Graph, claim: &Claim, opts: &Options) -> Report {
                 context: Context::new(),
                 counterexample: Some(cx),
                 points_agreed: 0,
+                regions: 0,
+                screened: 0,
+                certified: 0,
                 note: None,
                 inequality: None,
             }));
@@ -247,6 +253,9 @@ pub fn decide(g: &mut Graph, claim: &Claim, opts: &Options) -> Report {
         context: Context::new(),
         counterexample,
         points_agreed: 0,
+        regions: 0,
+        screened: 0,
+        certified: 0,
         note,
         inequality: Some(Detail { links }),
     }
@@ -610,6 +619,7 @@ fn certify_point(
     let mut point: Vec<(Symbol, BigRational)> = env.into_iter().collect();
     point.sort_by(|a, b| g.name(a.0).cmp(g.name(b.0)));
     Some(Counterexample {
+        exact_point: None,
         point,
         lhs: lv,
         rhs: rv,

@@ -1,0 +1,774 @@
+//! The numeric route, region by region: lines through base points, each cut at the
+//! claim's boundaries into regions ([`regions`](super::regions)); every region
+//! screened with the fast evaluator ([`screen`](super::screen)) and then sampled with
+//! certified MPFR enclosures at its structured points and the screen's best
+//! candidates. `verified` needs [`MIN_AGREEING`] agreeing points in every region of
+//! every line, every boundary point that matters decided, and no exact evidence
+//! against the claim; a region's points are never skipped silently.
+
+use std::collections::HashMap;
+use std::time::Instant;
+
+use num_bigint::BigInt;
+use num_rational::BigRational;
+use num_traits::{Signed, ToPrimitive};
+
+use super::decide::Context;
+use super::numeric::{
+    compare_at, compare_with, PointOutcome, AGREEMENT_PRECISION, DEEP_PRECISIONS,
+};
+use super::points::Rng;
+use super::regions::{
+    boundaries, ends, exact_zeros, extra_points, on_line, region_points, Boundary, Crossing,
+    Source, MIN_AGREEING,
+};
+use super::screen::{candidates, grid, Screen};
+use crate::certified::enclose;
+use crate::expr::{ExprId, Func, Graph, Node, Symbol};
+use crate::poly::Interval;
+
+/// A point: a value for each variable.
+pub type Env = HashMap<Symbol, BigRational>;
+
+/// The end of the numeric route.
+#[derive(Clone, Debug, Default)]
+pub struct Outcome {
+    /// A certified counterexample: its rational point, and the exact values where a
+    /// variable sits at an irrational point (`x = log(2)`).
+    pub counterexample: Option<(Env, Vec<(Symbol, ExprId)>)>,
+    /// Whether the claim may be `verified` (every region has its agreeing points).
+    pub verified: bool,
+    /// Regions sampled (with at least one point inside the conditions).
+    pub regions: usize,
+    /// Points that agreed (certified).
+    pub agreed: usize,
+    /// Points evaluated by the fast screen.
+    pub screened: usize,
+    /// Points evaluated with MPFR.
+    pub certified: usize,
+    /// Why the claim is not verified, when it is not.
+    pub note: Option<String>,
+    /// At an exact pole counterexample: whether the left side is the undefined one,
+    /// and why.
+    pub undefined_side: Option<(bool, String)>,
+    /// At an exact (irrational) counterexample: both sides with the point put in and
+    /// the switches there taken, for the values shown.
+    pub exact_sides: Option<(ExprId, ExprId)>,
+}
+
+/// The inputs of the route.
+pub struct Claim<'a> {
+    /// The unfolded left side.
+    pub lhs: ExprId,
+    /// The unfolded right side.
+    pub rhs: ExprId,
+    /// The unfolded conditions.
+    pub conditions: &'a [ExprId],
+    /// The variables, sorted by name.
+    pub vars: &'a [Symbol],
+    /// The intervals the conditions state.
+    pub context: &'a Context,
+    /// Seeded random points added on each line, spread over its regions.
+    pub random_points: usize,
+    /// The seed of those points.
+    pub seed: u64,
+    /// A region where the normal form of `L - R` is not zero, and whether it is
+    /// certainly not the zero function there (then the claim is never verified).
+    pub evidence: Option<(Context, bool)>,
+}
+
+struct Route<'a> {
+    claim: Claim<'a>,
+    rng: Rng,
+    deadline: Instant,
+    bounds: Vec<Boundary>,
+    screen: Screen,
+    out: Outcome,
+    blocked: Option<String>,
+    unresolved: Option<String>,
+}
+
+fn to_f64(r: &BigRational) -> f64 {
+    r.to_f64().unwrap_or(f64::NAN)
+}
+
+fn from_f64(x: f64) -> Option<BigRational> {
+    BigRational::from_float(x)
+}
+
+/// Runs the numeric route until `deadline`.
+pub fn run(g: &mut Graph, claim: Claim<'_>, deadline: Instant) -> Outcome {
+    let bounds = boundaries(g, &[claim.lhs, claim.rhs], claim.conditions);
+    let screen = Screen::new(g, claim.vars, claim.lhs, claim.rhs, claim.conditions);
+    let mut route = Route {
+        rng: Rng::new(claim.seed),
+        claim,
+        deadline,
+        bounds,
+        screen,
+        out: Outcome::default(),
+        blocked: None,
+        unresolved: None,
+    };
+    route.go(g);
+    route.out.screened = route.screen.screened;
+    route.out
+}
+
+impl Route<'_> {
+    fn go(&mut self, g: &mut Graph) {
+        let vars = self.claim.vars.to_vec();
+        // Exact evidence that the claim fails: look for the counterexample it
+        // promises first, at precisions far beyond the working one.
+        if let Some((region, true)) = self.claim.evidence.clone() {
+            let _ = self.deep_search(g, &region, true);
+            if self.out.counterexample.is_some() {
+                return;
+            }
+        }
+        if vars.is_empty() {
+            self.constant(g);
+        } else {
+            let bases = self.bases();
+            'lines: for &v in &vars {
+                for base in &bases {
+                    let mut base = base.clone();
+                    base.remove(&v);
+                    if Instant::now() > self.deadline {
+                        self.block("the time limit was reached before every region was sampled");
+                        break 'lines;
+                    }
+                    self.line(g, v, &base);
+                    if self.out.counterexample.is_some() {
+                        return;
+                    }
+                }
+            }
+        }
+        match self.claim.evidence.clone() {
+            Some((_, true)) => self.block(
+                "the exponential-rational normal form of L - R is not zero on a region with interior, so the claim fails there, but no counterexample was certified within the limits",
+            ),
+            Some((region, false)) if self.blocked.is_none() && self.unresolved.is_none() => {
+                // A non-zero normal form outside the canonical class proves nothing,
+                // but a difference below the working precision is looked for before
+                // the claim is called verified.
+                let completed = self.deep_search(g, &region, false);
+                if self.out.counterexample.is_some() {
+                    return;
+                }
+                if !completed {
+                    self.block("the normal form of L - R is not zero, and the search for a difference below the working precision did not finish within the time limit");
+                }
+            }
+            _ => {}
+        }
+        self.finish();
+    }
+
+    fn block(&mut self, why: &str) {
+        if self.blocked.is_none() {
+            self.blocked = Some(why.to_owned());
+        }
+    }
+
+    fn finish(&mut self) {
+        if let Some(why) = self.blocked.take() {
+            self.out.note = Some(why);
+        } else if let Some(why) = self.unresolved.take() {
+            self.out.note = Some(format!("a point could not be decided: {why}"));
+        } else if self.out.regions == 0 {
+            self.out.note = Some("no sample point satisfies the conditions".into());
+        } else {
+            self.out.verified = true;
+        }
+    }
+
+    /// Base points for the lines: a few values of each variable inside its interval,
+    /// combined so that different lines see different companions.
+    fn bases(&self) -> Vec<Env> {
+        let vars = self.claim.vars;
+        if vars.len() == 1 {
+            return vec![Env::new()];
+        }
+        let count = match vars.len() {
+            2 => 4,
+            3 => 3,
+            _ => 2,
+        };
+        let reps: Vec<Vec<BigRational>> = vars
+            .iter()
+            .map(|v| {
+                let iv = self
+                    .claim
+                    .context
+                    .get(v)
+                    .cloned()
+                    .unwrap_or_else(Interval::line);
+                representatives(&iv, count)
+            })
+            .collect();
+        (0..count)
+            .map(|j| {
+                vars.iter()
+                    .zip(&reps)
+                    .enumerate()
+                    .filter(|(_, (_, r))| !r.is_empty())
+                    .map(|(i, (&v, r))| (v, r[(j + i) % r.len()].clone()))
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// A claim without variables: one point, decided at the working precision and,
+    /// with exact evidence, far beyond it.
+    fn constant(&mut self, g: &mut Graph) {
+        let env = Env::new();
+        let (l, r, c) = (self.claim.lhs, self.claim.rhs, self.claim.conditions);
+        self.out.certified += 1;
+        match compare_at(g, l, r, c, &env) {
+            PointOutcome::Counterexample => {
+                self.out.counterexample = Some((env, Vec::new()));
+            }
+            PointOutcome::Agree => {
+                self.block("the claim is a single point (no variables), and agreement to the working precision does not decide it exactly");
+            }
+            PointOutcome::Excluded => {}
+            PointOutcome::OutOfRange => self.block("a value is beyond the representable range"),
+            PointOutcome::Unresolved(why) => self.unresolved = Some(why),
+        }
+    }
+
+    /// Certifies one point; true when the route must stop (a counterexample).
+    fn certify(&mut self, g: &mut Graph, env: &Env, tally: Option<&mut (usize, usize)>) -> bool {
+        self.out.certified += 1;
+        let (l, r, c) = (self.claim.lhs, self.claim.rhs, self.claim.conditions);
+        match compare_at(g, l, r, c, env) {
+            PointOutcome::Counterexample => {
+                self.out.counterexample = Some((env.clone(), Vec::new()));
+                return true;
+            }
+            PointOutcome::Agree => {
+                self.out.agreed += 1;
+                if let Some(t) = tally {
+                    t.0 += 1;
+                    t.1 += 1;
+                }
+            }
+            PointOutcome::Excluded => {}
+            PointOutcome::OutOfRange => {
+                if let Some(t) = tally {
+                    t.1 += 1;
+                }
+            }
+            PointOutcome::Unresolved(why) => {
+                if let Some(t) = tally {
+                    t.1 += 1;
+                }
+                self.unresolved = Some(why);
+            }
+        }
+        false
+    }
+
+    /// One line: `v` free, the other variables at `base`.
+    fn line(&mut self, g: &mut Graph, v: Symbol, base: &Env) {
+        let dom = self
+            .claim
+            .context
+            .get(&v)
+            .cloned()
+            .unwrap_or_else(Interval::line);
+        if dom.is_empty() {
+            return;
+        }
+        let (dlo, dhi) = ends(&dom);
+        let base_f: HashMap<Symbol, f64> = base.iter().map(|(&s, r)| (s, to_f64(r))).collect();
+        let with = |x: &BigRational| -> Env {
+            let mut e = base.clone();
+            e.insert(v, x.clone());
+            e
+        };
+        // Closed ends of the interval are points of the claim.
+        for end in [&dom.lo, &dom.hi].into_iter().flatten() {
+            if end.1 && self.certify(g, &with(&end.0), None) {
+                return;
+            }
+        }
+        if let (Some(a), Some(b)) = (&dlo, &dhi) {
+            if a == b {
+                self.block("the region is a single point, which sampling cannot decide exactly");
+                return;
+            }
+        }
+        // The zeros of every boundary on this line.
+        let mut zeros: Vec<Crossing> = Vec::new();
+        let mut unlocated: Vec<Boundary> = Vec::new();
+        for b in self.bounds.clone() {
+            let c = on_line(g, b.expr, base);
+            if !g.free_vars(c).contains(&v) {
+                continue;
+            }
+            match exact_zeros(g, c, v, &b) {
+                Some(zs) => zeros.extend(zs),
+                None => unlocated.push(b),
+            }
+        }
+        let cuts_f: Vec<f64> = zeros.iter().map(|z| to_f64(&z.lo)).collect();
+        let xs = grid(
+            dlo.as_ref().map(to_f64),
+            dhi.as_ref().map(to_f64),
+            &cuts_f,
+            200,
+        );
+        for b in unlocated {
+            match self.screen.sign_changes(g, b.expr, v, &base_f, &xs) {
+                Some(changes) => {
+                    for (a, c) in changes {
+                        if let (Some(lo), Some(hi)) = (from_f64(a), from_f64(c)) {
+                            zeros.push(Crossing {
+                                lo,
+                                hi,
+                                exact: None,
+                                source: b.source,
+                                certain: false,
+                                node: Some(b.node),
+                            });
+                        }
+                    }
+                }
+                None => self.block("a boundary of the claim could not be located (it does not compile to the fast evaluator)"),
+            }
+            if b.source.point_matters() {
+                self.block("a condition or domain edge of the claim has zeros that could only be located numerically, so the claim is not decided at them");
+            }
+        }
+        // Boundary points that matter: rational ones are sampled, irrational ones
+        // evaluated at their exact value.
+        let mut cuts: Vec<BigRational> = Vec::new();
+        let mut micro: Vec<(BigRational, BigRational)> = Vec::new();
+        for z in &zeros {
+            let inside = |p: &BigRational| dom.interior_contains(p);
+            if let Some(r) = z.rational() {
+                if inside(r) {
+                    cuts.push(r.clone());
+                    if self.certify(g, &with(r), None) {
+                        return;
+                    }
+                }
+                continue;
+            }
+            if !(inside(&z.lo) || inside(&z.hi)) {
+                continue;
+            }
+            for p in [&z.lo, &z.hi] {
+                if inside(p) {
+                    cuts.push(p.clone());
+                }
+            }
+            micro.push((z.lo.clone(), z.hi.clone()));
+            if z.source.point_matters() && self.exact_point(g, v, base, z, &zeros) {
+                return;
+            }
+        }
+        cuts.sort();
+        cuts.dedup();
+        // The regions between the cuts.
+        let mut bounds_list: Vec<Option<BigRational>> = vec![dlo.clone()];
+        bounds_list.extend(cuts.iter().cloned().map(Some));
+        bounds_list.push(dhi.clone());
+        // The screen: candidates over the whole line, then per region.
+        let sampled = self.screen.sides(v, &base_f, xs);
+        let cand: Vec<BigRational> = sampled
+            .as_ref()
+            .map(|s| candidates(s, 24))
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(from_f64)
+            .collect();
+        for w in bounds_list.windows(2) {
+            let (lo, hi) = (w[0].as_ref(), w[1].as_ref());
+            if let (Some(a), Some(b)) = (lo, hi) {
+                if a >= b || micro.iter().any(|(x, y)| x == a && y == b) {
+                    continue;
+                }
+            }
+            if Instant::now() > self.deadline {
+                self.block("the time limit was reached before every region was sampled");
+                return;
+            }
+            let inside = |p: &BigRational| lo.is_none_or(|a| p > a) && hi.is_none_or(|b| p < b);
+            let mut pts: Vec<BigRational> = cand.iter().filter(|p| inside(p)).cloned().collect();
+            pts.extend(region_points(lo, hi));
+            let regions_here = bounds_list.len() - 1;
+            let random = self.claim.random_points.div_ceil(regions_here.max(1));
+            pts.extend(random_points(&mut self.rng, lo, hi, random));
+            // (agreeing, inside the conditions)
+            let mut tally = (0usize, 0usize);
+            for p in &pts {
+                if self.certify(g, &with(p), Some(&mut tally)) {
+                    return;
+                }
+            }
+            if tally.0 < MIN_AGREEING && tally.1 > 0 {
+                for p in extra_points(lo, hi, 3 * MIN_AGREEING) {
+                    if tally.0 >= MIN_AGREEING || Instant::now() > self.deadline {
+                        break;
+                    }
+                    if self.certify(g, &with(&p), Some(&mut tally)) {
+                        return;
+                    }
+                }
+            }
+            if tally.1 > 0 {
+                self.out.regions += 1;
+                if tally.0 < MIN_AGREEING {
+                    self.block(&format!(
+                        "a region of {} has only {} agreeing points (at least {MIN_AGREEING} are needed)",
+                        g.name(v),
+                        tally.0
+                    ));
+                }
+            }
+        }
+    }
+
+    /// Decides the claim at the exact (irrational) zero `z` of a boundary that
+    /// matters; true when that gives a counterexample. Every switch and pole known by
+    /// exact algebra to vanish at the same point (`all`) is taken exactly: an `if`
+    /// takes the branch its condition gives at equality, `sign` is 0, and a side
+    /// holding a pole outside any `if` is undefined.
+    fn exact_point(
+        &mut self,
+        g: &mut Graph,
+        v: Symbol,
+        base: &Env,
+        z: &Crossing,
+        all: &[Crossing],
+    ) -> bool {
+        let Some(p) = z.exact else {
+            self.block("a condition or domain edge of the claim has an irrational zero without a closed form, where the claim is not decided");
+            return false;
+        };
+        let here: Vec<&Crossing> = all
+            .iter()
+            .filter(|c| c.certain && c.exact == Some(p))
+            .collect();
+        let mut branch: HashMap<ExprId, ExprId> = HashMap::new();
+        let mut poles: Vec<ExprId> = Vec::new();
+        for c in &here {
+            let Some(node) = c.node else { continue };
+            match (c.source, g.node(node).clone()) {
+                (Source::Switch, Node::If(cond, a, b)) => {
+                    if let Node::Cmp(op, ..) = g.node(cond) {
+                        let taken = if op.holds(std::cmp::Ordering::Equal) {
+                            a
+                        } else {
+                            b
+                        };
+                        branch.insert(node, taken);
+                    }
+                }
+                (Source::Switch, Node::Func(Func::Sign, _)) => {
+                    let zero = g.int(0);
+                    branch.insert(node, zero);
+                }
+                (Source::Pole, _) => poles.push(node),
+                _ => {}
+            }
+        }
+        let take = |g: &mut Graph, e: ExprId| -> ExprId {
+            if branch.is_empty() {
+                return e;
+            }
+            g.rewrite(e, |g, id, node| match branch.get(&id) {
+                Some(&t) => t,
+                None => g.rebuild(node),
+            })
+        };
+        let (l0, r0) = (take(g, self.claim.lhs), take(g, self.claim.rhs));
+        let c0: Vec<ExprId> = self.claim.conditions.iter().map(|&c| take(g, c)).collect();
+        let mut bind: HashMap<Symbol, ExprId> =
+            base.iter().map(|(&s, r)| (s, g.num(r.clone()))).collect();
+        bind.insert(v, p);
+        let l = g.substitute(l0, &bind);
+        let r = g.substitute(r0, &bind);
+        let conds: Vec<ExprId> = c0.iter().map(|&c| g.substitute(c, &bind)).collect();
+        self.out.certified += 1;
+        let found = match compare_at(g, l, r, &conds, &Env::new()) {
+            PointOutcome::Counterexample => true,
+            PointOutcome::Agree | PointOutcome::Excluded => return false,
+            _ => match self.pole_sides(g, (l0, r0), (l, r), &conds, &poles) {
+                Some(found) => found,
+                None => {
+                    self.block("the claim could not be decided at an irrational boundary point");
+                    return false;
+                }
+            },
+        };
+        if found {
+            let approx = (&z.lo + &z.hi) / BigRational::from_integer(BigInt::from(2));
+            let mut env = base.clone();
+            env.insert(v, approx);
+            self.out.counterexample = Some((env, vec![(v, p)]));
+            self.out.exact_sides = Some((l, r));
+        }
+        found
+    }
+
+    /// At a point where the `poles` are exactly 0: a side that holds one of them
+    /// outside any `if` (`sides`, before the point is put in) is undefined. Both
+    /// undefined: they agree (`Some(false)`). One undefined while the other is
+    /// certainly defined and the conditions certainly hold: a counterexample
+    /// (`Some(true)`). Otherwise undecided (`None`).
+    fn pole_sides(
+        &mut self,
+        g: &mut Graph,
+        sides: (ExprId, ExprId),
+        at: (ExprId, ExprId),
+        conds: &[ExprId],
+        poles: &[ExprId],
+    ) -> Option<bool> {
+        if poles.is_empty() {
+            return None;
+        }
+        let undefined = |g: &Graph, side: ExprId| -> Option<ExprId> {
+            let nodes = g.reachable(&[side]);
+            if nodes.iter().any(|&n| matches!(g.node(n), Node::If(..))) {
+                return None;
+            }
+            poles.iter().copied().find(|p| nodes.contains(p))
+        };
+        let none = Env::new();
+        let defined = |g: &mut Graph, side: ExprId| enclose(g, side, &none, 256).is_ok();
+        let (lu, ru) = (undefined(g, sides.0), undefined(g, sides.1));
+        let (lhs_undefined, pole) = match (lu, ru) {
+            (Some(_), Some(_)) => return Some(false),
+            (Some(p), None) if defined(g, at.1) => (true, p),
+            (None, Some(p)) if defined(g, at.0) => (false, p),
+            _ => return None,
+        };
+        for &c in conds {
+            // A condition holds for certain only when it folded to true or its
+            // enclosure decides it.
+            let holds = match g.node(c).clone() {
+                Node::Bool(b) => b,
+                Node::Cmp(op, a, b) => {
+                    let (Ok(x), Ok(y)) = (enclose(g, a, &none, 256), enclose(g, b, &none, 256))
+                    else {
+                        return None;
+                    };
+                    crate::certified::interval::decide(op, &x, &y) == Some(true)
+                }
+                _ => false,
+            };
+            if !holds {
+                return None;
+            }
+        }
+        let what = match g.node(pole) {
+            Node::Func(Func::Log, u) => {
+                format!("log of 0: {} is exactly 0 there", crate::print::text(g, *u))
+            }
+            Node::Pow(b, _) => {
+                format!(
+                    "division by 0: {} is exactly 0 there",
+                    crate::print::text(g, *b)
+                )
+            }
+            _ => "a pole".to_owned(),
+        };
+        self.out.undefined_side = Some((lhs_undefined, what));
+        Some(true)
+    }
+
+    /// With exact evidence that the claim fails on `region`, looks for a point there
+    /// where the difference is certified, raising the precision far beyond the
+    /// working one.
+    /// Returns whether the search ran to its last precision (it stops early at a
+    /// counterexample or at the deadline).
+    fn deep_search(&mut self, g: &mut Graph, region: &Context, certain: bool) -> bool {
+        let vars = self.claim.vars.to_vec();
+        let (count, precs): (usize, Vec<u32>) = if certain {
+            (4, DEEP_PRECISIONS.to_vec())
+        } else {
+            // Outside the canonical class only the magnitudes the claim itself
+            // produces are looked at: the largest `|u|` of an `exp(u)` at the point
+            // says how small a term it can hide (`softplus(x) - x` at 10^5 is about
+            // 2^-144270).
+            (1, Vec::new())
+        };
+        let reps: Vec<Vec<BigRational>> = vars
+            .iter()
+            .map(|v| {
+                let iv = region.get(v).cloned().unwrap_or_else(Interval::line);
+                deep_candidates(&iv, count)
+            })
+            .collect();
+        if reps.iter().any(Vec::is_empty) {
+            return false;
+        }
+        let (l, r, c) = (self.claim.lhs, self.claim.rhs, self.claim.conditions);
+        let envs: Vec<Env> = (0..count)
+            .map(|j| {
+                vars.iter()
+                    .zip(&reps)
+                    .enumerate()
+                    .map(|(i, (&v, rs))| (v, rs[(j + i) % rs.len()].clone()))
+                    .collect()
+            })
+            .collect();
+        let precs = if certain {
+            precs
+        } else {
+            let bits = envs
+                .iter()
+                .map(|e| exp_bits(g, &[l, r], e))
+                .max()
+                .unwrap_or(0);
+            let need = bits.saturating_add(u64::from(AGREEMENT_PRECISION) + 64);
+            if bits < 64 || need > u64::from(DEEP_PRECISIONS[DEEP_PRECISIONS.len() - 1]) {
+                // Nothing hides below the working precision, or too much to look at.
+                return bits < 64;
+            }
+            vec![u32::try_from(need.next_power_of_two()).unwrap_or(u32::MAX)]
+        };
+        // Every point at one precision before any at the next, so a point where the
+        // difference happens to vanish does not hold up the others.
+        let mut live: Vec<bool> = vec![true; envs.len()];
+        for &prec in &precs {
+            for (k, env) in envs.iter().enumerate() {
+                if !live[k] {
+                    continue;
+                }
+                let step = Instant::now();
+                self.out.certified += 1;
+                match compare_with(g, l, r, c, env, &[prec], false) {
+                    PointOutcome::Counterexample => {
+                        self.out.counterexample = Some((env.clone(), Vec::new()));
+                        return false;
+                    }
+                    PointOutcome::Unresolved(_) => {}
+                    _ => live[k] = false,
+                }
+                // Twice the bits cost at least four times as much: no step is begun
+                // that cannot end before the deadline.
+                if Instant::now() + step.elapsed().saturating_mul(4) > self.deadline {
+                    return false;
+                }
+            }
+        }
+        true
+    }
+}
+
+/// Bits below 1 of the smallest value an `exp(u)` of the sides takes at the point:
+/// the largest `|u|/log(2)` (0 when there is no `exp`, or it cannot be evaluated).
+fn exp_bits(g: &mut Graph, sides: &[ExprId], env: &Env) -> u64 {
+    let mut most = 0.0f64;
+    for id in g.reachable(sides) {
+        if let Node::Func(Func::Exp | Func::Sinh | Func::Cosh | Func::Tanh, u) = g.node(id).clone()
+        {
+            if let Ok(iv) = enclose(g, u, env, 64) {
+                let m = iv.magnitude().to_f64();
+                if m.is_finite() {
+                    most = most.max(m / std::f64::consts::LN_2);
+                }
+            }
+        }
+    }
+    // The cast saturates; values are checked against the largest precision.
+    most.ceil() as u64
+}
+
+/// Whether the interval is the single point 0 (then 0 is its only candidate).
+fn pts_len_one(iv: &Interval) -> bool {
+    matches!((&iv.lo, &iv.hi), (Some((a, true)), Some((b, true))) if a == b)
+}
+
+/// `count` seeded random rationals inside `(lo, hi)`: uniform where it is bounded,
+/// otherwise moderate values measured from its end (or from 0).
+fn random_points(
+    rng: &mut Rng,
+    lo: Option<&BigRational>,
+    hi: Option<&BigRational>,
+    count: usize,
+) -> Vec<BigRational> {
+    let unit = |rng: &mut Rng| {
+        BigRational::new(
+            BigInt::from(rng.next_u64() % 1_000_003 + 1),
+            BigInt::from(1_000_005u64),
+        )
+    };
+    (0..count)
+        .map(|_| match (lo, hi) {
+            (Some(a), Some(b)) => a + (b - a) * unit(rng),
+            (Some(a), None) => a + rng.rational().abs() + unit(rng),
+            (None, Some(b)) => b - rng.rational().abs() - unit(rng),
+            (None, None) => rng.rational(),
+        })
+        .collect()
+}
+
+/// Points of an interval for the deep search: the smallest in magnitude first (a
+/// difference like `1 - tanh(x)` is largest there), then the simplest.
+fn deep_candidates(iv: &Interval, count: usize) -> Vec<BigRational> {
+    let (lo, hi) = ends(iv);
+    let mut pts = region_points(lo.as_ref(), hi.as_ref());
+    for end in [&iv.lo, &iv.hi].into_iter().flatten() {
+        if end.1 {
+            pts.push(end.0.clone());
+        }
+    }
+    // 0 is left out: a difference such as `alpha*(...)` vanishes there.
+    pts.retain(|p| !num_traits::Zero::is_zero(p) || pts_len_one(iv));
+    let mut by_size = pts.clone();
+    by_size.sort_by_key(Signed::abs);
+    let mut by_bits = pts;
+    by_bits.sort_by_key(|p| p.numer().bits() + p.denom().bits());
+    let mut out: Vec<BigRational> = Vec::new();
+    for p in by_size.into_iter().take(count.div_ceil(2)).chain(by_bits) {
+        if out.len() >= count {
+            break;
+        }
+        if !out.contains(&p) {
+            out.push(p);
+        }
+    }
+    out
+}
+
+/// A few values inside an interval, simplest and most telling first: its closed
+/// ends, points near the ends, the middle, and moderate values where unbounded.
+fn representatives(iv: &Interval, count: usize) -> Vec<BigRational> {
+    let mut out: Vec<BigRational> = Vec::new();
+    for end in [&iv.lo, &iv.hi].into_iter().flatten() {
+        if end.1 {
+            out.push(end.0.clone());
+        }
+    }
+    let (lo, hi) = ends(iv);
+    if let (Some(a), Some(b)) = (&lo, &hi) {
+        if a >= b {
+            return out;
+        }
+    }
+    let pts = region_points(lo.as_ref(), hi.as_ref());
+    // Simple, moderate values first (any value when the interval has none).
+    let moderate: Vec<BigRational> = pts
+        .iter()
+        .filter(|p| to_f64(p).abs() < 1e4 && p.denom().bits() < 40)
+        .cloned()
+        .collect();
+    let mut ranked = if moderate.is_empty() { pts } else { moderate };
+    ranked.sort_by_key(|p| p.numer().bits() + p.denom().bits());
+    for p in ranked {
+        if out.len() >= count {
+            break;
+        }
+        if !out.contains(&p) {
+            out.push(p);
+        }
+    }
+    out
+}

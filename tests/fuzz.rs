@@ -1,0 +1,252 @@
+//! The fuzzing machinery: the generator (reproducible, bounded, every text parses),
+//! shrinking, shards and merge, the targets on the hand-found defects, and proptest
+//! suites that draw their expressions from the same generator (sized for CI).
+
+use actsym::defs::parse_expr;
+use actsym::expr::Graph;
+use actsym::fuzz::targets::{self, ClaimKind};
+use actsym::fuzz::{self, generate, Campaign, Config, Point, Target, Tree};
+use assert_cmd::Command;
+use proptest::prelude::*;
+
+fn actsym() -> Command {
+    Command::cargo_bin("actsym").expect("the binary is built")
+}
+
+#[test]
+fn the_generator_is_reproducible_and_bounded() {
+    let config = Config::default();
+    for seed in 0..500 {
+        let a = generate(seed, &config);
+        assert_eq!(a, generate(seed, &config), "seed {seed}");
+        // Each node takes one unit of the size budget, except the operands a
+        // constructor adds once the budget is spent (at most 4 per node).
+        assert!(a.size() <= 5 * config.max_size, "seed {seed}: {}", a.text());
+    }
+    let distinct: std::collections::HashSet<String> =
+        (0..200).map(|s| generate(s, &config).text()).collect();
+    assert!(
+        distinct.len() > 150,
+        "only {} distinct trees",
+        distinct.len()
+    );
+}
+
+#[test]
+fn every_generated_text_parses() {
+    let mut g = Graph::with_prelude();
+    for config in [Config::default(), Config::plain()] {
+        for seed in 0..2000 {
+            let t = generate(seed, &config).text();
+            g.begin_operation();
+            if let Err(e) = parse_expr(&mut g, &t) {
+                panic!("seed {seed}: '{t}' does not parse: {e}");
+            }
+        }
+    }
+}
+
+#[test]
+fn the_generator_covers_the_language() {
+    let config = Config::default();
+    let all: String = (0..3000).map(|s| generate(s, &config).text()).collect();
+    for needle in [
+        "if(",
+        "diff(",
+        "beta",
+        "alpha",
+        "1e-60",
+        "exp(-exp(10))",
+        "relu(",
+        "max(",
+        "min(",
+        "^(",
+        "sigmoid(",
+        "swish(",
+        "log(",
+        "pi",
+    ] {
+        assert!(all.contains(needle), "never generated: {needle}");
+    }
+}
+
+#[test]
+fn shrinking_offers_only_smaller_trees() {
+    let config = Config::default();
+    for seed in 0..100 {
+        let t = generate(seed, &config);
+        for s in t.shrink() {
+            assert!(s.size() <= t.size(), "{} -> {}", t.text(), s.text());
+        }
+    }
+    assert!(Tree::Var("x").shrink().iter().all(|s| s.size() == 1));
+}
+
+#[test]
+fn from_bytes_is_a_function_of_the_bytes() {
+    let c = Config::default();
+    assert_eq!(fuzz::from_bytes(b"abc", &c), fuzz::from_bytes(b"abc", &c));
+    let mut g = Graph::with_prelude();
+    for data in [&b""[..], b"\x00", b"\xff\xfe", b"hello world"] {
+        let t = fuzz::from_bytes(data, &c).text();
+        parse_expr(&mut g, &t).unwrap_or_else(|e| panic!("{t}: {e}"));
+    }
+}
+
+/// The defects found by hand are caught: before the fixes in `src/fast/` the
+/// `eval` target reported them; now the values are right.
+#[test]
+fn the_eval_target_passes_the_hand_found_cases() {
+    let mut stats = fuzz::Stats::default();
+    for (src, x) in [
+        ("exp(x)/(1 + exp(x))", 710.0),
+        ("sinh(x)/cosh(x)", 710.0),
+        ("log(Phi(x))", -1000.0),
+        ("log(exp(x))", -1e6),
+    ] {
+        let mut g = Graph::with_prelude();
+        let p = Point {
+            coords: vec![("x".to_owned(), x)],
+        };
+        let f = targets::eval(&mut g, src, &[p], &mut stats, "hand");
+        assert_eq!(f, None, "{src} at {x}");
+    }
+    assert_eq!(stats.ulp["hand"].points, 4);
+    assert!(stats.ulp["hand"].max_ulp <= 4.0, "{:?}", stats.ulp);
+}
+
+#[test]
+fn an_intermediate_overflow_is_a_limit_not_a_discrepancy() {
+    let mut g = Graph::with_prelude();
+    let mut stats = fuzz::Stats::default();
+    let p = Point {
+        coords: vec![("x".to_owned(), 710.0)],
+    };
+    let f = targets::eval(&mut g, "exp(x)/x", &[p], &mut stats, "k").expect("inf at 710");
+    assert_eq!(f.kind, "intermediate_out_of_range");
+}
+
+#[test]
+fn claims_false_by_construction_are_false_and_true_ones_true() {
+    let t = Tree::Call("sigmoid", vec![Tree::Var("x")]);
+    let true_claim = targets::claim_text(&t, ClaimKind::Rewrite(3));
+    assert!(
+        true_claim.starts_with("sigmoid(x) = ") && true_claim != "sigmoid(x) = sigmoid(x)",
+        "{true_claim}"
+    );
+    assert_eq!(
+        targets::claim_text(&t, ClaimKind::Perturbed(0)),
+        "sigmoid(x) = sigmoid(x) + 1e-60"
+    );
+    assert_eq!(
+        targets::claim_text(&t, ClaimKind::Restricted(0)),
+        "sigmoid(x) = sigmoid(x) + 1/1000 where x > 1/2"
+    );
+    let mut g = Graph::with_prelude();
+    let time = std::time::Duration::from_secs(5);
+    assert_eq!(targets::check(&mut g, &true_claim, true, time), None);
+    // The target reports what contradicts the construction: a claim said to be true
+    // but refuted, a claim said to be false but proved.
+    let refuted =
+        targets::check(&mut g, "sigmoid(x) = 1/(1 + exp(x))", true, time).expect("refuted");
+    assert_eq!(refuted.kind, "true_claim_refuted");
+    let accepted = targets::check(&mut g, "sigmoid(x) = sigmoid(x)", false, time)
+        .expect("a claim said to be false but proved is reported");
+    assert_eq!(accepted.kind, "false_claim_accepted");
+}
+
+#[test]
+fn shards_cover_the_campaign_once_and_merge() {
+    let whole = fuzz::run(&Campaign::new(Target::Print, 5, 30), &|_| {});
+    let mut parts = Vec::new();
+    for i in 0..3 {
+        let mut c = Campaign::new(Target::Print, 5, 30);
+        c.shard = (i, 3);
+        parts.push(fuzz::run(&c, &|_| {}));
+    }
+    assert_eq!(parts.iter().map(|r| r.cases).sum::<u64>(), 30);
+    let merged = fuzz::merge(&parts).expect("same campaign");
+    assert_eq!(merged.cases, whole.cases);
+    assert_eq!(merged.discrepancies, whole.discrepancies);
+    assert_eq!(merged.shards, vec!["0/3", "1/3", "2/3"]);
+    let other = fuzz::run(&Campaign::new(Target::Print, 6, 3), &|_| {});
+    assert!(fuzz::merge(&[whole, other]).is_err());
+}
+
+#[test]
+fn identity_finds_and_certifies_a_counterexample() {
+    let mut c = Campaign::new(Target::Identity, 1, 20_000);
+    c.claim = Some("relu(x) = x where x > -1/3".to_owned());
+    let r = fuzz::run(&c, &|_| {});
+    assert_eq!(r.discrepancies.len(), 1, "{r:?}");
+    let f = &r.discrepancies[0];
+    assert_eq!(f.kind, "counterexample");
+    let x: f64 = f.point.as_ref().unwrap()[2..].parse().unwrap();
+    assert!(x < 0.0 && x > -1.0 / 3.0, "{f:?}");
+    let mut c = Campaign::new(Target::Identity, 1, 20_000);
+    c.claim = Some("tanh(x) = 2*sigmoid(2*x) - 1".to_owned());
+    let r = fuzz::run(&c, &|_| {});
+    assert!(r.discrepancies.is_empty(), "{r:?}");
+    let ev = r.evidence.unwrap();
+    assert_eq!(ev.screened, 20_000);
+    assert!(ev.compared > 19_000, "{ev:?}");
+}
+
+#[test]
+fn cli_reproducers_run_and_exit_codes_follow_the_contract() {
+    actsym()
+        .args([
+            "fuzz",
+            "eval",
+            "--expr",
+            "exp(x)/(1 + exp(x))",
+            "--at",
+            "x=710",
+        ])
+        .assert()
+        .code(0)
+        .stdout(predicates::str::contains("0 discrepancies"));
+    actsym()
+        .args([
+            "fuzz",
+            "identity",
+            "tanh(x) = sigmoid(2*x)",
+            "--cases",
+            "4096",
+        ])
+        .assert()
+        .code(1)
+        .stdout(predicates::str::contains("reproduce: actsym eval"));
+    actsym()
+        .args(["fuzz", "print", "--cases", "10", "--shard", "2/1"])
+        .assert()
+        .code(2);
+    actsym()
+        .args(["fuzz", "print", "--time", "0.3s", "--jobs", "1"])
+        .assert()
+        .code(0);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    /// Printing: every generated expression prints as text that parses back to it.
+    #[test]
+    fn generated_expressions_print_and_parse_back(seed in any::<u64>()) {
+        let t = generate(seed, &Config::default()).text();
+        let mut g = Graph::with_prelude();
+        prop_assert_eq!(targets::print(&mut g, &t), None, "{}", t);
+    }
+
+    /// Simplification keeps values and domains at a few points.
+    #[test]
+    fn generated_expressions_simplify_soundly(seed in any::<u64>()) {
+        let t = generate(seed, &Config::plain()).text();
+        let mut g = Graph::with_prelude();
+        let pts: Vec<Point> = [-1.5, 0.25, 2.0]
+            .iter()
+            .map(|&x| Point { coords: vec![("x".to_owned(), x)] })
+            .collect();
+        prop_assert_eq!(targets::simplify(&mut g, &t, &pts), None, "{}", t);
+    }
+}
