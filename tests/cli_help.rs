@@ -4,7 +4,7 @@
 use assert_cmd::Command;
 
 /// The commands, as `actsym <name> --help` takes them ("" is the top level).
-const COMMANDS: [&str; 14] = [
+const COMMANDS: [&str; 15] = [
     "",
     "derive",
     "simplify",
