@@ -81,6 +81,8 @@ fn the_catalog_lists_the_phase_one_parts_in_order() {
         "d-softplus",
         "d-elu",
         "d-mish",
+        "b-sigmoid",
+        "b-tanh",
     ] {
         assert!(ids.contains(&drill), "{drill}");
     }
@@ -401,6 +403,73 @@ fn part_7_vanishing_gradients() {
         "x",
     ] {
         check("7", a, Unreadable, "");
+    }
+    // The bound behind it, sigmoid' <= 1/4, graded as an inequality claim.
+    for a in [
+        "diff(sigmoid(x), x) <= 1/4",
+        "sigmoid(x)*(1 - sigmoid(x)) <= 1/4",
+        "1/4 >= diff(sigmoid(x), x)",
+    ] {
+        accepted("7", a);
+    }
+    check(
+        "7",
+        "diff(sigmoid(x), x) <= 1/5",
+        Incorrect,
+        "claim_refuted",
+    );
+    check("7", "diff(sigmoid(x), x) < 1/4", Incorrect, "claim_refuted");
+    check(
+        "7",
+        "diff(sigmoid(x), x) >= 1/4",
+        Incorrect,
+        "claim_refuted",
+    );
+    check("7", "sigmoid(x) <= 1/4", Incorrect, "claim_refuted");
+    check("7", "diff(sigmoid(x), x) <= 1/2", Incorrect, "wrong_claim");
+}
+
+#[test]
+fn drills_bounds_of_sigmoid_and_tanh_derivatives() {
+    for (id, answers) in [
+        (
+            "b-sigmoid",
+            [
+                "diff(sigmoid(x), x) <= 1/4",
+                "1/4 >= diff(sigmoid(x), x)",
+                "diff(sigmoid(x), x) - 1/4 <= 0",
+            ],
+        ),
+        (
+            "b-tanh",
+            [
+                "diff(tanh(x), x) <= 1",
+                "1 >= diff(tanh(x), x)",
+                "1 - tanh(x)^2 <= 1",
+            ],
+        ),
+    ] {
+        for a in answers {
+            accepted(id, a);
+        }
+    }
+    for (id, a, code) in [
+        ("b-sigmoid", "diff(sigmoid(x), x) <= 1/5", "claim_refuted"),
+        ("b-sigmoid", "diff(sigmoid(x), x) < 1/4", "claim_refuted"),
+        ("b-sigmoid", "diff(sigmoid(x), x) >= 1/4", "claim_refuted"),
+        ("b-sigmoid", "diff(sigmoid(x), x) <= 1", "wrong_claim"),
+        (
+            "b-sigmoid",
+            "sigmoid(x)*(1 + sigmoid(x)) <= 1/4",
+            "claim_refuted",
+        ),
+        ("b-tanh", "diff(tanh(x), x) <= 1/4", "claim_refuted"),
+        ("b-tanh", "diff(tanh(x), x) < 1", "claim_refuted"),
+        ("b-tanh", "diff(tanh(x), x) >= 1", "claim_refuted"),
+        ("b-tanh", "diff(tanh(x), x) <= 2", "wrong_claim"),
+        ("b-tanh", "1 + tanh(x)^2 <= 1", "claim_refuted"),
+    ] {
+        check(id, a, Incorrect, code);
     }
 }
 

@@ -24,7 +24,7 @@ fn run_passes_every_reference_answer() {
         .args(["exercises", "run"])
         .assert()
         .code(0)
-        .stdout(predicate::str::contains("18 of 18 exercises pass"))
+        .stdout(predicate::str::contains("20 of 20 exercises pass"))
         .stdout(predicate::str::contains("5a  "))
         .stdout(predicate::str::contains("FAIL").not());
 }

@@ -28,6 +28,11 @@ pub const FILES: &[(&str, &str)] = &[
     ("d-elu.toml", include_str!("../../exercises/d-elu.toml")),
     ("d-mish.toml", include_str!("../../exercises/d-mish.toml")),
     (
+        "b-sigmoid.toml",
+        include_str!("../../exercises/b-sigmoid.toml"),
+    ),
+    ("b-tanh.toml", include_str!("../../exercises/b-tanh.toml")),
+    (
         "i-tanh-odd.toml",
         include_str!("../../exercises/i-tanh-odd.toml"),
     ),

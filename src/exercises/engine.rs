@@ -100,6 +100,22 @@ pub fn decide(
     effort: Effort,
     budget: &Budget,
 ) -> Decision {
+    decide_claim_with(
+        g,
+        &Claim::equality(lhs, rhs, conditions.to_vec()),
+        effort,
+        budget,
+    )
+}
+
+/// Decides a claim (an identity or an inequality) with the checker.
+#[must_use]
+pub fn decide_claim_with(
+    g: &mut Graph,
+    claim: &Claim,
+    effort: Effort,
+    budget: &Budget,
+) -> Decision {
     let (points, cap) = match effort {
         Effort::Full => (Options::default().points, Duration::from_secs(10)),
         Effort::Light => (16, Duration::from_secs(2)),
@@ -114,14 +130,13 @@ pub fn decide(
             note: Some("the time limit of this answer was reached".into()),
         };
     }
-    let claim = Claim::equality(lhs, rhs, conditions.to_vec());
     let opts = Options {
         points,
         time_limit,
         digits: 12,
         ..Options::default()
     };
-    let report = decide_claim(g, &claim, &opts);
+    let report = decide_claim(g, claim, &opts);
     let holds = match report.verdict {
         CheckVerdict::Proved | CheckVerdict::Verified => Some(true),
         CheckVerdict::Refuted => Some(false),

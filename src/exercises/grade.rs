@@ -267,6 +267,11 @@ pub fn grade(ex: &Exercise, answer: &str, limits: &Limits) -> Grade {
         AnswerKind::Formula => formula::grade(ex, answer, &budget),
         AnswerKind::Proof => proof::grade(ex, answer, &budget),
         AnswerKind::Batch => batch::grade(ex, answer, &budget),
+        // Part 7 also asks for the bound sigmoid' <= 1/4: an inequality answer
+        // goes to its [proof] table.
+        AnswerKind::Vanishing if ex.proof.is_some() && answer.contains(['<', '>']) => {
+            proof::grade(ex, answer, &budget)
+        }
         AnswerKind::Vanishing => vanishing::grade(ex, answer, &budget),
         AnswerKind::Network => network::grade(ex, answer, &budget),
     }));

@@ -5,7 +5,7 @@
 //! each step of a chain must hold, and the chain must end at the claim's right side.
 
 use crate::expr::Graph;
-use crate::parse::Claim;
+use crate::parse::{Claim, Relation};
 use crate::prove::chain::parse_chain;
 
 use super::engine::{self, Budget, Effort};
@@ -17,24 +17,46 @@ fn is_chain(text: &str) -> bool {
     text.lines().any(|l| l.trim_start().starts_with("claim:"))
 }
 
-/// Whether `c` states the target: the same sides (either way round), or sides whose
-/// canonical difference is the target's up to sign (`tanh(x) = 2*sigmoid(2*x) - 1`),
-/// and no condition the target does not have.
+/// The relation read right to left (`a <= b` is `b >= a`).
+fn converse(r: Relation) -> Relation {
+    match r {
+        Relation::Eq => Relation::Eq,
+        Relation::Lt => Relation::Gt,
+        Relation::Le => Relation::Ge,
+        Relation::Gt => Relation::Lt,
+        Relation::Ge => Relation::Le,
+    }
+}
+
+/// Whether `c` states the target: the same sides (either way round, the relation
+/// read the other way), or sides whose canonical difference is the target's up to
+/// sign (`tanh(x) = 2*sigmoid(2*x) - 1`; for an inequality the sign goes with the
+/// relation), and no condition the target does not have. The sides are compared
+/// with their `diff(...)` taken, so `sigmoid(x)*(1 - sigmoid(x)) <= 1/4` states
+/// `diff(sigmoid(x), x) <= 1/4` when the derivative takes that form.
 fn same_statement(g: &mut Graph, c: &Claim, target: &Claim) -> bool {
-    // An inequality or a chain never states an identity.
-    if !c.is_identity() || !target.is_identity() {
+    if !c.conditions.iter().all(|k| target.conditions.contains(k)) || c.more != target.more {
         return false;
     }
-    if !c.conditions.iter().all(|k| target.conditions.contains(k)) {
-        return false;
-    }
-    if (c.lhs, c.rhs) == (target.lhs, target.rhs) || (c.rhs, c.lhs) == (target.lhs, target.rhs) {
+    let (r, t) = (c.relation, target.relation);
+    let same_way = r == t;
+    let other_way = r == converse(t);
+    if (same_way && (c.lhs, c.rhs) == (target.lhs, target.rhs))
+        || (other_way && (c.rhs, c.lhs) == (target.lhs, target.rhs))
+    {
         return true;
     }
-    let d = g.sub(c.lhs, c.rhs);
-    let t = g.sub(target.lhs, target.rhs);
-    let minus_t = g.neg(t);
-    d == t || d == minus_t
+    let taken = |g: &mut Graph, e| engine::take_diffs(g, e).unwrap_or(e);
+    let (cl, cr, tl, tr) = (
+        taken(g, c.lhs),
+        taken(g, c.rhs),
+        taken(g, target.lhs),
+        taken(g, target.rhs),
+    );
+    let d = g.sub(cl, cr);
+    let t_diff = g.sub(tl, tr);
+    let minus_t = g.neg(t_diff);
+    (same_way && d == t_diff) || (other_way && d == minus_t)
 }
 
 fn claim_text(g: &Graph, c: &Claim) -> String {
@@ -57,16 +79,8 @@ fn other_claim(
     target: &Claim,
     budget: &Budget,
 ) -> Grade {
+    let d = engine::decide_claim_with(g, c, Effort::Full, budget);
     let wanted = claim_text(g, target);
-    if !c.is_identity() {
-        // The engine decides identities; an inequality is simply not the statement.
-        return grade.with_diagnosis(
-            "wrong_claim",
-            format!("Your claim is an inequality or a chain, not the identity to show: {wanted}."),
-            None,
-        );
-    }
-    let d = engine::decide(g, c.lhs, c.rhs, &c.conditions, Effort::Full, budget);
     match (d.holds, d.witness) {
         (Some(false), Some(w)) => {
             let text = format!(
@@ -102,6 +116,15 @@ pub(super) fn grade(ex: &Exercise, text: &str, budget: &Budget) -> Grade {
             return Grade::unknown(ex, format!("exercise file: the claim does not parse: {e}"))
         }
     };
+    if is_chain(text) && target.relation != Relation::Eq {
+        return Grade::unreadable(
+            ex,
+            format!(
+                "expected the inequality as one claim ({}), not a derivation chain",
+                ex.expects
+            ),
+        );
+    }
     if is_chain(text) {
         grade_chain(g, ex, text, &target, budget)
     } else {
@@ -119,7 +142,7 @@ fn grade_claim(g: &mut Graph, ex: &Exercise, text: &str, target: &Claim, budget:
     if !same_statement(g, &c, target) {
         return other_claim(g, grade, &c, target, budget);
     }
-    let d = engine::decide(g, c.lhs, c.rhs, &c.conditions, Effort::Full, budget);
+    let d = engine::decide_claim_with(g, &c, Effort::Full, budget);
     grade.method = Some(format!("{} ({})", d.verdict, d.method));
     match (d.holds, &d.witness) {
         (Some(true), _) => {
