@@ -149,10 +149,15 @@ impl Route<'_> {
             Some((_, true)) => self.block(
                 "the exponential-rational normal form of L - R is not zero on a region with interior, so the claim fails there, but no counterexample was certified within the limits",
             ),
-            Some((region, false)) if self.blocked.is_none() && self.unresolved.is_none() => {
+            other if self.blocked.is_none() && self.unresolved.is_none() => {
                 // A non-zero normal form outside the canonical class proves nothing,
-                // but a difference below the working precision is looked for before
-                // the claim is called verified.
+                // and neither does no normal form at all (a kink of a non-linear
+                // argument, `min(1, cosh(x))`): a difference below the working
+                // precision is looked for before the claim is called verified.
+                let region = match other {
+                    Some((region, _)) => region,
+                    None => self.claim.context.clone(),
+                };
                 let completed = self.deep_search(g, &region, false);
                 if self.out.counterexample.is_some() {
                     return;
@@ -664,7 +669,8 @@ impl Route<'_> {
 
 /// How far from 1 the magnitudes of the claim's own values stray at the point, in
 /// bits: the largest `|log2 |v||` over its subexpressions (a constant `10^-1000`,
-/// an `exp(-10^5)`, an `x^-1000`), which bounds how small a term it can hide.
+/// an `exp(-10^5)`, an `x^-1000`; for a constant, the bits of its numerator or
+/// denominator), which bounds how small a term it can hide.
 fn magnitude_bits(g: &mut Graph, sides: &[ExprId], env: &Env) -> u64 {
     let mut most: i64 = 0;
     for id in g.reachable(sides) {
@@ -673,9 +679,10 @@ fn magnitude_bits(g: &mut Graph, sides: &[ExprId], env: &Env) -> u64 {
                 if num_traits::Zero::is_zero(&r) {
                     continue;
                 }
-                let b = i64::try_from(r.numer().bits()).unwrap_or(i64::MAX)
-                    - i64::try_from(r.denom().bits()).unwrap_or(i64::MAX);
-                b.saturating_abs()
+                // Not only its magnitude: a constant as close to 1 as
+                // `1 + 10^-3000` hides a term as small as its denominator says.
+                let bits = r.numer().bits().max(r.denom().bits());
+                i64::try_from(bits).unwrap_or(i64::MAX)
             }
             Node::Var(_) | Node::Bool(_) | Node::Cmp(..) => continue,
             _ => match enclose(g, id, env, 64) {

@@ -209,6 +209,15 @@ def generate():
     true("if(exp(x) > 3, exp(x) - 3, 0) = relu(exp(x) - 3)")
     true("abs(x) = if(x^2 != 2, abs(x), abs(x))")
 
+    section("tiny terms where no normal form is found (kinks of non-linear arguments, erf)")
+    false("min(cosh(x), 1) = min(cosh(x), 1) + exp(-exp(10))", "x = 1")
+    false("hard_sigmoid(x*x) = hard_sigmoid(x*x) + exp(-exp(10))", "x = 1")
+    false("erf(x) = erf(x) + 10^(-3000)*erf(x)", "x = 1")
+    false("log(1 + x^2) = log(1 + x^2)*(1 + 10^(-3000))", "x = 1")
+    true("min(cosh(x), 1) = 1")
+    true("relu(x^2 - 2) + relu(2 - x^2) = abs(x^2 - 2)")
+    true("hard_sigmoid(x^2) = min(1, x^2/6 + 1/2)")
+
     for label, claim, witness, how in out:
         if label == "#":
             print(f"\n# ===== {claim} =====")
