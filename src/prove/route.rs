@@ -601,7 +601,7 @@ impl Route<'_> {
             // the claim itself produces at the point, which bound how small a term
             // it can hide (`softplus(x) - x` at 10^5 is about 2^-144270; a term
             // `10^-1000*erf(x)` about 2^-3322).
-            (1, Vec::new())
+            (2, Vec::new())
         };
         let reps: Vec<Vec<BigRational>> = vars
             .iter()
@@ -631,10 +631,16 @@ impl Route<'_> {
                 .map(|e| magnitude_bits(g, &[l, r], e))
                 .max()
                 .unwrap_or(0);
-            let need = bits.saturating_add(u64::from(AGREEMENT_PRECISION) + 64);
-            if bits < 64 || need > u64::from(DEEP_PRECISIONS[DEEP_PRECISIONS.len() - 1]) {
-                // Nothing hides below the working precision, or too much to look at.
-                return bits < 64;
+            // At least eight times the working precision even where no magnitude
+            // stands out: a function can hide its own tiny difference (`erf(x) = 1
+            // where x >= 40` differs by erfc(40), about 2^-2314; `log(1 + x) = x`
+            // near 1e-700 by x^2/2).
+            let need = bits
+                .saturating_add(u64::from(AGREEMENT_PRECISION) + 64)
+                .max(u64::from(CONFIRMATION_PRECISION));
+            if need > u64::from(DEEP_PRECISIONS[DEEP_PRECISIONS.len() - 1]) {
+                // Too much to look at.
+                return false;
             }
             vec![u32::try_from(need.next_power_of_two()).unwrap_or(u32::MAX)]
         };
@@ -666,6 +672,10 @@ impl Route<'_> {
         true
     }
 }
+
+/// The least precision of the last look for a difference below the working
+/// precision before a claim is called verified.
+const CONFIRMATION_PRECISION: u32 = 16_384;
 
 /// How far from 1 the magnitudes of the claim's own values stray at the point, in
 /// bits: the largest `|log2 |v||` over its subexpressions (a constant `10^-1000`,

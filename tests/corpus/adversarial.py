@@ -218,6 +218,22 @@ def generate():
     true("relu(x^2 - 2) + relu(2 - x^2) = abs(x^2 - 2)")
     true("hard_sigmoid(x^2) = min(1, x^2/6 + 1/2)")
 
+    section("a function's own difference below the working precision (found by an adversarial pass)")
+    false("erf(x) = 1 where x >= 40", "x = 40")
+    false("erf(x) = -1 where x <= -40", "x = -40")
+    false("gelu(x) = x where x >= 60", "x = 60")
+    false("Phi(x) = 1 where x >= 60", "x = 60")
+    false("erf(x + y) = 1 where x >= 20, y >= 20", "x = 20; y = 20")
+    false("sqrt(x^2 + 1) = x where x >= 10^400", "x = 10^400")
+    false("log(x + 1) = log(x) where x >= 10^700", "x = 10^700")
+    false("sqrt(x) = sqrt(x + 1) where x >= 10^700", "x = 10^700")
+    false("log(1 + x) = x where x >= 0, x <= 1e-700", "x = 1e-700")
+    false("sqrt(1 + x) = 1 + x/2 where x >= 0, x <= 1e-700", "x = 1e-700")
+    false("erf(x) = x*2/sqrt(pi) where x >= 0, x <= 1e-400", "x = 1e-400")
+    true("erf(x) = -erf(-x) where x >= 40")
+    true("log(x*x) = 2*log(x) where x >= 10^700")
+    true("sqrt(x^2) = x where x >= 10^400")
+
     for label, claim, witness, how in out:
         if label == "#":
             print(f"\n# ===== {claim} =====")
