@@ -162,6 +162,12 @@ impl Route<'_> {
                 if self.out.counterexample.is_some() {
                     return;
                 }
+                if completed {
+                    self.far_look(g, &region);
+                    if self.out.counterexample.is_some() {
+                        return;
+                    }
+                }
                 if !completed {
                     self.block("the normal form of L - R is not zero, and the search for a difference below the working precision did not finish within the time limit");
                 }
@@ -671,6 +677,74 @@ impl Route<'_> {
         }
         true
     }
+}
+
+impl Route<'_> {
+    /// Beyond the sampled range (`10^300`), where an unbounded region goes on:
+    /// a kink at `x = e^1000` (`min(log(x), 1000) = log(x)`) is out of the `f64`
+    /// screen's reach. Each variable is put at `10^400`, `10^1000` and `10^5000`
+    /// (from its lower end if that is beyond them, negated on the side unbounded
+    /// below), the others at their simplest values, at the working precision
+    /// raised by the point's magnitudes. Only a certified difference counts; a
+    /// point that cannot be evaluated there (`exp(10^1000)`) is passed over, so
+    /// the look adds counterexamples and never takes a verdict away.
+    fn far_look(&mut self, g: &mut Graph, region: &Context) {
+        let vars = self.claim.vars.to_vec();
+        let (l, r, c) = (self.claim.lhs, self.claim.rhs, self.claim.conditions);
+        let simple: Vec<BigRational> = vars
+            .iter()
+            .map(|v| {
+                let iv = region.get(v).cloned().unwrap_or_else(Interval::line);
+                deep_candidates(&iv, 1)
+                    .into_iter()
+                    .next()
+                    .unwrap_or_default()
+            })
+            .collect();
+        for &v in &vars {
+            let iv = region.get(&v).cloned().unwrap_or_else(Interval::line);
+            for far in far_points(&iv) {
+                if Instant::now() > self.deadline {
+                    return;
+                }
+                let mut env: Env = vars.iter().copied().zip(simple.iter().cloned()).collect();
+                env.insert(v, far);
+                let bits = magnitude_bits(g, &[l, r], &env);
+                let need = bits.saturating_add(u64::from(AGREEMENT_PRECISION) + 64);
+                if need > u64::from(DEEP_PRECISIONS[DEEP_PRECISIONS.len() - 1]) {
+                    continue;
+                }
+                let prec = u32::try_from(need.next_power_of_two()).unwrap_or(u32::MAX);
+                self.out.certified += 1;
+                if let PointOutcome::Counterexample = compare_with(g, l, r, c, &env, &[prec], false)
+                {
+                    self.out.counterexample = Some((env, Vec::new()));
+                    return;
+                }
+            }
+        }
+    }
+}
+
+/// Points far beyond the sampled range on each unbounded side of `iv`.
+fn far_points(iv: &Interval) -> Vec<BigRational> {
+    let mut out = Vec::new();
+    for k in [400u32, 1000, 5000] {
+        let p = BigRational::from_integer(BigInt::from(10).pow(k));
+        if iv.hi.is_none() {
+            match &iv.lo {
+                Some((lo, _)) if *lo >= p => out.push(lo + &p),
+                _ => out.push(p.clone()),
+            }
+        }
+        if iv.lo.is_none() {
+            match &iv.hi {
+                Some((hi, _)) if *hi <= -&p => out.push(hi - &p),
+                _ => out.push(-p),
+            }
+        }
+    }
+    out
 }
 
 /// The least precision of the last look for a difference below the working

@@ -234,6 +234,14 @@ def generate():
     true("log(x*x) = 2*log(x) where x >= 10^700")
     true("sqrt(x^2) = x where x >= 10^400")
 
+    section("counterexamples only beyond the sampled range (found by an adversarial pass)")
+    false("min(log(x), 1000) = log(x) where x > 0", "x = 10^1000")
+    false("relu(log(x) - 800) = 0 where x > 0", "x = 10^400")
+    false("relu(log(log(x)) - 7) = 0 where x > 1", "x = 10^1000")
+    false("max(-log(-x), -900) = -log(-x) where x < 0", "x = -10^400")
+    true("min(log(x), 10) = log(x) where x > 0, x < 100")
+    true("exp(x)*exp(-x) = min(1, exp(x)*exp(-x))")
+
     for label, claim, witness, how in out:
         if label == "#":
             print(f"\n# ===== {claim} =====")
