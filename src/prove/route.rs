@@ -641,14 +641,11 @@ impl Route<'_> {
             // stands out: a function can hide its own tiny difference (`erf(x) = 1
             // where x >= 40` differs by erfc(40), about 2^-2314; `log(1 + x) = x`
             // near 1e-700 by x^2/2).
-            let need = bits
-                .saturating_add(u64::from(AGREEMENT_PRECISION) + 64)
-                .max(u64::from(CONFIRMATION_PRECISION));
-            if need > u64::from(DEEP_PRECISIONS[DEEP_PRECISIONS.len() - 1]) {
+            let Some(prec) = raised_precision(bits, CONFIRMATION_PRECISION) else {
                 // Too much to look at.
                 return false;
-            }
-            vec![u32::try_from(need.next_power_of_two()).unwrap_or(u32::MAX)]
+            };
+            vec![prec]
         };
         // Every point at one precision before any at the next, so a point where the
         // difference happens to vanish does not hold up the others.
@@ -710,11 +707,9 @@ impl Route<'_> {
                 let mut env: Env = vars.iter().copied().zip(simple.iter().cloned()).collect();
                 env.insert(v, far);
                 let bits = magnitude_bits(g, &[l, r], &env);
-                let need = bits.saturating_add(u64::from(AGREEMENT_PRECISION) + 64);
-                if need > u64::from(DEEP_PRECISIONS[DEEP_PRECISIONS.len() - 1]) {
+                let Some(prec) = raised_precision(bits, AGREEMENT_PRECISION) else {
                     continue;
-                }
-                let prec = u32::try_from(need.next_power_of_two()).unwrap_or(u32::MAX);
+                };
                 self.out.certified += 1;
                 if let PointOutcome::Counterexample = compare_with(g, l, r, c, &env, &[prec], false)
                 {
@@ -724,6 +719,19 @@ impl Route<'_> {
             }
         }
     }
+}
+
+/// The precision that sees a difference `bits` below the claim's own magnitudes
+/// with the working precision to spare, at least `floor`, rounded up to a power
+/// of two; `None` beyond the deepest precision.
+fn raised_precision(bits: u64, floor: u32) -> Option<u32> {
+    let need = bits
+        .saturating_add(u64::from(AGREEMENT_PRECISION) + 64)
+        .max(u64::from(floor));
+    if need > u64::from(DEEP_PRECISIONS[DEEP_PRECISIONS.len() - 1]) {
+        return None;
+    }
+    Some(u32::try_from(need.next_power_of_two()).unwrap_or(u32::MAX))
 }
 
 /// Points far beyond the sampled range on each unbounded side of `iv`.
