@@ -99,19 +99,7 @@ fn half() -> BigRational {
 
 fn identity_layer(n: usize) -> Layer {
     Layer {
-        weights: (0..n)
-            .map(|i| {
-                (0..n)
-                    .map(|j| {
-                        if i == j {
-                            BigRational::one()
-                        } else {
-                            BigRational::zero()
-                        }
-                    })
-                    .collect()
-            })
-            .collect(),
+        weights: super::linear::identity(n, n),
         bias: vec![BigRational::zero(); n],
         activation: Activation::Identity,
     }

@@ -12,6 +12,23 @@ use super::Network;
 /// A matrix over Q, as rows.
 pub type Matrix = Vec<Vec<BigRational>>;
 
+/// The `rows` × `cols` matrix with ones on its diagonal and zeros elsewhere.
+pub fn identity(rows: usize, cols: usize) -> Matrix {
+    (0..rows)
+        .map(|i| {
+            (0..cols)
+                .map(|j| {
+                    if i == j {
+                        BigRational::one()
+                    } else {
+                        BigRational::zero()
+                    }
+                })
+                .collect()
+        })
+        .collect()
+}
+
 /// The collapsed affine map of a linear network.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Affine {
@@ -38,19 +55,7 @@ impl Affine {
             return None;
         }
         let (rows, cols) = (self.matrix.len(), self.matrix.first().map_or(0, Vec::len));
-        let m: Matrix = (0..rows)
-            .map(|i| {
-                (0..cols)
-                    .map(|j| {
-                        if i == j {
-                            BigRational::one()
-                        } else {
-                            BigRational::zero()
-                        }
-                    })
-                    .collect()
-            })
-            .collect();
+        let m: Matrix = identity(rows, cols);
         let why = format!(
             "this map has rank {}, but every map the network computes is a product of its weight matrices, and the rank of a product is at most the smallest inner width ({} at {}), so its rank is at most {}",
             self.full_rank, self.narrowest, self.narrowest_at, self.narrowest
@@ -110,19 +115,7 @@ pub fn collapse(net: &Network) -> Option<Affine> {
         return None;
     }
     let n = net.inputs;
-    let mut matrix: Matrix = (0..n)
-        .map(|i| {
-            (0..n)
-                .map(|j| {
-                    if i == j {
-                        BigRational::one()
-                    } else {
-                        BigRational::zero()
-                    }
-                })
-                .collect()
-        })
-        .collect();
+    let mut matrix: Matrix = identity(n, n);
     let mut bias = vec![BigRational::zero(); n];
     for l in &net.layers {
         matrix = mat_mul(&l.weights, &matrix);
