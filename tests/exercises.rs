@@ -380,11 +380,25 @@ fn part_1_linear_networks() {
         Incorrect,
         "not_linear",
     );
+    // Two deep forms of one network: correct, the layer shown as the simplified form.
     check(
         "1",
-        "v*(w*x + b) + c = v*(w*x + b) + c",
+        "v*(w*(x + y) + b) + c = v*w*(x + y) + v*b + c",
+        Correct,
+        "unsimplified",
+    );
+    check(
+        "1",
+        "h(u) = 2*u + 1; h(h(x)) = 2*h(x) + 2",
         Incorrect,
-        "not_one_layer",
+        "wrong_collapse",
+    );
+    // A pair of networks (part 5b's kind of answer) is not one network.
+    check(
+        "1",
+        r#"[{"inputs": 1, "layers": [{"weights": [["1"]]}]}]"#,
+        Unreadable,
+        "",
     );
     let relu = r#"{"inputs": 2, "layers": [{"weights": [["1", "1"]], "activation": "relu"}, {"weights": [["1"], ["2"]]}]}"#;
     check("1", relu, Incorrect, "not_linear");
@@ -564,6 +578,18 @@ fn part_5b_tanh_and_sigmoid_networks() {
         ),
         Incorrect,
         "outer_factor",
+    );
+    // One unit of a deeper network with the slip, the others right.
+    let g = grade_of(
+        "5b",
+        "v*tanh(a*tanh(w*x + b) + d) + c = 2*v*sigmoid(4*a*sigmoid(2*w*x + 2*b) + 2*d) - v + c",
+    );
+    assert_eq!((g.verdict, g.code()), (Incorrect, "bias_shift"), "{g:#?}");
+    assert!(
+        g.diagnosis
+            .as_ref()
+            .is_some_and(|d| d.text.contains("in the unit tanh(w*x + b)")),
+        "{g:#?}"
     );
     check("5b", "tanh(x) = 2*sigmoid(2*x) + 1", Incorrect, "differs");
     check("5b", "tanh(x) = tanh(x)", Incorrect, "not_converted");

@@ -146,16 +146,43 @@ fn tanh_affine(g: &mut Graph, u: ExprId, p: i64, q: i64, a: i64, b: i64, c2: i64
     g.add(vec![scaled, shift])
 }
 
-/// `e` with every tanh (or every sigmoid) unit replaced by `by`.
-fn replace_units(g: &mut Graph, e: ExprId, from: Units, by: Replace) -> ExprId {
+/// `e` with its tanh (or sigmoid) units replaced: the one `only` names (every one
+/// when `None`) by `by`, the others by the right conversion `right`.
+fn replace_units(
+    g: &mut Graph,
+    e: ExprId,
+    from: Units,
+    by: Replace,
+    right: Replace,
+    only: Option<ExprId>,
+) -> ExprId {
     let sigmoid = g.find_symbol("sigmoid");
-    g.rewrite(e, |g, _, node| match (&node, from) {
-        (Node::Func(Func::Tanh, u), Units::Tanh) => by(g, *u),
-        (Node::Call(f, args), Units::Sigmoid) if Some(*f) == sigmoid && args.len() == 1 => {
-            by(g, args[0])
+    g.rewrite(e, |g, id, node| {
+        let f = if only.is_none_or(|o| o == id) {
+            by
+        } else {
+            right
+        };
+        match (&node, from) {
+            (Node::Func(Func::Tanh, u), Units::Tanh) => f(g, *u),
+            (Node::Call(s, args), Units::Sigmoid) if Some(*s) == sigmoid && args.len() == 1 => {
+                f(g, args[0])
+            }
+            _ => g.rebuild(node),
         }
-        _ => g.rebuild(node),
     })
+}
+
+/// The distinct units of `e` of one kind.
+fn unit_nodes(g: &Graph, e: ExprId, from: Units) -> Vec<ExprId> {
+    g.reachable(&[e])
+        .into_iter()
+        .filter(|&id| match (g.node(id), from) {
+            (Node::Func(Func::Tanh, _), Units::Tanh) => true,
+            (Node::Call(f, args), Units::Sigmoid) => g.name(*f) == "sigmoid" && args.len() == 1,
+            _ => false,
+        })
+        .collect()
 }
 
 /// The units of `e`, or the first node that is no part of a tanh or sigmoid MLP.
@@ -201,17 +228,28 @@ fn slip(
     s: ExprId,
     directions: &[Units],
     budget: &Budget,
-) -> Option<&'static Slip> {
+) -> Option<(&'static Slip, Option<String>)> {
     for &from in directions {
-        let (slips, original, converted) = match from {
-            Units::Tanh => (&TO_SIGMOID, t, s),
-            _ => (&TO_TANH, s, t),
+        let (slips, right, original, converted): (_, Replace, _, _) = match from {
+            Units::Tanh => (&TO_SIGMOID, |g, u| sig_affine(g, u, 2, 1, 2, 1, -1), t, s),
+            _ => (&TO_TANH, |g, u| tanh_affine(g, u, 1, 2, 1, 2, 1), s, t),
         };
-        for (slip, by) in slips {
-            let model = replace_units(g, original, from, *by);
-            let d = engine::decide(g, converted, model, &[], Effort::Light, budget);
-            if d.holds == Some(true) {
-                return Some(slip);
+        // Every unit with the slip, then (in a network of several) one unit alone.
+        let units = unit_nodes(g, original, from);
+        let mut which: Vec<Option<ExprId>> = vec![None];
+        if units.len() > 1 {
+            which.extend(units.iter().take(8).map(|&u| Some(u)));
+        }
+        for only in which {
+            for (slip, by) in slips {
+                if budget.spent() {
+                    return None;
+                }
+                let model = replace_units(g, original, from, *by, right, only);
+                let d = engine::decide(g, converted, model, &[], Effort::Light, budget);
+                if d.holds == Some(true) {
+                    return Some((slip, only.map(|u| engine::text(g, u))));
+                }
             }
         }
     }
@@ -245,8 +283,15 @@ fn decide_outputs(
                 );
                 grade = grade.with_witness(w);
                 return match slip(g, t, s, directions, budget) {
-                    Some(sl) => {
-                        let text = format!("{which}The networks differ: {}; {values}.", sl.says);
+                    Some((sl, unit)) => {
+                        let says = match unit {
+                            Some(u) => format!(
+                                "in the unit {u} (the others are right), {}",
+                                sl.says.replacen("each ", "", 1)
+                            ),
+                            None => sl.says.to_owned(),
+                        };
+                        let text = format!("{which}The networks differ: {says}; {values}.");
                         grade.with_diagnosis(sl.code, text, None)
                     }
                     None => {
@@ -281,8 +326,10 @@ fn network_units(net: &Network) -> Result<Units, (usize, String)> {
 
 /// `[ORIGINAL, CONVERTED]` as the answer.
 fn grade_pair(ex: &Exercise, text: &str, budget: &Budget) -> Grade {
-    let items: Vec<serde_json::Value> = match serde_json::from_str(text) {
-        Ok(v) => v,
+    // The syntax is checked as a whole (errors keep their place); each network is
+    // then read from its own text, so its numbers stay exact.
+    let items: Vec<&str> = match serde_json::from_str::<Vec<serde_json::Value>>(text) {
+        Ok(_) => split_array(text),
         Err(e) => {
             let mut grade = Grade::unreadable(
                 ex,
@@ -309,7 +356,7 @@ fn grade_pair(ex: &Exercise, text: &str, budget: &Budget) -> Grade {
     }
     let mut nets = Vec::with_capacity(2);
     for (k, v) in items.iter().enumerate() {
-        let read = json::read(v.to_string().as_bytes()).and_then(|n| n.validate().map(|()| n));
+        let read = json::read(v.as_bytes()).and_then(|n| n.validate().map(|()| n));
         match read {
             Ok(n) => nets.push(n),
             Err(e) => return network_error(ex, &format!("network {}: ", k + 1), &e),
@@ -385,6 +432,42 @@ fn grade_pair(ex: &Exercise, text: &str, budget: &Budget) -> Grade {
         Units::Sigmoid
     };
     decide_outputs(ex, g, grade, &pairs, &[direction], budget)
+}
+
+/// The texts of the elements of a JSON array already known to be well formed.
+fn split_array(text: &str) -> Vec<&str> {
+    let Some(open) = text.find('[') else {
+        return Vec::new();
+    };
+    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+    let (mut start, mut out) = (open + 1, Vec::new());
+    for (i, c) in text.char_indices().skip_while(|&(i, _)| i <= open) {
+        if in_string {
+            match c {
+                _ if escaped => escaped = false,
+                '\\' => escaped = true,
+                '"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            '"' => in_string = true,
+            '{' | '[' => depth += 1,
+            '}' | ']' if depth > 0 => depth -= 1,
+            ',' | ']' if depth == 0 => {
+                if !text[start..i].trim().is_empty() {
+                    out.push(&text[start..i]);
+                }
+                start = i + 1;
+                if c == ']' {
+                    break;
+                }
+            }
+            _ => {}
+        }
+    }
+    out
 }
 
 fn shape(n: &Network) -> String {

@@ -470,14 +470,10 @@ fn grade_claim(ex: &Exercise, g: &mut Graph, c: &Claim, budget: &Budget) -> Grad
     } else if one_layer(g, sides[0], &inputs) {
         (sides[1], sides[0])
     } else {
-        let text = format!(
-            "Neither side is one affine layer (a sum of weight*input terms and a bias): write the deep network on one side and the single layer it equals on the other, such as {}.",
-            collapse_expr(g, sides[0], &inputs)
-                .map(|(cs, b)| map_text(g, &cs, b, &inputs))
-                .unwrap_or_default()
-        );
-        return grade.with_diagnosis("not_one_layer", text, None);
+        // Two deep linear networks: equal or not, the layer is shown.
+        (sides[0], sides[1])
     };
+    let flat = one_layer(g, layer, &inputs);
     let Some((coeffs, b)) = collapse_expr(g, net, &inputs) else {
         return Grade::unknown(ex, "the network could not be collapsed");
     };
@@ -504,14 +500,22 @@ fn grade_claim(ex: &Exercise, g: &mut Graph, c: &Claim, budget: &Budget) -> Grad
             grade.details.push(format!(
                 "the deep linear network is one affine layer{every}: {collapsed}"
             ));
-            grade
+            if flat {
+                grade
+            } else {
+                let text = format!(
+                    "Both sides are linear networks, equal{every}; the one affine layer they both are is {collapsed}."
+                );
+                grade.with_diagnosis("unsimplified", text, None)
+            }
         }
         (Some(false), Some(w)) => {
             let text = format!(
-                "Your network collapses to {collapsed}, not to {}: at {} your network is {}, your affine layer {}.",
+                "Your network collapses to {collapsed}, not to {}: at {} your network is {}, your {} {}.",
                 engine::text(g, layer),
                 w.point_text,
                 if net == sides[0] { &w.lhs } else { &w.rhs },
+                if flat { "affine layer" } else { "other side" },
                 if net == sides[0] { &w.rhs } else { &w.lhs },
             );
             grade = grade.with_witness(w);
