@@ -105,8 +105,12 @@ impl Counterexample {
         let parts: Vec<String> = self
             .point
             .iter()
-            .map(|(v, r)| format!("{} = {r}", g.name(*v)))
+            .map(|(v, r)| format!("{} = {}", g.name(*v), crate::print::rational_text(r)))
             .collect();
+        if parts.is_empty() {
+            // A claim between constants: there is no point to name.
+            return "none needed (the claim has no variables)".into();
+        }
         parts.join(", ")
     }
 
