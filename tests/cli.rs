@@ -464,3 +464,41 @@ fn a_wide_enclosure_beyond_the_range_is_not_reported_as_the_value_out_of_range()
         .code(2)
         .stderr(predicate::str::contains("beyond the representable range"));
 }
+
+#[test]
+fn a_root_of_an_odd_power_has_the_one_sided_derivative_of_its_function() {
+    // (x^3)^(1/3) is x where x >= 0 and undefined where x < 0: right derivative 1
+    // at 0, no left one (the chain rule meets 0^(-2/3) either way).
+    actsym()
+        .args([
+            "eval",
+            "diff((x^3)^(1/3), x)",
+            "--at",
+            "x=0",
+            "--kink",
+            "right",
+        ])
+        .assert()
+        .success()
+        .stdout("1\n");
+    actsym()
+        .args(["eval", "diff((x^3)^(1/3), x)", "--at", "x=0"])
+        .assert()
+        .code(2);
+    // derive's printed result says the same at 0 and beside it.
+    let out = actsym()
+        .args(["derive", "(x^3)^(1/3)", "--kink", "right"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let d = String::from_utf8(out).expect("utf-8");
+    for (at, want) in [("x=0", "1\n"), ("x=2", "1\n")] {
+        actsym()
+            .args(["eval", d.trim(), "--at", at])
+            .assert()
+            .success()
+            .stdout(want);
+    }
+}
