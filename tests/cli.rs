@@ -229,6 +229,14 @@ fn check_proves_refutes_and_exits_by_verdict() {
         .code(0);
     actsym().args(["check", "x + 1"]).assert().code(2);
     actsym().args(["check", "x = "]).assert().code(2);
+    // A claim between constants has no point to name, and says so.
+    actsym()
+        .args(["check", "exp(1) = 3"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "counterexample: none needed (the claim has no variables)",
+        ));
 }
 
 #[test]

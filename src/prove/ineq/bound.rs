@@ -84,6 +84,9 @@ pub enum BoundError {
     /// Not within the limits.
     #[error("{0}")]
     Limits(String),
+    /// The conditions hold nowhere: there is nothing to bound.
+    #[error("the region is empty: {0}")]
+    Empty(String),
 }
 
 /// Options of a bound.
@@ -130,6 +133,15 @@ pub fn bound(
             }
             None => filters.push(c),
         }
+    }
+    if let Some((v, _)) = ctx.iter().find(|(_, iv)| iv.is_empty()) {
+        return Err(BoundError::Empty(format!(
+            "the conditions on {} contradict each other",
+            g.name(*v)
+        )));
+    }
+    if let Some(reason) = super::linear::empty_region(g, &conds) {
+        return Err(BoundError::Empty(reason));
     }
     let mut vars: Vec<Symbol> = g.free_vars(f);
     for &c in &filters {
@@ -286,6 +298,7 @@ fn minimize(
     let mut stopped: Option<String> = None;
     let mut near: Vec<Cell> = Vec::new();
     let mut final_lower: Option<Float> = None;
+    let mut floor: Option<Float> = None;
     while let Some(q) = heap.pop() {
         examined += 1;
         // Close enough?
@@ -335,6 +348,7 @@ fn minimize(
         }
         let unbounded = q.cell.lo.iter().chain(&q.cell.hi).any(Option::is_none);
         if unbounded {
+            floor = Some(floor.map_or(q.lower.clone(), |f: Float| f.min(&q.lower)));
             // A finite limit along the tail bounds the infimum from above.
             let lim = enc
                 .tails_of(&q.cell)
@@ -359,7 +373,10 @@ fn minimize(
                 push(g, a, &mut heap, &mut maybe_undefined);
                 push(g, b, &mut heap, &mut maybe_undefined);
             }
-            None => near.push(q.cell),
+            None => {
+                floor = Some(floor.map_or(q.lower.clone(), |f: Float| f.min(&q.lower)));
+                near.push(q.cell);
+            }
         }
     }
     // An infinite box among those that may hold the extreme: its finite limit, when
@@ -389,11 +406,20 @@ fn minimize(
             "no point of the region could be evaluated".into(),
         ));
     };
+    // The least lower bound of every box that may still hold the minimum: the one
+    // the search stopped at, and those set aside before (the heap pops the least
+    // lower bound first, so they may lie below it), the infinite tails included.
     let lower_finite = match final_lower {
         Some(l) if l <= best_v => l,
         _ => best_v.clone(),
     };
-    let open_tails = tails.iter().any(|t| *t <= best_v);
+    let lower_finite = match floor {
+        Some(f) if f < lower_finite => f,
+        _ => lower_finite,
+    };
+    // A box that may still hold the extreme and reaches infinity is an open tail
+    // too: the extreme may be a limit there, never attained.
+    let open_tails = tails.iter().any(|t| *t <= best_v) || near_unbounded;
     let mut note = None;
     if open_tails {
         note = Some(format!(
