@@ -33,3 +33,52 @@ mod text;
 pub use json::json;
 pub use latex::latex;
 pub use text::{op_count, text};
+
+/// An exact rational written compactly when it is huge or tiny in base ten:
+/// `10^1000`, `-3*10^400`, `1/10^700`, `7/(2*10^50)`; otherwise as `p/q`. Parsing the
+/// result as an expression gives back the same number.
+///
+/// ```
+/// use actsym::print::rational_text;
+/// use num_bigint::BigInt;
+/// use num_rational::BigRational;
+/// use num_traits::pow;
+/// let big = BigRational::from_integer(pow(BigInt::from(10), 1000));
+/// assert_eq!(rational_text(&big), "10^1000");
+/// let tiny = BigRational::new(BigInt::from(-3), pow(BigInt::from(10), 40));
+/// assert_eq!(rational_text(&tiny), "-3/10^40");
+/// assert_eq!(rational_text(&BigRational::new(3.into(), 2.into())), "3/2");
+/// ```
+#[must_use]
+pub fn rational_text(r: &num_rational::BigRational) -> String {
+    /// Trailing zeros from which `m*10^k` is shorter and clearer than the digits.
+    const MIN_ZEROS: usize = 12;
+    fn integer(n: &num_bigint::BigInt) -> (String, bool) {
+        let digits = n.magnitude().to_string();
+        let zeros = digits.len() - digits.trim_end_matches('0').len();
+        if zeros < MIN_ZEROS || zeros == digits.len() {
+            return (digits, false);
+        }
+        let mantissa = &digits[..digits.len() - zeros];
+        if mantissa == "1" {
+            (format!("10^{zeros}"), false)
+        } else {
+            (format!("{mantissa}*10^{zeros}"), true)
+        }
+    }
+    let sign = if r.numer().sign() == num_bigint::Sign::Minus {
+        "-"
+    } else {
+        ""
+    };
+    let (num, _) = integer(r.numer());
+    if r.denom() == &num_bigint::BigInt::from(1) {
+        return format!("{sign}{num}");
+    }
+    let (den, product) = integer(r.denom());
+    if product {
+        format!("{sign}{num}/({den})")
+    } else {
+        format!("{sign}{num}/{den}")
+    }
+}

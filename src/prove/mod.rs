@@ -4,6 +4,7 @@
 pub mod chain;
 pub mod check;
 pub mod decide;
+pub mod evaluation;
 pub mod explain;
 pub mod ineq;
 pub mod normal;
