@@ -267,8 +267,8 @@ proptest! {
 
     /// f <= sup and f >= inf at random points, and `f <= sup - 1e-30` is refuted.
     #[test]
-    fn bound_encloses_random_points(pick in 0usize..4, num in -4000i64..4000) {
-        let funcs = ["gelu(x)", "silu(x)", "x*exp(-x^2)", "mish(x)"];
+    fn bound_encloses_random_points(pick in 0usize..6, num in -4000i64..4000) {
+        let funcs = ["gelu(x)", "silu(x)", "x*exp(-x^2)", "mish(x)", "erf(x)", "sigmoid(x) - sigmoid(x - 1)"];
         let src = funcs[pick];
         let mut g = Graph::with_prelude();
         let e = defs::parse_expr(&mut g, src).expect("parses");
@@ -281,8 +281,9 @@ proptest! {
         }
         let lo: f64 = b.inf.lower.parse().expect("a number");
         prop_assert!(v >= lo - 1e-12, "{src} at {x}: {v} < inf {lo}");
-        if pick == 2 {
-            // x*exp(-x^2) has its sup 1/sqrt(2e) at 1/sqrt(2): just below it is refuted.
+        if pick == 2 || pick == 5 {
+            // x*exp(-x^2) has its sup 1/sqrt(2e) at 1/sqrt(2), sigmoid(x) - sigmoid(x - 1)
+            // at 1/2: just below it is refuted.
             let claim = format!("{src} <= {} - 1e-30", b.sup.lower);
             let c = defs::parse_claim(&mut g, &claim).expect("parses");
             let r = decide_claim(&mut g, &c, &opts(5.0));
@@ -324,4 +325,91 @@ fn derivation_chains_with_inequality_steps() {
     let (code, out) = prove_stdin(wrong);
     assert_eq!(code, 1, "{out}");
     assert!(out.contains("counterexample: x = 1"), "{out}");
+}
+
+#[test]
+fn unbounded_tails_by_asymptotic_expansions() {
+    for (claim, expect) in [
+        // Phi(x) and x*phi(x) both vanish as x -> -inf: the expansion decides.
+        ("gelu(x) >= -0.17", Verdict::Proved),
+        ("gelu(x) > -0.17", Verdict::Proved),
+        ("diff(gelu(x), x) > -0.13", Verdict::Proved),
+        ("exp(-x^2) > 0", Verdict::Proved),
+        ("0 < Phi(x) <= 1", Verdict::Proved),
+        ("sigmoid(x) > 0", Verdict::Proved),
+        ("0 < sigmoid(x) < 1", Verdict::Proved),
+        ("diff(sigmoid(x), x) > 0", Verdict::Proved),
+        // Fails only past e^(e^30): no point can show it, and it is never verified.
+        ("log(log(x)) < 30 where x >= 3", Verdict::Unknown),
+    ] {
+        assert_eq!(verdict(claim).0, expect, "{claim}");
+    }
+    // Fails only past e^900 (was verified): refuted at the least power of two found.
+    let (v, w) = verdict("sqrt(log(x)) < 30 where x >= 1");
+    assert_eq!(v, Verdict::Refuted);
+    assert_eq!(w, num_bigint::BigInt::from(2).pow(1299).to_string());
+    let (v, _) = verdict("log(log(x)) < 7 where x >= 3");
+    assert_eq!(v, Verdict::Refuted);
+}
+
+#[test]
+fn asymptotic_boxes_are_rechecked_and_tampering_is_rejected() {
+    let mut g = Graph::with_prelude();
+    let e = defs::parse_expr(&mut g, "gelu(x) + 0.17").expect("parses");
+    let f = unfold(&mut g, e, actsym::diff::Kink::Left).expect("unfolds");
+    let x = g.symbol("x");
+    let region = vec![actsym::poly::Interval::line()];
+    let mut enc = Enclosure::new(&mut g, f, vec![x]);
+    enc.attach_tails(&mut g, &region);
+    let Search::Proved(cert) = bnb::search(&g, &enc, &region, Need::Positive, &Limits::default())
+    else {
+        panic!("gelu(x) + 0.17 > 0 not proved");
+    };
+    assert!(cert.boxes.iter().any(|b| b.asymptotic));
+    check_certificate(&mut g, f, &region, &[], &cert).expect("the certificate re-checks");
+    // The same boxes do not prove a function that is negative far out.
+    let e2 = defs::parse_expr(&mut g, "gelu(x) + 0.17 - 1").expect("parses");
+    let f2 = unfold(&mut g, e2, actsym::diff::Kink::Left).expect("unfolds");
+    assert!(check_certificate(&mut g, f2, &region, &[], &cert).is_err());
+    // A finite box near the minimum claimed asymptotic is rejected.
+    let mut t = cert.clone();
+    let k = t
+        .boxes
+        .iter()
+        .position(|b| {
+            b.cell.lo[0] > Some(BigRational::from_integer((-4).into()))
+                && b.cell.hi[0].is_some()
+                && b.cell.hi[0] < Some(BigRational::from_integer(0.into()))
+        })
+        .expect("a finite box");
+    t.boxes[k].asymptotic = true;
+    t.boxes[k].lower = BigRational::from_integer(0.into());
+    let r = check_certificate(&mut g, f, &region, &[], &t);
+    assert!(r.is_err(), "{:?} {:?}", t.boxes[k], r);
+    // Dropping the infinite box leaves a gap.
+    let mut t = cert.clone();
+    let k = t
+        .boxes
+        .iter()
+        .position(|b| b.cell.lo[0].is_none())
+        .expect("the infinite box");
+    t.boxes.remove(k);
+    assert!(check_certificate(&mut g, f, &region, &[], &t).is_err());
+}
+
+#[test]
+fn bounds_at_infinity_are_limits() {
+    let mut g = Graph::with_prelude();
+    let e = defs::parse_expr(&mut g, "gelu(x)").expect("parses");
+    let b = bound(&mut g, e, &[], &BoundOptions::default()).expect("bounds");
+    assert_eq!(b.sup.value.as_deref(), Some("+inf"));
+    assert_eq!(b.sup.attained, Some(false));
+    assert_eq!(b.inf.attained, Some(true), "{b:?}");
+    assert!(b.note.is_none(), "{b:?}");
+    let e = defs::parse_expr(&mut g, "erf(x)").expect("parses");
+    let b = bound(&mut g, e, &[], &BoundOptions::default()).expect("bounds");
+    assert_eq!(b.sup.value.as_deref(), Some("1"));
+    assert_eq!(b.sup.attained, Some(false));
+    assert_eq!(b.inf.value.as_deref(), Some("-1"));
+    assert_eq!(b.inf.attained, Some(false));
 }
