@@ -503,7 +503,8 @@ enum Close {
     /// The box touches an open end of a one-variable region, where `f` is
     /// strictly monotone away from a value `>= 0`: `f > 0` on the box minus that end.
     OpenEnd,
-    /// An infinite box where the asymptotic expansion shows the sign.
+    /// A box on a tail where the asymptotic expansion shows the sign (`f > 0`, or
+    /// `f = 0` when `f >= 0` is needed).
     Asymptotic,
     /// Not shown; the enclosure's lower end, if any.
     Open(Option<Float>),
@@ -526,9 +527,8 @@ fn close(
     if filters.is_empty() && use_tails {
         for t in enc.tails_of(cell) {
             match (t.facts.sign, need) {
-                (Some(Ordering::Greater), _) => return Close::Asymptotic,
-                (Some(Ordering::Equal), Need::NonNegative) => {
-                    return Close::Bound(BigRational::zero())
+                (Some(Ordering::Greater), _) | (Some(Ordering::Equal), Need::NonNegative) => {
+                    return Close::Asymptotic
                 }
                 _ => {}
             }

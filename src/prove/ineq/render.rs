@@ -44,7 +44,7 @@ fn box_text(g: &Graph, cert: &Certificate, b: &BoxRecord) -> String {
     let what = if b.excluded {
         "excluded by a condition".to_owned()
     } else if b.asymptotic {
-        "f > 0 (the sign of the asymptotic expansion's leading term, the rest bounded there)"
+        "the sign of f from its asymptotic expansion (the leading term's, the rest bounded there)"
             .to_owned()
     } else {
         format!("f >= {}", end_text(&Some(b.lower.clone()), true))
