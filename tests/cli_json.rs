@@ -351,6 +351,26 @@ fn cases(dir: &Path) -> Vec<Case> {
             Some("bad_flag_value"),
         ),
         case(
+            "bound",
+            &["bound", "x", "--over", "1:0", "--json"],
+            2,
+            Some("bad_flag_value"),
+        ),
+        case(
+            "bound",
+            &["bound", "sigmoid(x)", "--over", "a:b", "--json"],
+            2,
+            Some("bad_flag_value"),
+        ),
+        case(
+            "bound",
+            &[
+                "bound", "x", "--where", "x > 1", "--where", "x < 0", "--json",
+            ],
+            2,
+            Some("bad_flag_value"),
+        ),
+        case(
             "check",
             &["check", "x + 1", "--json"],
             2,

@@ -69,10 +69,9 @@ fn embedded_files_are_the_directory() {
 }
 
 #[test]
-fn the_catalog_lists_the_phase_one_parts_in_order() {
+fn the_catalog_lists_every_part_in_order() {
     let ids = catalog().ids();
-    assert_eq!(&ids[..6], &["2", "3", "4", "5a", "6", "7"]);
-    assert!(ids.iter().all(|id| *id != "1" && *id != "5b"));
+    assert_eq!(&ids[..8], &["1", "2", "3", "4", "5a", "5b", "6", "7"]);
     for drill in [
         "d-relu",
         "d-sigmoid",
@@ -284,6 +283,360 @@ fn part_4_relu_networks() {
     check("4", "w*sigmoid(x) + b", Incorrect, "not_an_mlp");
     check("4", "w*heaviside(x)", Incorrect, "not_an_mlp");
     check("4", "relu(x) = x", Unreadable, "");
+}
+
+/// A JSON network of identity layers with the given widths' weights.
+fn linear_net(inputs: usize, layers: &[&[&[&str]]]) -> String {
+    let ls: Vec<String> = layers
+        .iter()
+        .map(|rows| {
+            let rows: Vec<String> = rows
+                .iter()
+                .map(|r| {
+                    let r: Vec<String> = r.iter().map(|w| format!("\"{w}\"")).collect();
+                    format!("[{}]", r.join(", "))
+                })
+                .collect();
+            format!("{{\"weights\": [{}]}}", rows.join(", "))
+        })
+        .collect();
+    format!("{{\"inputs\": {inputs}, \"layers\": [{}]}}", ls.join(", "))
+}
+
+#[test]
+fn part_1_linear_networks() {
+    // The first half: a deep linear network equals one affine layer (claims).
+    for a in [
+        "2*(3*x + 1) - 1 = 6*x + 1",
+        "h1(x) = 3*x + 1; h2(u) = -u/2 + 4; h2(h1(x)) = -3/2*x + 7/2",
+        "6*x + 1 = 2*(3*x + 1) - 1",
+        "v*(w*x + b) + c = v*w*x + v*b + c",
+        "u*(a*x + b*y + c) + d = u*a*x + u*b*y + u*c + d",
+    ] {
+        accepted("1", a);
+    }
+    // The second half: a narrow layer loses rank (network files and outputs).
+    for a in [
+        linear_net(2, &[&[&["1", "1"]], &[&["1"], &["2"]]]),
+        linear_net(
+            3,
+            &[
+                &[&["1", "0", "2"], &["0", "1", "1"]],
+                &[&["1", "1"], &["2", "0"], &["0", "3"]],
+            ],
+        ),
+        linear_net(
+            2,
+            &[
+                &[&["1", "0"], &["0", "1"]],
+                &[&["1", "-1"]],
+                &[&["1"], &["1"]],
+            ],
+        ),
+        include_str!("../exercises/bottleneck.json").to_owned(),
+        "h(x, y) = x + y\ny1 = h(x, y)\ny2 = 2*h(x, y) - 1".to_owned(),
+        "u(x1, x2, x3) = x1 - x3\ny1 = u(x1, x2, x3)\ny2 = 3*u(x1, x2, x3)\ny3 = 1".to_owned(),
+    ] {
+        let g = grade_of("1", &a);
+        assert_eq!(g.verdict, Correct, "{a}: {g:#?}");
+        assert!(
+            g.details.iter().any(|d| d.contains("cannot represent")),
+            "{g:#?}"
+        );
+    }
+    // A claim accepted shows the collapsed map.
+    let g = grade_of(
+        "1",
+        "h1(x) = 3*x + 1; h2(u) = -u/2 + 4; h2(h1(x)) = -3/2*x + 7/2",
+    );
+    assert!(
+        g.details
+            .iter()
+            .any(|d| d.contains("one affine layer: (7 - 3*x)/2")),
+        "{g:#?}"
+    );
+    // Wrong answers.
+    check(
+        "1",
+        "2*(3*x + 1) - 1 = 6*x + 2",
+        Incorrect,
+        "wrong_collapse",
+    );
+    check(
+        "1",
+        "v*(w*x + b) + c = v*w*x + b + c",
+        Incorrect,
+        "wrong_collapse",
+    );
+    check(
+        "1",
+        "h(u) = relu(u); 2*h(3*x + 1) = 6*x + 2",
+        Incorrect,
+        "not_linear",
+    );
+    check(
+        "1",
+        "h1(x) = 3*x + 1; h1(h1(x)) = 9*x^2",
+        Incorrect,
+        "not_linear",
+    );
+    // Two deep forms of one network: correct, the layer shown as the simplified form.
+    check(
+        "1",
+        "v*(w*(x + y) + b) + c = v*w*(x + y) + v*b + c",
+        Correct,
+        "unsimplified",
+    );
+    check(
+        "1",
+        "h(u) = 2*u + 1; h(h(x)) = 2*h(x) + 2",
+        Incorrect,
+        "wrong_collapse",
+    );
+    // A pair of networks (part 5b's kind of answer) is not one network.
+    check(
+        "1",
+        r#"[{"inputs": 1, "layers": [{"weights": [["1"]]}]}]"#,
+        Unreadable,
+        "",
+    );
+    let relu = r#"{"inputs": 2, "layers": [{"weights": [["1", "1"]], "activation": "relu"}, {"weights": [["1"], ["2"]]}]}"#;
+    check("1", relu, Incorrect, "not_linear");
+    // A "bottleneck" no narrower than the output loses nothing.
+    check(
+        "1",
+        &linear_net(2, &[&[&["1", "1"]], &[&["3"]]]),
+        Incorrect,
+        "no_rank_loss",
+    );
+    // Wide layers: full rank.
+    check(
+        "1",
+        &linear_net(
+            2,
+            &[
+                &[&["1", "1"], &["1", "-1"], &["0", "1"]],
+                &[&["1", "0", "0"], &["0", "1", "0"]],
+            ],
+        ),
+        Incorrect,
+        "no_rank_loss",
+    );
+    // Rank lost through singular weights, not a narrow layer.
+    check(
+        "1",
+        &linear_net(
+            2,
+            &[&[&["1", "1"], &["2", "2"]], &[&["1", "0"], &["0", "1"]]],
+        ),
+        Incorrect,
+        "singular_weights",
+    );
+    check(
+        "1",
+        "y1 = x + y\ny2 = 2*x + 2*y",
+        Incorrect,
+        "singular_weights",
+    );
+    check(
+        "1",
+        "h(x, y) = x + y\ng(x, y) = x - y\ny1 = h(x, y) + g(x, y)\ny2 = h(x, y) - g(x, y)",
+        Incorrect,
+        "no_rank_loss",
+    );
+    check("1", "y1 = relu(x) + y\ny2 = x", Incorrect, "not_linear");
+    // Unreadable: a broken file, symbolic weights in an example, a bare expression.
+    let g = grade_of("1", r#"{"inputs": 2, "layers": [{"weights": [["1", "1"]]}"#);
+    assert_eq!(g.verdict, Unreadable, "{g:#?}");
+    assert!(
+        g.error.as_ref().is_some_and(|e| e.line == Some(1)),
+        "{g:#?}"
+    );
+    check("1", "y1 = w*x\ny2 = y", Unreadable, "");
+    check("1", "2*(3*x + 1)", Unreadable, "");
+    check("1", "y0 = x", Unreadable, "");
+    check("1", "6*x + 1 = 6*x  +  1", Incorrect, "trivial");
+    check("1", "h(u) = 2*u; h(x) = h(x)", Incorrect, "trivial");
+    check("1", "[1, 2]", Unreadable, "");
+}
+
+/// A pair `[ORIGINAL, CONVERTED]` of one-hidden-layer networks of one input.
+fn pair(
+    a: (&str, &str, &str),
+    out_a: (&str, &str),
+    b: (&str, &str, &str),
+    out_b: (&str, &str),
+) -> String {
+    let net = |(w, bias, act): (&str, &str, &str), (v, c): (&str, &str)| {
+        format!(
+            r#"{{"inputs": 1, "layers": [{{"weights": [["{w}"]], "bias": ["{bias}"], "activation": "{act}"}}, {{"weights": [["{v}"]], "bias": ["{c}"]}}]}}"#
+        )
+    };
+    format!("[{}, {}]", net(a, out_a), net(b, out_b))
+}
+
+#[test]
+fn part_5b_tanh_and_sigmoid_networks() {
+    for a in [
+        "v*tanh(w*x + b) + c = 2*v*sigmoid(2*w*x + 2*b) + c - v",
+        "v*sigmoid(w*x + b) + c = v/2*tanh(w*x/2 + b/2) + c + v/2",
+        "2*sigmoid(2*x) - 1 = tanh(x)",
+        "t(u) = 2*sigmoid(2*u) - 1; 3*tanh(x) - tanh(2*x - 1) + 1 = 3*t(x) - t(2*x - 1) + 1",
+        "tanh(a*x + b*y + c) = 2*sigmoid(2*a*x + 2*b*y + 2*c) - 1",
+        include_str!("../exercises/tanh-sigmoid-pair.json"),
+    ] {
+        accepted("5b", a);
+    }
+    // Pairs: tanh -> sigmoid (structural), sigmoid -> tanh, and a pair equal by the
+    // checker though not by the structure.
+    for a in [
+        pair(
+            ("3", "1", "tanh"),
+            ("5", "2"),
+            ("6", "2", "sigmoid"),
+            ("10", "-3"),
+        ),
+        pair(
+            ("4", "-2", "sigmoid"),
+            ("1", "0"),
+            ("2", "-1", "tanh"),
+            ("1/2", "1/2"),
+        ),
+        pair(
+            ("1", "0", "tanh"),
+            ("1", "0"),
+            ("-2", "0", "sigmoid"),
+            ("-2", "1"),
+        ),
+    ] {
+        let g = grade_of("5b", &a);
+        assert_eq!(g.verdict, Correct, "{a}: {g:#?}");
+    }
+    let g = grade_of(
+        "5b",
+        &pair(
+            ("3", "1", "tanh"),
+            ("5", "2"),
+            ("6", "2", "sigmoid"),
+            ("10", "-3"),
+        ),
+    );
+    assert!(
+        g.method
+            .as_deref()
+            .is_some_and(|m| m.starts_with("structural")),
+        "{g:#?}"
+    );
+    // Typical slips, in claims and in pairs.
+    check("5b", "tanh(x) = 2*sigmoid(x) - 1", Incorrect, "inner_scale");
+    check("5b", "tanh(x) = 2*sigmoid(2*x)", Incorrect, "bias_shift");
+    check(
+        "5b",
+        "tanh(x) = sigmoid(2*x) - 1",
+        Incorrect,
+        "outer_factor",
+    );
+    check(
+        "5b",
+        "v*tanh(w*x + b) + c = 2*v*sigmoid(2*w*x + 2*b) + c",
+        Incorrect,
+        "bias_shift",
+    );
+    check(
+        "5b",
+        "sigmoid(x) = (tanh(x) + 1)/2",
+        Incorrect,
+        "inner_scale",
+    );
+    check("5b", "sigmoid(x) = tanh(x/2)/2", Incorrect, "bias_shift");
+    check(
+        "5b",
+        &pair(
+            ("3", "1", "tanh"),
+            ("5", "2"),
+            ("3", "1", "sigmoid"),
+            ("10", "-3"),
+        ),
+        Incorrect,
+        "inner_scale",
+    );
+    check(
+        "5b",
+        &pair(
+            ("3", "1", "tanh"),
+            ("5", "2"),
+            ("6", "2", "sigmoid"),
+            ("10", "2"),
+        ),
+        Incorrect,
+        "bias_shift",
+    );
+    check(
+        "5b",
+        &pair(
+            ("3", "1", "tanh"),
+            ("5", "2"),
+            ("6", "2", "sigmoid"),
+            ("5", "-3"),
+        ),
+        Incorrect,
+        "outer_factor",
+    );
+    // One unit of a deeper network with the slip, the others right.
+    let g = grade_of(
+        "5b",
+        "v*tanh(a*tanh(w*x + b) + d) + c = 2*v*sigmoid(4*a*sigmoid(2*w*x + 2*b) + 2*d) - v + c",
+    );
+    assert_eq!((g.verdict, g.code()), (Incorrect, "bias_shift"), "{g:#?}");
+    assert!(
+        g.diagnosis
+            .as_ref()
+            .is_some_and(|d| d.text.contains("in the unit tanh(w*x + b)")),
+        "{g:#?}"
+    );
+    check("5b", "tanh(x) = 2*sigmoid(2*x) + 1", Incorrect, "differs");
+    check("5b", "tanh(x) = tanh(x)", Incorrect, "not_converted");
+    check(
+        "5b",
+        &pair(
+            ("3", "1", "tanh"),
+            ("5", "2"),
+            ("6", "2", "tanh"),
+            ("10", "-3"),
+        ),
+        Incorrect,
+        "not_converted",
+    );
+    check(
+        "5b",
+        "relu(x) = 2*sigmoid(2*x) - 1",
+        Incorrect,
+        "wrong_activation",
+    );
+    check(
+        "5b",
+        &pair(
+            ("3", "1", "relu"),
+            ("5", "2"),
+            ("6", "2", "sigmoid"),
+            ("10", "-3"),
+        ),
+        Incorrect,
+        "wrong_activation",
+    );
+    let wide = r#"[{"inputs": 1, "layers": [{"weights": [["1"]], "activation": "tanh"}]},
+        {"inputs": 2, "layers": [{"weights": [["2", "0"]], "activation": "sigmoid"}, {"weights": [["2"]], "bias": ["-1"]}]}]"#;
+    check("5b", wide, Incorrect, "different_shape");
+    // Unreadable: one network alone, three, broken JSON, a bare expression.
+    check(
+        "5b",
+        r#"{"inputs": 1, "layers": [{"weights": [["1"]], "activation": "tanh"}]}"#,
+        Unreadable,
+        "",
+    );
+    check("5b", "[{}, {}, {}]", Unreadable, "");
+    check("5b", "[{\"inputs\": 1,", Unreadable, "");
+    check("5b", "tanh(x)", Unreadable, "");
 }
 
 const CHAIN: &str = "claim: tanh(x) + 1 = 2*sigmoid(2*x)
@@ -608,6 +961,38 @@ const POOL: &[(&str, &str, &str, &str)] = &[
     ("7", "depth = 5", "correct", ""),
     ("7", "x = 0", "incorrect", "not_small"),
     ("7", "depth = zero", "unreadable", ""),
+    ("1", "2*(3*x + 1) - 1 = 6*x + 1", "correct", ""),
+    (
+        "1",
+        r#"{"inputs": 2, "layers": [{"weights": [["1", "1"]]}, {"weights": [["1"], ["2"]]}]}"#,
+        "correct",
+        "",
+    ),
+    (
+        "1",
+        "2*(3*x + 1) - 1 = 6*x + 2",
+        "incorrect",
+        "wrong_collapse",
+    ),
+    (
+        "1",
+        "y1 = x + y\ny2 = 2*x + 2*y",
+        "incorrect",
+        "singular_weights",
+    ),
+    (
+        "5b",
+        "v*tanh(w*x + b) + c = 2*v*sigmoid(2*w*x + 2*b) + c - v",
+        "correct",
+        "",
+    ),
+    ("5b", "tanh(x) = 2*sigmoid(2*x)", "incorrect", "bias_shift"),
+    (
+        "5b",
+        "tanh(x) = 2*sigmoid(x) - 1",
+        "incorrect",
+        "inner_scale",
+    ),
 ];
 
 /// A small seeded generator (xorshift64*), so the sheets are the same every run.
@@ -639,7 +1024,7 @@ fn toml_string(s: &str) -> String {
 fn generate_sheets(dir: &Path, n: usize, seed: u64) -> (Vec<PathBuf>, Vec<String>) {
     std::fs::create_dir_all(dir).expect("a scratch directory");
     let mut rng = Rng(seed);
-    let ids = ["2", "3", "4", "5a", "6", "7"];
+    let ids = ["1", "2", "3", "4", "5a", "5b", "6", "7"];
     let mut paths = Vec::new();
     let mut expected = Vec::new();
     for k in 0..n {
@@ -655,9 +1040,9 @@ fn generate_sheets(dir: &Path, n: usize, seed: u64) -> (Vec<PathBuf>, Vec<String
             let choices: Vec<&(&str, &str, &str, &str)> =
                 POOL.iter().filter(|p| p.0 == id).collect();
             let (_, answer, verdict, code) = choices[rng.below(choices.len())];
-            if id == "5a" && rng.below(3) == 0 {
+            if matches!(id, "5a" | "1") && rng.below(3) == 0 {
                 // Some answers come from a file beside the sheet.
-                let file = format!("answer{k:03}.txt");
+                let file = format!("answer{k:03}-{id}.txt");
                 std::fs::write(dir.join(&file), answer).expect("writable");
                 text.push_str(&format!("{id} = {{ file = {} }}\n", toml_string(&file)));
             } else {
@@ -697,12 +1082,12 @@ fn fifty_generated_sheets_reproduce_their_known_marks() {
     assert_eq!(done.into_inner(), 52);
     assert_eq!(results.len(), 52);
     let columns = sheet::columns(&results, catalog());
-    assert_eq!(columns, ["2", "3", "4", "5a", "6", "7"]);
+    assert_eq!(columns, ["1", "2", "3", "4", "5a", "5b", "6", "7"]);
     let csv = sheet::csv(&results, &columns);
     let rows: Vec<&str> = csv.lines().skip(1).collect();
     // The generated sheets' rows, in order, are exactly the known marks.
     assert_eq!(&rows[..expected.len()], expected.as_slice());
-    let broken_rows: Vec<&str> = rows[expected.len()..expected.len() + 6].to_vec();
+    let broken_rows: Vec<&str> = rows[expected.len()..expected.len() + columns.len()].to_vec();
     assert!(
         broken_rows
             .iter()
@@ -710,7 +1095,7 @@ fn fifty_generated_sheets_reproduce_their_known_marks() {
         "{broken_rows:?}"
     );
     expected.clear();
-    let lost_rows: Vec<&str> = rows[rows.len() - 6..].to_vec();
+    let lost_rows: Vec<&str> = rows[rows.len() - columns.len()..].to_vec();
     assert!(
         lost_rows.contains(&format!("lost,5a,unreadable,,{}", lost.display()).as_str()),
         "{lost_rows:?}"

@@ -24,8 +24,10 @@ fn run_passes_every_reference_answer() {
         .args(["exercises", "run"])
         .assert()
         .code(0)
-        .stdout(predicate::str::contains("20 of 20 exercises pass"))
+        .stdout(predicate::str::contains("22 of 22 exercises pass"))
         .stdout(predicate::str::contains("5a  "))
+        .stdout(predicate::str::contains("\n1  "))
+        .stdout(predicate::str::contains("5b  "))
         .stdout(predicate::str::contains("FAIL").not());
 }
 
@@ -57,6 +59,48 @@ fn check_exit_codes_and_diagnoses() {
     check("7", "depth = 5", 0, "< 0.001 (certified)");
     check("4", "w*relu(x)", 0, "for every value of w");
     check("4", "-relu(x)", 0, "correct");
+    check(
+        "1",
+        "2*(3*x + 1) - 1 = 6*x + 2",
+        1,
+        "[wrong_collapse]: Your network collapses to 6*x + 1, not to 6*x + 2",
+    );
+    check(
+        "1",
+        r#"{"inputs": 2, "layers": [{"weights": [["1", "1"]]}, {"weights": [["1"], ["2"]]}]}"#,
+        0,
+        "rank 1 over Q",
+    );
+    check(
+        "5b",
+        "tanh(x) = 2*sigmoid(2*x)",
+        1,
+        "[bias_shift]: The networks differ",
+    );
+    check(
+        "5b",
+        "v*tanh(w*x + b) + c = 2*v*sigmoid(2*w*x + 2*b) + c - v",
+        0,
+        "for every value of",
+    );
+}
+
+#[test]
+fn list_shows_every_part() {
+    let out = actsym()
+        .args(["exercises", "list"])
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    let out = String::from_utf8(out).expect("UTF-8");
+    for id in ["1", "2", "3", "4", "5a", "5b", "6", "7"] {
+        assert!(
+            out.lines().any(|l| l.split_whitespace().next() == Some(id)),
+            "{id} missing from:\n{out}"
+        );
+    }
 }
 
 #[test]

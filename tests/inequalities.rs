@@ -208,15 +208,48 @@ fn bounds_exact_and_certified() {
     assert_eq!(b.sup.attained, Some(true));
     assert_eq!(b.inf.value.as_deref(), Some("0"));
     assert_eq!(b.inf.attained, Some(false));
+    // On a bounded range (no infinite tail to close) gelu's minimum is certified to
+    // 20 digits and attained.
     let e = defs::parse_expr(&mut g, "gelu(x)").expect("parses");
+    let claim = defs::parse_claim(&mut g, "0 = 0 where x >= -10, x <= 10").expect("parses");
     let opts = BoundOptions {
         digits: 20,
         ..BoundOptions::default()
     };
-    let b = bound(&mut g, e, &[], &opts).expect("bounds");
+    let b = bound(&mut g, e, &claim.conditions, &opts).expect("bounds");
     let lo: f64 = b.inf.lower.parse().expect("a number");
     let hi: f64 = b.inf.upper.parse().expect("a number");
     assert!(lo <= -0.169_971_207_479_9 && hi >= -0.169_971_207_480_0 && hi - lo < 1e-15);
+    assert_eq!(b.inf.attained, Some(true));
+}
+
+/// Limits approached at infinity are never reported attained, and the enclosure of
+/// an extreme whose tail stayed open covers what the tail may hold.
+#[test]
+fn bounds_never_call_a_limit_attained() {
+    let mut g = Graph::with_prelude();
+    for src in ["erf(x)", "erf(x) + erf(y)", "sigmoid(x) + erf(x)"] {
+        let e = defs::parse_expr(&mut g, src).expect("parses");
+        let b = bound(&mut g, e, &[], &BoundOptions::default()).expect("bounds");
+        assert_ne!(b.sup.attained, Some(true), "{src}: sup is a limit");
+        assert_ne!(b.inf.attained, Some(true), "{src}: inf is a limit");
+    }
+    // Strictly positive everywhere, inf 0 approached at both ends.
+    let e = defs::parse_expr(&mut g, "sigmoid(x) - sigmoid(x - 1)").expect("parses");
+    let b = bound(&mut g, e, &[], &BoundOptions::default()).expect("bounds");
+    assert_ne!(b.inf.attained, Some(true));
+    assert_eq!(b.sup.attained, Some(true));
+    // x is unbounded above where x <= y: the sup's upper end is +inf.
+    let e = defs::parse_expr(&mut g, "x").expect("parses");
+    let claim = defs::parse_claim(&mut g, "0 = 0 where x <= y").expect("parses");
+    let b = bound(&mut g, e, &claim.conditions, &BoundOptions::default()).expect("bounds");
+    assert_eq!(b.sup.upper, "+inf");
+    // An empty region has nothing to bound.
+    let claim = defs::parse_claim(&mut g, "0 = 0 where x > 1, x < 0").expect("parses");
+    assert!(matches!(
+        bound(&mut g, e, &claim.conditions, &BoundOptions::default()),
+        Err(actsym::prove::ineq::bound::BoundError::Empty(_))
+    ));
 }
 
 fn sample_value(g: &mut Graph, src: &str, x: &BigRational) -> f64 {

@@ -7,7 +7,8 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use actsym::expr::{Graph, Symbol};
-use actsym::prove::ineq::bound::{bound, At, BoundOptions, Bounds, Extreme};
+use actsym::prove::ineq::bound::{bound, At, BoundError, BoundOptions, Bounds, Extreme};
+use num_rational::BigRational;
 
 use super::common::{unfold_diffs, KinkArg};
 use super::input::{parse_expr, source, Source};
@@ -56,6 +57,15 @@ fn conditions_of(
             .split_once(':')
             .ok_or_else(|| CliError::flag("--over takes A:B, e.g. --over -4:4 or --over 0:inf"))?;
         let (a, b) = (a.trim(), b.trim());
+        let lo = over_end(g, a, &["-inf", ""])?;
+        let hi = over_end(g, b, &["inf", "+inf", ""])?;
+        if let (Some(lo), Some(hi)) = (&lo, &hi) {
+            if lo > hi {
+                return Err(CliError::flag(format!(
+                    "--over {over} is empty: the lower end must not exceed the upper end"
+                )));
+            }
+        }
         for &v in vars {
             let name = g.name(v).to_owned();
             if !matches!(a, "-inf" | "") {
@@ -77,6 +87,28 @@ fn conditions_of(
         ))
     })?;
     Ok(claim.conditions)
+}
+
+/// One end of `--over A:B`: a constant expression (`-4`, `3/2`, `pi`), or infinite
+/// (`None`) when it is one of `open`. Its exact value when it is rational, for the
+/// emptiness check.
+fn over_end(g: &mut Graph, text: &str, open: &[&str]) -> Result<Option<BigRational>, CliError> {
+    if open.contains(&text) {
+        return Ok(None);
+    }
+    let e = actsym::defs::parse_expr(g, text).map_err(|err| {
+        CliError::flag(format!("--over: '{text}' is not a number: {}", err.error))
+    })?;
+    if let Some(v) = g.free_vars(e).first() {
+        return Err(CliError::flag(format!(
+            "--over: '{text}' must be a number, not an expression in {}",
+            g.name(*v)
+        )));
+    }
+    Ok(match g.node(e) {
+        actsym::expr::Node::Num(r) => Some(r.clone()),
+        _ => None,
+    })
 }
 
 pub fn run(session: &mut Session, args: &BoundArgs) -> Result<u8, CliError> {
@@ -105,6 +137,7 @@ pub fn run(session: &mut Session, args: &BoundArgs) -> Result<u8, CliError> {
         ..BoundOptions::default()
     };
     match bound(g, e, &conds, &opts) {
+        Err(err @ BoundError::Empty(_)) => Err(CliError::flag(err.to_string())),
         Ok(b) => {
             if args.json {
                 emit_json(&json(g, &typed, &b))?;

@@ -40,6 +40,7 @@ mod named;
 mod rules;
 
 use std::collections::HashMap;
+use std::time::Instant;
 
 use crate::expr::{ExprId, Graph, LimitExceeded, Node, Symbol};
 use crate::simplify::{Budget, Simplifier};
@@ -123,6 +124,43 @@ pub enum DiffError {
     /// A derivative the rules needed was not computed first (a bug in actsym).
     #[error("internal error in the derivative: a needed derivative is missing")]
     Internal,
+    /// The deadline set by [`with_deadline`] passed before the derivative was taken.
+    #[error("the derivative could not be taken within the time limit")]
+    TimeLimit,
+}
+
+thread_local! {
+    /// The instant after which derivatives taken on this thread stop (see
+    /// [`with_deadline`]).
+    static DEADLINE: std::cell::Cell<Option<Instant>> = const { std::cell::Cell::new(None) };
+}
+
+/// Runs `f` with every derivative taken on this thread (through [`derive`],
+/// [`derive_n`], `diff(...)` unfolded anywhere) stopping with
+/// [`DiffError::TimeLimit`] once `deadline` has passed, so a caller's time limit
+/// bounds the symbolic work too (`check --time-limit`, `eval`'s budget, `derive
+/// --time-limit`). Nested calls keep the earlier deadline; the previous one is
+/// restored when `f` returns.
+pub fn with_deadline<T>(deadline: Instant, f: impl FnOnce() -> T) -> T {
+    struct Restore(Option<Instant>);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            DEADLINE.with(|c| c.set(self.0));
+        }
+    }
+    let previous = DEADLINE.with(std::cell::Cell::get);
+    let _restore = Restore(previous);
+    let d = previous.map_or(deadline, |p| p.min(deadline));
+    DEADLINE.with(|c| c.set(Some(d)));
+    f()
+}
+
+/// `Err(TimeLimit)` once the deadline of [`with_deadline`] has passed.
+fn check_deadline() -> Result<(), DiffError> {
+    match DEADLINE.with(std::cell::Cell::get) {
+        Some(d) if Instant::now() > d => Err(DiffError::TimeLimit),
+        _ => Ok(()),
+    }
 }
 
 /// The derivative of `e` with respect to `var`, simplified (and `e` simplified
@@ -170,8 +208,10 @@ pub fn derive_n(
     let mut cur = if order > 0 { simplifier.run(g, e) } else { e };
     for _ in 0..order {
         let d = derive_raw(g, cur, var, kink)?;
+        check_deadline()?;
         cur = simplifier.run(g, d);
         g.within_limits()?;
+        check_deadline()?;
     }
     Ok(cur)
 }
@@ -269,6 +309,7 @@ impl Deriver {
                 continue;
             }
             g.within_limits()?;
+            check_deadline()?;
             let needs = self.prerequisites(g, id)?;
             let missing: Vec<ExprId> = needs
                 .into_iter()

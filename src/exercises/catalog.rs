@@ -8,10 +8,12 @@ use super::format::{Exercise, FormatError, Group};
 
 /// Every file of `exercises/` that grading uses, by name, with its text.
 pub const FILES: &[(&str, &str)] = &[
+    ("1.toml", include_str!("../../exercises/1.toml")),
     ("2.toml", include_str!("../../exercises/2.toml")),
     ("3.toml", include_str!("../../exercises/3.toml")),
     ("4.toml", include_str!("../../exercises/4.toml")),
     ("5a.toml", include_str!("../../exercises/5a.toml")),
+    ("5b.toml", include_str!("../../exercises/5b.toml")),
     ("6.toml", include_str!("../../exercises/6.toml")),
     ("7.toml", include_str!("../../exercises/7.toml")),
     ("d-relu.toml", include_str!("../../exercises/d-relu.toml")),
@@ -51,6 +53,14 @@ pub const FILES: &[(&str, &str)] = &[
     (
         "i-prelu-relu.toml",
         include_str!("../../exercises/i-prelu-relu.toml"),
+    ),
+    (
+        "bottleneck.json",
+        include_str!("../../exercises/bottleneck.json"),
+    ),
+    (
+        "tanh-sigmoid-pair.json",
+        include_str!("../../exercises/tanh-sigmoid-pair.json"),
     ),
     (
         "tanh-sigmoid.prove",

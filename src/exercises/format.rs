@@ -153,6 +153,14 @@ pub enum Property {
     /// A network of affine maps and the listed activations whose function is
     /// continuous and piecewise linear (decided exactly).
     ContinuousPiecewiseLinear,
+    /// A network without nonlinearity collapsed to one affine map (part 1): a claim
+    /// that a deep linear network equals one affine layer, or a network whose narrow
+    /// layer makes it lose rank.
+    LinearCollapse,
+    /// A tanh network and a sigmoid network computing the same function (part 5b):
+    /// a pair of network files or a claim, checked by the conversion's structure and
+    /// the checker.
+    SameFunctionClass,
 }
 
 /// A network answer.

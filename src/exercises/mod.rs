@@ -7,7 +7,9 @@
 //! diagnosed by tests the file lists ([`diagnose`]); claims and derivation chains
 //! ([`proof`]); batch functions by a certified cross derivative ([`batch`]);
 //! vanishing gradients by a certified bound ([`vanishing`]); networks by the exact
-//! piecewise analysis ([`network`]). [`sheet`] grades many students' sheets in
+//! piecewise analysis ([`network`], part 4), the exact collapse of linear layers and
+//! their rank ([`linear`], part 1), and the tanh/sigmoid conversion ([`classes`],
+//! part 5b). [`sheet`] grades many students' sheets in
 //! parallel; [`render`] prints grades and tables.
 //!
 //! ```
@@ -23,11 +25,13 @@
 
 pub mod batch;
 pub mod catalog;
+pub mod classes;
 pub mod diagnose;
 mod engine;
 pub mod format;
 pub mod formula;
 pub mod grade;
+pub mod linear;
 pub mod network;
 pub mod proof;
 pub mod render;

@@ -13,7 +13,7 @@ use crate::pwl;
 use crate::pwl::classify::{classify, Class};
 
 use super::engine::{self, Budget};
-use super::format::{Exercise, NetworkSpec};
+use super::format::{Exercise, NetworkSpec, Property};
 use super::grade::{Grade, Verdict};
 
 /// Inlines the calls of functions the answer defined (prelude calls keep their
@@ -21,7 +21,7 @@ use super::grade::{Grade, Verdict};
 /// definition that takes one is inlined then, its derivative taken before its
 /// parameters are replaced). Definitions are not recursive, so this ends within one
 /// round per definition.
-fn inline_user_calls(g: &mut Graph, root: ExprId) -> ExprId {
+pub(super) fn inline_user_calls(g: &mut Graph, root: ExprId) -> ExprId {
     let mut e = root;
     for _ in 0..=g.defs().len() {
         let mut changed = false;
@@ -138,11 +138,73 @@ fn symbolic(
     }
 }
 
-/// Grades a network answer.
-pub(super) fn grade(ex: &Exercise, text: &str, _budget: &Budget) -> Grade {
+/// Grades a network answer by the property its exercise asks for.
+pub(super) fn grade(ex: &Exercise, text: &str, budget: &Budget) -> Grade {
     let Some(spec) = &ex.network else {
         return Grade::unknown(ex, "the exercise file has no [network] table");
     };
+    match spec.property {
+        Property::ContinuousPiecewiseLinear => piecewise(ex, spec, text),
+        Property::LinearCollapse => super::linear::grade(ex, text, budget),
+        Property::SameFunctionClass => super::classes::grade(ex, text, budget),
+    }
+}
+
+/// Whether a name is a network input: `x`, `y`, `z`, or `x1`, `x2`, ... (the names a
+/// network file's inputs get).
+pub(super) fn is_input_name(name: &str) -> bool {
+    matches!(name, "x" | "y" | "z")
+        || name
+            .strip_prefix('x')
+            .is_some_and(|d| !d.is_empty() && d.chars().all(|c| c.is_ascii_digit()))
+}
+
+/// The order of inputs: `x`, `y`, `z`, then `x1`, `x2`, ... by number.
+pub(super) fn input_order(name: &str) -> (usize, usize) {
+    match name {
+        "x" => (0, 0),
+        "y" => (0, 1),
+        "z" => (0, 2),
+        other => (1, other[1..].parse().unwrap_or(usize::MAX)),
+    }
+}
+
+/// Whether `e` depends on one of `inputs`.
+pub(super) fn depends_on(g: &Graph, e: ExprId, inputs: &[Symbol]) -> bool {
+    g.free_vars(e).iter().any(|v| inputs.contains(v))
+}
+
+/// The inputs `e` uses (by [`is_input_name`]), in [`input_order`].
+pub(super) fn inputs_of(g: &Graph, roots: &[ExprId]) -> Vec<Symbol> {
+    let mut out: Vec<Symbol> = roots
+        .iter()
+        .flat_map(|&r| g.free_vars(r))
+        .filter(|&v| is_input_name(g.name(v)))
+        .collect();
+    out.sort_by_key(|&v| input_order(g.name(v)));
+    out.dedup();
+    out
+}
+
+/// A network file's reading error as an unreadable grade (a JSON syntax error keeps
+/// its line and column).
+pub(super) fn network_error(
+    ex: &Exercise,
+    prefix: &str,
+    e: &crate::network::NetworkError,
+) -> Grade {
+    let mut grade = Grade::unreadable(ex, format!("{prefix}{e}"));
+    if let (crate::network::NetworkError::Syntax { line, column, .. }, Some(err)) =
+        (e, grade.error.as_mut())
+    {
+        err.line = Some(*line);
+        err.column = Some(*column);
+    }
+    grade
+}
+
+/// Grades an MLP that must be continuous and piecewise linear (part 4).
+fn piecewise(ex: &Exercise, spec: &NetworkSpec, text: &str) -> Grade {
     let mut g = Graph::with_prelude();
     let g = &mut g;
     let raw = match read(g, ex, text) {

@@ -7,8 +7,9 @@ use std::collections::HashMap;
 
 use num_rational::BigRational;
 
-use super::decide::{decide_smooth, innermost, resolve, Context, Proof};
+use super::decide::{innermost, resolve, smooth_sides, Context, Proof};
 use super::region::Interval;
+use super::{evaluation, normal};
 use crate::expr::{ExprId, Graph, Symbol};
 
 /// Why a proof does not check.
@@ -41,9 +42,24 @@ pub fn check(
             if !inner.decided.is_empty() || !inner.roots.is_empty() {
                 return reject("normal-form step on an expression with piecewise nodes");
             }
-            decide_smooth(g, lhs, rhs, ctx)
-                .map(|_| ())
-                .map_err(|e| Rejected(format!("normal-form step fails: {}", e.0)))
+            let (l, r) = smooth_sides(g, lhs, rhs, ctx)
+                .map_err(|e| Rejected(format!("normal-form step fails: {}", e.0)))?;
+            match normal::difference_is_zero(g, l, r) {
+                Some((true, _)) => Ok(()),
+                _ => {
+                    reject("normal-form step fails: the normal form of the difference is not zero")
+                }
+            }
+        }
+        Proof::Points(p) => {
+            let inner = innermost(g, &[lhs, rhs], ctx);
+            if !inner.decided.is_empty() || !inner.roots.is_empty() {
+                return reject("evaluation step on an expression with piecewise nodes");
+            }
+            let (l, r) = smooth_sides(g, lhs, rhs, ctx)
+                .map_err(|e| Rejected(format!("evaluation step fails: {}", e.0)))?;
+            evaluation::check(g, l, r, p)
+                .map_err(|why| Rejected(format!("evaluation step fails: {why}")))
         }
         Proof::Resolve {
             lhs: l2,

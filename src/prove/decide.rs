@@ -11,6 +11,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use num_rational::BigRational;
 
+use super::evaluation::{self, PointsProof};
 use super::normal;
 use super::region::{shape_of, sign_of, Interval, Shape};
 use crate::expr::{CmpOp, ExprId, Func, Graph, Node, Symbol};
@@ -26,6 +27,10 @@ pub enum Proof {
     /// The normal form of `lhs - rhs` is zero and both sides have the same domain
     /// conditions.
     Normal,
+    /// The normal form of `lhs - rhs` is zero, shown summand group by summand group
+    /// by exact evaluation at `D + 1` points ([`evaluation`]), and both sides have the
+    /// same domain conditions.
+    Points(Box<PointsProof>),
     /// On the current region every innermost piecewise node takes one branch:
     /// replacing each by its branch gives `lhs = rhs`.
     Resolve {
@@ -557,13 +562,15 @@ fn holds_on(g: &Graph, req: Requirement, ctx: &Context) -> bool {
     }
 }
 
-/// Decides a claim without piecewise nodes: equal domains and a zero normal form.
-pub(super) fn decide_smooth(
+/// The sides with `exp(log(u)) = u` applied where the region allows it, once their
+/// domain conditions are known to agree (the condition of every proof of a claim
+/// without piecewise nodes).
+pub(super) fn smooth_sides(
     g: &mut Graph,
     lhs: ExprId,
     rhs: ExprId,
     ctx: &Context,
-) -> Result<Proof, NoProof> {
+) -> Result<(ExprId, ExprId), NoProof> {
     // Rules that need the region: exp(log(u)) = u where u > 0 (the requirement of
     // log(u) holds on the region, so both sides are defined and equal there).
     let lhs = exp_log(g, lhs, ctx);
@@ -577,11 +584,33 @@ pub(super) fn decide_smooth(
             "the two sides have different domain conditions".into(),
         ));
     }
+    Ok((lhs, rhs))
+}
+
+/// Decides a claim without piecewise nodes: equal domains and a zero normal form,
+/// shown by the plain normal form or, for a claim of many summands (or when the plain
+/// form is too large), by exact evaluation at `D + 1` points per group of summands.
+pub(super) fn decide_smooth(
+    g: &mut Graph,
+    lhs: ExprId,
+    rhs: ExprId,
+    ctx: &Context,
+) -> Result<Proof, NoProof> {
+    let (lhs, rhs) = smooth_sides(g, lhs, rhs, ctx)?;
+    let many = evaluation::summand_count(g, lhs, rhs) >= evaluation::FIRST_FROM;
+    if many {
+        if let Ok(p) = evaluation::prove(g, lhs, rhs) {
+            return Ok(Proof::Points(Box::new(p)));
+        }
+    }
     match normal::difference_is_zero(g, lhs, rhs) {
         Some((true, _)) => Ok(Proof::Normal),
         Some((false, _)) => Err(NoProof(
             "the normal form of the difference is not zero (the claim may still hold through relations between logarithms, erf or radicals)".into(),
         )),
+        None if !many => evaluation::prove(g, lhs, rhs)
+            .map(|p| Proof::Points(Box::new(p)))
+            .map_err(|why| NoProof(format!("the normal form is too large or undefined; {why}"))),
         None => Err(NoProof("the normal form is too large or undefined".into())),
     }
 }

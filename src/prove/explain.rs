@@ -1,7 +1,7 @@
 //! Proofs as readable steps: the `--explain` text and the `steps` of `--json`.
 
 use super::decide::{Context, Proof};
-use super::normal;
+use super::{evaluation, normal};
 use crate::expr::{ExprId, Graph};
 use crate::print;
 
@@ -10,7 +10,8 @@ use crate::print;
 pub struct Step {
     /// Nesting depth (cases of a split are one deeper).
     pub depth: usize,
-    /// The rule: `unfold`, `split`, `case`, `resolve`, `normal form`, `identical`.
+    /// The rule: `unfold`, `split`, `case`, `resolve`, `normal form`, `evaluation`,
+    /// `identical`.
     pub rule: &'static str,
     /// What the step states, in one line.
     pub statement: String,
@@ -72,6 +73,16 @@ fn walk(g: &Graph, lhs: ExprId, rhs: ExprId, proof: &Proof, depth: usize, out: &
             out.push(Step {
                 depth,
                 rule: "normal form",
+                statement: format!("{} = {}", print::text(g, lhs), print::text(g, rhs)),
+                details,
+            });
+        }
+        Proof::Points(p) => {
+            let mut details = evaluation::describe(g, p, 8);
+            details.push("both sides have the same domain conditions".into());
+            out.push(Step {
+                depth,
+                rule: "evaluation",
                 statement: format!("{} = {}", print::text(g, lhs), print::text(g, rhs)),
                 details,
             });

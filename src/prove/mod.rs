@@ -5,6 +5,7 @@ pub mod bumps;
 pub mod chain;
 pub mod check;
 pub mod decide;
+pub mod evaluation;
 pub mod explain;
 pub mod ineq;
 pub mod normal;

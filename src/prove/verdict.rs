@@ -173,11 +173,34 @@ pub struct Report {
     pub inequality: Option<super::ineq::Detail>,
 }
 
-fn method_of(p: &Proof) -> &'static str {
+fn method_of(p: &Proof) -> String {
+    let evaluation = points_of(p).map(|(groups, points, degree)| {
+        format!(
+            "exact evaluation at D + 1 points ({groups} group{} of summands, {points} point{} in all, D at most {degree})",
+            if groups == 1 { "" } else { "s" },
+            if points == 1 { "" } else { "s" },
+        )
+    });
+    match (p, evaluation) {
+        (Proof::Identical, _) => "identical after unfolding definitions".into(),
+        (Proof::Normal, _) => "exponential-rational normal form".into(),
+        (Proof::Points(_), Some(e)) => e,
+        (_, Some(e)) => format!("case split at the kinks, then normal form and {e}"),
+        _ => "case split at the kinks, then normal form".into(),
+    }
+}
+
+/// The groups, points and largest degree bound of the evaluation steps of a proof,
+/// if it has any.
+fn points_of(p: &Proof) -> Option<(usize, u64, u64)> {
     match p {
-        Proof::Identical => "identical after unfolding definitions",
-        Proof::Normal => "exponential-rational normal form",
-        Proof::Resolve { .. } | Proof::Split { .. } => "case split at the kinks, then normal form",
+        Proof::Identical | Proof::Normal => None,
+        Proof::Points(e) => Some((e.groups.len(), e.point_count(), e.max_degree())),
+        Proof::Resolve { proof, .. } => points_of(proof),
+        Proof::Split { cases, .. } => cases
+            .iter()
+            .filter_map(|c| points_of(&c.proof))
+            .reduce(|a, b| (a.0 + b.0, a.1 + b.1, a.2.max(b.2))),
     }
 }
 
@@ -205,7 +228,8 @@ pub fn decide_claim(g: &mut Graph, claim: &Claim, opts: &Options) -> Report {
         inequality: None,
     };
     // diff(...) is taken symbolically (left-hand at kinks), definitions inlined.
-    let (lhs, rhs, conditions) = match unfold_claim(g, claim) {
+    let unfolded = crate::diff::with_deadline(start + opts.time_limit, || unfold_claim(g, claim));
+    let (lhs, rhs, conditions) = match unfolded {
         Ok(sides) => sides,
         Err(e) => {
             report.note = Some(format!(
@@ -229,7 +253,7 @@ pub fn decide_claim(g: &mut Graph, claim: &Claim, opts: &Options) -> Report {
                 // Belt and braces: the independent checker must accept the proof.
                 if check(g, lhs, rhs, &context, &proof).is_ok() {
                     report.verdict = Verdict::Proved;
-                    report.method = method_of(&proof).into();
+                    report.method = method_of(&proof);
                     report.proof = Some(proof);
                     return report;
                 }

@@ -25,10 +25,12 @@ use super::boxes::{
     condition_on_box, enclose_box, float_to_rational, rational_to_float, BoxError, XInterval,
 };
 use super::exact::Need;
+use super::tail::{self, Side, TailFacts};
 use crate::diff::{derive, Kink};
 use crate::expr::{ExprId, Func, Graph, Node, Symbol};
 use crate::poly::Interval;
 use crate::unfold::unfold;
+use std::cmp::Ordering;
 
 /// Working precision of the boxes, in bits.
 pub const PRECISION: u32 = 160;
@@ -57,6 +59,9 @@ pub struct BoxRecord {
     pub lower: BigRational,
     /// Whether a condition fails on the whole box (so nothing is claimed there).
     pub excluded: bool,
+    /// Whether the box is an infinite tail whose sign is shown by the asymptotic
+    /// expansion of [`tail`](super::tail) (then `lower` is 0 and unused).
+    pub asymptotic: bool,
 }
 
 /// A branch-and-bound proof of `f >= 0` or `f > 0` on a region.
@@ -107,6 +112,9 @@ pub enum Search {
         reason: String,
         /// Whether only the infinite last boxes stayed open.
         only_far_tails: bool,
+        /// Whether the asymptotic expansion of an open tail shows the claim failing
+        /// far out (where no point could be evaluated): never `verified` then.
+        against: bool,
     },
 }
 
@@ -118,7 +126,26 @@ pub struct Enclosure {
     pub vars: Vec<Symbol>,
     /// `df/dv` per variable, when `f` is continuous and they could be taken.
     pub grad: Option<Vec<ExprId>>,
+    /// What the asymptotic expansions say on the infinite boxes of one variable
+    /// (see [`Enclosure::attach_tails`]).
+    pub tails: Vec<TailBox>,
 }
+
+/// A tail `|x| >= start` on one side with what is known of `f` there.
+#[derive(Clone, Debug)]
+pub struct TailBox {
+    /// The side.
+    pub side: Side,
+    /// Where it begins (in `|x|`).
+    pub start: BigRational,
+    /// The facts.
+    pub facts: TailFacts,
+}
+
+/// Tails begin at `2^4`, `2^8`, `2^16` (so the boxes between the rungs beyond,
+/// where `exp(-x^2)` underflows MPFR's range, are closed by their sign) and at the
+/// last rung (where the ranges are tightest).
+const TAIL_STARTS: [u32; 4] = [4, 8, 16, 1 << TAIL_RUNGS];
 
 fn continuous(g: &Graph, f: ExprId) -> bool {
     !g.reachable(&[f]).into_iter().any(|id| {
@@ -142,7 +169,56 @@ impl Enclosure {
         } else {
             None
         };
-        Enclosure { f, vars, grad }
+        Enclosure {
+            f,
+            vars,
+            grad,
+            tails: Vec::new(),
+        }
+    }
+
+    /// Builds the asymptotic expansion of `f` on each unbounded side of the region
+    /// (one variable only), from `2^16` and from the last rung on: there a sign or
+    /// range the enclosures cannot see (both terms of `Phi(x) + x*phi(x)` vanish as
+    /// `x -> -inf`) is shown.
+    pub fn attach_tails(&mut self, g: &mut Graph, region: &[Interval]) {
+        let ([var], [iv]) = (&self.vars[..], region) else {
+            return;
+        };
+        let var = *var;
+        let mut sides = Vec::new();
+        if iv.hi.is_none() {
+            sides.push((Side::Above, iv.lo.as_ref().map(|(v, _)| v.clone())));
+        }
+        if iv.lo.is_none() {
+            sides.push((Side::Below, iv.hi.as_ref().map(|(v, _)| -v.clone())));
+        }
+        for (side, end) in sides {
+            let mut starts: Vec<BigRational> = TAIL_STARTS
+                .iter()
+                .map(|&e| {
+                    let r = BigRational::from_integer(num_bigint::BigInt::from(2).pow(e));
+                    match &end {
+                        Some(v) if *v > r => v.clone(),
+                        _ => r,
+                    }
+                })
+                .collect();
+            starts.dedup();
+            for start in starts {
+                if let Some(facts) = tail::analyse(g, self.f, var, side, &start, PRECISION) {
+                    self.tails.push(TailBox { side, start, facts });
+                }
+            }
+        }
+    }
+
+    /// The tails the cell lies in.
+    pub fn tails_of<'a>(&'a self, cell: &'a Cell) -> impl Iterator<Item = &'a TailBox> + 'a {
+        self.tails.iter().filter(move |t| match t.side {
+            Side::Above => cell.lo[0].as_ref().is_some_and(|lo| *lo >= t.start),
+            Side::Below => cell.hi[0].as_ref().is_some_and(|hi| -hi.clone() >= t.start),
+        })
     }
 
     fn env(&self, cell: &Cell, prec: u32) -> HashMap<Symbol, XInterval> {
@@ -155,10 +231,24 @@ impl Enclosure {
 
     /// A certified enclosure of `f` on the cell.
     pub fn on(&self, g: &Graph, cell: &Cell, prec: u32) -> Result<XInterval, BoxError> {
+        let mut tail_range: Option<XInterval> = None;
+        for t in self.tails_of(cell) {
+            tail_range = Some(match tail_range {
+                Some(r) => r.meet(&t.facts.range),
+                None => t.facts.range.clone(),
+            });
+        }
+        let with_tail = |iv: XInterval| match &tail_range {
+            Some(r) => iv.meet(r),
+            None => iv,
+        };
         let env = self.env(cell, prec);
-        let natural = enclose_box(g, self.f, &env, prec)?;
+        let natural = match enclose_box(g, self.f, &env, prec) {
+            Ok(v) => v,
+            Err(e) => return tail_range.clone().ok_or(e),
+        };
         let Some(grad) = &self.grad else {
-            return Ok(natural);
+            return Ok(with_tail(natural));
         };
         let finite = cell.lo.iter().chain(&cell.hi).all(Option::is_some);
         let mut best = natural;
@@ -216,7 +306,7 @@ impl Enclosure {
                 }
             }
         }
-        Ok(best)
+        Ok(with_tail(best))
     }
 
     /// The enclosure of `f` at a rational point.
@@ -413,6 +503,8 @@ enum Close {
     /// The box touches an open end of a one-variable region, where `f` is
     /// strictly monotone away from a value `>= 0`: `f > 0` on the box minus that end.
     OpenEnd,
+    /// An infinite box where the asymptotic expansion shows the sign.
+    Asymptotic,
     /// Not shown; the enclosure's lower end, if any.
     Open(Option<Float>),
     /// An operation the box evaluator does not cover.
@@ -426,9 +518,21 @@ fn close(
     region: &[Interval],
     need: Need,
     cell: &Cell,
+    use_tails: bool,
 ) -> Close {
     if excluded(g, enc, filters, cell) {
         return Close::Excluded;
+    }
+    if filters.is_empty() && use_tails {
+        for t in enc.tails_of(cell) {
+            match (t.facts.sign, need) {
+                (Some(Ordering::Greater), _) => return Close::Asymptotic,
+                (Some(Ordering::Equal), Need::NonNegative) => {
+                    return Close::Bound(BigRational::zero())
+                }
+                _ => {}
+            }
+        }
     }
     let lower = match enc.on(g, cell, PRECISION) {
         Ok(iv) if accepts(need, &iv.lo) => {
@@ -514,6 +618,7 @@ pub fn search_with(
     let mut examined = 0usize;
     let mut open_far = 0usize;
     let mut open_near = 0usize;
+    let mut against = false;
     let mut heap = std::collections::BinaryHeap::new();
     let mut todo: Vec<(Cell, u32)> = initial_cells(region).into_iter().map(|c| (c, 0)).collect();
     loop {
@@ -524,28 +629,39 @@ pub fn search_with(
                 return Search::Open {
                     reason: format!("the limits were reached after {examined} boxes"),
                     only_far_tails: false,
+                    against: false,
                 };
             }
-            match close(g, enc, filters, region, need, &cell) {
+            match close(g, enc, filters, region, need, &cell, true) {
                 Close::Excluded => closed.push(BoxRecord {
                     cell,
                     lower: BigRational::zero(),
                     excluded: true,
+                    asymptotic: false,
                 }),
                 Close::Bound(lower) => closed.push(BoxRecord {
                     cell,
                     lower,
                     excluded: false,
+                    asymptotic: false,
                 }),
                 Close::OpenEnd => closed.push(BoxRecord {
                     cell,
                     lower: BigRational::zero(),
                     excluded: false,
+                    asymptotic: false,
+                }),
+                Close::Asymptotic => closed.push(BoxRecord {
+                    cell,
+                    lower: BigRational::zero(),
+                    excluded: false,
+                    asymptotic: true,
                 }),
                 Close::Unsupported => {
                     return Search::Open {
                         reason: "an operation the box evaluator does not cover".into(),
                         only_far_tails: false,
+                        against: false,
                     }
                 }
                 Close::Open(lower) => heap.push(Queued {
@@ -576,6 +692,19 @@ pub fn search_with(
             }
         }
         if unbounded(&cell) {
+            if let Some(t) = enc.tails_of(&cell).last() {
+                let wrong = match t.facts.eventual {
+                    Some(Ordering::Less) => true,
+                    Some(Ordering::Equal) => need == Need::Positive,
+                    _ => false,
+                };
+                if wrong && filters.is_empty() {
+                    if let Some(env) = tail_counterexample(g, enc, t, need, &cell) {
+                        return Search::Counterexample(env);
+                    }
+                    against = true;
+                }
+            }
             open_far += 1;
             continue;
         }
@@ -599,6 +728,7 @@ pub fn search_with(
                 open_far
             ),
             only_far_tails: open_near == 0,
+            against,
         };
     }
     Search::Proved(Certificate {
@@ -629,9 +759,14 @@ pub fn check_certificate(
     if cert.region != region {
         return Err(Rejected("the certificate is about another region".into()));
     }
-    let enc = Enclosure::new(g, f, cert.vars.clone());
+    let mut enc = Enclosure::new(g, f, cert.vars.clone());
+    if filters.is_empty() {
+        enc.attach_tails(g, region);
+    }
     for (k, b) in cert.boxes.iter().enumerate() {
-        let shown = close(g, &enc, filters, region, cert.need, &b.cell);
+        // An asymptotic box is re-checked by its expansion, any other by a fresh
+        // enclosure.
+        let shown = close(g, &enc, filters, region, cert.need, &b.cell, b.asymptotic);
         let ok = match shown {
             Close::Excluded => b.excluded,
             Close::Bound(fresh) => {
@@ -643,6 +778,7 @@ pub fn check_certificate(
                     }
             }
             Close::OpenEnd => !b.excluded && b.lower.is_zero(),
+            Close::Asymptotic => !b.excluded && b.asymptotic,
             Close::Open(_) | Close::Unsupported => false,
         };
         if !ok {
@@ -710,4 +846,64 @@ fn covers(cells: &[&Cell], region: &Cell, dim: usize) -> bool {
         }
     }
     true
+}
+
+/// The largest binary exponent of a point tried on a tail: `2^(2^22)` as a rational
+/// is half a megabyte.
+pub const MAX_TAIL_EXPONENT: u64 = 1 << 22;
+
+/// A point of an infinite box where `f` has the wrong sign, when its expansion says
+/// it has it far enough out: `x = ±2^E` for `E` doubling from the box's end up to
+/// [`MAX_TAIL_EXPONENT`], then the least such exponent by bisection.
+fn tail_counterexample(
+    g: &Graph,
+    enc: &Enclosure,
+    t: &TailBox,
+    need: Need,
+    cell: &Cell,
+) -> Option<HashMap<Symbol, BigRational>> {
+    let end = match t.side {
+        Side::Above => cell.lo[0].clone()?,
+        Side::Below => -cell.hi[0].clone()?,
+    };
+    let start_bits = end.to_integer().bits() + 1;
+    let point = |e: u64| -> BigRational {
+        let p = BigRational::from_integer(num_bigint::BigInt::from(1) << e);
+        match t.side {
+            Side::Above => p,
+            Side::Below => -p,
+        }
+    };
+    let fails = |e: u64| -> bool {
+        let p = point(e);
+        match enc.at_point(g, std::slice::from_ref(&p), PRECISION) {
+            Err(BoxError::Undefined) => true,
+            Ok(v) => v.hi < 0 || (need == Need::Positive && v.hi <= 0),
+            Err(_) => false,
+        }
+    };
+    let mut lo = start_bits;
+    let mut e = start_bits.max(2);
+    let hit = loop {
+        if fails(e) {
+            break e;
+        }
+        lo = e;
+        if e >= MAX_TAIL_EXPONENT {
+            return None;
+        }
+        e = (e * 2).min(MAX_TAIL_EXPONENT);
+    };
+    // The least failing exponent above `lo` by bisection (the sign need not be
+    // monotone in between: only a failing exponent is ever kept).
+    let mut hi = hit;
+    while hi - lo > 1 {
+        let m = lo + (hi - lo) / 2;
+        if fails(m) {
+            hi = m;
+        } else {
+            lo = m;
+        }
+    }
+    Some(env_of(&enc.vars, &[point(hi)]))
 }

@@ -22,9 +22,14 @@ use num_traits::{One, Signed, Zero};
 use rug::ops::Pow;
 use rug::Float;
 
-use super::bnb::{initial_cells, Cell, Enclosure, PRECISION, TAIL_RUNGS};
+use super::bnb::{
+    check_certificate, initial_cells, search, Cell, Enclosure, Limits, Search, PRECISION,
+    TAIL_RUNGS,
+};
 use super::boxes::{condition_on_box, BoxError};
+use super::exact::Need;
 use super::exact::{univariate, Variable};
+use super::tail::{Limit, Side};
 use crate::diff::Kink;
 use crate::expr::{ExprId, Func, Graph, Node, Symbol};
 use crate::poly::{real_roots, Algebraic, Interval, Sign, UPoly, UniLimits};
@@ -79,6 +84,9 @@ pub enum BoundError {
     /// Not within the limits.
     #[error("{0}")]
     Limits(String),
+    /// The conditions hold nowhere: there is nothing to bound.
+    #[error("the region is empty: {0}")]
+    Empty(String),
 }
 
 /// Options of a bound.
@@ -125,6 +133,15 @@ pub fn bound(
             }
             None => filters.push(c),
         }
+    }
+    if let Some((v, _)) = ctx.iter().find(|(_, iv)| iv.is_empty()) {
+        return Err(BoundError::Empty(format!(
+            "the conditions on {} contradict each other",
+            g.name(*v)
+        )));
+    }
+    if let Some(reason) = super::linear::empty_region(g, &conds) {
+        return Err(BoundError::Empty(reason));
     }
     let mut vars: Vec<Symbol> = g.free_vars(f);
     for &c in &filters {
@@ -202,7 +219,28 @@ fn minimize(
     negate: bool,
 ) -> Result<(Extreme, Option<String>), BoundError> {
     let start = Instant::now();
-    let enc = Enclosure::new(g, f, vars.to_vec());
+    let mut enc = Enclosure::new(g, f, vars.to_vec());
+    if filters.is_empty() {
+        enc.attach_tails(g, region);
+    }
+    // f -> -inf along a tail: the infimum is -inf, a limit.
+    for t in &enc.tails {
+        if matches!(t.facts.limit, Limit::Infinite(false)) {
+            let v = if negate { "+inf" } else { "-inf" };
+            return Ok((
+                Extreme {
+                    value: Some(v.into()),
+                    lower: v.into(),
+                    upper: v.into(),
+                    attained: Some(false),
+                    at: Some(At::Limit(limit_text(g, vars, t.side))),
+                },
+                None,
+            ));
+        }
+    }
+    // The least value seen is the limit along a tail (not a sampled point).
+    let mut limit_best: Option<(Side, Option<ExprId>)> = None;
     let continuous = !g
         .reachable(&[f])
         .into_iter()
@@ -260,6 +298,7 @@ fn minimize(
     let mut stopped: Option<String> = None;
     let mut near: Vec<Cell> = Vec::new();
     let mut final_lower: Option<Float> = None;
+    let mut floor: Option<Float> = None;
     while let Some(q) = heap.pop() {
         examined += 1;
         // Close enough?
@@ -303,12 +342,30 @@ fn minimize(
             if let Ok(v) = enc.at_point(g, &p, prec) {
                 if best.as_ref().is_none_or(|(b, _)| v.hi < *b) {
                     best = Some((v.hi.clone(), p.clone()));
+                    limit_best = None;
                 }
             }
         }
         let unbounded = q.cell.lo.iter().chain(&q.cell.hi).any(Option::is_none);
         if unbounded {
-            tails.push(q.lower.clone());
+            floor = Some(floor.map_or(q.lower.clone(), |f: Float| f.min(&q.lower)));
+            // A finite limit along the tail bounds the infimum from above.
+            let lim = enc
+                .tails_of(&q.cell)
+                .last()
+                .and_then(|t| match &t.facts.limit {
+                    Limit::Finite { value, exact, .. } => Some((t.side, value.hi.clone(), *exact)),
+                    _ => None,
+                });
+            match lim {
+                Some((side, hi, exact)) => {
+                    if best.as_ref().is_none_or(|(b, _)| hi < *b) {
+                        best = Some((hi, p.clone()));
+                        limit_best = Some((side, exact));
+                    }
+                }
+                None => tails.push(q.lower.clone()),
+            }
             continue;
         }
         match split(&q.cell) {
@@ -316,19 +373,53 @@ fn minimize(
                 push(g, a, &mut heap, &mut maybe_undefined);
                 push(g, b, &mut heap, &mut maybe_undefined);
             }
-            None => near.push(q.cell),
+            None => {
+                floor = Some(floor.map_or(q.lower.clone(), |f: Float| f.min(&q.lower)));
+                near.push(q.cell);
+            }
         }
     }
+    // An infinite box among those that may hold the extreme: its finite limit, when
+    // at or below the least value seen, is the extreme (approached, not a point);
+    // otherwise attainment is not decided.
+    let mut near_unbounded = false;
+    near.retain(|c| {
+        if !c.lo.iter().chain(&c.hi).any(Option::is_none) {
+            return true;
+        }
+        let lim = enc.tails_of(c).last().and_then(|t| match &t.facts.limit {
+            Limit::Finite { value, exact, .. } => Some((t.side, value.hi.clone(), *exact)),
+            _ => None,
+        });
+        match lim {
+            Some((side, hi, exact)) if best.as_ref().is_some_and(|(b, _)| hi <= *b) => {
+                best = Some((hi, Vec::new()));
+                limit_best = Some((side, exact));
+            }
+            Some(_) => {}
+            None => near_unbounded = true,
+        }
+        false
+    });
     let Some((best_v, _)) = best else {
         return Err(BoundError::Limits(
             "no point of the region could be evaluated".into(),
         ));
     };
+    // The least lower bound of every box that may still hold the minimum: the one
+    // the search stopped at, and those set aside before (the heap pops the least
+    // lower bound first, so they may lie below it), the infinite tails included.
     let lower_finite = match final_lower {
         Some(l) if l <= best_v => l,
         _ => best_v.clone(),
     };
-    let open_tails = tails.iter().any(|t| *t <= best_v);
+    let lower_finite = match floor {
+        Some(f) if f < lower_finite => f,
+        _ => lower_finite,
+    };
+    // A box that may still hold the extreme and reaches infinity is an open tail
+    // too: the extreme may be a limit there, never attained.
+    let open_tails = tails.iter().any(|t| *t <= best_v) || near_unbounded;
     let mut note = None;
     if open_tails {
         note = Some(format!(
@@ -362,6 +453,7 @@ fn minimize(
         })
     });
     let near_bounded = !near.is_empty()
+        && !near_unbounded
         && !open_tails
         && continuous
         && stopped.is_none()
@@ -370,7 +462,8 @@ fn minimize(
     let attained = if near_bounded { Some(true) } else { None };
     // Where the extreme of the certified range is: shown even when far boxes stayed
     // open (then attainment is not decided).
-    let located = !near.is_empty() && continuous && stopped.is_none() && !touches_open_end;
+    let located =
+        !near.is_empty() && !near_unbounded && continuous && stopped.is_none() && !touches_open_end;
     let at = if located {
         let mut parts = Vec::new();
         for (i, &v) in vars.iter().enumerate() {
@@ -391,7 +484,8 @@ fn minimize(
     // The best boxes reach the last rung of the ladder: the function grows (or
     // falls) at least that far, so the extreme is not bounded by what was seen.
     let edge = super::bnb::last_rung();
-    let at_edge = !near.is_empty()
+    let at_edge = limit_best.is_none()
+        && !near.is_empty()
         && near
             .iter()
             .all(|c| c.lo.iter().chain(&c.hi).flatten().any(|e| e.abs() == edge));
@@ -404,14 +498,27 @@ fn minimize(
     } else {
         (lower_finite, best_v)
     };
-    let (attained, at) = if at_edge {
+    let (mut attained, mut at) = if at_edge && limit_best.is_none() {
         (None, None)
     } else {
         (attained, at)
     };
+    let mut value = None;
+    if let Some((side, exact)) = limit_best {
+        // The infimum is the limit along the tail; not attained when f stays
+        // strictly above it everywhere (a certified branch-and-bound of f - L > 0).
+        at = Some(At::Limit(limit_text(g, vars, side)));
+        attained = None;
+        if let Some(l) = exact.and_then(|e| g.as_num(e).cloned()) {
+            if strictly_above(g, f, &l, vars, region) {
+                attained = Some(false);
+                value = Some(if negate { -l } else { l }.to_string());
+            }
+        }
+    }
     let ext = if negate {
         Extreme {
-            value: None,
+            value: value.clone(),
             lower: decimal(&-hi, opts.digits, true),
             upper: decimal(&-lo, opts.digits, false),
             attained,
@@ -419,7 +526,7 @@ fn minimize(
         }
     } else {
         Extreme {
-            value: None,
+            value,
             lower: decimal(&lo, opts.digits, true),
             upper: decimal(&hi, opts.digits, false),
             attained,
@@ -427,6 +534,37 @@ fn minimize(
         }
     };
     Ok((ext, note))
+}
+
+/// `x -> +inf` or `x -> -inf`.
+fn limit_text(g: &Graph, vars: &[Symbol], side: Side) -> String {
+    let name = vars.first().map_or("x", |&v| g.name(v));
+    match side {
+        Side::Above => format!("{name} -> +inf"),
+        Side::Below => format!("{name} -> -inf"),
+    }
+}
+
+/// Whether `f > l` on the whole region (a re-checked branch-and-bound certificate).
+fn strictly_above(
+    g: &mut Graph,
+    f: ExprId,
+    l: &BigRational,
+    vars: &[Symbol],
+    region: &[Interval],
+) -> bool {
+    let lid = g.num(l.clone());
+    let d = g.sub(f, lid);
+    let mut enc = Enclosure::new(g, d, vars.to_vec());
+    enc.attach_tails(g, region);
+    let limits = Limits {
+        time: Duration::from_secs(2),
+        ..Limits::default()
+    };
+    match search(g, &enc, region, Need::Positive, &limits) {
+        Search::Proved(cert) => check_certificate(g, d, region, &[], &cert).is_ok(),
+        _ => false,
+    }
 }
 
 fn decimal_of_rational_dir(r: &BigRational, digits: u32, down: bool) -> String {

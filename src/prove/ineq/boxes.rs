@@ -147,14 +147,18 @@ impl BoxArith {
         BoxArith { prec }
     }
 
-    fn add(&self, a: &XInterval, b: &XInterval) -> XInterval {
+    /// `a + b`.
+    #[must_use]
+    pub fn add(&self, a: &XInterval, b: &XInterval) -> XInterval {
         XInterval {
             lo: round(self.prec, &a.lo + &b.lo, Round::Down),
             hi: round(self.prec, &a.hi + &b.hi, Round::Up),
         }
     }
 
-    fn neg(a: &XInterval) -> XInterval {
+    /// `-a`.
+    #[must_use]
+    pub fn neg(a: &XInterval) -> XInterval {
         XInterval {
             lo: -a.hi.clone(),
             hi: -a.lo.clone(),
@@ -191,7 +195,8 @@ impl BoxArith {
         }
     }
 
-    fn recip(&self, a: &XInterval) -> Result<XInterval, BoxError> {
+    /// `1/a`.
+    pub fn recip(&self, a: &XInterval) -> Result<XInterval, BoxError> {
         if a.lo == 0 && a.hi == 0 {
             return Err(BoxError::Undefined);
         }
@@ -242,14 +247,17 @@ impl BoxArith {
         })
     }
 
-    fn exp(&self, a: &XInterval) -> XInterval {
+    /// `exp(a)`.
+    #[must_use]
+    pub fn exp(&self, a: &XInterval) -> XInterval {
         XInterval {
             lo: round(self.prec, a.lo.exp_ref(), Round::Down),
             hi: round(self.prec, a.hi.exp_ref(), Round::Up),
         }
     }
 
-    fn log(&self, a: &XInterval) -> Result<XInterval, BoxError> {
+    /// `log(a)`.
+    pub fn log(&self, a: &XInterval) -> Result<XInterval, BoxError> {
         if a.hi <= 0 {
             return Err(BoxError::Undefined);
         }
@@ -263,7 +271,7 @@ impl BoxArith {
     }
 
     /// `a^e` for a rational exponent.
-    fn pow_rational(&self, a: &XInterval, e: &BigRational) -> Result<XInterval, BoxError> {
+    pub fn pow_rational(&self, a: &XInterval, e: &BigRational) -> Result<XInterval, BoxError> {
         if e.is_integer() {
             return self.pow_int(a, &to_rug_integer(e.numer()));
         }

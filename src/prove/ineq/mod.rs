@@ -21,11 +21,13 @@ pub mod linear;
 pub mod lipschitz;
 mod point;
 pub mod render;
+pub mod tail;
 
 use std::collections::{BTreeSet, HashMap};
 use std::time::{Duration, Instant};
 
 use num_rational::BigRational;
+use num_traits::{Signed, Zero};
 
 use super::decide::{condition_interval, innermost, resolve, Context, Pick};
 use super::numeric::{side_value, SideValue};
@@ -418,7 +420,10 @@ fn decide_link(
         .iter()
         .map(|v| ctx.get(v).cloned().unwrap_or_else(Interval::line))
         .collect();
-    let enc = bnb::Enclosure::new(g, f, all_vars.clone());
+    let mut enc = bnb::Enclosure::new(g, f, all_vars.clone());
+    if filters.is_empty() {
+        enc.attach_tails(g, &region);
+    }
     let limits = bnb::Limits {
         time: opts
             .time_limit
@@ -450,13 +455,34 @@ fn decide_link(
         bnb::Search::Open {
             reason,
             only_far_tails,
+            against,
         } => {
-            if only_far_tails {
-                link.verdict = Verdict::Verified;
-                link.method = format!(
-                    "certified branch-and-bound on |x| <= 2^(2^{}) for every variable; the infinite boxes beyond, where values leave MPFR's range, stayed open",
-                    bnb::TAIL_RUNGS
-                );
+            if against {
+                notes.push(format!(
+                    "the asymptotic expansion shows the claim failing far out, beyond the points tried (|x| up to 2^(2^{}))",
+                    bnb::MAX_TAIL_EXPONENT.trailing_zeros()
+                ));
+            } else if only_far_tails {
+                // The numeric route's rule: every region sampled, far out included.
+                let left = opts.time_limit.saturating_sub(start.elapsed());
+                match far_sample(g, l, r, &conds, rel, &all_vars, &region, opts, left) {
+                    Far::Counterexample(cx) => {
+                        link.verdict = Verdict::Refuted;
+                        link.method =
+                            "certified counterexample far out (MPFR interval enclosure)".into();
+                        return (link, Some(*cx));
+                    }
+                    Far::Unfinished => {
+                        notes.push("the far points were not all tried in time".into());
+                    }
+                    Far::Agreed => {
+                        link.verdict = Verdict::Verified;
+                        link.method = format!(
+                            "certified branch-and-bound on |x| <= 2^(2^{}) for every variable; beyond, where no asymptotic expansion decided the sign, every far point tried (10^400, 10^1000, 10^5000, 2^(2^k) up to 2^(2^{FAR_LADDER})) agrees",
+                            bnb::TAIL_RUNGS
+                        );
+                    }
+                }
             }
             notes.push(reason);
         }
@@ -664,8 +690,15 @@ fn certify_point(
     let rv = side_value(g, r, &env, digits);
     let mut point: Vec<(Symbol, BigRational)> = env.into_iter().collect();
     point.sort_by(|a, b| g.name(a.0).cmp(g.name(b.0)));
+    // A far point reads as a power (`x = 2^1298`), not as its hundreds of digits.
+    let exact_point = point.iter().any(|(_, v)| power_text(v).is_some()).then(|| {
+        point
+            .iter()
+            .map(|(s, v)| (*s, power_text(v).unwrap_or_else(|| v.to_string())))
+            .collect()
+    });
     Some(Counterexample {
-        exact_point: None,
+        exact_point,
         point,
         lhs: lv,
         rhs: rv,
@@ -721,6 +754,124 @@ fn sample(
         }
         if let Some(cx) = certify_point(g, l, r, conds, rel, env, opts.digits) {
             return Some(cx);
+        }
+    }
+    None
+}
+
+/// The far points' ladder `2^(2^k)` goes up to `k = FAR_LADDER`.
+const FAR_LADDER: u32 = 16;
+
+/// Points beyond the last rung on each unbounded side of `iv`: `10^400`, `10^1000`,
+/// `10^5000` (from the region's end when it is beyond them) and `2^(2^k)`.
+fn far_values(iv: &Interval) -> Vec<BigRational> {
+    let mut mags: Vec<BigRational> = [400u32, 1000, 5000]
+        .iter()
+        .map(|&k| BigRational::from_integer(num_bigint::BigInt::from(10).pow(k)))
+        .collect();
+    for k in 11..=FAR_LADDER {
+        mags.push(BigRational::from_integer(
+            num_bigint::BigInt::from(2).pow(1u32 << k),
+        ));
+    }
+    let mut out = Vec::new();
+    for p in mags {
+        if iv.hi.is_none() {
+            out.push(match &iv.lo {
+                Some((lo, _)) if *lo >= p => lo + &p,
+                _ => p.clone(),
+            });
+        }
+        if iv.lo.is_none() {
+            out.push(match &iv.hi {
+                Some((hi, _)) if *hi <= -p.clone() => hi - &p,
+                _ => -p.clone(),
+            });
+        }
+    }
+    out
+}
+
+/// What the far points say.
+enum Far {
+    /// A certified counterexample.
+    Counterexample(Box<Counterexample>),
+    /// Every far point tried agrees (or could not be evaluated there).
+    Agreed,
+    /// Out of time.
+    Unfinished,
+}
+
+/// Before `verified` with the infinite boxes open: each variable at its far points
+/// (the others at a simple value of their region), then all of them far together;
+/// the first certified counterexample.
+#[allow(clippy::too_many_arguments)]
+fn far_sample(
+    g: &mut Graph,
+    l: ExprId,
+    r: ExprId,
+    conds: &[ExprId],
+    rel: Relation,
+    vars: &[Symbol],
+    region: &[Interval],
+    opts: &Options,
+    time: Duration,
+) -> Far {
+    let start = Instant::now();
+    let simple: Vec<BigRational> = region.iter().map(Interval::sample).collect();
+    let fars: Vec<Vec<BigRational>> = region.iter().map(far_values).collect();
+    let mut points: Vec<HashMap<Symbol, BigRational>> = Vec::new();
+    for (i, &v) in vars.iter().enumerate() {
+        for p in &fars[i] {
+            let mut env: HashMap<Symbol, BigRational> =
+                vars.iter().copied().zip(simple.iter().cloned()).collect();
+            env.insert(v, p.clone());
+            points.push(env);
+        }
+    }
+    if vars.len() > 1 {
+        let most = fars.iter().map(Vec::len).max().unwrap_or(0);
+        for k in 0..most {
+            let env: HashMap<Symbol, BigRational> = vars
+                .iter()
+                .enumerate()
+                .map(|(i, &v)| {
+                    let p = fars[i].get(k).cloned().unwrap_or_else(|| simple[i].clone());
+                    (v, p)
+                })
+                .collect();
+            points.push(env);
+        }
+    }
+    for env in points {
+        if start.elapsed() > time.max(Duration::from_secs(1)) {
+            return Far::Unfinished;
+        }
+        if let Some(cx) = certify_point(g, l, r, conds, rel, env, opts.digits) {
+            return Far::Counterexample(Box::new(cx));
+        }
+    }
+    Far::Agreed
+}
+
+/// `2^E`, `10^E` or `-2^E` for an integer of more than 30 digits that is such a
+/// power.
+fn power_text(v: &BigRational) -> Option<String> {
+    if !v.is_integer() || v.numer().bits() < 100 {
+        return None;
+    }
+    let n = v.numer().magnitude().clone();
+    let sign = if v.is_negative() { "-" } else { "" };
+    for base in [2u32, 10] {
+        let b = num_bigint::BigUint::from(base);
+        let mut m = n.clone();
+        let mut e = 0u64;
+        while (&m % &b).is_zero() {
+            m /= &b;
+            e += 1;
+        }
+        if m == num_bigint::BigUint::from(1u32) {
+            return Some(format!("{sign}{base}^{e}"));
         }
     }
     None

@@ -43,6 +43,9 @@ fn box_text(g: &Graph, cert: &Certificate, b: &BoxRecord) -> String {
         .collect();
     let what = if b.excluded {
         "excluded by a condition".to_owned()
+    } else if b.asymptotic {
+        "f > 0 (the sign of the asymptotic expansion's leading term, the rest bounded there)"
+            .to_owned()
     } else {
         format!("f >= {}", end_text(&Some(b.lower.clone()), true))
     };
@@ -148,6 +151,8 @@ fn certificate_json(g: &Graph, cert: &Certificate) -> Value {
                 .collect();
             if b.excluded {
                 json!({ "box": ranges, "excluded": true })
+            } else if b.asymptotic {
+                json!({ "box": ranges, "asymptotic": true })
             } else {
                 json!({ "box": ranges, "lower": b.lower.to_string() })
             }
