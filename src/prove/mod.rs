@@ -1,6 +1,7 @@
 //! Deciding claims: the exponential-rational normal form and its algebra; identities
 //! here, inequalities, chains and bounds in [`ineq`].
 
+pub mod bumps;
 pub mod chain;
 pub mod check;
 pub mod decide;

@@ -4,7 +4,11 @@
 //! certified MPFR enclosures at its structured points and the screen's best
 //! candidates. `verified` needs [`MIN_AGREEING`] agreeing points in every region of
 //! every line, every boundary point that matters decided, and no exact evidence
-//! against the claim; a region's points are never skipped silently.
+//! against the claim; a region's points are never skipped silently. Agreement at a
+//! point where an `erf` or `tanh` of the claim is within the working precision of
+//! its limit ±1 does not count unless nothing can hide there (see
+//! `Route::saturation`). Kink arguments located only numerically get their bumps
+//! between grid points located too ([`bumps`](super::bumps)).
 
 use std::collections::HashMap;
 use std::time::Instant;
@@ -13,6 +17,7 @@ use num_bigint::BigInt;
 use num_rational::BigRational;
 use num_traits::{Signed, ToPrimitive};
 
+use super::bumps;
 use super::decide::Context;
 use super::numeric::{
     compare_at, compare_with, PointOutcome, AGREEMENT_PRECISION, DEEP_PRECISIONS,
@@ -86,7 +91,27 @@ struct Route<'a> {
     out: Outcome,
     blocked: Option<String>,
     unresolved: Option<String>,
+    /// The `erf` and `tanh` nodes of the sides with their arguments: where one is
+    /// within the precision of its limit ±1, a difference hides below it.
+    saturating: Vec<(Func, ExprId)>,
+    /// `L - R` as one expression (built when first needed), whose enclosure keeps
+    /// a cancelling `erf(u) - 1` as `-erfc(u)`.
+    difference: Option<ExprId>,
+    /// Points whose agreement did not count because of saturation.
+    saturated: usize,
+    /// Saturated points looked at again at a raised precision.
+    raised: usize,
 }
+
+/// The hidden bits past which agreement at a point does not count: a difference of
+/// `2^-bits` of the sides' size is not seen at the working precision.
+const SATURATION_BITS: u64 = AGREEMENT_PRECISION as u64 - 128;
+
+/// The highest precision a saturated point is looked at again with, and how many
+/// points a route looks at again (`erf` at 16,384 bits takes a good fraction of a
+/// second).
+const RAISED_PRECISION: u32 = 8192;
+const RAISED_POINTS: usize = 4;
 
 fn to_f64(r: &BigRational) -> f64 {
     r.to_f64().unwrap_or(f64::NAN)
@@ -100,7 +125,12 @@ fn from_f64(x: f64) -> Option<BigRational> {
 pub fn run(g: &mut Graph, claim: Claim<'_>, deadline: Instant) -> Outcome {
     let bounds = boundaries(g, &[claim.lhs, claim.rhs], claim.conditions);
     let screen = Screen::new(g, claim.vars, claim.lhs, claim.rhs, claim.conditions);
+    let saturating = saturating_nodes(g, &[claim.lhs, claim.rhs]);
     let mut route = Route {
+        saturating,
+        difference: None,
+        saturated: 0,
+        raised: 0,
         rng: Rng::new(claim.seed),
         claim,
         deadline,
@@ -259,13 +289,25 @@ impl Route<'_> {
                 self.out.counterexample = Some((env.clone(), Vec::new()));
                 return true;
             }
-            PointOutcome::Agree => {
-                self.out.agreed += 1;
-                if let Some(t) = tally {
-                    t.0 += 1;
-                    t.1 += 1;
+            PointOutcome::Agree => match self.saturation(g, env) {
+                Saturation::Counterexample => {
+                    self.out.counterexample = Some((env.clone(), Vec::new()));
+                    return true;
                 }
-            }
+                Saturation::Counts => {
+                    self.out.agreed += 1;
+                    if let Some(t) = tally {
+                        t.0 += 1;
+                        t.1 += 1;
+                    }
+                }
+                Saturation::Hidden => {
+                    self.saturated += 1;
+                    if let Some(t) = tally {
+                        t.1 += 1;
+                    }
+                }
+            },
             PointOutcome::Excluded => {}
             PointOutcome::OutOfRange => {
                 if let Some(t) = tally {
@@ -280,6 +322,56 @@ impl Route<'_> {
             }
         }
         false
+    }
+
+    /// Whether agreement at `env` counts: not where an `erf` or `tanh` of the sides
+    /// is within the working precision of its limit ±1 (`erf(150)` is `1 -
+    /// 2^-32474`), since a difference there hides below the precision. Such a point
+    /// is looked at again: `L - R` as one expression (where `erf(u) - 1` is enclosed
+    /// as `-erfc(u)`), then, when the hidden part is within reach, at a raised
+    /// precision.
+    fn saturation(&mut self, g: &mut Graph, env: &Env) -> Saturation {
+        if self.saturating.is_empty() {
+            return Saturation::Counts;
+        }
+        let bits = hidden_bits(g, &self.saturating, env);
+        if bits < SATURATION_BITS {
+            return Saturation::Counts;
+        }
+        let d = match self.difference {
+            Some(d) => d,
+            None => {
+                let d = g.sub(self.claim.lhs, self.claim.rhs);
+                self.difference = Some(d);
+                d
+            }
+        };
+        self.out.certified += 1;
+        if let Ok(iv) = enclose(g, d, env, AGREEMENT_PRECISION) {
+            // Exactly 0 for every value inside the enclosures (a `relu` of a
+            // certainly negative argument): nothing hides.
+            if iv.is_zero() {
+                return Saturation::Counts;
+            }
+            if !iv.contains_zero() {
+                return Saturation::Counterexample;
+            }
+        }
+        let Some(prec) = raised_precision(bits, AGREEMENT_PRECISION) else {
+            return Saturation::Hidden;
+        };
+        if prec > RAISED_PRECISION || self.raised >= RAISED_POINTS || Instant::now() > self.deadline
+        {
+            return Saturation::Hidden;
+        }
+        self.raised += 1;
+        self.out.certified += 1;
+        let (l, r, c) = (self.claim.lhs, self.claim.rhs, self.claim.conditions);
+        match compare_with(g, l, r, c, env, &[prec], true) {
+            PointOutcome::Counterexample => Saturation::Counterexample,
+            PointOutcome::Agree => Saturation::Counts,
+            _ => Saturation::Hidden,
+        }
     }
 
     /// One line: `v` free, the other variables at `base`.
@@ -350,6 +442,30 @@ impl Route<'_> {
                 }
                 None => self.block("a boundary of the claim could not be located (it does not compile to the fast evaluator)"),
             }
+            // A bump of a kink argument between grid points: its zeros beside its
+            // extrema (a `where` condition's too, when its zero is not a point of it).
+            if !b.source.point_matters() {
+                let line = bumps::Line {
+                    v,
+                    base,
+                    base_f: &base_f,
+                    deadline: self.deadline,
+                };
+                let found = bumps::zeros(g, &mut self.screen, b.expr, &line, &xs);
+                for (lo, hi) in found.zeros {
+                    zeros.push(Crossing {
+                        lo,
+                        hi,
+                        exact: None,
+                        source: b.source,
+                        certain: false,
+                        node: Some(b.node),
+                    });
+                }
+                if let Some(why) = found.near_touch {
+                    self.block(&why);
+                }
+            }
             if b.source.point_matters() {
                 self.block("a condition or domain edge of the claim has zeros that could only be located numerically, so the claim is not decided at them");
             }
@@ -416,6 +532,7 @@ impl Route<'_> {
             pts.extend(random_points(&mut self.rng, lo, hi, random));
             // (agreeing, inside the conditions)
             let mut tally = (0usize, 0usize);
+            let saturated_before = self.saturated;
             for p in &pts {
                 if self.certify(g, &with(p), Some(&mut tally)) {
                     return;
@@ -433,7 +550,14 @@ impl Route<'_> {
             }
             if tally.1 > 0 {
                 self.out.regions += 1;
-                if tally.0 < MIN_AGREEING {
+                if tally.0 < MIN_AGREEING && self.saturated > saturated_before {
+                    self.block(&format!(
+                        "a region of {} has only {} agreeing points that count: at {} more, an erf or tanh of the claim is within 2^-{SATURATION_BITS} of its limit ±1, where a difference hides below the working precision",
+                        g.name(v),
+                        tally.0,
+                        self.saturated - saturated_before
+                    ));
+                } else if tally.0 < MIN_AGREEING {
                     self.block(&format!(
                         "a region of {} has only {} agreeing points (at least {MIN_AGREEING} are needed)",
                         g.name(v),
@@ -632,9 +756,11 @@ impl Route<'_> {
         let precs = if certain {
             precs
         } else {
+            // An erf or tanh near its limit hides its distance from it (`erf(150)`
+            // is 1 - 2^-32474): that counts as a magnitude too.
             let bits = envs
                 .iter()
-                .map(|e| magnitude_bits(g, &[l, r], e))
+                .map(|e| magnitude_bits(g, &[l, r], e).max(hidden_bits(g, &self.saturating, e)))
                 .max()
                 .unwrap_or(0);
             // At least eight times the working precision even where no magnitude
@@ -706,7 +832,8 @@ impl Route<'_> {
                 }
                 let mut env: Env = vars.iter().copied().zip(simple.iter().cloned()).collect();
                 env.insert(v, far);
-                let bits = magnitude_bits(g, &[l, r], &env);
+                let bits =
+                    magnitude_bits(g, &[l, r], &env).max(hidden_bits(g, &self.saturating, &env));
                 let Some(prec) = raised_precision(bits, AGREEMENT_PRECISION) else {
                     continue;
                 };
@@ -787,6 +914,65 @@ fn magnitude_bits(g: &mut Graph, sides: &[ExprId], env: &Env) -> u64 {
         most = most.max(bits);
     }
     most.unsigned_abs()
+}
+
+/// Whether agreement at a point counts.
+enum Saturation {
+    /// Nothing hides below the precision there.
+    Counts,
+    /// A saturated point where the difference was seen after all.
+    Counterexample,
+    /// A difference may hide below the precision: the point does not count.
+    Hidden,
+}
+
+/// The `erf` and `tanh` nodes reachable from `sides`, with their arguments.
+fn saturating_nodes(g: &Graph, sides: &[ExprId]) -> Vec<(Func, ExprId)> {
+    g.reachable(sides)
+        .into_iter()
+        .filter_map(|id| match g.node(id) {
+            Node::Func(f @ (Func::Erf | Func::Tanh), u) if !g.free_vars(*u).is_empty() => {
+                Some((*f, *u))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// How many bits below 1 the saturating nodes' distances to their limits ±1 lie at
+/// the point, at least: `1 - erf(a) = erfc(a) < exp(-a^2)`, `1 - tanh(a) < 2
+/// exp(-2a)` for `a = |u| > 0`, so a difference they hide is at most about
+/// `2^-bits` of the sides' size. A lower bound of `|u|` from its enclosure.
+fn hidden_bits(g: &Graph, nodes: &[(Func, ExprId)], env: &Env) -> u64 {
+    let mut most = 0f64;
+    for &(f, u) in nodes {
+        let Ok(iv) = enclose(g, u, env, 64) else {
+            continue;
+        };
+        if iv.contains_zero() {
+            continue;
+        }
+        let a = {
+            let (lo, hi) = (iv.lo.clone().abs(), iv.hi.clone().abs());
+            if lo < hi {
+                lo
+            } else {
+                hi
+            }
+        };
+        let a = a.to_f64_round(rug::float::Round::Down);
+        let bits = match f {
+            Func::Erf => a * a * std::f64::consts::LOG2_E,
+            _ => 2.0 * a * std::f64::consts::LOG2_E - 1.0,
+        };
+        most = most.max(bits);
+    }
+    if most.is_finite() {
+        // Non-negative and finite here: the cast saturates at u64::MAX.
+        most.max(0.0) as u64
+    } else {
+        u64::MAX
+    }
 }
 
 /// Whether the interval is the single point 0 (then 0 is its only candidate).

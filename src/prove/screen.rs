@@ -127,6 +127,27 @@ impl Screen {
         })
     }
 
+    /// The values of `expr` (compiled once and kept) at the points `xs` of the line
+    /// through `base` along `var`: NaN where undefined. `None` when it does not
+    /// compile.
+    pub fn values(
+        &mut self,
+        g: &mut Graph,
+        expr: ExprId,
+        var: Symbol,
+        base: &HashMap<Symbol, f64>,
+        xs: &[f64],
+    ) -> Option<Vec<f64>> {
+        if !self.boundaries.contains_key(&expr) {
+            let t = Tape::compile(g, expr, &self.vars).ok();
+            self.boundaries.insert(expr, t);
+        }
+        let tape = self.boundaries.get(&expr)?.as_ref()?;
+        let inputs = self.inputs(var, base, xs);
+        self.screened += xs.len();
+        Some(Self::run(tape, &inputs, xs.len()))
+    }
+
     /// The sign changes of the boundary `expr` along the line (a change between a
     /// value and NaN counts: a domain edge), each narrowed by bisection to adjacent
     /// floats. `None` when the boundary does not compile.

@@ -242,6 +242,69 @@ def generate():
     true("min(log(x), 10) = log(x) where x > 0, x < 100")
     true("exp(x)*exp(-x) = min(1, exp(x)*exp(-x))")
 
+    section("bumps of kink arguments around roots without a closed form (found by an adversarial pass)")
+    # A kink argument 10^-k - g(x)^2 is positive only on a window of half-width about
+    # 10^(-k/2)/|g'| around a root of g, which has no closed form: no grid point falls
+    # inside, and its two zeros show no sign change. Witnesses: the root to 55 digits.
+    w1 = "0.5671432904097838729999686622103555497538157871865125081"
+    for k in [6, 8, 10, 16, 30, 40]:
+        false(f"relu(10^-{k} - (x*exp(x) - 1)^2) = 0", f"x = {w1}")
+    roots = [
+        ("x + exp(x) - 2", "0.4428544010023885831413279999993368197162621293734796847", ""),
+        ("tanh(x) - x/2", "1.915008048154537481353003061004815650573362568785928986", " where x >= 1"),
+    ]
+    for g, r, where in roots:
+        false(f"relu(10^-40 - ({g})^2) = 0{where}", f"x = {r}")
+    false("min(1, 10^40*relu(10^-40 - (x*exp(x) - 1)^2)) = 0", f"x = {w1}")
+    for g, r, where in [
+        ("x - exp(-x)", w1, ""),
+        ("tanh(x) - x/2", "1.915008048154537481353003061004815650573362568785928986", " where x >= 1"),
+        ("erf(x) - 1/2", "0.4769362762044698733814183536431305598089697490594706447", ""),
+        ("x^2 + exp(x) - 2", "0.5372744491738566042567629897796753814275240140001041078", ""),
+        ("gelu(x) - 1", "1.144450718352878833915461329058431703548999089249180954", ""),
+        ("softplus(x) - 2", "log(exp(2) - 1)", ""),
+        ("x^2 - exp(-x)", "0.7034674224983916520498186018599021303429284310342236081", " where x >= 0"),
+    ]:
+        false(f"relu(10^-6 - ({g})^2) = 0{where}", f"x = {r}")
+        true(f"relu(-10^-6 - ({g})^2) = 0{where}")
+    false("relu(1/100 - (log(x) - 100)^2) = 0 where x > 0", "x = exp(100)")
+    true("relu(-1/100 - (log(x) - 100)^2) = 0 where x > 0")
+    false("relu(10^-6 - (x*exp(x) - 1)^2) = 0 where x >= 0, x <= 1", f"x = {w1}")
+    false("relu(10^-6 - (x*exp(x) - 1)^2) + y = y", f"x = {w1}; y = 0")
+    g = "(10^-6 - (x*exp(x) - 1)^2)"
+    false(f"max({g}, 0) = 0", f"x = {w1}")
+    false(f"abs({g}) = -{g}", f"x = {w1}")
+    false(f"min({g}, 0) = {g}", f"x = {w1}")
+    false(f"relu6(10^6*{g}) = 0", f"x = {w1}")
+    false(f"leaky_relu({g}) = {g}/100", f"x = {w1}")
+    false(f"prelu({g}, 1/2) = {g}/2", f"x = {w1}")
+    false(f"relu({g})*y = 0 where y >= 1, y <= 2", f"x = {w1}; y = 1")
+    false("relu(10^-6 - (x*exp(x) - y)^2) = 0 where y >= 1, y <= 2", f"x = {w1}; y = 1")
+    true("relu(-10^-6 - (x*exp(x) - 1)^2) = 0")
+    true("relu(-10^-40 - (x*exp(x) - 1)^2) = 0")
+    true("max(-10^-6 - (x*exp(x) - y)^2, 0) = 0 where y >= 1, y <= 2")
+    true("min(1, 10^40*relu(-10^-40 - (x*exp(x) - 1)^2)) = 0")
+    true(f"max(-{g}, 0) = relu(-{g})")
+
+    section("erf, Phi and gelu within far less than the working precision of their limits (found by an adversarial pass)")
+    # 1 - erf(x) = erfc(x) is about 2^-32474 at x = 150 and exp(-10^20) at x = 10^10: no
+    # precision shows the difference of the sides themselves. `diff:` names L - R in a
+    # form mpmath evaluates without cancellation; check confirms it equals L - R at
+    # moderate points (the functions are analytic, so they are equal everywhere) and is
+    # not 0 at the witness.
+    for a in ["150", "200", "300", "500", "1000", "10^5", "10^10"]:
+        false(f"erf(x) = 1 where x >= {a}", f"x = {a}", "diff:-erfc(x)")
+    for a in ["200", "1000"]:
+        false(f"Phi(x) = 1 where x >= {a}", f"x = {a}", "diff:-erfc(x/sqrt(2))/2")
+        false(f"gelu(x) = x where x >= {a}", f"x = {a}", "diff:-x*erfc(x/sqrt(2))/2")
+    false("erf(x) = erf(x + 1) where x >= 300", "x = 300", "diff:erfc(x + 1) - erfc(x)")
+    false("erf(2*x) = erf(x) where x >= 300", "x = 300", "diff:erfc(x) - erfc(2*x)")
+    false("erf(x)*erf(x) = 1 where x >= 400", "x = 400", "diff:erfc(x)^2 - 2*erfc(x)")
+    false("erf(x)*erf(x) = 1 where x >= 40", "x = 40", "diff:erfc(x)^2 - 2*erfc(x)")
+    true("erf(x) + erf(-x) = 0 where x >= 300")
+    true("Phi(x) + Phi(-x) = 1 where x >= 200")
+    true("min(erf(x), 1) = erf(x) where x >= 150")
+
     section("huge exponents: a wide enclosure's end beyond the range is not the value's (adversarial pass)")
     false("(1 + 1/x)^x = exp(1) where x >= 10^60", "x = 10^60")
     false("(1 + 1/x)^x = exp(1) - exp(1)/(2*x) where x >= 10^60", "x = 10^60")
@@ -428,6 +491,8 @@ class Parser:
             return lambda env: f(*[a(env) for a in args])
         unary = {
             "exp": mp.exp, "tanh": mp.tanh, "sinh": mp.sinh, "cosh": mp.cosh, "erf": mp.erf,
+            # Not in the claim language: only for the `diff:` forms of witnesses.
+            "erfc": mp.erfc,
             "abs": abs, "sign": lambda u: mp.mpf((u > 0) - (u < 0)),
         }
         if name in unary:
@@ -591,6 +656,8 @@ def check_false(mp, claim, witness, how):
                 return False
             other = rhs if holders[0] == left else lhs
             return side(other, env) is not None
+        if how.startswith("diff:"):
+            return check_difference(mp, claim, witness, how[5:])
         if how.startswith("switch:"):
             for digits in (60, 3000):
                 mp.dps = digits
@@ -613,6 +680,30 @@ def check_false(mp, claim, witness, how):
         if diff > scale * mp.mpf(10) ** (-dps + 30):
             return True
     return False
+
+
+def check_difference(mp, claim, witness, text):
+    """The claim is false when `text` equals L - R as a function (checked at moderate points,
+    where the sides' own difference is within reach: the functions involved are analytic,
+    so agreement on an interval is agreement everywhere), the conditions hold at the
+    witness and `text` is not 0 there (mpmath evaluates it without cancellation)."""
+    mp.dps = 80
+    funcs = load_prelude(mp)
+    lhs, rhs, conds, names = parse_claim(claim, mp, funcs)
+    d = Parser(tokenize(text), mp, funcs).comparison()
+    rng = random.Random(claim)
+    for _ in range(40):
+        env = {n: mp.mpf(rng.uniform(0.5, 3)) for n in names}
+        l, r, dv = side(lhs, env), side(rhs, env), side(d, env)
+        if l is None or r is None or dv is None:
+            return False
+        if abs((l - r) - dv) > mp.mpf(10) ** -70:
+            return False
+    env = env_at(mp, funcs, witness)
+    if any(not c(env) for c in conds):
+        return False
+    dv = side(d, env)
+    return dv is not None and dv != 0
 
 
 def env_at(mp, funcs, witness):
