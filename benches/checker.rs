@@ -1,8 +1,9 @@
 //! Time to decide claims: the chapter's identities one by one (criterion), then the
 //! whole test corpus and the adversarial corpus once each, with the verdict counts,
 //! the median, p90 and worst time per claim and the points screened and certified;
-//! then the fast screen's throughput (points per second). Target: a typical claim
-//! decided in under 50 ms.
+//! then the fast screen's throughput (points per second), once as a RESULT line and
+//! under criterion (`screen/*`, `elem/s`: points at which both sides are evaluated).
+//! Target: a typical claim decided in under 50 ms.
 
 use std::time::{Duration, Instant};
 
@@ -86,6 +87,41 @@ fn screening(_: &mut Criterion) {
     );
 }
 
+/// The fast screen under criterion, with its throughput in points per second
+/// (criterion's `elem/s`: one element is one point at which both sides of the claim
+/// are evaluated in f64), for a smooth claim, a kinked one and one with a domain.
+fn screen_throughput(c: &mut Criterion) {
+    use actsym::prove::screen::{grid, Screen};
+    let claims = [
+        (
+            "smooth",
+            "gelu(x) + softplus(x) = x*Phi(x) + log(1 + exp(x))",
+        ),
+        ("kinks", "relu(x^2 - 2) + relu(2 - x^2) = abs(x^2 - 2)"),
+        ("domain", "log(x + 1) - log(x) = log(1 + 1/x)"),
+    ];
+    let mut group = c.benchmark_group("screen");
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(2))
+        .warm_up_time(Duration::from_millis(300));
+    for (name, claim) in claims {
+        let mut g = Graph::with_prelude();
+        let c = defs::parse_claim(&mut g, claim).expect("the screening claims parse");
+        let l = defs::inline(&mut g, c.lhs);
+        let r = defs::inline(&mut g, c.rhs);
+        let x = g.symbol("x");
+        let mut screen = Screen::new(&mut g, &[x], l, r, &[]);
+        let base = std::collections::HashMap::new();
+        let xs = grid(None, None, &[-1.0, 0.0, 1.0], 2_500);
+        group.throughput(criterion::Throughput::Elements(xs.len() as u64));
+        group.bench_function(name, |b| {
+            b.iter(|| std::hint::black_box(screen.sides(x, &base, xs.clone())))
+        });
+    }
+    group.finish();
+}
+
 fn corpus_stats(name: &str, text: &str) {
     let mut times = Vec::new();
     let mut counts = std::collections::BTreeMap::<&'static str, usize>::new();
@@ -124,5 +160,5 @@ fn corpus_stats(name: &str, text: &str) {
     );
 }
 
-criterion_group!(benches, chapter, corpus, screening);
+criterion_group!(benches, chapter, corpus, screening, screen_throughput);
 criterion_main!(benches);

@@ -418,3 +418,87 @@ fn derivatives_inside_definitions_bind_their_variable() {
         .assert()
         .code(0);
 }
+
+/// A fifth-order nest of relus at order 32: each order's derivative is larger than
+/// the last, so the time limit is what ends it (issue 10: runs of more than a minute
+/// ignored `--time-limit`).
+const NESTED_KINKS: &str = "relu(relu(relu(relu(relu(x^2 - 1) - 1) - 1) - 1) - 1)";
+
+#[test]
+fn derivatives_honour_the_time_limit() {
+    let started = std::time::Instant::now();
+    actsym()
+        .args(["derive", NESTED_KINKS, "--order", "32", "--time-limit", "1"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("within the time limit"));
+    let mut diffs = NESTED_KINKS.to_owned();
+    for _ in 0..12 {
+        diffs = format!("diff({diffs}, x)");
+    }
+    actsym()
+        .args(["check", &format!("{diffs} = 0"), "--time-limit", "1"])
+        .assert()
+        .code(3)
+        .stdout(
+            predicate::str::contains("unknown").and(predicate::str::contains(
+                "the derivative could not be taken within the time limit",
+            )),
+        );
+    // Both runs stop near their limits (a debug build is slow; a minute was the bug).
+    assert!(started.elapsed() < std::time::Duration::from_secs(30));
+}
+
+#[test]
+fn a_wide_enclosure_beyond_the_range_is_not_reported_as_the_value_out_of_range() {
+    actsym()
+        .args(["eval", "(1 + 1/x)^x - exp(1)", "--at", "x=10^60"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "-1.35914091422952261768014373568e-60",
+        ));
+    actsym()
+        .args(["eval", "exp(exp(100))"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("beyond the representable range"));
+}
+
+#[test]
+fn a_root_of_an_odd_power_has_the_one_sided_derivative_of_its_function() {
+    // (x^3)^(1/3) is x where x >= 0 and undefined where x < 0: right derivative 1
+    // at 0, no left one (the chain rule meets 0^(-2/3) either way).
+    actsym()
+        .args([
+            "eval",
+            "diff((x^3)^(1/3), x)",
+            "--at",
+            "x=0",
+            "--kink",
+            "right",
+        ])
+        .assert()
+        .success()
+        .stdout("1\n");
+    actsym()
+        .args(["eval", "diff((x^3)^(1/3), x)", "--at", "x=0"])
+        .assert()
+        .code(2);
+    // derive's printed result says the same at 0 and beside it.
+    let out = actsym()
+        .args(["derive", "(x^3)^(1/3)", "--kink", "right"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let d = String::from_utf8(out).expect("utf-8");
+    for (at, want) in [("x=0", "1\n"), ("x=2", "1\n")] {
+        actsym()
+            .args(["eval", d.trim(), "--at", at])
+            .assert()
+            .success()
+            .stdout(want);
+    }
+}

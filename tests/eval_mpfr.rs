@@ -212,6 +212,25 @@ fn beyond_the_exponent_range_is_overflow() {
     assert_eq!(eval_at(&mut g, ee, "100", 30), Err(EvalError::Overflow));
 }
 
+#[test]
+fn a_wide_enclosure_beyond_the_range_is_not_an_overflow_of_the_value() {
+    // At the starting precision the base 1 + 10^-60 is enclosed up to 1 + 2^-163,
+    // whose 10^60-th power leaves the exponent range; the value is about -e/(2x).
+    // Values from mpmath.
+    check_text(
+        "(1 + 1/x)^x - exp(1)",
+        &[("x", "10^60")],
+        30,
+        "-1.35914091422952261768014373568e-60",
+    );
+    check_text(
+        "(1 + 1e-10000)^(10^10000)",
+        &[],
+        30,
+        "2.71828182845904523536028747135",
+    );
+}
+
 // ---------------------------------------------------------------------------
 // Rounding and zero
 

@@ -454,6 +454,9 @@ fn part_1_linear_networks() {
     );
     check("1", "y1 = w*x\ny2 = y", Unreadable, "");
     check("1", "2*(3*x + 1)", Unreadable, "");
+    check("1", "y0 = x", Unreadable, "");
+    check("1", "6*x + 1 = 6*x  +  1", Incorrect, "trivial");
+    check("1", "h(u) = 2*u; h(x) = h(x)", Incorrect, "trivial");
     check("1", "[1, 2]", Unreadable, "");
 }
 

@@ -43,6 +43,27 @@ const TABLE: &[(&str, u32, &str, &str)] = &[
     ("heaviside(x)", 1, "0", "undefined"),
     ("heaviside(x)", 1, "1", "0"),
     ("(x + 1)*heaviside(x)", 1, "0", "undefined"),
+    // Products whose factors jump while the function does not (issue 10, an
+    // adversarial pass): sign(x)*x is abs(x), heaviside(x)*heaviside(-x) is 0
+    // (heaviside(0) = 0), sqrt(abs(x))^2 is abs(x), x^2*sign(x) is x*abs(x).
+    ("sign(x)*x", 1, "0", "-1"),
+    ("sign(x)*x", 1, "-2", "-1"),
+    ("sign(x)*x", 1, "3", "1"),
+    ("heaviside(x)*heaviside(-x)", 1, "0", "0"),
+    ("heaviside(x)*heaviside(-x)", 1, "1", "0"),
+    ("abs(x)^(1/2)*abs(x)^(1/2)", 1, "0", "-1"),
+    ("abs(x)^(1/2)*abs(x)^(1/2)", 1, "5", "1"),
+    ("x^2*sign(x)", 1, "0", "0"),
+    ("x^2*sign(x)", 1, "-3", "6"),
+    ("abs(x)*sign(x)", 1, "0", "1"),
+    ("relu(x)*sign(x)", 1, "0", "0"),
+    ("sign(x)*(x + 1)", 1, "0", "undefined"),
+    ("sign(x)*exp(x)", 1, "0", "undefined"),
+    // relu(x^3)'' is 6*relu(x), continuous: its left derivative at 0 is 0.
+    ("relu(x^3)", 2, "0", "0"),
+    ("relu(x^3)", 3, "0", "0"),
+    ("relu(x^3)", 3, "-1", "0"),
+    ("relu(x^3)", 3, "1", "6"),
     // The fast evaluator at and left of the kink.
     ("relu(x)^(3/2)", 1, "-1", "0"),
     ("relu(x)^(3/2)", 1, "0", "0"),

@@ -591,6 +591,71 @@ fn a_sum_of_many_relus_is_near_linear() {
     );
 }
 
+/// `pwl` of a 1 -> 4,000 -> 1 network file and of the same sum of 4,000 shifted relus
+/// typed as an expression: 4,001 exact pieces either way (the time is the bench's
+/// business: benches/network.rs), and a time limit too short for them is `unknown`,
+/// exit 3, with the reason.
+#[test]
+fn pwl_of_4000_relus_as_a_file_and_as_text_and_its_time_limit() {
+    let n: i64 = 4_000;
+    let net = serde_json::json!({"inputs": 1, "layers": [
+        {"weights": (0..n).map(|_| ["1"]).collect::<Vec<_>>(),
+         "bias": (1..=n).map(|k| (-k).to_string()).collect::<Vec<_>>(),
+         "activation": "relu"},
+        {"weights": [vec!["1"; 4_000]], "bias": ["0"], "activation": "identity"}]});
+    let p = temp("wide.json", net.to_string().as_bytes());
+    let text: Vec<String> = (1..=n).map(|k| format!("relu(x - {k})")).collect();
+    let runs = [
+        actsym().args(["pwl", "--json"]).arg(&p).output(),
+        actsym()
+            .args(["pwl", "--json", "-"])
+            .write_stdin(text.join(" + "))
+            .output(),
+    ];
+    let mut seen = Vec::new();
+    for out in runs {
+        let out = out.expect("runs");
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+        assert_eq!(v["piecewise_linear"], true);
+        assert_eq!(v["continuous"], true);
+        let breaks = v["breakpoints"].as_array().expect("breakpoints");
+        let expected: Vec<String> = (1..=n).map(|k| k.to_string()).collect();
+        assert_eq!(breaks.len(), 4_000);
+        assert!(breaks.iter().zip(&expected).all(|(b, e)| b == e));
+        let pieces = v["pieces"].as_array().expect("pieces");
+        assert_eq!(pieces.len(), 4_001);
+        // Above the last kink all 4,000 terms are on: 4000*x - (1 + 2 + ... + 4000).
+        let last = &pieces[4_000];
+        assert_eq!(last["slope"], "4000");
+        assert_eq!(last["intercept"], "-8002000");
+        // Between k and k + 1, k terms are on: k*x - k(k + 1)/2.
+        assert_eq!(pieces[10]["slope"], "10");
+        assert_eq!(pieces[10]["intercept"], "-55");
+        seen.push((v["breakpoints"].clone(), v["pieces"].clone()));
+    }
+    assert_eq!(
+        seen[0], seen[1],
+        "the file and the text give the same pieces"
+    );
+    let out = actsym()
+        .args(["pwl", "--json", "--time-limit", "0.001"])
+        .arg(&p)
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(3));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(v["verdict"], "unknown");
+    assert!(v["reason"]
+        .as_str()
+        .is_some_and(|r| r.contains("time limit")));
+}
+
 fn actsym() -> Command {
     Command::cargo_bin("actsym").expect("the binary is built")
 }

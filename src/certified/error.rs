@@ -38,8 +38,10 @@ pub enum EvalError {
     /// A truth value where a number is needed, or a number where a condition is.
     #[error("{0}")]
     Mistyped(&'static str),
-    /// A value beyond MPFR's exponent range (about 10^±323228496).
-    #[error("the value is beyond the representable range (about 10^±323228496)")]
+    /// A value beyond MPFR's exponent range (about 10^±323228496): the value itself,
+    /// or a value computed on the way to it, at every precision tried (an end of a
+    /// wide enclosure may leave the range though the value would not).
+    #[error("the value, or a value computed on the way to it, is beyond the representable range (about 10^±323228496) at every precision tried")]
     Overflow,
     /// The digits could not be pinned down (or a condition decided) within the
     /// maximum precision or time budget.

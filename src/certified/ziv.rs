@@ -94,7 +94,9 @@ pub fn evaluate_with(
 ) -> Result<Value, EvalError> {
     let digits = digits.max(1);
     let started = Instant::now();
-    let unfolded = crate::unfold::unfold(g, root, crate::diff::Kink::Left)?;
+    let unfolded = crate::diff::with_deadline(started + limits.time_budget, || {
+        crate::unfold::unfold(g, root, crate::diff::Kink::Left)
+    })?;
     let bindings: HashMap<Symbol, ExprId> =
         env.iter().map(|(&s, r)| (s, g.num(r.clone()))).collect();
     let point = g.substitute(unfolded, &bindings);
@@ -116,6 +118,9 @@ pub fn evaluate_with(
     }
     let start = start_bits(digits);
     let max = limits.max_bits.max(start.saturating_mul(4));
+    let start = start
+        .saturating_add(power_bits(g, point, &HashMap::new()))
+        .min(max);
     let mut prec = start;
     loop {
         let mut ar = Arith::new(prec);
@@ -134,9 +139,13 @@ pub fn evaluate_with(
                     return give_up(&iv, digits, ar.prec(), ar.underflowed());
                 }
             }
-            Err(EvalError::Undecided) => {
+            // An end of an enclosure beyond the exponent range need not mean the
+            // value is: at low precision a base of `1 + 10^-60` is enclosed by an
+            // interval reaching `1 + 2^-163`, whose `10^60`-th power overflows though
+            // the value is about e. More bits may bring it back.
+            Err(e @ (EvalError::Undecided | EvalError::Overflow)) => {
                 if last {
-                    return Err(if ar.underflowed() {
+                    return Err(if ar.underflowed() || e == EvalError::Overflow {
                         EvalError::Overflow
                     } else {
                         EvalError::PrecisionExhausted { bits: ar.prec() }
@@ -154,6 +163,29 @@ fn start_bits(digits: u32) -> u32 {
     let bits = (f64::from(digits) * std::f64::consts::LOG2_10).ceil();
     // digits is a u32, so bits < 1.5e10; the cast saturates beyond u32.
     (bits as u32).saturating_add(64)
+}
+
+/// The bits a large exponent costs at the point `env`: `a^k` magnifies the relative
+/// error of `a` about `|k|` times, so `(1 + 10^-60)^(10^60)` needs about 200 bits
+/// more than its digits before its enclosure is even finite (and `(1 +
+/// 10^-10000)^(10^10000)` about 33,220). A precision loop starts that much higher
+/// rather than doubling up to it through enclosures that overflow. Counts exponents
+/// that are constants or variables bound in `env`; 0 when none passes 2^32.
+pub fn power_bits(g: &Graph, root: ExprId, env: &HashMap<Symbol, BigRational>) -> u32 {
+    g.reachable(&[root])
+        .iter()
+        .filter_map(|&id| match g.node(id) {
+            Node::Pow(_, e) => match g.node(*e) {
+                Node::Num(k) => Some(k),
+                Node::Var(s) => env.get(s),
+                _ => None,
+            },
+            _ => None,
+        })
+        .map(|k| k.numer().bits().saturating_sub(k.denom().bits()))
+        .filter(|&b| b > 32)
+        .max()
+        .map_or(0, |b| u32::try_from(b).unwrap_or(u32::MAX))
 }
 
 /// The value, if both ends of the enclosure round to the same digits (or the

@@ -4,8 +4,9 @@
 
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
+use actsym::diff::{self, DiffError};
 use actsym::expr::{ExprId, Graph};
 use actsym::parse::Claim;
 use actsym::print;
@@ -13,8 +14,9 @@ use actsym::prove::explain;
 use actsym::prove::ineq::render as ineq_render;
 use actsym::prove::numeric::SideValue;
 use actsym::prove::verdict::{decide_claim, Counterexample, Options, Report, Verdict};
+use actsym::unfold::{unfold_diffs, UnfoldError};
 
-use super::common::{unfold_diffs, KinkArg};
+use super::common::KinkArg;
 use super::input::{parse_claim, source};
 use super::{emit, emit_json, CliError, Session};
 
@@ -67,22 +69,39 @@ pub fn exit_code(v: Verdict) -> u8 {
 
 /// Takes every `diff(...)` of the claim under `kink`, so the checker sees the
 /// chosen convention.
-pub fn claim_under_kink(g: &mut Graph, claim: &Claim, kink: KinkArg) -> Result<Claim, CliError> {
-    Ok(Claim {
-        lhs: unfold_diffs(g, claim.lhs, kink)?,
-        rhs: unfold_diffs(g, claim.rhs, kink)?,
-        conditions: claim
-            .conditions
-            .iter()
-            .map(|&c| unfold_diffs(g, c, kink))
-            .collect::<Result<_, _>>()?,
-        relation: claim.relation,
-        more: claim
-            .more
-            .iter()
-            .map(|&(r, e)| Ok((r, unfold_diffs(g, e, kink)?)))
-            .collect::<Result<_, CliError>>()?,
-    })
+/// The claim with every `diff(...)` taken in `kink` mode, by `deadline`. Out of
+/// time, the claim comes back as it was: the caller decides it under the same
+/// deadline (`diff::with_deadline`), where its first derivative stops at once and
+/// the verdict is unknown, with the reason.
+pub fn claim_under_kink(
+    g: &mut Graph,
+    claim: &Claim,
+    kink: KinkArg,
+    deadline: Instant,
+) -> Result<Claim, CliError> {
+    let k = kink.kink();
+    let unfolded = diff::with_deadline(deadline, || -> Result<Claim, UnfoldError> {
+        Ok(Claim {
+            lhs: unfold_diffs(g, claim.lhs, k)?,
+            rhs: unfold_diffs(g, claim.rhs, k)?,
+            conditions: claim
+                .conditions
+                .iter()
+                .map(|&c| unfold_diffs(g, c, k))
+                .collect::<Result<_, _>>()?,
+            relation: claim.relation,
+            more: claim
+                .more
+                .iter()
+                .map(|&(r, e)| Ok((r, unfold_diffs(g, e, k)?)))
+                .collect::<Result<_, UnfoldError>>()?,
+        })
+    });
+    match unfolded {
+        Ok(c) => Ok(c),
+        Err(UnfoldError::Diff(DiffError::TimeLimit)) => Ok(claim.clone()),
+        Err(e) => Err(CliError::new("derivative_error", e.to_string())),
+    }
 }
 
 pub fn run(session: &mut Session, args: &CheckArgs) -> Result<u8, CliError> {
@@ -104,15 +123,17 @@ pub fn run(session: &mut Session, args: &CheckArgs) -> Result<u8, CliError> {
     )?;
     let g = &mut session.graph;
     let (claim, typed) = parse_claim(g, &src)?;
-    let claim = claim_under_kink(g, &claim, args.kink)?;
+    let time_limit = Duration::from_secs_f64(args.time_limit);
+    let deadline = Instant::now() + time_limit;
+    let claim = claim_under_kink(g, &claim, args.kink, deadline)?;
     let opts = Options {
         points: args.points,
         seed: args.seed,
-        time_limit: Duration::from_secs_f64(args.time_limit),
+        time_limit,
         digits: args.digits,
         ..Options::default()
     };
-    let report = decide_claim(g, &claim, &opts);
+    let report = diff::with_deadline(deadline, || decide_claim(g, &claim, &opts));
     let read_as = claim_text(g, &claim);
     let steps = report
         .proof

@@ -54,6 +54,9 @@ pub struct DeriveArgs {
     /// The derivative at a kink: left-hand (default), right-hand, or autodiff's.
     #[arg(long, value_enum, default_value_t = KinkArg::Left)]
     kink: KinkArg,
+    /// Time budget in seconds; past it the derivative is an error (exit 2).
+    #[arg(long, default_value_t = 10.0, value_name = "SECONDS")]
+    time_limit: f64,
     #[command(flatten)]
     output: FormulaOutput,
 }
@@ -158,8 +161,14 @@ pub fn run_derive(session: &mut Session, args: &DeriveArgs) -> Result<u8, CliErr
     if args.order == 0 {
         return Err(CliError::flag("--order must be at least 1"));
     }
+    if !(args.time_limit > 0.0 && args.time_limit <= 3600.0) {
+        return Err(CliError::flag(
+            "--time-limit must be between 0 and 3600 seconds",
+        ));
+    }
     let kink = args.kink.kink();
-    let d = diff::derive_n(g, e, var, args.order, kink)
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs_f64(args.time_limit);
+    let d = diff::with_deadline(deadline, || diff::derive_n(g, e, var, args.order, kink))
         .map_err(|err| CliError::new("derivative_error", err.to_string()))?;
     let extra = serde_json::json!({
         "expression": typed,

@@ -180,8 +180,12 @@ pub fn run(session: &mut Session, args: &EvalArgs) -> Result<u8, CliError> {
         }
         point.shown.push((name, value));
     }
-    // diff(...) inside the expression is taken symbolically first, under --kink.
-    let unfolded = unfold_diffs(g, root, args.kink)?;
+    // diff(...) inside the expression is taken symbolically first, under --kink,
+    // within the evaluator's time budget.
+    let budget = actsym::certified::ZivLimits::default().time_budget;
+    let unfolded = actsym::diff::with_deadline(std::time::Instant::now() + budget, || {
+        unfold_diffs(g, root, args.kink)
+    })?;
     if let Some(grid_text) = &args.grid {
         return run_grid(
             g,

@@ -104,8 +104,10 @@ pub fn run(session: &mut Session, args: &ProveArgs) -> Result<u8, CliError> {
             relation: step.relation,
             ..Claim::equality(prev, step.expr, chain.claim.conditions.clone())
         };
-        let sub = claim_under_kink(g, &sub, args.kink)?;
-        let report = decide_claim(g, &sub, &Options::default());
+        let opts = Options::default();
+        let deadline = std::time::Instant::now() + opts.time_limit;
+        let sub = claim_under_kink(g, &sub, args.kink, deadline)?;
+        let report = actsym::diff::with_deadline(deadline, || decide_claim(g, &sub, &opts));
         let reason = step
             .reason
             .as_deref()

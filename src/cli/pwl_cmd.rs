@@ -362,12 +362,18 @@ pub fn run(session: &mut Session, args: &PwlArgs) -> Result<u8, CliError> {
     } else {
         f
     };
+    // The one-sided limits at every breakpoint, computed once for the verdict and
+    // the listing.
+    let limits: Vec<(BigRational, BigRational)> =
+        (0..f.breaks.len()).map(|i| f.limits(i)).collect();
+    let continuous = limits.iter().zip(&f.at).all(|((l, r), v)| l == v && r == v);
     let report = Report {
         f: &f,
+        limits: &limits,
         var,
         expression: &expression,
         linear: f.is_linear(),
-        continuous: f.is_continuous(),
+        continuous,
         along: along.as_ref(),
         format,
         affine: affine.as_ref(),
@@ -383,6 +389,8 @@ pub fn run(session: &mut Session, args: &PwlArgs) -> Result<u8, CliError> {
 /// A decided analysis, printed as JSON or text.
 struct Report<'a> {
     f: &'a Piecewise,
+    /// The left and right limits at each breakpoint.
+    limits: &'a [(BigRational, BigRational)],
     var: Symbol,
     expression: &'a str,
     linear: bool,
@@ -504,13 +512,13 @@ impl Report<'_> {
             .collect();
         let values: Vec<Value> = (0..f.breaks.len())
             .map(|i| {
-                let (l, r) = f.limits(i);
+                let (l, r) = &self.limits[i];
                 json!({
                     "at": s(&f.breaks[i]),
                     "value": s(&f.at[i]),
-                    "left_limit": s(&l),
-                    "right_limit": s(&r),
-                    "continuous": l == f.at[i] && r == f.at[i],
+                    "left_limit": s(l),
+                    "right_limit": s(r),
+                    "continuous": *l == f.at[i] && *r == f.at[i],
                 })
             })
             .collect();
@@ -598,8 +606,8 @@ impl Report<'_> {
             }
         }
         for i in 0..f.breaks.len() {
-            let (l, r) = f.limits(i);
-            if l != f.at[i] || r != f.at[i] {
+            let (l, r) = &self.limits[i];
+            if *l != f.at[i] || *r != f.at[i] {
                 out.push_str(&format!(
                     "at {x} = {}: value {}, limit from the left {l}, from the right {r}\n",
                     f.breaks[i], f.at[i]

@@ -31,6 +31,14 @@ pub(super) fn three_way(
     less: ExprId,
     tie: ExprId,
 ) -> ExprId {
+    // `w^3 > 0` is `w > 0`: the plainer comparison lets later orders solve the tie
+    // (`relu(x^3)'''` at 0) and relate it to other conditions on `w`.
+    let (u, v) = match (g.node(u), g.as_num(v)) {
+        (Node::Pow(b, e), Some(z)) if num_traits::Zero::is_zero(z) && odd_positive(g, *e) => {
+            (*b, v)
+        }
+        _ => (u, v),
+    };
     let tie = at_tie(g, u, v, tie);
     let gt = g.cmp(CmpOp::Gt, u, v);
     let lt = g.cmp(CmpOp::Lt, u, v);
@@ -447,24 +455,105 @@ fn nested_derive(g: &mut Graph, e: ExprId, var: Symbol, kink: Kink) -> Result<Ex
     r.map_err(|_| ())
 }
 
+/// Whether `e` is an odd positive integer constant.
+fn odd_positive(g: &Graph, e: ExprId) -> bool {
+    g.as_num(e).is_some_and(|r| {
+        r.is_integer() && num_traits::Signed::is_positive(r) && r.numer() % 2u8 == 1u8.into()
+    })
+}
+
+/// `u - v` reduced to a core with the same sign, or the opposite one (`true`):
+/// constant factors dropped (a negative one flips the sign) and odd powers taken to
+/// their base. Comparisons of operands with the same core change at the same points
+/// (`-x > 0` and `x < 0`, `x^3 > 0` and `x > 0`).
+fn core(g: &mut Graph, u: ExprId, v: ExprId) -> (ExprId, bool) {
+    let mut w = g.sub(u, v);
+    let mut flipped = false;
+    loop {
+        match g.node(w).clone() {
+            Node::Mul(fs) => {
+                let consts: Vec<usize> = (0..fs.len())
+                    .filter(|&i| g.as_num(fs[i]).is_some())
+                    .collect();
+                if consts.len() != 1 || fs.len() < 2 {
+                    break;
+                }
+                let c = g.as_num(fs[consts[0]]).cloned();
+                if c.as_ref().is_some_and(num_traits::Zero::is_zero) {
+                    break;
+                }
+                if c.is_some_and(|c| num_traits::Signed::is_negative(&c)) {
+                    flipped = !flipped;
+                }
+                let rest: Vec<ExprId> = fs
+                    .iter()
+                    .enumerate()
+                    .filter(|&(i, _)| i != consts[0])
+                    .map(|(_, &f)| f)
+                    .collect();
+                w = g.mul(rest);
+            }
+            Node::Pow(b, e) if odd_positive(g, e) => w = b,
+            _ => break,
+        }
+    }
+    (w, flipped)
+}
+
+/// Whether `cond` holds where `u` compares with `v` as `ord`, when `cond` compares
+/// operands whose difference has the same [`core`] as `u - v`; `None` otherwise.
+pub(super) fn holds_on_side(
+    g: &mut Graph,
+    cond: ExprId,
+    u: ExprId,
+    v: ExprId,
+    ord: Ordering,
+) -> Option<bool> {
+    if let Some(h) = holds_at(g, cond, u, v, ord) {
+        return Some(h);
+    }
+    let Node::Cmp(op, a, b) = g.node(cond).clone() else {
+        return None;
+    };
+    let (ca, fa) = core(g, a, b);
+    let (cu, fu) = core(g, u, v);
+    (ca == cu).then(|| op.holds(if fa == fu { ord } else { ord.reverse() }))
+}
+
 /// `e` on the side of the tie of `u` and `v` where they compare as `ord`: every `if`
-/// whose condition compares `u` with `v` replaced by the branch it takes there. Near
+/// whose condition compares `u` with `v` (or operands with the same difference, up
+/// to a constant factor or an odd power: [`holds_on_side`]) replaced by the branch
+/// it takes there, and every `sign` of such a difference by its value there. Near
 /// the tie (on that side, or at it) the result equals `e`, so its value at the tie
 /// is `e`'s one-sided limit there when the rest of `e` is continuous.
 pub(super) fn restrict(g: &mut Graph, e: ExprId, u: ExprId, v: ExprId, ord: Ordering) -> ExprId {
-    let related = |g: &Graph, n: ExprId| match g.node(n) {
-        Node::If(c, ..) => holds_at(g, *c, u, v, ord).is_some(),
-        _ => false,
-    };
-    if !g.reachable(&[e]).iter().any(|&n| related(g, n)) {
+    let zero = g.int(0);
+    let candidates = g
+        .reachable(&[e])
+        .into_iter()
+        .any(|n| matches!(g.node(n), Node::If(..) | Node::Func(Func::Sign, _)));
+    if !candidates {
         return e;
     }
     g.rewrite(e, |g, _, node| match node {
-        Node::If(c, a, b) => match holds_at(g, c, u, v, ord) {
+        Node::If(c, a, b) => match holds_on_side(g, c, u, v, ord) {
             Some(true) => a,
             Some(false) => b,
             None => g.if_(c, a, b),
         },
+        Node::Func(Func::Sign, a) => {
+            let gt = g.cmp(CmpOp::Gt, a, zero);
+            let lt = g.cmp(CmpOp::Lt, a, zero);
+            match (
+                holds_on_side(g, gt, u, v, ord),
+                holds_on_side(g, lt, u, v, ord),
+            ) {
+                (Some(true), _) => g.int(1),
+                (_, Some(true)) => g.int(-1),
+                (Some(false), Some(false)) => zero,
+                _ => g.func(Func::Sign, a),
+            }
+        }
         other => g.rebuild(other),
     })
 }

@@ -40,8 +40,9 @@ mod named;
 mod rules;
 
 use std::collections::HashMap;
+use std::time::Instant;
 
-use crate::expr::{ExprId, Graph, LimitExceeded, Node, Symbol};
+use crate::expr::{CmpOp, ExprId, Func, Graph, LimitExceeded, Node, Symbol};
 use crate::simplify::{Budget, Simplifier};
 
 /// How a derivative is taken where the function has a kink.
@@ -123,6 +124,43 @@ pub enum DiffError {
     /// A derivative the rules needed was not computed first (a bug in actsym).
     #[error("internal error in the derivative: a needed derivative is missing")]
     Internal,
+    /// The deadline set by [`with_deadline`] passed before the derivative was taken.
+    #[error("the derivative could not be taken within the time limit")]
+    TimeLimit,
+}
+
+thread_local! {
+    /// The instant after which derivatives taken on this thread stop (see
+    /// [`with_deadline`]).
+    static DEADLINE: std::cell::Cell<Option<Instant>> = const { std::cell::Cell::new(None) };
+}
+
+/// Runs `f` with every derivative taken on this thread (through [`derive`],
+/// [`derive_n`], `diff(...)` unfolded anywhere) stopping with
+/// [`DiffError::TimeLimit`] once `deadline` has passed, so a caller's time limit
+/// bounds the symbolic work too (`check --time-limit`, `eval`'s budget, `derive
+/// --time-limit`). Nested calls keep the earlier deadline; the previous one is
+/// restored when `f` returns.
+pub fn with_deadline<T>(deadline: Instant, f: impl FnOnce() -> T) -> T {
+    struct Restore(Option<Instant>);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            DEADLINE.with(|c| c.set(self.0));
+        }
+    }
+    let previous = DEADLINE.with(std::cell::Cell::get);
+    let _restore = Restore(previous);
+    let d = previous.map_or(deadline, |p| p.min(deadline));
+    DEADLINE.with(|c| c.set(Some(d)));
+    f()
+}
+
+/// `Err(TimeLimit)` once the deadline of [`with_deadline`] has passed.
+fn check_deadline() -> Result<(), DiffError> {
+    match DEADLINE.with(std::cell::Cell::get) {
+        Some(d) if Instant::now() > d => Err(DiffError::TimeLimit),
+        _ => Ok(()),
+    }
 }
 
 /// The derivative of `e` with respect to `var`, simplified (and `e` simplified
@@ -170,8 +208,10 @@ pub fn derive_n(
     let mut cur = if order > 0 { simplifier.run(g, e) } else { e };
     for _ in 0..order {
         let d = derive_raw(g, cur, var, kink)?;
+        check_deadline()?;
         cur = simplifier.run(g, d);
         g.within_limits()?;
+        check_deadline()?;
     }
     Ok(cur)
 }
@@ -269,6 +309,7 @@ impl Deriver {
                 continue;
             }
             g.within_limits()?;
+            check_deadline()?;
             let needs = self.prerequisites(g, id)?;
             let missing: Vec<ExprId> = needs
                 .into_iter()
@@ -346,7 +387,7 @@ impl Deriver {
                 }
             }
             Node::Diff(..) => vec![self.unfold_node(g, id)?],
-            Node::Add(_) | Node::Mul(_) => match self.lift(g, id)? {
+            Node::Add(_) | Node::Mul(_) | Node::Pow(..) => match self.lift(g, id)? {
                 Some(l) => vec![l],
                 None => node.children(),
             },
@@ -357,63 +398,84 @@ impl Deriver {
     /// A sum or product whose jumps may cancel or vanish, rewritten as one `if` on
     /// the comparison where they happen, so that whether it jumps (and its one-sided
     /// derivative) is decided on the whole function, not operand by operand:
-    /// `x*heaviside(x)` is `if(x > 0, x, 0)`, continuous at 0; `if(x > 0, 1, 0) +
-    /// if(x > 0, 0, exp(x))` is continuous at 0 though both terms jump there. A
-    /// product is lifted when it has an `if` factor on a moving comparison and
-    /// another moving factor; a sum when two of its terms are `if`s on the same
-    /// comparison. Both forms are the same function, with the same domain.
+    /// `x*heaviside(x)` is `if(x > 0, x, 0)`, continuous at 0; `sign(x)*x` is
+    /// `if(x > 0, x, if(x < 0, -x, 0))`, which is `abs(x)`; `heaviside(x)*heaviside(-x)`
+    /// is 0 on both sides and at the tie; `if(x > 0, 1, 0) + if(x > 0, 0, exp(x))` is
+    /// continuous at 0 though both terms jump there. A product is lifted when it has
+    /// an `if` or `sign` factor on a moving comparison and another moving factor; a
+    /// sum when two of its terms are on the same comparison (up to a constant factor
+    /// or an odd power of the difference). A product of powers of one base known to be
+    /// `>= 0`, or a power of such a power, is first merged into one power
+    /// (`sqrt(abs(x))*sqrt(abs(x))` is `abs(x)`: the chain rule through `sqrt` at 0
+    /// would meet 0^(-1/2)). Every form is the same function, with the same domain.
     fn lift(&mut self, g: &mut Graph, id: ExprId) -> Result<Option<ExprId>, DiffError> {
         if let Some(&l) = self.lifts.get(&id) {
             return Ok(l);
+        }
+        if let Some(m) = merge_powers(g, id) {
+            self.lifts.insert(id, Some(m));
+            return Ok(Some(m));
         }
         let (ts, is_mul) = match g.node(id) {
             Node::Add(ts) => (ts.to_vec(), false),
             Node::Mul(ts) => (ts.to_vec(), true),
             _ => return Ok(None),
         };
+        let zero = g.int(0);
         let mut operands = ts.clone();
         let mut moving = 0;
-        // (index, u, v) of each operand that is an `if` on a moving comparison.
-        let mut ifs: Vec<(usize, ExprId, ExprId, ExprId)> = Vec::new();
+        // (the condition, u, v) of each operand that switches on a moving comparison.
+        let mut kinks: Vec<(ExprId, ExprId, ExprId)> = Vec::new();
         for (i, &t) in ts.iter().enumerate() {
             if !self.depends_on_var(g, t) {
                 continue;
             }
             moving += 1;
             let e = match g.node(t) {
-                Node::Call(f, _) if !named::applies(g, *f, self.kink) => self.unfold_node(g, t)?,
-                _ => t,
-            };
-            if let Node::If(c, ..) = g.node(e) {
-                if let Node::Cmp(_, u, v) = g.node(*c) {
-                    let (c, u, v) = (*c, *u, *v);
-                    if self.depends_on_var(g, u) || self.depends_on_var(g, v) {
-                        operands[i] = e;
-                        ifs.push((i, c, u, v));
+                Node::Call(..) => {
+                    let body = self.unfold_node(g, t)?;
+                    if matches!(g.node(body), Node::If(..)) {
+                        body
+                    } else {
+                        t
                     }
                 }
+                _ => t,
+            };
+            match g.node(e).clone() {
+                Node::If(c, ..) => {
+                    if let Node::Cmp(_, u, v) = g.node(c).clone() {
+                        if self.depends_on_var(g, u) || self.depends_on_var(g, v) {
+                            operands[i] = e;
+                            kinks.push((c, u, v));
+                        }
+                    }
+                }
+                Node::Func(Func::Sign, a) if self.depends_on_var(g, a) => {
+                    let c = g.cmp(CmpOp::Gt, a, zero);
+                    kinks.push((c, a, zero));
+                }
+                _ => {}
             }
         }
         let on = if is_mul {
-            ifs.first()
+            kinks
+                .first()
                 .filter(|_| moving >= 2)
-                .map(|&(_, _, u, v)| (u, v))
+                .map(|&(_, u, v)| (u, v))
         } else {
-            ifs.iter().find_map(|&(i, _, u, v)| {
-                ifs.iter()
-                    .any(|&(j, c, _, _)| {
-                        j != i
-                            && crate::simplify::cond::holds_at(
-                                g,
-                                c,
-                                u,
-                                v,
-                                std::cmp::Ordering::Greater,
-                            )
-                            .is_some()
-                    })
-                    .then_some((u, v))
-            })
+            let mut found = None;
+            'outer: for (i, &(_, u, v)) in kinks.iter().enumerate() {
+                for (j, &(c, _, _)) in kinks.iter().enumerate() {
+                    if i != j
+                        && kinks::holds_on_side(g, c, u, v, std::cmp::Ordering::Greater).is_some()
+                    {
+                        found = Some((u, v));
+                        break 'outer;
+                    }
+                }
+            }
+            found
         };
         let lifted = match on {
             None => None,
@@ -432,6 +494,42 @@ impl Deriver {
         };
         self.lifts.insert(id, lifted);
         Ok(lifted)
+    }
+
+    /// The derivative at `b = 0` of `b^e` (`0 < e < 1`) where `b = c^n` for an odd
+    /// `n` with `n*e >= 1`: `(c^n)^e` is `c^(n*e)` where `c >= 0` and undefined where
+    /// `c < 0`, so on the chosen side where `c` rises from 0 (right of the point with
+    /// `c' > 0`, left of it with `c' < 0`) the derivative is that of `c^(n*e)`:
+    /// `(x^3)^(1/3)` has right derivative 1 at 0. Elsewhere `otherwise`.
+    fn odd_power_root(&self, g: &mut Graph, b: ExprId, e: ExprId, otherwise: ExprId) -> ExprId {
+        use num_traits::One;
+        let Node::Pow(c, n) = g.node(b).clone() else {
+            return otherwise;
+        };
+        let (Some(nr), Some(er)) = (g.as_num(n).cloned(), g.as_num(e).cloned()) else {
+            return otherwise;
+        };
+        let odd =
+            nr.is_integer() && nr.numer() % 2u8 == 1u8.into() && nr > num_traits::Zero::zero();
+        let ne = nr * er;
+        let op = match self.kink {
+            Kink::Right => CmpOp::Gt,
+            Kink::Left => CmpOp::Lt,
+            Kink::Autodiff => return otherwise,
+        };
+        let Some(&dc) = self.memo.get(&c) else {
+            return otherwise;
+        };
+        if !odd || ne < crate::expr::BigRational::one() || matches!(g.node(dc), Node::Undefined) {
+            return otherwise;
+        }
+        let k = g.num(ne.clone());
+        let km1 = g.num(ne - crate::expr::BigRational::one());
+        let p = g.pow(c, km1);
+        let alt = rules::scaled(g, vec![k, p, dc]);
+        let zero = g.int(0);
+        let rises = g.cmp(op, dc, zero);
+        g.if_(rises, alt, otherwise)
     }
 
     /// The body of a call with its arguments substituted, or the expansion of a
@@ -481,7 +579,9 @@ impl Deriver {
         Ok(match node {
             Node::Num(_) | Node::Pi | Node::Bool(_) | Node::Undefined => g.int(0),
             Node::Var(_) => g.int(1),
-            Node::Add(_) | Node::Mul(_) if self.lifts.get(&id).copied().flatten().is_some() => {
+            Node::Add(_) | Node::Mul(_) | Node::Pow(..)
+                if self.lifts.get(&id).copied().flatten().is_some() =>
+            {
                 let l = self
                     .lifts
                     .get(&id)
@@ -506,6 +606,7 @@ impl Deriver {
                     // not: there the derivative is 0 where b is constant on the
                     // chosen side (`sqrt(relu(x))` for x <= 0), else undefined.
                     let marker = kinks::constant_marker(g, b, self.var, self.kink);
+                    let marker = self.odd_power_root(g, b, e, marker);
                     if matches!(g.node(marker), Node::Undefined) {
                         // Never known constant: `d` is undefined at b = 0 already.
                         return Ok(d);
@@ -563,5 +664,72 @@ impl Deriver {
                 self.known(e)?
             }
         })
+    }
+}
+
+/// `id` with powers of one base merged, where that is the same function: a product
+/// `b^p*b^q*...` (a bare `b` is `b^1`) becomes `b^(p + q + ...)`, and `(b^p)^q`
+/// becomes `b^(p*q)`, when `b` is known to be `>= 0` and every exponent is a positive
+/// rational (so each form is defined exactly where `b` is, and `0^r = 0` on both
+/// sides). `None` when nothing merges.
+fn merge_powers(g: &mut Graph, id: ExprId) -> Option<ExprId> {
+    use num_traits::Signed;
+    let positive_power = |g: &Graph, f: ExprId| -> Option<(ExprId, crate::expr::BigRational)> {
+        match g.node(f) {
+            Node::Pow(b, e) => {
+                let r = g.as_num(*e)?;
+                (r.is_positive() && g.info(*b).sign.is_nonneg()).then(|| (*b, r.clone()))
+            }
+            _ => g
+                .info(f)
+                .sign
+                .is_nonneg()
+                .then(|| (f, crate::expr::BigRational::from_integer(1.into()))),
+        }
+    };
+    match g.node(id).clone() {
+        Node::Pow(inner, e) => {
+            let q = g.as_num(e)?.clone();
+            if !q.is_positive() {
+                return None;
+            }
+            let Node::Pow(b, p) = g.node(inner).clone() else {
+                return None;
+            };
+            let p = g.as_num(p)?.clone();
+            if !p.is_positive() || !g.info(b).sign.is_nonneg() {
+                return None;
+            }
+            let k = g.num(p * q);
+            let m = g.pow(b, k);
+            (m != id).then_some(m)
+        }
+        Node::Mul(fs) => {
+            let mut groups: Vec<(ExprId, crate::expr::BigRational, usize)> = Vec::new();
+            let mut rest = Vec::new();
+            for &f in fs.iter() {
+                match positive_power(g, f) {
+                    Some((b, r)) if g.as_num(f).is_none() => {
+                        if let Some(grp) = groups.iter_mut().find(|grp| grp.0 == b) {
+                            grp.1 += r;
+                            grp.2 += 1;
+                        } else {
+                            groups.push((b, r, 1));
+                        }
+                    }
+                    _ => rest.push(f),
+                }
+            }
+            if groups.iter().all(|grp| grp.2 < 2) {
+                return None;
+            }
+            for (b, r, _) in groups {
+                let k = g.num(r);
+                rest.push(g.pow(b, k));
+            }
+            let m = g.mul(rest);
+            (m != id).then_some(m)
+        }
+        _ => None,
     }
 }

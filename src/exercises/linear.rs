@@ -51,18 +51,20 @@ pub(super) fn grade(ex: &Exercise, text: &str, budget: &Budget) -> Grade {
         Err(e) => return Grade::parse_error(ex, text, &e),
     };
     let mut claims: Vec<Claim> = Vec::new();
+    let mut claim_src = "";
     for s in &stmts {
         match &s.kind {
             StatementKind::Definition(_) => {}
             StatementKind::Claim(c) if c.is_identity() && c.conditions.is_empty() => {
                 claims.push(c.clone());
+                claim_src = text.get(s.span.clone()).unwrap_or_default();
             }
             _ => {
                 let (line, _) = crate::parse::line_col(text, s.span.start);
                 return Grade::unreadable(
                     ex,
                     format!(
-                        "line {line}: expected {}: a claim NETWORK = AFFINE, or outputs 'yK = expr'",
+                        "line {line}: expected {} (an identity, without 'where')",
                         ex.expects
                     ),
                 );
@@ -93,6 +95,15 @@ pub(super) fn grade(ex: &Exercise, text: &str, budget: &Budget) -> Grade {
         return grade_outputs(ex, g, &outs);
     }
     match claims.as_slice() {
+        [c] if same_sides(claim_src) => {
+            let mut grade = Grade::new(ex, Verdict::Incorrect);
+            grade.answer = Some(claim_src.trim().to_owned());
+            grade.with_diagnosis(
+                "trivial",
+                "Both sides are written the same: that shows nothing. Write the deep linear network (an affine map of an affine map, or layers you define) on one side and the one affine layer it equals on the other.",
+                None,
+            )
+        }
         [c] => grade_claim(ex, g, c, budget),
         _ => Grade::unreadable(
             ex,
@@ -102,6 +113,27 @@ pub(super) fn grade(ex: &Exercise, text: &str, budget: &Budget) -> Grade {
             ),
         ),
     }
+}
+
+/// Whether the claim `L = R` has its two sides written alike (blanks aside).
+fn same_sides(src: &str) -> bool {
+    let b = src.as_bytes();
+    let mut depth = 0i32;
+    for (i, &c) in b.iter().enumerate() {
+        match c {
+            b'(' => depth += 1,
+            b')' => depth -= 1,
+            b'=' if depth == 0
+                && !matches!(b.get(i.wrapping_sub(1)), Some(b'<' | b'>' | b'!' | b'='))
+                && b.get(i + 1) != Some(&b'=') =>
+            {
+                let squeeze = |t: &str| t.split_whitespace().collect::<String>();
+                return squeeze(&src[..i]) == squeeze(&src[i + 1..]);
+            }
+            _ => {}
+        }
+    }
+    false
 }
 
 /// The first node of `e` that is not affine in `inputs` (a nonlinearity, a product of
@@ -463,6 +495,15 @@ fn grade_claim(ex: &Exercise, g: &mut Graph, c: &Claim, budget: &Budget) -> Grad
             );
             return grade.with_diagnosis("not_linear", text, None);
         }
+    }
+    if let Some(&side) = sides.iter().find(|&&s| !depends_on(g, s, &inputs)) {
+        return Grade::unreadable(
+            ex,
+            format!(
+                "{} uses no input (x, y, z or x1, x2, ...): write both sides as functions of the inputs",
+                engine::text(g, side)
+            ),
+        );
     }
     // The affine side: the right one, or the left when only it is one layer.
     let (net, layer) = if one_layer(g, sides[1], &inputs) {

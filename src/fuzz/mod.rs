@@ -506,8 +506,8 @@ fn shrink_points(
     (tree, point, failure)
 }
 
-/// Finds the first failing point of a point-based target, checking one point at a
-/// time (so the failure names its point).
+/// Finds the first failing point of a point-based target: all points checked at
+/// once, then, on a failure, one at a time (so the failure names its point).
 fn first_failure(
     target: Target,
     s: &mut Session,
@@ -520,12 +520,20 @@ fn first_failure(
     if target == Target::Print {
         return check_points(target, s, text, &[], kinks, stats, key).map(|f| (None, f));
     }
+    // All points at once (the derivatives, the simplified form, the tape are built
+    // once); only on a failure, one point at a time to name the failing one.
+    let all = check_points(target, s, text, points, kinks, stats, key)?;
+    if let [p] = points {
+        return Some((Some(p.clone()), all));
+    }
+    let mut scratch = Stats::default();
     for p in points {
-        if let Some(f) = check_points(target, s, text, std::slice::from_ref(p), kinks, stats, key) {
+        let one = std::slice::from_ref(p);
+        if let Some(f) = check_points(target, s, text, one, kinks, &mut scratch, key) {
             return Some((Some(p.clone()), f));
         }
     }
-    None
+    Some((None, all))
 }
 
 /// One generated case of a point-based or claim-based target.

@@ -175,7 +175,7 @@ pub fn eval(
     for p in points {
         let got = match tape.eval_point(&inputs(g, &vars, p)) {
             Ok(v) => v,
-            Err(_) => return None,
+            Err(_) => continue,
         };
         match truth(g, e, p, 20) {
             Truth::Value(t, dec) if t.is_finite() => {
@@ -325,28 +325,50 @@ fn close(a: f64, b: f64, rel: f64, floor: f64) -> bool {
 
 /// `derive`: symbolic derivatives (each kink mode) against one-sided difference
 /// quotients at high precision, and against the compiled derivative of `diff(e, x)`.
+///
+/// Each point's quotients and each distinct derivative's value at each point are
+/// computed once (the three kink modes give one derivative where `e` is smooth).
 pub fn derive(g: &mut Graph, text: &str, points: &[Point], kinks: &[f64]) -> Option<Failure> {
     let e = match parse(g, text) {
         Ok(e) => e,
         Err(f) => return Some(f),
     };
     let x = g.symbol("x");
+    let envs: Vec<HashMap<Symbol, BigRational>> = points.iter().map(|p| env(g, p)).collect();
+    let at_kink: Vec<bool> = points
+        .iter()
+        .map(|p| kinks.iter().any(|&k| Some(k) == p.get("x")))
+        .collect();
+    // The quotients of each point (None: not computed yet).
+    let mut quots: Vec<Option<Option<(f64, f64, f64)>>> = vec![None; points.len()];
+    // The certified value of each derivative at each point.
+    let mut values: HashMap<(ExprId, usize), Truth> = HashMap::new();
+    let mut value = |g: &mut Graph, d: ExprId, i: usize| -> Truth {
+        values
+            .entry((d, i))
+            .or_insert_with(|| truth_env(g, d, &envs[i], 20))
+            .clone()
+    };
+    let mut left_derivative = None;
     for kink in [Kink::Left, Kink::Right, Kink::Autodiff] {
         let Ok(d) = diff::derive(g, e, x, kink) else {
             continue;
         };
-        for p in points {
-            let at_kink = kinks.iter().any(|&k| Some(k) == p.get("x"));
-            if at_kink && kink == Kink::Autodiff {
+        if kink == Kink::Left {
+            left_derivative = Some(d);
+        }
+        for (i, p) in points.iter().enumerate() {
+            if at_kink[i] && kink == Kink::Autodiff {
                 continue;
             }
-            let Truth::Value(dv, ddec) = truth(g, d, p, 20) else {
+            let Truth::Value(dv, ddec) = value(g, d, i) else {
                 continue;
             };
             if !dv.is_finite() {
                 continue;
             }
-            let Some((left, right, f0)) = quotients(g, e, x, p) else {
+            let q = *quots[i].get_or_insert_with(|| quotients(g, e, x, p));
+            let Some((left, right, f0)) = q else {
                 continue;
             };
             let floor = 1e-9 * (1.0 + f0.abs());
@@ -373,35 +395,35 @@ pub fn derive(g: &mut Graph, text: &str, points: &[Point], kinks: &[f64]) -> Opt
         }
     }
     // The compiled derivative (the compiler's own forward rules) at smooth points.
+    let d = left_derivative?;
     let de = g.diff_node(e, x);
     let vars = vars_of(g, de);
-    if let (Ok(tape), Ok(d)) = (
-        Tape::compile_unfolding(g, de, &vars),
-        diff::derive(g, e, x, Kink::Left),
-    ) {
-        for p in points {
-            if kinks.iter().any(|&k| Some(k) == p.get("x")) {
-                continue;
-            }
-            let Ok(got) = tape.eval_point(&inputs(g, &vars, p)) else {
-                continue;
-            };
-            if let Truth::Value(t, dec) = truth(g, d, p, 20) {
-                // Cancellation in f64 leaves noise of the size of the function's
-                // terms where the derivative is 0 (`x/x`): an absolute floor.
-                let f0 = match truth(g, e, p, 5) {
+    let Ok(tape) = Tape::compile_unfolding(g, de, &vars) else {
+        return None;
+    };
+    for (i, p) in points.iter().enumerate() {
+        if at_kink[i] {
+            continue;
+        }
+        let Ok(got) = tape.eval_point(&inputs(g, &vars, p)) else {
+            continue;
+        };
+        if let Truth::Value(t, dec) = value(g, d, i) {
+            // Cancellation in f64 leaves noise of the size of the function's
+            // terms where the derivative is 0 (`x/x`): an absolute floor.
+            let f0 = match quots[i] {
+                Some(Some((_, _, f0))) if f0.is_finite() => f0.abs(),
+                _ => match truth_env(g, e, &envs[i], 5) {
                     Truth::Value(v, _) if v.is_finite() => v.abs(),
                     _ => 0.0,
-                };
-                let floor = 1e-9 * (1.0 + f0);
-                if t.is_finite() && got.is_finite() && !close(got, t, 1e-6, floor) {
-                    return Some(Failure::new(
-                        "compiled_derivative_mismatch",
-                        format!(
-                            "the compiled derivative is {got:e} at {p}, the symbolic one {dec}"
-                        ),
-                    ));
-                }
+                },
+            };
+            let floor = 1e-9 * (1.0 + f0);
+            if t.is_finite() && got.is_finite() && !close(got, t, 1e-6, floor) {
+                return Some(Failure::new(
+                    "compiled_derivative_mismatch",
+                    format!("the compiled derivative is {got:e} at {p}, the symbolic one {dec}"),
+                ));
             }
         }
     }

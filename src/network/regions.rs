@@ -275,14 +275,21 @@ pub fn regions(
     })
 }
 
-/// Whether `v` lies on the closed segment from `p` to `q`.
+/// Whether `a` lies between `b` and `c` (in either order), ends included.
+fn between(a: &BigRational, b: &BigRational, c: &BigRational) -> bool {
+    if b <= c {
+        b <= a && a <= c
+    } else {
+        c <= a && a <= b
+    }
+}
+
+/// Whether `v` lies on the closed segment from `p` to `q`: inside its bounding box
+/// (comparisons only), then on its line (the cross product).
 fn on_segment(v: &Point, p: &Point, q: &Point) -> bool {
-    let cross = (&q[0] - &p[0]) * (&v[1] - &p[1]) - (&q[1] - &p[1]) * (&v[0] - &p[0]);
-    cross.is_zero()
-        && v[0] >= p[0].clone().min(q[0].clone())
-        && v[0] <= p[0].clone().max(q[0].clone())
-        && v[1] >= p[1].clone().min(q[1].clone())
-        && v[1] <= p[1].clone().max(q[1].clone())
+    between(&v[0], &p[0], &q[0])
+        && between(&v[1], &p[1], &q[1])
+        && ((&q[0] - &p[0]) * (&v[1] - &p[1]) - (&q[1] - &p[1]) * (&v[0] - &p[0])).is_zero()
 }
 
 fn check_continuity(
@@ -309,23 +316,18 @@ fn check_continuity(
         if deadline.is_some_and(|d| Instant::now() >= d) {
             return Err(RegionError::TimeLimit);
         }
-        let lo_x = r
-            .vertices
-            .iter()
-            .map(|p| &p[0])
-            .min()
-            .cloned()
-            .unwrap_or_default();
-        let hi_x = r
-            .vertices
-            .iter()
-            .map(|p| &p[0])
-            .max()
-            .cloned()
-            .unwrap_or_default();
-        let from = vertices.partition_point(|v| v[0] < lo_x);
-        for v in vertices[from..].iter().take_while(|v| v[0] <= hi_x) {
-            let n = r.vertices.len();
+        let Some(lo_x) = r.vertices.iter().map(|p| &p[0]).min() else {
+            continue;
+        };
+        let hi_x = r.vertices.iter().map(|p| &p[0]).max().unwrap_or(lo_x);
+        let lo_y = r.vertices.iter().map(|p| &p[1]).min().unwrap_or(lo_x);
+        let hi_y = r.vertices.iter().map(|p| &p[1]).max().unwrap_or(lo_x);
+        let from = vertices.partition_point(|v| v[0] < *lo_x);
+        let n = r.vertices.len();
+        for v in vertices[from..].iter().take_while(|v| v[0] <= *hi_x) {
+            if v[1] < *lo_y || v[1] > *hi_y {
+                continue;
+            }
             let on = (0..n).any(|i| on_segment(v, &r.vertices[i], &r.vertices[(i + 1) % n]));
             if on && &r.gradient[0] * &v[0] + &r.gradient[1] * &v[1] + &r.offset != value[v] {
                 return Ok(false);

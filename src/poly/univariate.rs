@@ -243,10 +243,13 @@ impl UPoly {
     /// The value at `p` (Horner's scheme).
     #[must_use]
     pub fn eval(&self, p: &BigRational) -> BigRational {
-        self.0
-            .iter()
-            .rev()
-            .fold(BigRational::zero(), |acc, c| acc * p + c)
+        // Horner from the leading coefficient (not from zero: one product and one sum
+        // fewer, and the pieces of `pwl` are mostly of degree 0 or 1).
+        let mut coeffs = self.0.iter().rev();
+        match coeffs.next() {
+            None => BigRational::zero(),
+            Some(lead) => coeffs.fold(lead.clone(), |acc, c| acc * p + c),
+        }
     }
 
     /// The exact sign of the value at `p`, found in integers: with `p = u/v` and the

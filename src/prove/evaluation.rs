@@ -44,6 +44,8 @@ pub const FIRST_FROM: usize = 8;
 pub const MAX_DEGREE: u64 = 4096;
 /// The most summand evaluations of one proof (grid points times summands).
 pub const MAX_EVALUATIONS: u64 = 2_000_000;
+/// The largest exponent (of either sign) of a coordinate in a group's terms.
+pub const MAX_EXPONENT: i64 = 65_536;
 
 /// A Laurent polynomial in a group's coordinates: exponents (one per coordinate) and
 /// coefficient, each exponent vector once.
@@ -103,7 +105,9 @@ impl PointsProof {
 }
 
 fn grid_size(gr: &Group) -> u64 {
-    gr.points.iter().map(|s| s.len() as u64).product()
+    gr.points
+        .iter()
+        .fold(1u64, |acc, s| acc.saturating_mul(s.len() as u64))
 }
 
 /// The terms of a side: the operands of a sum, or the side itself.
@@ -198,8 +202,18 @@ impl Resolved {
         }
     }
 
-    /// A summand in these coordinates (`None` when it is not a function of them).
+    /// A summand in these coordinates (`None` when it is not a function of them, or
+    /// an exponent is beyond [`MAX_EXPONENT`]).
     fn local(&self, f: &RatFn, ngen: usize) -> Option<Local> {
+        let l = self.local_unchecked(f, ngen)?;
+        let small = |p: &Laurent| {
+            p.iter()
+                .all(|(e, _)| e.iter().all(|k| k.abs() <= MAX_EXPONENT))
+        };
+        (small(&l.num) && small(&l.den)).then_some(l)
+    }
+
+    fn local_unchecked(&self, f: &RatFn, ngen: usize) -> Option<Local> {
         match self {
             Resolved::Line(v) => {
                 let (base, _) = f.den.terms().next()?;
@@ -498,10 +512,13 @@ fn line_part(locals: &[Local]) -> Option<Laurent> {
     )
 }
 
-/// The primitive direction of the differences between the monomials of the summands
-/// (each against its own first denominator term), if they all lie on one line.
+/// The direction of the differences between the monomials of the summands (each
+/// against its own first denominator term), if they all lie on one line: the
+/// primitive vector times the gcd of the multiples, so that the degrees in `w` are
+/// as low as they can be (`w = exp(2*u)` for a `tanh(u)`).
 fn direction(forms: &[&RatFn], ngen: usize) -> Option<Vec<i64>> {
     let mut v: Option<Vec<i64>> = None;
+    let mut multiples = 0i64;
     for f in forms {
         let (base, _) = f.den.terms().next()?;
         let base = exps(base, ngen);
@@ -514,22 +531,20 @@ fn direction(forms: &[&RatFn], ngen: usize) -> Option<Vec<i64>> {
             if d.iter().all(|x| *x == 0) {
                 continue;
             }
-            match &v {
-                None => {
-                    let g = d.iter().fold(0i64, |acc, x| acc.gcd(x));
-                    let mut p: Vec<i64> = d.iter().map(|x| x / g).collect();
-                    if p.iter().find(|x| **x != 0).is_some_and(|x| *x < 0) {
-                        p.iter_mut().for_each(|x| *x = -*x);
-                    }
-                    v = Some(p);
+            if v.is_none() {
+                let g = d.iter().fold(0i64, |acc, x| acc.gcd(x));
+                let mut p: Vec<i64> = d.iter().map(|x| x / g).collect();
+                if p.iter().find(|x| **x != 0).is_some_and(|x| *x < 0) {
+                    p.iter_mut().for_each(|x| *x = -*x);
                 }
-                Some(p) => {
-                    multiple_of(&d, p)?;
-                }
+                v = Some(p);
             }
+            let k = multiple_of(&d, v.as_ref()?)?;
+            multiples = multiples.gcd(&k);
         }
     }
-    v
+    let v = v?;
+    v.iter().map(|x| x.checked_mul(multiples)).collect()
 }
 
 /// The points of a one-coordinate group: the first `D + 1` of 1, 2, 3, ... where no
@@ -790,8 +805,14 @@ pub fn check(g: &Graph, lhs: ExprId, rhs: ExprId, proof: &PointsProof) -> Result
         let resolved =
             resolve(&gr.coords, &gens).ok_or("a group's coordinates are not generators")?;
         let r = resolved.rank();
-        if gr.part.iter().any(|(k, _)| k.len() != r) {
-            return Err("a part with the wrong number of coordinates".into());
+        if gr
+            .part
+            .iter()
+            .any(|(k, _)| k.len() != r || k.iter().any(|e| e.abs() > MAX_EXPONENT))
+        {
+            return Err(
+                "a part with the wrong number of coordinates or too large an exponent".into(),
+            );
         }
         let locals: Option<Vec<Local>> = gr
             .summands

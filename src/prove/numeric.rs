@@ -82,6 +82,8 @@ fn side(
     env: &HashMap<Symbol, BigRational>,
     prec: u32,
 ) -> Result<Side, EvalError> {
+    // A huge exponent (`(1 + 1/x)^x` at x = 10^60) needs its bits on top.
+    let prec = prec.saturating_add(crate::certified::power_bits(g, id, env));
     match enclose(g, id, env, prec) {
         Ok(iv) => Ok(Side::Value(iv)),
         Err(EvalError::Undefined { .. }) => Ok(Side::Undefined),
@@ -175,8 +177,15 @@ pub fn compare_with(
         }
         let (l, r) = match (side(g, lhs, env, prec), side(g, rhs, env, prec)) {
             (Ok(l), Ok(r)) => (l, r),
+            // A wide enclosure's end may leave the range where the value does not
+            // (`(1 + 1/x)^x` at x = 10^60 at low precision): only the last
+            // precision's overflow puts the point out of range.
             (Err(EvalError::Overflow), _) | (_, Err(EvalError::Overflow)) => {
-                return PointOutcome::OutOfRange
+                if precs.last() == Some(&prec) {
+                    return PointOutcome::OutOfRange;
+                }
+                last = EvalError::Overflow.to_string();
+                continue;
             }
             (Err(e), _) | (_, Err(e)) => {
                 last = e.to_string();

@@ -228,7 +228,8 @@ pub fn decide_claim(g: &mut Graph, claim: &Claim, opts: &Options) -> Report {
         inequality: None,
     };
     // diff(...) is taken symbolically (left-hand at kinks), definitions inlined.
-    let (lhs, rhs, conditions) = match unfold_claim(g, claim) {
+    let unfolded = crate::diff::with_deadline(start + opts.time_limit, || unfold_claim(g, claim));
+    let (lhs, rhs, conditions) = match unfolded {
         Ok(sides) => sides,
         Err(e) => {
             report.note = Some(format!(

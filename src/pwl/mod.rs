@@ -33,6 +33,7 @@ pub mod classify;
 
 pub use classify::{classify, Class, Classified};
 
+use std::cmp::Ordering;
 use std::collections::HashMap;
 use std::time::Instant;
 
@@ -142,26 +143,6 @@ impl Piecewise {
         })
     }
 
-    /// The same function on a finer sorted set of breakpoints (a superset of these).
-    fn refine(&self, breaks: &[BigRational]) -> Piecewise {
-        let pieces = (0..=breaks.len())
-            .map(|i| {
-                let p = sample(breaks, i);
-                // `breaks` contains `self.breaks`, so the sample point is never one of
-                // them (`Ok` cannot happen; it would only pick a neighbouring piece).
-                let (Ok(k) | Err(k)) = self.breaks.binary_search(&p);
-                debug_assert!(self.breaks.binary_search(&p).is_err());
-                self.pieces[k].clone()
-            })
-            .collect();
-        let at = breaks.iter().map(|b| self.value_at(b)).collect();
-        Piecewise {
-            breaks: breaks.to_vec(),
-            pieces,
-            at,
-        }
-    }
-
     /// The function on the open interval `(lo, hi)`: the breakpoints strictly inside,
     /// and the pieces that meet it (the first and last piece stand for the parts from
     /// `lo` and up to `hi`).
@@ -177,44 +158,84 @@ impl Piecewise {
     }
 
     /// Removes breakpoints where the polynomial is the same on both sides and the
-    /// value in between is its value.
+    /// value in between is its value (one pass, nothing copied).
     fn merged(self) -> Piecewise {
+        let n = self.breaks.len();
+        let mut pieces = self.pieces.into_iter();
         let mut out = Piecewise {
-            breaks: Vec::new(),
-            pieces: vec![self.pieces[0].clone()],
-            at: Vec::new(),
+            breaks: Vec::with_capacity(n),
+            pieces: Vec::with_capacity(n + 1),
+            at: Vec::with_capacity(n),
         };
-        for (i, b) in self.breaks.iter().enumerate() {
-            let next = &self.pieces[i + 1];
+        out.pieces.push(pieces.next().expect("at least one piece"));
+        for ((b, v), next) in self.breaks.into_iter().zip(self.at).zip(pieces) {
             let last = out.pieces.last().expect("at least one piece");
-            if last == next && last.eval(b) == self.at[i] {
+            if *last == next && last.eval(&b) == v {
                 continue;
             }
-            out.breaks.push(b.clone());
-            out.at.push(self.at[i].clone());
-            out.pieces.push(next.clone());
+            out.breaks.push(b);
+            out.at.push(v);
+            out.pieces.push(next);
         }
         out
     }
 }
 
-/// A point strictly inside interval `i` of `breaks`.
-fn sample(breaks: &[BigRational], i: usize) -> BigRational {
-    let one = BigRational::one();
-    match (i.checked_sub(1).and_then(|j| breaks.get(j)), breaks.get(i)) {
-        (Some(lo), Some(hi)) => (lo + hi) / BigRational::from_integer(BigInt::from(2)),
-        (Some(lo), None) => lo + one,
-        (None, Some(hi)) => hi - one,
-        (None, None) => BigRational::zero(),
+/// The sorted union of two sorted breakpoint lists, in one merge pass.
+fn union(a: &[BigRational], b: &[BigRational]) -> Vec<BigRational> {
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            Ordering::Less => {
+                out.push(a[i].clone());
+                i += 1;
+            }
+            Ordering::Greater => {
+                out.push(b[j].clone());
+                j += 1;
+            }
+            Ordering::Equal => {
+                out.push(a[i].clone());
+                i += 1;
+                j += 1;
+            }
+        }
     }
+    out.extend_from_slice(&a[i..]);
+    out.extend_from_slice(&b[j..]);
+    out
 }
 
-/// The sorted union of two sorted breakpoint lists.
-fn union(a: &[BigRational], b: &[BigRational]) -> Vec<BigRational> {
-    let mut out: Vec<BigRational> = a.iter().chain(b).cloned().collect();
-    out.sort();
-    out.dedup();
-    out
+/// Where each point and each open interval of `breaks`, a sorted superset of `own`,
+/// falls among `own`: for interval `i` (below `breaks[i]`, and the last above all),
+/// the index of `own`'s interval that contains it; for point `i`, `Ok(j)` when it is
+/// `own[j]`, else `Err(k)` with `k` the `own` interval it lies inside. One pass.
+fn walk(own: &[BigRational], breaks: &[BigRational]) -> (Vec<usize>, Vec<Result<usize, usize>>) {
+    let mut pieces = Vec::with_capacity(breaks.len() + 1);
+    let mut points = Vec::with_capacity(breaks.len());
+    let mut j = 0;
+    pieces.push(0);
+    for b in breaks {
+        if own.get(j) == Some(b) {
+            points.push(Ok(j));
+            j += 1;
+        } else {
+            points.push(Err(j));
+        }
+        pieces.push(j);
+    }
+    (pieces, points)
+}
+
+impl Piecewise {
+    /// The value at point `i` of a [`walk`]: the stored value, or the piece's.
+    fn walked_value(&self, b: &BigRational, at: Result<usize, usize>) -> BigRational {
+        match at {
+            Ok(j) => self.at[j].clone(),
+            Err(k) => self.pieces[k].eval(b),
+        }
+    }
 }
 
 fn within_piece_limit(n: usize) -> Result<(), PwlError> {
@@ -233,14 +254,18 @@ fn zip(
 ) -> Result<Piecewise, PwlError> {
     let breaks = union(&a.breaks, &b.breaks);
     within_piece_limit(breaks.len())?;
-    let (ra, rb) = (a.refine(&breaks), b.refine(&breaks));
-    let pieces = ra
-        .pieces
+    let (pa, ta) = walk(&a.breaks, &breaks);
+    let (pb, tb) = walk(&b.breaks, &breaks);
+    let pieces = pa
         .iter()
-        .zip(&rb.pieces)
-        .map(|(p, q)| piece(p, q))
+        .zip(&pb)
+        .map(|(&i, &j)| piece(&a.pieces[i], &b.pieces[j]))
         .collect::<Result<_, _>>()?;
-    let at = ra.at.iter().zip(&rb.at).map(|(p, q)| point(p, q)).collect();
+    let at = breaks
+        .iter()
+        .zip(ta.iter().zip(&tb))
+        .map(|(x, (&i, &j))| point(&a.walked_value(x, i), &b.walked_value(x, j)))
+        .collect();
     Ok(Piecewise { breaks, pieces, at })
 }
 
@@ -255,29 +280,35 @@ fn sum(terms: &[&Piecewise], deadline: Option<Instant>) -> Result<Piecewise, Pwl
         .flat_map(|(t, f)| f.breaks.iter().enumerate().map(move |(j, b)| (b, t, j)))
         .collect();
     events.sort_by(|a, b| a.0.cmp(b.0));
-    let mut piece = terms
-        .iter()
-        .fold(UPoly::zero(), |acc, f| acc.add(&f.pieces[0]));
+    // The coefficients of the current piece, updated in place at each breakpoint.
+    let mut coeffs: Vec<BigRational> = Vec::new();
+    for f in terms {
+        add_into(&mut coeffs, &f.pieces[0], false);
+    }
+    let mut piece = UPoly::from_coeffs(coeffs.clone());
     let mut out = Piecewise {
-        breaks: Vec::new(),
-        pieces: Vec::new(),
-        at: Vec::new(),
+        breaks: Vec::with_capacity(events.len()),
+        pieces: Vec::with_capacity(events.len() + 1),
+        at: Vec::with_capacity(events.len()),
     };
     let mut k = 0;
     while k < events.len() {
         let b = events[k].0;
         // The left pieces' sum at `b`, corrected by each term that breaks there.
         let mut value = piece.eval(b);
-        let mut next = piece.clone();
         while let Some(&(c, t, j)) = events.get(k) {
             if c != b {
                 break;
             }
             let f = terms[t];
-            value += &f.at[j] - f.pieces[j].eval(b);
-            next = next.add(&f.pieces[j + 1].sub(&f.pieces[j]));
+            if f.at[j] != f.pieces[j].eval(b) {
+                value += &f.at[j] - f.pieces[j].eval(b);
+            }
+            add_into(&mut coeffs, &f.pieces[j + 1], false);
+            add_into(&mut coeffs, &f.pieces[j], true);
             k += 1;
         }
+        let next = UPoly::from_coeffs(coeffs.clone());
         out.breaks.push(b.clone());
         within_piece_limit(out.breaks.len())?;
         if out.breaks.len() % 1024 == 0 {
@@ -290,6 +321,21 @@ fn sum(terms: &[&Piecewise], deadline: Option<Instant>) -> Result<Piecewise, Pwl
     Ok(out)
 }
 
+/// `acc += p` (or `acc -= p`) on coefficient vectors, in place.
+fn add_into(acc: &mut Vec<BigRational>, p: &UPoly, subtract: bool) {
+    let cs = p.coeffs();
+    if acc.len() < cs.len() {
+        acc.resize(cs.len(), BigRational::zero());
+    }
+    for (a, c) in acc.iter_mut().zip(cs) {
+        if subtract {
+            *a -= c;
+        } else {
+            *a += c;
+        }
+    }
+}
+
 fn check_deadline(deadline: Option<Instant>) -> Result<(), PwlError> {
     match deadline {
         Some(d) if Instant::now() >= d => Err(PwlError::TimeLimit),
@@ -297,19 +343,42 @@ fn check_deadline(deadline: Option<Instant>) -> Result<(), PwlError> {
     }
 }
 
-/// The breakpoints of `d` plus the roots of its pieces inside their intervals, so
-/// that `d` has one sign on every open interval between them. Fails where a piece of
-/// degree 2 or more would have to be split.
-fn sign_breaks(d: &Piecewise, what: &str) -> Result<Vec<BigRational>, PwlError> {
-    let mut extra = Vec::new();
+/// The sign of a function, exactly: `breaks` (those of `d` plus the roots of its
+/// pieces inside their intervals), its sign on each open interval between them and at
+/// each of them.
+struct Signs {
+    breaks: Vec<BigRational>,
+    pieces: Vec<Ordering>,
+    at: Vec<Ordering>,
+}
+
+/// The [`Signs`] of `d`, in one pass over its pieces and without sample points: a
+/// piece of degree 1 with no root inside its interval has one sign there, that of
+/// its slope on the side above the root. Fails where a piece of degree 2 or more would
+/// have to be split.
+fn signs(d: &Piecewise, what: &str) -> Result<Signs, PwlError> {
+    let zero = BigRational::zero();
+    let mut out = Signs {
+        breaks: Vec::with_capacity(d.breaks.len() + 1),
+        pieces: Vec::with_capacity(d.breaks.len() + 2),
+        at: Vec::with_capacity(d.breaks.len() + 1),
+    };
     for (i, p) in d.pieces.iter().enumerate() {
         match p.degree() {
-            0 => {}
+            0 => out.pieces.push(p.coeff(0).cmp(&zero)),
             1 => {
+                let slope = p.coeff(1).cmp(&zero);
                 let root = -p.coeff(0) / p.coeff(1);
                 let (lo, hi) = d.interval(i);
                 if lo.is_none_or(|l| *l < root) && hi.is_none_or(|h| root < *h) {
-                    extra.push(root);
+                    out.pieces.push(slope.reverse());
+                    out.breaks.push(root);
+                    out.at.push(Ordering::Equal);
+                    out.pieces.push(slope);
+                } else if lo.is_some_and(|l| *l >= root) {
+                    out.pieces.push(slope);
+                } else {
+                    out.pieces.push(slope.reverse());
                 }
             }
             n => {
@@ -318,9 +387,12 @@ fn sign_breaks(d: &Piecewise, what: &str) -> Result<Vec<BigRational>, PwlError> 
                 )))
             }
         }
+        if let (Some(b), Some(v)) = (d.breaks.get(i), d.at.get(i)) {
+            out.breaks.push(b.clone());
+            out.at.push(v.cmp(&zero));
+        }
     }
-    let out = union(&d.breaks, &extra);
-    within_piece_limit(out.len())?;
+    within_piece_limit(out.breaks.len())?;
     Ok(out)
 }
 
@@ -334,27 +406,35 @@ fn select(
     b: &Piecewise,
     what: &str,
 ) -> Result<Piecewise, PwlError> {
-    let d = zip(l, r, |p, q| Ok(p.add(&q.neg())), |p, q| p - q)?;
-    let breaks = union(&sign_breaks(&d, what)?, &union(&a.breaks, &b.breaks));
+    let d = zip(l, r, |p, q| Ok(p.sub(q)), |p, q| p - q)?;
+    let s = signs(&d, what)?;
+    let breaks = union(&s.breaks, &union(&a.breaks, &b.breaks));
     within_piece_limit(breaks.len())?;
-    let (rd, ra, rb) = (d.refine(&breaks), a.refine(&breaks), b.refine(&breaks));
-    let holds = |v: &BigRational| op.holds(v.cmp(&BigRational::zero()));
+    let (ps, ts) = walk(&s.breaks, &breaks);
+    let (pa, ta) = walk(&a.breaks, &breaks);
+    let (pb, tb) = walk(&b.breaks, &breaks);
     let pieces = (0..=breaks.len())
         .map(|i| {
-            let v = rd.pieces[i].eval(&sample(&breaks, i));
-            if holds(&v) {
-                ra.pieces[i].clone()
+            if op.holds(s.pieces[ps[i]]) {
+                a.pieces[pa[i]].clone()
             } else {
-                rb.pieces[i].clone()
+                b.pieces[pb[i]].clone()
             }
         })
         .collect();
-    let at = (0..breaks.len())
-        .map(|i| {
-            if holds(&rd.at[i]) {
-                ra.at[i].clone()
+    let at = breaks
+        .iter()
+        .enumerate()
+        .map(|(i, x)| {
+            // Off the sign's own points, `d` keeps the sign of the interval.
+            let sign = match ts[i] {
+                Ok(j) => s.at[j],
+                Err(k) => s.pieces[k],
+            };
+            if op.holds(sign) {
+                a.walked_value(x, ta[i])
             } else {
-                rb.at[i].clone()
+                b.walked_value(x, tb[i])
             }
         })
         .collect();
@@ -402,13 +482,26 @@ pub fn analyse_until(
     deadline: Option<Instant>,
 ) -> Result<Piecewise, PwlError> {
     let e = unfold(g, root, Kink::Left)?;
-    let mut val: HashMap<ExprId, Piecewise> = HashMap::new();
+
     let mut work = 0usize;
     let one = || Piecewise::constant(BigRational::one());
     let zero = || Piecewise::constant(BigRational::zero());
-    for id in g.reachable(&[e]) {
+    // Children have smaller ids, so the sorted ids are an order children-first, and a
+    // node's value is kept at its position in it.
+    let order = g.reachable(&[e]);
+    let pos = |c: &ExprId| order.binary_search(c).expect("reachable");
+    let mut val: Vec<Option<Piecewise>> = vec![None; order.len()];
+    // How many parents still need each node's value: a value is dropped after its
+    // last use, so only the frontier of the sweep is kept.
+    let mut uses = vec![0usize; order.len()];
+    for &id in &order {
+        for c in reads(g, id) {
+            uses[pos(&c)] += 1;
+        }
+    }
+    for (here, &id) in order.iter().enumerate() {
         check_deadline(deadline)?;
-        let get = |c: &ExprId| val.get(c).cloned().expect("children first");
+        let get = |c: &ExprId| val[pos(c)].as_ref().expect("children first");
         let v = match g.node(id).clone() {
             Node::Num(r) => Piecewise::constant(r),
             Node::Bool(b) => Piecewise::constant(if b {
@@ -434,15 +527,12 @@ pub fn analyse_until(
                 )))
             }
             Node::Add(ts) => {
-                let terms: Vec<&Piecewise> = ts
-                    .iter()
-                    .map(|t| val.get(t).expect("children first"))
-                    .collect();
+                let terms: Vec<&Piecewise> = ts.iter().map(get).collect();
                 sum(&terms, deadline)?
             }
             Node::Mul(fs) => fs
                 .iter()
-                .try_fold(one(), |acc, t| zip(&acc, &get(t), mul, |p, q| p * q))?,
+                .try_fold(one(), |acc, t| zip(&acc, get(t), mul, |p, q| p * q))?,
             Node::Pow(b, ex) => {
                 let base = get(&b);
                 let n = g
@@ -466,20 +556,20 @@ pub fn analyse_until(
                     })?;
                 let mut acc = one();
                 for _ in 0..n {
-                    acc = zip(&acc, &base, mul, |p, q| p * q)?;
+                    acc = zip(&acc, base, mul, |p, q| p * q)?;
                 }
                 acc
             }
             Node::Func(Func::Abs, u) => {
                 let u = get(&u);
-                let neg = zip(&zero(), &u, |p, q| Ok(p.add(&q.neg())), |p, q| p - q)?;
-                select(&u, &zero(), CmpOp::Ge, &u, &neg, "abs")?
+                let neg = zip(&zero(), u, |p, q| Ok(p.sub(q)), |p, q| p - q)?;
+                select(u, &zero(), CmpOp::Ge, u, &neg, "abs")?
             }
             Node::Func(Func::Sign, u) => {
                 let u = get(&u);
                 let minus = Piecewise::constant(-BigRational::one());
-                let neg_or_zero = select(&u, &zero(), CmpOp::Lt, &minus, &zero(), "sign")?;
-                select(&u, &zero(), CmpOp::Gt, &one(), &neg_or_zero, "sign")?
+                let neg_or_zero = select(u, &zero(), CmpOp::Lt, &minus, &zero(), "sign")?;
+                select(u, &zero(), CmpOp::Gt, &one(), &neg_or_zero, "sign")?
             }
             Node::Func(f, _) => {
                 return Err(unsupported(format!(
@@ -489,17 +579,17 @@ pub fn analyse_until(
             }
             Node::Max(a, b) => {
                 let (a, b) = (get(&a), get(&b));
-                select(&a, &b, CmpOp::Ge, &a, &b, "max")?
+                select(a, b, CmpOp::Ge, a, b, "max")?
             }
             Node::Min(a, b) => {
                 let (a, b) = (get(&a), get(&b));
-                select(&a, &b, CmpOp::Le, &a, &b, "min")?
+                select(a, b, CmpOp::Le, a, b, "min")?
             }
-            Node::Cmp(op, l, r) => select(&get(&l), &get(&r), op, &one(), &zero(), "a condition")?,
+            Node::Cmp(op, l, r) => select(get(&l), get(&r), op, &one(), &zero(), "a condition")?,
             Node::If(c, a, b) => match g.node(c).clone() {
-                Node::Cmp(op, l, r) => select(&get(&l), &get(&r), op, &get(&a), &get(&b), "if")?,
-                Node::Bool(true) => get(&a),
-                Node::Bool(false) => get(&b),
+                Node::Cmp(op, l, r) => select(get(&l), get(&r), op, get(&a), get(&b), "if")?,
+                Node::Bool(true) => get(&a).clone(),
+                Node::Bool(false) => get(&b).clone(),
                 _ => return Err(unsupported("if with a condition that is not a comparison")),
             },
             Node::Call(name, _) => {
@@ -519,9 +609,31 @@ pub fn analyse_until(
                 "more than {MAX_WORK} pieces in all the subexpressions"
             )));
         }
-        val.insert(id, v);
+        for c in reads(g, id) {
+            let i = pos(&c);
+            uses[i] -= 1;
+            if uses[i] == 0 {
+                val[i] = None;
+            }
+        }
+        val[here] = Some(v);
     }
-    Ok(val.remove(&e).expect("the root is reachable"))
+    Ok(val[pos(&e)].take().expect("the root is reachable"))
+}
+
+/// The nodes whose values a node's value is computed from, each once: its children,
+/// and for an `if` on a comparison the comparison's operands too.
+fn reads(g: &Graph, id: ExprId) -> Vec<ExprId> {
+    let n = g.node(id);
+    let mut cs = n.children();
+    if let Node::If(c, ..) = n {
+        if let Node::Cmp(_, l, r) = g.node(*c) {
+            cs.extend([*l, *r]);
+        }
+    }
+    cs.sort_unstable();
+    cs.dedup();
+    cs
 }
 
 /// A piece's polynomial as an expression in `var`, for printing.

@@ -242,6 +242,12 @@ def generate():
     true("min(log(x), 10) = log(x) where x > 0, x < 100")
     true("exp(x)*exp(-x) = min(1, exp(x)*exp(-x))")
 
+    section("huge exponents: a wide enclosure's end beyond the range is not the value's (adversarial pass)")
+    false("(1 + 1/x)^x = exp(1) where x >= 10^60", "x = 10^60")
+    false("(1 + 1/x)^x = exp(1) - exp(1)/(2*x) where x >= 10^60", "x = 10^60")
+    true("(1 + 1/x)^x = exp(x*log(1 + 1/x)) where x >= 10^60")
+    true("((1 + 1/x)^x)^2 = (1 + 1/x)^(2*x) where x >= 10^60")
+
     for label, claim, witness, how in out:
         if label == "#":
             print(f"\n# ===== {claim} =====")
