@@ -336,6 +336,7 @@ fn unbounded_tails_by_asymptotic_expansions() {
         ("diff(gelu(x), x) > -0.13", Verdict::Proved),
         ("exp(-x^2) > 0", Verdict::Proved),
         ("0 < Phi(x) <= 1", Verdict::Proved),
+        ("0 <= Phi(x) <= 1", Verdict::Proved),
         ("sigmoid(x) > 0", Verdict::Proved),
         ("0 < sigmoid(x) < 1", Verdict::Proved),
         ("diff(sigmoid(x), x) > 0", Verdict::Proved),
