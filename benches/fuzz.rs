@@ -4,7 +4,11 @@
 //! replaced past `Session::MAX_NODES`, so it stays bounded over any number of cases.
 //!
 //! `cargo bench --bench fuzz` prints one `RESULT` line per target:
-//! `RESULT fuzz <target> jobs=1 <cases/s> jobs=2 <cases/s> scaling <ratio>`.
+//! `RESULT fuzz <target> jobs=1 <cases/s> jobs=2 <cases/s> scaling <ratio> cpu <cases/cpu-s>`.
+//! On a shared machine the wall-clock rates move with the load; the last figure,
+//! cases per second of CPU time used by the process (all its threads), is the rate
+//! per core that the load does not change. Then `RESULT fuzz rss` gives the resident
+//! memory after the runs.
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
@@ -12,8 +16,30 @@ use std::time::{Duration, Instant};
 use actsym::fuzz::{self, Campaign, Target};
 use criterion::{criterion_group, criterion_main, Criterion};
 
-/// Cases per second of `cases` cases of `target` on a pool of `jobs` threads.
-fn rate(target: Target, cases: u64, jobs: usize) -> f64 {
+/// CPU time used by the process so far (all threads).
+fn cpu_time() -> Duration {
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: clock_gettime writes one timespec through a valid pointer.
+    let ok = unsafe { libc::clock_gettime(libc::CLOCK_PROCESS_CPUTIME_ID, &mut ts) } == 0;
+    if !ok {
+        return Duration::ZERO;
+    }
+    Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32)
+}
+
+/// The resident memory of the process in kB (Linux), if known.
+fn rss_kb() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// Cases per second (wall clock) and per second of CPU time of `cases` cases of
+/// `target` on a pool of `jobs` threads.
+fn rate(target: Target, cases: u64, jobs: usize) -> (f64, f64) {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(jobs)
         .stack_size(64 << 20)
@@ -23,31 +49,37 @@ fn rate(target: Target, cases: u64, jobs: usize) -> f64 {
     if target == Target::Identity {
         c.claim = Some("tanh(x) = 2*sigmoid(2*x) - 1".to_owned());
     }
-    let start = Instant::now();
+    let (start, cpu) = (Instant::now(), cpu_time());
     let r = pool.install(|| fuzz::run(&c, &|_| {}));
     black_box(&r);
-    r.cases as f64 / start.elapsed().as_secs_f64()
+    let n = r.cases as f64;
+    let cpu = (cpu_time() - cpu).as_secs_f64();
+    (n / start.elapsed().as_secs_f64(), n / cpu.max(1e-9))
 }
 
 fn print_table() {
     println!("\nfuzz throughput (cases per second; identity: points per second)");
     for (target, cases) in [
-        (Target::Print, 2000),
-        (Target::Simplify, 1000),
-        (Target::Eval, 1000),
-        (Target::Derive, 200),
-        (Target::Check, 200),
+        (Target::Print, 4000),
+        (Target::Simplify, 2000),
+        (Target::Eval, 2000),
+        (Target::Derive, 2000),
+        (Target::Check, 400),
         (Target::Identity, 2_000_000),
     ] {
-        let one = rate(target, cases, 1);
-        let two = rate(target, cases, 2);
+        let (one, cpu) = rate(target, cases, 1);
+        let (two, _) = rate(target, cases, 2);
         println!(
-            "RESULT fuzz {:<9} jobs=1 {:>12.0} jobs=2 {:>12.0} scaling {:.2}",
+            "RESULT fuzz {:<9} jobs=1 {:>12.0} jobs=2 {:>12.0} scaling {:.2} cpu {:>12.0}",
             target.name(),
             one,
             two,
-            two / one
+            two / one,
+            cpu
         );
+    }
+    if let Some(kb) = rss_kb() {
+        println!("RESULT fuzz rss {kb} kB");
     }
     println!();
 }

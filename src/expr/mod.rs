@@ -151,7 +151,7 @@ impl CmpOp {
 /// One node of the graph. Children are ids of nodes created earlier.
 ///
 /// Subtraction is `a + (-1)*b`, division is `a * b^(-1)`, `sqrt(u)` is `u^(1/2)`.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(Clone, PartialEq, Eq, Debug)]
 pub enum Node {
     /// An exact rational constant.
     Num(BigRational),
@@ -187,6 +187,96 @@ pub enum Node {
     /// An unevaluated derivative `diff(expr, var)`.
     Diff(ExprId, Symbol),
 }
+
+/// Hashes a rational by its numerator and denominator. `BigRational` values are
+/// always in lowest terms with a positive denominator (num-rational's constructors
+/// and arithmetic keep them so), so equal values have equal parts; num-rational's
+/// own `Hash` expands the continued fraction of the value instead, a chain of big
+/// divisions that dominated interning (the fuzzer's points near 10^-25 apart).
+impl std::hash::Hash for Node {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        std::mem::discriminant(self).hash(h);
+        match self {
+            Node::Num(r) => {
+                debug_assert!(r.denom() > &BigInt::from(0));
+                r.numer().hash(h);
+                r.denom().hash(h);
+            }
+            Node::Pi | Node::Undefined => {}
+            Node::Bool(b) => b.hash(h),
+            Node::Var(s) => s.hash(h),
+            Node::Add(a) | Node::Mul(a) => a.hash(h),
+            Node::Pow(a, b) | Node::Max(a, b) | Node::Min(a, b) => {
+                a.hash(h);
+                b.hash(h);
+            }
+            Node::Func(f, a) => {
+                f.hash(h);
+                a.hash(h);
+            }
+            Node::Call(f, a) => {
+                f.hash(h);
+                a.hash(h);
+            }
+            Node::Cmp(op, a, b) => {
+                op.hash(h);
+                a.hash(h);
+                b.hash(h);
+            }
+            Node::If(c, a, b) => {
+                c.hash(h);
+                a.hash(h);
+                b.hash(h);
+            }
+            Node::Diff(e, v) => {
+                e.hash(h);
+                v.hash(h);
+            }
+        }
+    }
+}
+
+/// The hasher of the node table: the multiply-rotate hash of rustc (`FxHasher`).
+/// Node keys are small ids and integers, not attacker-chosen strings, so a fast
+/// hash serves better than the default SipHash.
+#[derive(Clone, Copy, Default)]
+struct FxHasher(u64);
+
+impl FxHasher {
+    const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+
+    fn add(&mut self, w: u64) {
+        self.0 = (self.0.rotate_left(5) ^ w).wrapping_mul(Self::SEED);
+    }
+}
+
+impl std::hash::Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut b = [0u8; 8];
+            b[..chunk.len()].copy_from_slice(chunk);
+            self.add(u64::from_le_bytes(b));
+        }
+    }
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+    fn write_u32(&mut self, i: u32) {
+        self.add(u64::from(i));
+    }
+    fn write_u64(&mut self, i: u64) {
+        self.add(i);
+    }
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// The node table's map type.
+type NodeMap = HashMap<Node, ExprId, std::hash::BuildHasherDefault<FxHasher>>;
 
 impl Node {
     /// The children of this node, in order.
@@ -233,7 +323,7 @@ impl Default for Limits {
 pub struct Graph {
     nodes: Vec<Node>,
     info: Vec<NodeInfo>,
-    memo: HashMap<Node, ExprId>,
+    memo: NodeMap,
     symbols: Vec<String>,
     symbol_ids: HashMap<String, Symbol>,
     /// The function definitions (prelude and user) this graph's calls refer to.
@@ -276,7 +366,7 @@ impl Graph {
         Graph {
             nodes: Vec::new(),
             info: Vec::new(),
-            memo: HashMap::new(),
+            memo: NodeMap::default(),
             symbols: Vec::new(),
             symbol_ids: HashMap::new(),
             defs: Definitions::default(),

@@ -323,6 +323,12 @@ fn close(a: f64, b: f64, rel: f64, floor: f64) -> bool {
     a == b || (a - b).abs() <= rel * a.abs().max(b.abs()) + floor
 }
 
+/// `e` with its definitions inlined and derivatives taken (as the certified evaluator
+/// does on every call; done once here for all the points of a case).
+fn unfolded(g: &mut Graph, e: ExprId) -> ExprId {
+    crate::unfold::unfold(g, e, Kink::Left).unwrap_or(e)
+}
+
 /// `derive`: symbolic derivatives (each kink mode) against one-sided difference
 /// quotients at high precision, and against the compiled derivative of `diff(e, x)`.
 ///
@@ -341,14 +347,19 @@ pub fn derive(g: &mut Graph, text: &str, points: &[Point], kinks: &[f64]) -> Opt
         .collect();
     // The quotients of each point (None: not computed yet).
     let mut quots: Vec<Option<Option<(f64, f64, f64)>>> = vec![None; points.len()];
-    // The certified value of each derivative at each point.
+    // The certified value of each derivative at each point, definitions inlined
+    // once per derivative (not once per evaluation).
     let mut values: HashMap<(ExprId, usize), Truth> = HashMap::new();
     let mut value = |g: &mut Graph, d: ExprId, i: usize| -> Truth {
         values
             .entry((d, i))
-            .or_insert_with(|| truth_env(g, d, &envs[i], 20))
+            .or_insert_with(|| {
+                let du = unfolded(g, d);
+                truth_env(g, du, &envs[i], 20)
+            })
             .clone()
     };
+    let e_unfolded = unfolded(g, e);
     let mut left_derivative = None;
     for kink in [Kink::Left, Kink::Right, Kink::Autodiff] {
         let Ok(d) = diff::derive(g, e, x, kink) else {
@@ -367,7 +378,7 @@ pub fn derive(g: &mut Graph, text: &str, points: &[Point], kinks: &[f64]) -> Opt
             if !dv.is_finite() {
                 continue;
             }
-            let q = *quots[i].get_or_insert_with(|| quotients(g, e, x, p));
+            let q = *quots[i].get_or_insert_with(|| quotients(g, e_unfolded, x, p));
             let Some((left, right, f0)) = q else {
                 continue;
             };
@@ -413,7 +424,7 @@ pub fn derive(g: &mut Graph, text: &str, points: &[Point], kinks: &[f64]) -> Opt
             // terms where the derivative is 0 (`x/x`): an absolute floor.
             let f0 = match quots[i] {
                 Some(Some((_, _, f0))) if f0.is_finite() => f0.abs(),
-                _ => match truth_env(g, e, &envs[i], 5) {
+                _ => match truth_env(g, e_unfolded, &envs[i], 5) {
                     Truth::Value(v, _) if v.is_finite() => v.abs(),
                     _ => 0.0,
                 },
