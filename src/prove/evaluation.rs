@@ -949,11 +949,14 @@ pub fn describe(g: &Graph, proof: &PointsProof, limit: usize) -> Vec<String> {
                 }
             })
             .collect();
+        let degrees = match gr.degrees.as_slice() {
+            [d] => d.to_string(),
+            ds => format!("{ds:?}"),
+        };
         out.push(format!(
-            "group {} ({} summands): {coords}; D = {:?}; zero at {} point(s) {}; sum = {}",
+            "group {} ({} summands): {coords}; D = {degrees}; zero at {} point(s) {}; sum = {}",
             k + 1,
             gr.summands.len(),
-            gr.degrees,
             grid_size(gr),
             pts.join(" x "),
             if part.is_empty() {
