@@ -180,6 +180,9 @@ pub fn eval(
         match truth(g, e, p, 20) {
             Truth::Value(t, dec) if t.is_finite() => {
                 if !got.is_finite() {
+                    if let Some(c) = rounded_constant(g, e, p) {
+                        return Some(rounding_limit(got, p, &c));
+                    }
                     if let Some(sub) = out_of_range_subterm(g, e, p) {
                         return Some(Failure::new(
                             "intermediate_out_of_range",
@@ -194,6 +197,9 @@ pub fn eval(
                 stats.record(key, ulps(got, t));
             }
             Truth::Undefined if !got.is_nan() => {
+                if let Some(c) = rounded_constant(g, e, p) {
+                    return Some(rounding_limit(got, p, &c));
+                }
                 if let Some(sub) = out_of_range_subterm(g, e, p) {
                     // `sqrt(gelu_tanh(-x))` at 800: the argument's tiny negative
                     // value underflows to 0 in f64.
@@ -211,6 +217,29 @@ pub fn eval(
         }
     }
     None
+}
+
+/// A rational constant of `e` that `f64` cannot represent (`1/3`) and that a
+/// coordinate of `p` is the nearest `f64` to: there `x - 1/3` is exactly 0 in any
+/// `f64` evaluation while its true value is about -1.9e-17 (`sqrt(x - 1/3)` is 0
+/// where the truth is undefined, `x/(x - 1/3)` divides by 0). Its text.
+fn rounded_constant(g: &Graph, e: ExprId, p: &Point) -> Option<String> {
+    use num_traits::ToPrimitive;
+    g.reachable(&[e]).into_iter().find_map(|n| {
+        let r = g.as_num(n)?;
+        let v = r.to_f64()?;
+        let exact = BigRational::from_float(v).is_some_and(|b| &b == r);
+        let hit = p.coords.iter().any(|(_, c)| c.abs() == v.abs());
+        (!exact && hit).then(|| r.to_string())
+    })
+}
+
+/// The range limit of a point that rounds onto a constant `f64` cannot represent.
+fn rounding_limit(got: f64, p: &Point, c: &str) -> Failure {
+    Failure::new(
+        "intermediate_out_of_range",
+        format!("fast {got} at {p}, the nearest f64 to the constant {c}, which f64 cannot represent: the difference of the two is 0 in f64 and not in truth"),
+    )
 }
 
 /// A proper subterm of `e` whose true value at `p` overflows `f64` or underflows
