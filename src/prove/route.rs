@@ -908,6 +908,11 @@ fn magnitude_bits(g: &mut Graph, sides: &[ExprId], env: &Env) -> u64 {
                 Ok(iv) if !iv.contains_zero() => {
                     i64::from(iv.magnitude().get_exp().unwrap_or(0)).saturating_abs()
                 }
+                // A value beyond MPFR's exponent range (`exp(-x)` at x = 10^9, whose
+                // enclosure then reaches 0 though an exponential never does) is a
+                // magnitude past any precision: nothing can be confirmed there.
+                Err(crate::certified::EvalError::Overflow) => i64::MAX,
+                Ok(_) if matches!(g.node(id), Node::Func(Func::Exp, _)) => i64::MAX,
                 _ => continue,
             },
         };
