@@ -26,7 +26,7 @@ use crate::parse::StatementKind;
 use super::engine::{self, Budget, Effort};
 use super::format::Exercise;
 use super::grade::{undecided, Grade, Verdict};
-use super::network::{depends_on, inline_user_calls, inputs_of, network_error};
+use super::network::{depends_on, inline_user_calls, inputs_of, network_error, weight_names};
 
 /// Which units a network (or a side of a claim) uses.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -557,15 +557,7 @@ fn grade_claim(ex: &Exercise, text: &str, budget: &Budget) -> Grade {
     if let Some(text) = not_converted(kinds, "the left side", "the right side") {
         return grade.with_diagnosis("not_converted", text, None);
     }
-    let weights: Vec<String> = {
-        let mut w: Vec<Symbol> = sides.iter().flat_map(|&s| g.free_vars(s)).collect();
-        w.sort();
-        w.dedup();
-        w.into_iter()
-            .filter(|v| !inputs.contains(v))
-            .map(|v| g.name(v).to_owned())
-            .collect()
-    };
+    let weights = weight_names(g, &sides, &inputs);
     let (t, s) = if kinds[0] == Units::Tanh {
         (sides[0], sides[1])
     } else {

@@ -30,7 +30,7 @@ use crate::parse::{Claim, StatementKind};
 use super::engine::{self, Budget, Effort};
 use super::format::Exercise;
 use super::grade::{undecided, Grade, Verdict};
-use super::network::{depends_on, inline_user_calls, inputs_of, network_error};
+use super::network::{depends_on, inline_user_calls, inputs_of, network_error, weight_names};
 
 /// Grades a part 1 answer.
 pub(super) fn grade(ex: &Exercise, text: &str, budget: &Budget) -> Grade {
@@ -520,15 +520,7 @@ fn grade_claim(ex: &Exercise, g: &mut Graph, c: &Claim, budget: &Budget) -> Grad
     };
     let collapsed = map_text(g, &coeffs, b, &inputs);
     let d = engine::decide(g, net, layer, &[], Effort::Full, budget);
-    let weights: Vec<String> = {
-        let mut w: Vec<Symbol> = sides.iter().flat_map(|&s| g.free_vars(s)).collect();
-        w.sort();
-        w.dedup();
-        w.into_iter()
-            .filter(|v| !inputs.contains(v))
-            .map(|v| g.name(v).to_owned())
-            .collect()
-    };
+    let weights = weight_names(g, &sides, &inputs);
     match (d.holds, &d.witness) {
         (Some(true), _) => {
             grade.verdict = Verdict::Correct;

@@ -307,3 +307,15 @@ fn piecewise(ex: &Exercise, spec: &NetworkSpec, text: &str) -> Grade {
         },
     }
 }
+
+/// The names of the free variables of `sides` that are not inputs (the weights of a
+/// network written with names), sorted, each once.
+pub(super) fn weight_names(g: &Graph, sides: &[ExprId], inputs: &[Symbol]) -> Vec<String> {
+    let mut w: Vec<Symbol> = sides.iter().flat_map(|&s| g.free_vars(s)).collect();
+    w.sort();
+    w.dedup();
+    w.into_iter()
+        .filter(|v| !inputs.contains(v))
+        .map(|v| g.name(v).to_owned())
+        .collect()
+}

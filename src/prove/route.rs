@@ -425,18 +425,20 @@ impl Route<'_> {
             200,
         );
         for b in unlocated {
+            // A zero located only numerically, between `lo` and `hi`.
+            let located = |lo, hi| Crossing {
+                lo,
+                hi,
+                exact: None,
+                source: b.source,
+                certain: false,
+                node: Some(b.node),
+            };
             match self.screen.sign_changes(g, b.expr, v, &base_f, &xs) {
                 Some(changes) => {
                     for (a, c) in changes {
                         if let (Some(lo), Some(hi)) = (from_f64(a), from_f64(c)) {
-                            zeros.push(Crossing {
-                                lo,
-                                hi,
-                                exact: None,
-                                source: b.source,
-                                certain: false,
-                                node: Some(b.node),
-                            });
+                            zeros.push(located(lo, hi));
                         }
                     }
                 }
@@ -453,14 +455,7 @@ impl Route<'_> {
                 };
                 let found = bumps::zeros(g, &mut self.screen, b.expr, &line, &xs);
                 for (lo, hi) in found.zeros {
-                    zeros.push(Crossing {
-                        lo,
-                        hi,
-                        exact: None,
-                        source: b.source,
-                        certain: false,
-                        node: Some(b.node),
-                    });
+                    zeros.push(located(lo, hi));
                 }
                 if let Some(why) = found.near_touch {
                     self.block(&why);
