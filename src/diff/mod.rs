@@ -129,37 +129,24 @@ pub enum DiffError {
     TimeLimit,
 }
 
-thread_local! {
-    /// The instant after which derivatives taken on this thread stop (see
-    /// [`with_deadline`]).
-    static DEADLINE: std::cell::Cell<Option<Instant>> = const { std::cell::Cell::new(None) };
-}
-
 /// Runs `f` with every derivative taken on this thread (through [`derive`],
 /// [`derive_n`], `diff(...)` unfolded anywhere) stopping with
 /// [`DiffError::TimeLimit`] once `deadline` has passed, so a caller's time limit
 /// bounds the symbolic work too (`check --time-limit`, `eval`'s budget, `derive
-/// --time-limit`). Nested calls keep the earlier deadline; the previous one is
+/// --time-limit`). The deadline is the thread's one clock
+/// ([`crate::poly::budget`]), which bounds polynomial work, the simplifier and MPFR
+/// enclosures as well. Nested calls keep the earlier deadline; the previous one is
 /// restored when `f` returns.
 pub fn with_deadline<T>(deadline: Instant, f: impl FnOnce() -> T) -> T {
-    struct Restore(Option<Instant>);
-    impl Drop for Restore {
-        fn drop(&mut self) {
-            DEADLINE.with(|c| c.set(self.0));
-        }
-    }
-    let previous = DEADLINE.with(std::cell::Cell::get);
-    let _restore = Restore(previous);
-    let d = previous.map_or(deadline, |p| p.min(deadline));
-    DEADLINE.with(|c| c.set(Some(d)));
-    f()
+    crate::poly::budget::with_deadline(deadline, f)
 }
 
 /// `Err(TimeLimit)` once the deadline of [`with_deadline`] has passed.
 fn check_deadline() -> Result<(), DiffError> {
-    match DEADLINE.with(std::cell::Cell::get) {
-        Some(d) if Instant::now() > d => Err(DiffError::TimeLimit),
-        _ => Ok(()),
+    if crate::poly::budget::expired() {
+        Err(DiffError::TimeLimit)
+    } else {
+        Ok(())
     }
 }
 
