@@ -595,4 +595,41 @@ fn a_root_of_an_odd_power_has_the_one_sided_derivative_of_its_function() {
             .success()
             .stdout(want);
     }
+    // ((-x)^3)^(1/3) is -x where x <= 0 (its base is canonically -x^3, a constant
+    // times an odd power): left derivative -1 at 0, none from the right; derive's
+    // printed result agrees at 0 and beside it.
+    let left = ["eval", "diff(((-x)^3)^(1/3), x)", "--at", "x=0"];
+    actsym().args(left).assert().success().stdout("-1\n");
+    actsym()
+        .args([&left[..], &["--kink", "right"]].concat())
+        .assert()
+        .code(2);
+    let out = actsym()
+        .args(["derive", "((-x)^3)^(1/3)"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let d = String::from_utf8(out).expect("utf-8");
+    for (at, want) in [("x=0", "-1\n"), ("x=-2", "-1\n")] {
+        actsym()
+            .args(["eval", d.trim(), "--at", at])
+            .assert()
+            .success()
+            .stdout(want);
+    }
+    // (8*x^3)^(1/3) = 2x for x >= 0: right derivative 2 at 0.
+    actsym()
+        .args([
+            "eval",
+            "diff((8*x^3)^(1/3), x)",
+            "--at",
+            "x=0",
+            "--kink",
+            "right",
+        ])
+        .assert()
+        .success()
+        .stdout("2\n");
 }
