@@ -487,3 +487,23 @@ fn bounds_at_infinity_are_limits() {
     assert_eq!(b.inf.value.as_deref(), Some("-1"));
     assert_eq!(b.inf.attained, Some(false));
 }
+
+/// A sum of relus in many variables is >= 0 term by term, decided at once; the
+/// boxes of a branch-and-bound in 20 variables (a product of each variable's
+/// pieces) are never built (adversarial pass 3: no answer in 60 s).
+#[test]
+fn many_variables_stay_bounded() {
+    for n in [20usize, 199] {
+        let sum: Vec<String> = (1..=n).map(|i| format!("relu(x{i})")).collect();
+        let start = std::time::Instant::now();
+        let (v, _) = verdict(&format!("{} >= 0", sum.join(" + ")));
+        assert_eq!(v, Verdict::Proved, "{n} variables");
+        // False: the sum is 0 at the origin.
+        let (v, _) = verdict(&format!("{} > 0", sum.join(" + ")));
+        assert_ne!(v, Verdict::Proved, "{n} variables, strict");
+        // Not decided by signs: still answered within the time limit.
+        let (v, _) = verdict(&format!("{} >= x1", sum.join(" + ")));
+        assert_ne!(v, Verdict::Refuted, "{n} variables, >= x1");
+        assert!(start.elapsed().as_secs() < 90, "{n} variables");
+    }
+}

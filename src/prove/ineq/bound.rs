@@ -290,6 +290,14 @@ fn minimize(
             }
         }
     };
+    let count = super::bnb::initial_cell_count(region);
+    if count > opts.max_boxes {
+        return Err(BoundError::Limits(format!(
+            "the initial boxes (the product of each variable's pieces, {}) are more than the limit of {} boxes",
+                if count == usize::MAX { "past 2^64".to_owned() } else { count.to_string() },
+            opts.max_boxes
+        )));
+    }
     for cell in initial_cells(region) {
         push(g, cell, &mut heap, &mut maybe_undefined);
     }
