@@ -189,7 +189,9 @@ pub fn eval(
                             format!("fast {got} at {p}, the true value is {dec}; the subterm {sub} is beyond the range of f64 there"),
                         ));
                     }
-                    if let Some(why) = cancelled_sum(g, e, p) {
+                    if let Some(why) =
+                        cancelled_sum(g, e, p).or_else(|| overflowing_product(g, e, p))
+                    {
                         return Some(Failure::new(
                             "intermediate_out_of_range",
                             format!("fast {got} at {p}, the true value is {dec}; {why}"),
@@ -312,6 +314,46 @@ fn cancelled_sum(g: &mut Graph, e: ExprId, p: &Point) -> Option<String> {
             return Some(format!(
                 "the sum {} is {v:e} there, below f64's precision against its terms of magnitude {largest:e}",
                 print::text(g, n)
+            ));
+        }
+    }
+    None
+}
+
+/// A product of `e` (`e` itself included) whose factors' true values at `p` have a
+/// partial product beyond the range of f64 while the whole is within it
+/// (`min(7/4, x) * (x/min(x, x))` at -2.2e304, a flat product of `x`, `x` and
+/// `1/x`: the first two overflow in any order that takes them first). A limit of
+/// evaluating the product in f64 factor by factor. Why, if there is one.
+fn overflowing_product(g: &mut Graph, e: ExprId, p: &Point) -> Option<String> {
+    let products: Vec<(ExprId, Vec<ExprId>)> = g
+        .reachable(&[e])
+        .into_iter()
+        .filter_map(|n| match g.node(n) {
+            crate::expr::Node::Mul(fs) => Some((n, fs.to_vec())),
+            _ => None,
+        })
+        .collect();
+    let env = env(g, p);
+    for (n, factors) in products {
+        // Binary exponents of the factors above 1 and below 1 in magnitude.
+        let (mut up, mut down) = (0f64, 0f64);
+        for f in factors {
+            let Truth::Value(v, _) = truth_env(g, f, &env, 5) else {
+                return None;
+            };
+            let l = v.abs().log2();
+            if l > 0.0 {
+                up += l;
+            } else {
+                down += l;
+            }
+        }
+        if up > 1023.0 || down < -1074.0 {
+            return Some(format!(
+                "the factors of {} have a partial product of about 2^{:.0} there, beyond the range of f64",
+                print::text(g, n),
+                if up > 1023.0 { up } else { down }
             ));
         }
     }
