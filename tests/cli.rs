@@ -72,6 +72,74 @@ fn eval_undefined_points_exit_2_naming_the_operation() {
         .stderr(predicate::str::contains("division by zero"));
 }
 
+/// `--fast` says "undefined" only where the expression is; an f64 over- or
+/// underflow of a defined value, or a point f64 cannot hold, is said as such
+/// (adversarial pass 3).
+#[test]
+fn fast_eval_tells_f64_range_from_undefined() {
+    for (expr, at) in [
+        ("log(sigmoid(x))", "x=-800"),
+        ("1/exp(x)", "x=-800"),
+        ("log(phi(x))", "x=40"),
+        ("log(softplus(x))", "x=-100000"),
+    ] {
+        actsym()
+            .args(["eval", expr, "--at", at, "--fast"])
+            .assert()
+            .code(2)
+            .stderr(
+                predicate::str::contains("beyond the range of f64")
+                    .and(predicate::str::contains("undefined").not()),
+            );
+    }
+    for (expr, at, what) in [
+        ("x/x", "x=10^400", "overflows"),
+        ("softsign(x)", "x=10^400", "overflows"),
+        ("tanh(x)/x", "x=1e-400", "underflows"),
+    ] {
+        actsym()
+            .args(["eval", expr, "--at", at, "--fast"])
+            .assert()
+            .code(2)
+            .stderr(
+                predicate::str::contains("beyond the range of f64")
+                    .and(predicate::str::contains(what)),
+            );
+    }
+    actsym()
+        .args(["eval", "1/x", "--at", "x=0", "--fast"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("undefined"));
+}
+
+/// Huge integer exponents: exact parity, and (1 + 1/n)^n through log1p of the exact
+/// base at any size; the sign of a positive value beyond the range decides a
+/// comparison with 0 (adversarial pass 3).
+#[test]
+fn eval_huge_exponents_and_signs_beyond_the_range() {
+    for (expr, want) in [
+        ("(1 + 10^-1000000)^(10^1000000)", "2.718281828"),
+        ("(1 - 10^-100000)^(10^100000)", "0.3678794412"),
+        ("(-1)^(10^1000000 + 1)", "-1"),
+        ("(-1)^(10^1000000)", "1"),
+        ("heaviside(exp(-exp(30)))", "1"),
+        ("heaviside(-exp(-exp(30)))", "0"),
+    ] {
+        let out = actsym()
+            .args(["eval", expr, "--digits", "10"])
+            .assert()
+            .code(0)
+            .get_output()
+            .stdout
+            .clone();
+        let text = String::from_utf8(out).expect("utf-8");
+        let got: f64 = text.trim().parse().expect("a number");
+        let want: f64 = want.parse().expect("a number");
+        assert!((got - want).abs() < 1e-9, "{expr}: {text}");
+    }
+}
+
 #[test]
 fn parse_errors_show_line_column_and_caret() {
     actsym()

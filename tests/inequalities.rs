@@ -282,6 +282,49 @@ fn bounds_never_call_a_limit_attained() {
     ));
 }
 
+/// An extreme approached where the expression is undefined (a pole, an essential
+/// singularity, log at 0) or an infinite one is never reported attained (adversarial
+/// pass 3: `exp(-1/x^2)` over [-1, 1] had inf "attained" near 0 with lower end -inf).
+#[test]
+fn bounds_never_call_a_limit_at_an_undefined_point_attained() {
+    let mut g = Graph::with_prelude();
+    for (src, over) in [
+        ("exp(-1/x^2)", Some(("-1", "1"))),
+        ("exp(-1/x^2)", None),
+        ("exp(-1/abs(x))", Some(("-1", "1"))),
+        ("sigmoid(-1/x)", Some(("0", "1"))),
+        ("exp(-1/x)*x", Some(("0", "1"))),
+        ("tanh(1/x)", Some(("0", "1"))),
+        ("log(x)/x", Some(("0", "1"))),
+        ("relu(x)^(1/x)", Some(("0", "1"))),
+        ("exp(1/x)", Some(("-1", "0"))),
+    ] {
+        let e = defs::parse_expr(&mut g, src).expect("parses");
+        let conditions = match over {
+            Some((a, b)) => {
+                defs::parse_claim(&mut g, &format!("0 = 0 where x >= {a}, x <= {b}"))
+                    .expect("parses")
+                    .conditions
+            }
+            None => Vec::new(),
+        };
+        let opts = BoundOptions {
+            time: std::time::Duration::from_secs(20),
+            ..BoundOptions::default()
+        };
+        let b = bound(&mut g, e, &conditions, &opts).expect("bounds");
+        for (name, x) in [("sup", &b.sup), ("inf", &b.inf)] {
+            let infinite = x.lower.contains("inf") || x.upper.contains("inf");
+            if infinite {
+                assert_ne!(x.attained, Some(true), "{src} {over:?}: {name} {x:?}");
+            }
+        }
+        // Each of these approaches its infimum (or supremum, tanh) only at x -> 0.
+        let which = if src == "tanh(1/x)" { &b.sup } else { &b.inf };
+        assert_ne!(which.attained, Some(true), "{src} {over:?}: {which:?}");
+    }
+}
+
 fn sample_value(g: &mut Graph, src: &str, x: &BigRational) -> f64 {
     let e = defs::parse_expr(g, src).expect("parses");
     let env = HashMap::from([(g.symbol("x"), x.clone())]);
@@ -443,4 +486,24 @@ fn bounds_at_infinity_are_limits() {
     assert_eq!(b.sup.attained, Some(false));
     assert_eq!(b.inf.value.as_deref(), Some("-1"));
     assert_eq!(b.inf.attained, Some(false));
+}
+
+/// A sum of relus in many variables is >= 0 term by term, decided at once; the
+/// boxes of a branch-and-bound in 20 variables (a product of each variable's
+/// pieces) are never built (adversarial pass 3: no answer in 60 s).
+#[test]
+fn many_variables_stay_bounded() {
+    for n in [20usize, 199] {
+        let sum: Vec<String> = (1..=n).map(|i| format!("relu(x{i})")).collect();
+        let start = std::time::Instant::now();
+        let (v, _) = verdict(&format!("{} >= 0", sum.join(" + ")));
+        assert_eq!(v, Verdict::Proved, "{n} variables");
+        // False: the sum is 0 at the origin.
+        let (v, _) = verdict(&format!("{} > 0", sum.join(" + ")));
+        assert_ne!(v, Verdict::Proved, "{n} variables, strict");
+        // Not decided by signs: still answered within the time limit.
+        let (v, _) = verdict(&format!("{} >= x1", sum.join(" + ")));
+        assert_ne!(v, Verdict::Refuted, "{n} variables, >= x1");
+        assert!(start.elapsed().as_secs() < 90, "{n} variables");
+    }
 }

@@ -473,3 +473,29 @@ fn random_piecewise_expressions_match_mpfr() {
         "only {analysed} of 300 random expressions were analysed"
     );
 }
+
+/// Breakpoints with 10^5 digits print in full as text (a format width past u16::MAX
+/// panicked in std's formatter; adversarial pass 3) and within the time limit.
+#[test]
+fn huge_breakpoints_print_without_panicking() {
+    for (src, end) in [
+        ("relu(x - 10^100000)", "x > 1000000000"),
+        ("relu(x - 1/10^100000)", "x > 1/1000000000"),
+    ] {
+        let start = std::time::Instant::now();
+        let out = actsym()
+            .args(["pwl", src, "--time-limit", "60"])
+            .assert()
+            .code(0)
+            .get_output()
+            .stdout
+            .clone();
+        let text = String::from_utf8(out).expect("utf-8");
+        assert!(text.contains("pieces:"), "{src}: {}", &text[..200]);
+        assert!(
+            text.lines().any(|l| l.trim_start().starts_with(end)),
+            "{src}"
+        );
+        assert!(start.elapsed().as_secs() < 60, "{src}");
+    }
+}

@@ -331,6 +331,24 @@ impl<'a> Walk<'a> {
             Node::Pow(b, e) => {
                 let ivs = self.nums(&[*b, *e])?;
                 let (base, exponent) = (ivs[0], ivs[1]);
+                // A huge integer exponent, exactly (its parity, and 10^1000000 + 1
+                // is beyond the constant folding): through exp and log1p of the
+                // base's exact value when it has one.
+                let k = match g.as_num(*e) {
+                    Some(r) if r.is_integer() => {
+                        Some(crate::expr::convert::to_rug_integer(r.numer()))
+                    }
+                    Some(_) => None,
+                    None => exact_constant(g, *e, self.env)
+                        .filter(rug::Rational::is_integer)
+                        .map(|r| r.into_numer_denom().0),
+                };
+                if let Some(k) = k.filter(|k| k.significant_bits() > 64) {
+                    if !base.contains_zero() {
+                        let exact = exact_constant(g, *b, self.env);
+                        return num(ar.pow_int_by_log(base, &k, exact.as_ref()));
+                    }
+                }
                 num(match g.as_num(*e) {
                     Some(r) => ar.pow_rational(base, r, self.exact(*b)),
                     None => ar.pow_interval(base, exponent),
@@ -366,6 +384,21 @@ impl<'a> Walk<'a> {
                 })
             }
             Node::Cmp(op, a, b) => {
+                // `u > 0` for a u known positive and defined everywhere (exp of
+                // anything) is decided by its sign when its value is beyond the
+                // range or its enclosure still holds 0 (heaviside(exp(-exp(30))) = 1,
+                // as sign(...) is).
+                let zero = |id: ExprId| g.as_num(id).is_some_and(num_traits::Zero::is_zero);
+                let positive = |id: ExprId| {
+                    let info = g.info(id);
+                    info.total && info.sign == crate::expr::SignInfo::Positive
+                };
+                if zero(*b) && positive(*a) {
+                    return Ok(Val::Truth(op.holds(std::cmp::Ordering::Greater)));
+                }
+                if zero(*a) && positive(*b) {
+                    return Ok(Val::Truth(op.holds(std::cmp::Ordering::Less)));
+                }
                 let ivs = self.nums(&[*a, *b])?;
                 decide(*op, ivs[0], ivs[1])
                     .map(Val::Truth)
@@ -407,4 +440,76 @@ fn fold(
         acc = op(ar, &acc, iv)?;
     }
     Ok(acc)
+}
+
+/// The most bits of an exact constant computed by [`exact_constant`] (10^1000000
+/// has 3.3 million; GMP multiplies such numbers in milliseconds).
+const EXACT_CONSTANT_BITS: u64 = 1 << 23;
+
+/// The exact value of a small constant expression of rationals, bound variables,
+/// sums, products and integer powers (`10^1000000 + 1`, `1 + 10^-1000000`), with
+/// GMP; `None` beyond [`EXACT_CONSTANT_BITS`] or for anything else.
+pub(crate) fn exact_constant(
+    g: &Graph,
+    id: ExprId,
+    env: &HashMap<Symbol, BigRational>,
+) -> Option<rug::Rational> {
+    fn go(
+        g: &Graph,
+        id: ExprId,
+        env: &HashMap<Symbol, BigRational>,
+        budget: &mut u32,
+    ) -> Option<rug::Rational> {
+        *budget = budget.checked_sub(1)?;
+        let size = |r: &rug::Rational| {
+            u64::from(r.numer().significant_bits()) + u64::from(r.denom().significant_bits())
+        };
+        let r = match g.node(id) {
+            Node::Num(r) => crate::expr::convert::to_rug_rational(r),
+            Node::Var(s) => crate::expr::convert::to_rug_rational(env.get(s)?),
+            Node::Add(ts) => {
+                let mut acc = rug::Rational::new();
+                for &t in ts.iter() {
+                    acc += go(g, t, env, budget)?;
+                }
+                acc
+            }
+            Node::Mul(fs) => {
+                let mut acc = rug::Rational::from(1);
+                for &f in fs.iter() {
+                    acc *= go(g, f, env, budget)?;
+                }
+                acc
+            }
+            Node::Pow(b, e) => {
+                let b = go(g, *b, env, budget)?;
+                let e = go(g, *e, env, budget)?;
+                if !e.is_integer() {
+                    return None;
+                }
+                let k = e.numer().to_i64()?;
+                if k < 0 && b == 0 {
+                    return None;
+                }
+                let bits = size(&b).max(1).checked_mul(k.unsigned_abs())?;
+                if bits > EXACT_CONSTANT_BITS {
+                    return None;
+                }
+                let p = u32::try_from(k.unsigned_abs()).ok()?;
+                let r = rug::Rational::from((
+                    rug::ops::Pow::pow(b.numer().clone(), p),
+                    rug::ops::Pow::pow(b.denom().clone(), p),
+                ));
+                if k < 0 {
+                    r.recip()
+                } else {
+                    r
+                }
+            }
+            _ => return None,
+        };
+        (size(&r) <= EXACT_CONSTANT_BITS).then_some(r)
+    }
+    let mut budget = 64;
+    go(g, id, env, &mut budget)
 }

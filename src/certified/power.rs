@@ -39,7 +39,7 @@ impl Arith {
             }
         }
         if k.significant_bits() > LOG_POWER_BITS && !a.contains_zero() {
-            return self.pow_int_by_log(a, k);
+            return self.pow_int_by_log(a, k, None);
         }
         let pw = |ar: &mut Arith, x: &Float, r: Round| ar.round(x.pow(k), r);
         if k.is_odd() {
@@ -87,10 +87,31 @@ impl Arith {
     /// times, dominates both) at the cost of one `log` and one `exp` instead of
     /// about `2*log2|k|` multiplications (`(1 + 10^-10000)^(10^10000)` takes 33,220
     /// squarings at 33,000 bits otherwise).
-    fn pow_int_by_log(&mut self, a: &Interval, k: &Integer) -> Result<Interval, EvalError> {
+    ///
+    /// With the base's exact value `r`, `log|r|` is `log1p(|r| - 1)` from the exact
+    /// difference, so its relative error stays at the working precision however
+    /// close `|r|` is to 1: `(1 + 10^-1000000)^(10^1000000)` (about e) and
+    /// `(-1)^(10^1000000 + 1)` (exactly -1) need no more bits than their digits.
+    pub fn pow_int_by_log(
+        &mut self,
+        a: &Interval,
+        k: &Integer,
+        exact: Option<&rug::Rational>,
+    ) -> Result<Interval, EvalError> {
         let negative = a.hi.cmp0() == Some(Ordering::Less);
         let m = if negative { a.neg() } else { a.clone() };
-        let l = self.log(&m, None)?;
+        let l = match exact {
+            Some(r) if *r != 0 => {
+                let c = rug::Rational::from(r.abs_ref()) - 1u32;
+                if c == 0 {
+                    self.integer(0)
+                } else {
+                    let ci = self.ends(&c, &c)?;
+                    self.ln_1p(&ci)?
+                }
+            }
+            _ => self.log(&m, None)?,
+        };
         let kq = rug::Rational::from(k.clone());
         let ki = self.ends(&kq, &kq)?;
         let t = self.mul(&ki, &l)?;

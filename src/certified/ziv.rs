@@ -205,7 +205,16 @@ pub fn power_bits(g: &Graph, root: ExprId, env: &HashMap<Symbol, BigRational>) -
     g.reachable(&[root])
         .iter()
         .filter_map(|&id| match g.node(id) {
-            Node::Pow(_, e) => match g.node(*e) {
+            // A base with an exact value under an exponent past 64 bits goes through
+            // log1p of the exact difference (see `pow_int_by_log`): no extra bits.
+            Node::Pow(b, e) => match g.node(*e) {
+                Node::Num(k)
+                    if k.is_integer()
+                        && k.numer().bits() > 64
+                        && super::mpfr::exact_constant(g, *b, env).is_some() =>
+                {
+                    None
+                }
                 Node::Num(k) => Some(k),
                 Node::Var(s) => env.get(s),
                 _ => None,

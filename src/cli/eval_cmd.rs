@@ -10,6 +10,7 @@ use actsym::certified::{self, EvalError};
 use actsym::defs;
 use actsym::expr::{BigRational, ExprId, Graph, Symbol};
 use actsym::fast::{Dense, Tape};
+use num_traits::{ToPrimitive, Zero};
 use serde_json::json;
 
 use super::common::{unfold_diffs, KinkArg};
@@ -278,6 +279,30 @@ pub fn run(session: &mut Session, args: &EvalArgs) -> Result<u8, CliError> {
                 dense.as_ref(),
             )?,
         };
+        // A point f64 cannot hold (10^400 overflows, 1e-400 underflows to 0) is
+        // not a point of the fast evaluator.
+        for (name, r) in &point.shown {
+            let f = r.to_f64().unwrap_or(f64::NAN);
+            if !f.is_finite() || (f == 0.0 && !r.is_zero()) {
+                let what = if f.is_finite() {
+                    "underflows to 0"
+                } else {
+                    "overflows"
+                };
+                let text = r.to_string();
+                let name = if text.len() <= 40 {
+                    format!("{name} = {text}")
+                } else {
+                    name.clone()
+                };
+                return Err(CliError::new(
+                    "overflow",
+                    format!(
+                        "{name} is beyond the range of f64 (it {what}); drop --fast for the certified value"
+                    ),
+                ));
+            }
+        }
         let inputs: Vec<f64> = grid::parameters(g, &point.env)
             .into_iter()
             .map(|p| p.1)
@@ -285,11 +310,23 @@ pub fn run(session: &mut Session, args: &EvalArgs) -> Result<u8, CliError> {
         let v = tape
             .eval_point(&inputs)
             .map_err(|e| CliError::new("evaluation_error", e.to_string()))?;
-        if v.is_nan() {
-            return Err(CliError::new(
-                "undefined_value",
-                format!("the expression is undefined at {at_text} (fast evaluator)"),
-            ));
+        if !v.is_finite() {
+            // NaN or an infinity: undefined only when the certified evaluator says
+            // so; otherwise an f64 intermediate over- or underflowed.
+            return Err(
+                match certified::evaluate(g, unfolded, &point.env, FAST_CHECK_DIGITS) {
+                    Err(EvalError::Undefined { .. }) => CliError::new(
+                        "undefined_value",
+                        format!("the expression is undefined at {at_text} (fast evaluator)"),
+                    ),
+                    _ => CliError::new(
+                        "overflow",
+                        format!(
+                            "the value at {at_text} is beyond the range of f64 (an intermediate overflowed/underflowed); drop --fast for the certified value"
+                        ),
+                    ),
+                },
+            );
         }
         let text = grid::fast_value_text(v);
         obj["value"] = json!(text);
@@ -480,6 +517,10 @@ fn run_grid(
     Ok(EXIT_OK)
 }
 
+/// Digits asked of the certified evaluator when the fast one gives NaN or an
+/// infinity, only to tell an undefined point from an f64 over- or underflow.
+const FAST_CHECK_DIGITS: u32 = 5;
+
 /// An evaluation failure as a message naming the point.
 fn eval_error(e: &EvalError, point: &str) -> CliError {
     let kind = match e {
@@ -496,7 +537,10 @@ fn eval_error(e: &EvalError, point: &str) -> CliError {
     } else {
         CliError::new(kind, format!("{e} at {point}"))
     };
-    if let EvalError::NotCertified { .. } | EvalError::TimeLimit = e {
+    if let EvalError::NotCertified { .. }
+    | EvalError::PrecisionExhausted { .. }
+    | EvalError::TimeLimit = e
+    {
         // Not bad input: the value exists but could not be pinned down (unknown).
         err.code = super::check_cmd::EXIT_UNKNOWN;
     }

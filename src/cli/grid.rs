@@ -170,13 +170,20 @@ pub struct Table<'a> {
     pub tape: Option<&'a str>,
 }
 
+/// `text` right-aligned in `width` characters (by hand: std's `{:>width$}` panics
+/// for a width past u16::MAX, and a grid point like 10^100000 is that wide).
+fn pad_left(text: &str, width: usize) -> String {
+    let n = text.chars().count();
+    format!("{}{text}", " ".repeat(width.saturating_sub(n)))
+}
+
 impl Table<'_> {
     fn begin(&self, sink: &mut Sink, width: usize) -> Result<(), CliError> {
         match self.format {
             TableFormat::Csv => sink.write(&format!("{},{}\n", self.var, csv_field(self.header))),
             TableFormat::Text => {
                 let var = self.var;
-                sink.write(&format!("{var:>width$}  {}\n", self.header))
+                sink.write(&format!("{}  {}\n", pad_left(var, width), self.header))
             }
             TableFormat::Json => {
                 let mut head = serde_json::json!({
@@ -200,7 +207,7 @@ impl Table<'_> {
                 let _ = writeln!(out, "{x},{v}");
             }
             TableFormat::Text => {
-                let _ = writeln!(out, "{x:>width$}  {v}");
+                let _ = writeln!(out, "{}  {v}", pad_left(x, width));
             }
             TableFormat::Json => {
                 let sep = if k == 0 { "" } else { "," };

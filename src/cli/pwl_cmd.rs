@@ -598,7 +598,12 @@ impl Report<'_> {
             .collect();
         let width = rows.iter().map(|(a, _)| a.len()).max().unwrap_or(0);
         for (a, b) in rows {
-            out.push_str(&format!("  {a:<width$}  {b}\n"));
+            // Padded by hand: a `{:<width$}` width past u16::MAX panics in std's
+            // formatter (an interval end like 10^100000 written out in full).
+            out.push_str("  ");
+            out.push_str(&a);
+            out.push_str(&" ".repeat(width.saturating_sub(a.len())));
+            out.push_str(&format!("  {b}\n"));
         }
         if let Some(a) = along {
             for b in &f.breaks {

@@ -352,10 +352,22 @@ pub fn decimal(r: &BigRational) -> Option<String> {
     let twos = q.trailing_zeros()?;
     let mut m = q >> twos;
     let five = BigInt::from(5);
+    // The power of five in m, by dividing out 5^(2^k) from the largest k down: a few
+    // big divisions rather than one per factor (q = 10^100000 has 100000 of them).
+    let mut powers = vec![five.clone()];
+    while let Some(p) = powers.last() {
+        if p.bits().saturating_mul(2) > m.bits() + 1 {
+            break;
+        }
+        let sq = p * p;
+        powers.push(sq);
+    }
     let mut fives = 0u64;
-    while (&m % &five).is_zero() {
-        m /= &five;
-        fives += 1;
+    for (k, p) in powers.iter().enumerate().rev() {
+        while (&m % p).is_zero() {
+            m /= p;
+            fives += 1u64 << k;
+        }
     }
     // Decimal digits of q, within one: bits * log10(2).
     let q_digits = q.bits().saturating_mul(30_103) / 100_000 + 1;
@@ -377,7 +389,11 @@ pub fn decimal(r: &BigRational) -> Option<String> {
         let dot = if rest.is_empty() { "" } else { "." };
         return Some(format!("{sign}{first}{dot}{rest}e{lead}"));
     }
-    let padded = format!("{digits:0>width$}", width = places + 1);
+    // Zero-padded by hand: std's `{:0>width$}` panics for a width past u16::MAX.
+    let padded = format!(
+        "{}{digits}",
+        "0".repeat((places + 1).saturating_sub(digits.len()))
+    );
     let (int_part, frac_part) = padded.split_at(padded.len() - places);
     Some(format!("{sign}{int_part}.{frac_part}"))
 }

@@ -403,6 +403,15 @@ pub fn region_cell(region: &[Interval]) -> Cell {
     }
 }
 
+/// How many initial boxes [`initial_cells`] makes (saturating): the product of the
+/// variables' piece counts, which grows exponentially with the variables (20
+/// variables on the whole line make far more boxes than any search examines).
+pub fn initial_cell_count(region: &[Interval]) -> usize {
+    region
+        .iter()
+        .fold(1usize, |n, iv| n.saturating_mul(pieces(iv).len()))
+}
+
 /// The initial boxes: the product of every variable's pieces.
 pub fn initial_cells(region: &[Interval]) -> Vec<Cell> {
     let mut cells = vec![Cell {
@@ -620,6 +629,18 @@ pub fn search_with(
     let mut open_near = 0usize;
     let mut against = false;
     let mut heap = std::collections::BinaryHeap::new();
+    let count = initial_cell_count(region);
+    if count > limits.max_boxes {
+        return Search::Open {
+            reason: format!(
+                "the initial boxes (the product of each variable's pieces, {}) are more than the limit of {} boxes",
+                if count == usize::MAX { "past 2^64".to_owned() } else { count.to_string() },
+                limits.max_boxes
+            ),
+            only_far_tails: false,
+            against: false,
+        };
+    }
     let mut todo: Vec<(Cell, u32)> = initial_cells(region).into_iter().map(|c| (c, 0)).collect();
     loop {
         // Examine the new boxes; the open ones join the queue.

@@ -290,6 +290,14 @@ fn minimize(
             }
         }
     };
+    let count = super::bnb::initial_cell_count(region);
+    if count > opts.max_boxes {
+        return Err(BoundError::Limits(format!(
+            "the initial boxes (the product of each variable's pieces, {}) are more than the limit of {} boxes",
+                if count == usize::MAX { "past 2^64".to_owned() } else { count.to_string() },
+            opts.max_boxes
+        )));
+    }
     for cell in initial_cells(region) {
         push(g, cell, &mut heap, &mut maybe_undefined);
     }
@@ -452,7 +460,13 @@ fn minimize(
             lo_open || hi_open
         })
     });
+    // Every box that may hold the extreme is certified defined throughout (a box
+    // that meets a pole or a point where the expression is undefined may hold only a
+    // limit there, never a point), and the extreme is finite.
+    let near_defined = near.iter().all(|c| enc.on(g, c, prec).is_ok());
     let near_bounded = !near.is_empty()
+        && near_defined
+        && lower_finite.is_finite()
         && !near_unbounded
         && !open_tails
         && continuous
@@ -462,8 +476,12 @@ fn minimize(
     let attained = if near_bounded { Some(true) } else { None };
     // Where the extreme of the certified range is: shown even when far boxes stayed
     // open (then attainment is not decided).
-    let located =
-        !near.is_empty() && !near_unbounded && continuous && stopped.is_none() && !touches_open_end;
+    let located = !near.is_empty()
+        && near_defined
+        && !near_unbounded
+        && continuous
+        && stopped.is_none()
+        && !touches_open_end;
     let at = if located {
         let mut parts = Vec::new();
         for (i, &v) in vars.iter().enumerate() {

@@ -359,6 +359,26 @@ fn decide_link(
             return (link, None);
         }
     }
+    // 0a. Several variables, and the sign of f is known from its structure (a sum
+    // of relus, abs, squares and exponentials, each with its sign), and f is
+    // defined everywhere: the claim holds everywhere, whatever the conditions and
+    // however many variables (the kink split of relu(x1) + ... + relu(x20) >= 0
+    // has 2^20 polyhedra, the boxes of the branch-and-bound more).
+    let info = g.info(f);
+    let by_sign = all_vars.len() >= 2
+        && info.total
+        && match need {
+            Need::NonNegative => info.sign.is_nonneg(),
+            Need::Positive => info.sign == crate::expr::SignInfo::Positive,
+        };
+    if by_sign {
+        link.verdict = Verdict::Proved;
+        link.method = format!(
+            "the difference of the sides is {} term by term (each term's sign is known from its form: relu, abs, even powers, exp) and defined everywhere",
+            if need == Need::Positive { "> 0" } else { ">= 0" }
+        );
+        return (link, None);
+    }
     let mut notes = Vec::new();
     // 0. A Lipschitz bound in two variables reduces to one variable.
     if conds.is_empty() && matches!(rel, Relation::Le | Relation::Ge) {
