@@ -94,6 +94,36 @@ fn the_corpus_is_decided_soundly() {
 }
 
 #[test]
+fn piecewise_linear_claims_in_several_variables_are_decided_by_polyhedra() {
+    for claim in [
+        "relu(x + y) <= relu(x) + relu(y)",
+        "abs(x) - abs(y) <= abs(x - y)",
+        "relu(x + y + z) <= relu(x) + relu(y) + relu(z)",
+        "abs(x) + abs(y) + 1 > abs(x + y)",
+        "relu6(x + y) <= relu6(x) + relu6(y)",
+        "relu(x - y) <= x where x >= y, y >= 0",
+    ] {
+        let mut g = Graph::with_prelude();
+        let c = defs::parse_claim(&mut g, claim).unwrap();
+        let r = decide_claim(&mut g, &c, &Options::default());
+        assert_eq!(r.verdict, Verdict::Proved, "{claim}: {}", r.method);
+        assert!(r.method.contains("polyhedr"), "{claim}: {}", r.method);
+    }
+    // A failing polyhedron gives a small exact counterexample.
+    for (claim, point) in [
+        ("relu(x + y) >= relu(x) + relu(y)", "x = 2, y = -1"),
+        ("relu(x - y) <= x where x >= y", "x = 0, y = -1"),
+    ] {
+        let mut g = Graph::with_prelude();
+        let c = defs::parse_claim(&mut g, claim).unwrap();
+        let r = decide_claim(&mut g, &c, &Options::default());
+        assert_eq!(r.verdict, Verdict::Refuted, "{claim}: {}", r.method);
+        let cx = r.counterexample.expect("a counterexample");
+        assert_eq!(cx.point_text(&g), point, "{claim}");
+    }
+}
+
+#[test]
 fn exact_one_generator_decisions() {
     for (claim, expect, witness) in [
         ("diff(sigmoid(x), x) <= 1/4", Verdict::Proved, ""),

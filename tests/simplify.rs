@@ -49,6 +49,39 @@ fn arithmetic_and_collection() {
 
 /// Exponents beyond 32 bits leave a sum as it is; they once saturated, so the
 /// expansion of `(x^3000000000 + y)*(x^3000000000 + 1) - y` had `x^4294967295`.
+/// Case 10299 of `actsym fuzz derive --seed 1`: the derivative of
+/// `(sqrt(x)/sqrt(x))^2` is a sum whose terms hold one base in two factors
+/// (`x^(-1/2) * (x^(-1/2))^2`, kept apart by the product); taking the common
+/// factors out divided `x^(-1/2)` out of both, so the derivative, 0, became
+/// `1/sqrt(x) - 1/x` (0.244 at 3).
+#[test]
+fn a_common_factor_is_taken_out_of_a_term_once() {
+    for (src, derive) in [
+        (
+            "sqrt(x)/sqrt(x) * (1/sqrt(x))^2 - sqrt(x)^2 * (1/sqrt(x))/x^(3/2)",
+            false,
+        ),
+        ("(sqrt(x)/sqrt(x))^2", true),
+    ] {
+        let mut g = Graph::with_prelude();
+        let e = parse(&mut g, src);
+        let s = if derive {
+            let x = g.symbol("x");
+            actsym::diff::derive(&mut g, e, x, actsym::diff::Kink::Left).expect("derivable")
+        } else {
+            simplify(&mut g, e)
+        };
+        for x in [3.0, 0.5, 10.0] {
+            let v = eval_f64(&mut g, s, &[("x", x)]).expect("defined");
+            assert!(
+                v.abs() < 1e-12,
+                "{src} simplifies to {} = {v} at {x}",
+                show(&g, s)
+            );
+        }
+    }
+}
+
 #[test]
 fn huge_exponents_are_not_expanded() {
     let cases = [

@@ -50,6 +50,10 @@ pub enum EvalError {
         /// The highest precision tried, in bits.
         bits: u32,
     },
+    /// The thread's deadline ([`crate::poly::budget`]: the caller's time limit)
+    /// passed during the evaluation.
+    #[error("the time limit was reached before the value was certified")]
+    TimeLimit,
     /// The enclosure still holds 0 at the highest precision tried: the value may be
     /// exactly 0 or a tiny number of either sign, so no digit is certified.
     #[error("{detail}")]
@@ -81,6 +85,7 @@ impl EvalError {
     pub(crate) fn rank(&self) -> u8 {
         match self {
             EvalError::Undecided
+            | EvalError::TimeLimit
             | EvalError::PrecisionExhausted { .. }
             | EvalError::NotCertified { .. } => 0,
             EvalError::Overflow => 1,

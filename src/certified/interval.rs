@@ -28,6 +28,7 @@ use rug::ops::AssignRound;
 use rug::Float;
 
 use super::decimal::{decimal_of_rational, float_text};
+use super::erf::{erf_bound, erfc_bound};
 use super::error::EvalError;
 use crate::expr::convert::to_rug_rational;
 use crate::expr::BigRational;
@@ -337,14 +338,23 @@ impl Arith {
         self.ends(a.lo.sinh_ref(), a.hi.sinh_ref())
     }
 
-    /// `erf(a)`, increasing.
+    /// `erf(a)`, increasing. Where MPFR's `erf` would take longer than the
+    /// thread's deadline allows, the ends are cheaper, wider bounds (see
+    /// [`super::erf`]).
     pub fn erf(&mut self, a: &Interval) -> Result<Interval, EvalError> {
-        self.ends(a.lo.erf_ref(), a.hi.erf_ref())
+        let lo = erf_bound(&a.lo, self.prec, Round::Down);
+        let hi = erf_bound(&a.hi, self.prec, Round::Up);
+        self.ends(&lo, &hi)
     }
 
-    /// `erfc(a) = 1 - erf(a)`, decreasing.
+    /// `erfc(a) = 1 - erf(a)`, decreasing; bounded in time like [`Arith::erf`].
     pub fn erfc(&mut self, a: &Interval) -> Result<Interval, EvalError> {
-        self.ends(a.hi.erfc_ref(), a.lo.erfc_ref())
+        let (lo, under) = erfc_bound(&a.hi, self.prec, Round::Down);
+        let (hi, _) = erfc_bound(&a.lo, self.prec, Round::Up);
+        if under {
+            self.underflow = true;
+        }
+        self.ends(&lo, &hi)
     }
 
     /// `expm1(a) = exp(a) - 1`, increasing.

@@ -3,6 +3,7 @@
 //! printed digit is correct. Used by `eval --at`, the checker and the tests.
 
 pub mod decimal;
+mod erf;
 pub mod error;
 mod fuse;
 pub mod interval;

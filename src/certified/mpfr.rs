@@ -180,6 +180,10 @@ impl<'a> Walk<'a> {
                 stack.extend(needed);
                 continue;
             }
+            // The caller's time limit bounds the walk: one MPFR operation at a time.
+            if crate::poly::budget::expired() {
+                return Err(EvalError::TimeLimit);
+            }
             let value = self.compute(id, ar);
             if let Some(i) = self.slot_index(id) {
                 self.slots[i] = Slot::Done(value);

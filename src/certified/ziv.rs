@@ -28,6 +28,8 @@
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
+use rug::Float;
+
 use super::decimal::{decimal_of_rational, float_digits, Digits};
 use super::error::EvalError;
 use super::interval::{Arith, Interval};
@@ -44,6 +46,9 @@ pub struct Value {
     pub exact: Option<BigRational>,
     /// A remark on the value, e.g. that a 0 is only known to be tiny.
     pub note: Option<String>,
+    /// Whether the time limit stopped the precision loop before every digit asked
+    /// for was certified (the digits given are still correct).
+    pub timed_out: bool,
 }
 
 /// Bounds of the precision loop.
@@ -92,11 +97,26 @@ pub fn evaluate_with(
     digits: u32,
     limits: ZivLimits,
 ) -> Result<Value, EvalError> {
-    let digits = digits.max(1);
     let started = Instant::now();
-    let unfolded = crate::diff::with_deadline(started + limits.time_budget, || {
-        crate::unfold::unfold(g, root, crate::diff::Kink::Left)
-    })?;
+    match started.checked_add(limits.time_budget) {
+        Some(deadline) => crate::poly::budget::with_deadline(deadline, || {
+            evaluate_within(g, root, env, digits, limits, started)
+        }),
+        None => evaluate_within(g, root, env, digits, limits, started),
+    }
+}
+
+/// [`evaluate_with`] under the thread's deadline.
+fn evaluate_within(
+    g: &mut Graph,
+    root: ExprId,
+    env: &HashMap<Symbol, BigRational>,
+    digits: u32,
+    limits: ZivLimits,
+    started: Instant,
+) -> Result<Value, EvalError> {
+    let digits = digits.max(1);
+    let unfolded = crate::unfold::unfold(g, root, crate::diff::Kink::Left)?;
     let bindings: HashMap<Symbol, ExprId> =
         env.iter().map(|(&s, r)| (s, g.num(r.clone()))).collect();
     let point = g.substitute(unfolded, &bindings);
@@ -107,6 +127,7 @@ pub fn evaluate_with(
                 decimal: decimal_of_rational(r, digits),
                 exact: Some(r.clone()),
                 note: None,
+                timed_out: false,
             })
         }
         Node::Bool(_) => {
@@ -122,10 +143,18 @@ pub fn evaluate_with(
         .saturating_add(power_bits(g, point, &HashMap::new()))
         .min(max);
     let mut prec = start;
+    // The last enclosure computed, for an answer when the time limit cuts a step.
+    let mut previous: Option<(Interval, u32, bool)> = None;
     loop {
         let mut ar = Arith::new(prec);
         let step = Instant::now();
         let attempt = enclose_with(g, point, env, &mut ar);
+        if attempt == Err(EvalError::TimeLimit) {
+            return match previous {
+                Some((iv, bits, underflow)) => give_up(&iv, digits, bits, underflow, true),
+                None => Err(EvalError::TimeLimit),
+            };
+        }
         // Twice the bits cost at least four times as much for the slow functions
         // (erf at high precision): no step is begun that cannot end within the budget.
         let next_cost = step.elapsed().saturating_mul(4);
@@ -136,8 +165,9 @@ pub fn evaluate_with(
                     return Ok(v);
                 }
                 if last {
-                    return give_up(&iv, digits, ar.prec(), ar.underflowed());
+                    return give_up(&iv, digits, ar.prec(), ar.underflowed(), prec < max);
                 }
+                previous = Some((iv, ar.prec(), ar.underflowed()));
             }
             // An end of an enclosure beyond the exponent range need not mean the
             // value is: at low precision a base of `1 + 10^-60` is enclosed by an
@@ -196,6 +226,7 @@ fn certified(iv: &Interval, digits: u32) -> Option<Value> {
             decimal: "0".to_owned(),
             exact: Some(BigRational::from_integer(0.into())),
             note: None,
+            timed_out: false,
         });
     }
     let lo = float_digits(&iv.lo, digits)?;
@@ -204,6 +235,7 @@ fn certified(iv: &Interval, digits: u32) -> Option<Value> {
         decimal: lo.render(),
         exact: None,
         note: None,
+        timed_out: false,
     })
 }
 
@@ -211,7 +243,13 @@ fn certified(iv: &Interval, digits: u32) -> Option<Value> {
 /// fewer agree, otherwise an error. An enclosure that still holds 0 is never printed
 /// as 0 (the value may be a tiny non-zero number, such as `gelu'(-400)`, about
 /// -4.4e-34742): it is [`EvalError::NotCertified`], with the bound on `|v|`.
-fn give_up(iv: &Interval, digits: u32, bits: u32, underflow: bool) -> Result<Value, EvalError> {
+fn give_up(
+    iv: &Interval,
+    digits: u32,
+    bits: u32,
+    underflow: bool,
+    timed_out: bool,
+) -> Result<Value, EvalError> {
     if iv.contains_zero() {
         if underflow {
             return Err(EvalError::Overflow);
@@ -225,25 +263,44 @@ fn give_up(iv: &Interval, digits: u32, bits: u32, underflow: bool) -> Result<Val
             ),
         });
     }
-    // The value is at (or extremely near) a rounding boundary: print the digits that
-    // are certain, and say so.
-    for fewer in (1..digits).rev() {
+    // The value is at (or extremely near) a rounding boundary, or the time ran out:
+    // print the digits that are certain, and say so. No more digits than the
+    // enclosure's relative width allows can agree (two more for a decade boundary),
+    // so the search starts there rather than at `digits`.
+    let prec = iv.lo.prec().max(iv.hi.prec());
+    let width = Float::with_val(prec, &iv.hi - &iv.lo);
+    let scale = iv.magnitude();
+    let most = match (width.get_exp(), scale.get_exp()) {
+        (Some(w), Some(m)) => {
+            let decimal = f64::from(m.saturating_sub(w)) * std::f64::consts::LOG10_2;
+            // At most about 3.2e9 (the exponent range), so it fits a u32.
+            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+            let d = decimal.max(0.0) as u32;
+            d.saturating_add(2)
+        }
+        _ => digits,
+    };
+    for fewer in (1..digits.min(most.saturating_add(1))).rev() {
         if let (Some(lo), Some(hi)) = (float_digits(&iv.lo, fewer), float_digits(&iv.hi, fewer)) {
             if lo == hi {
-                return Ok(partial(lo, fewer, digits, bits));
+                return Ok(partial(lo, fewer, digits, bits, timed_out));
             }
         }
     }
     Err(EvalError::PrecisionExhausted { bits })
 }
 
-fn partial(d: Digits, got: u32, asked: u32, bits: u32) -> Value {
+fn partial(d: Digits, got: u32, asked: u32, bits: u32, timed_out: bool) -> Value {
+    let note = if timed_out {
+        format!("only {got} of the {asked} digits asked for could be certified within the time limit ({bits} bits reached)")
+    } else {
+        format!("only {got} of the {asked} digits asked for could be certified within {bits} bits (the value is at or extremely near a rounding boundary)")
+    };
     Value {
         decimal: d.render(),
         exact: None,
-        note: Some(format!(
-            "only {got} of the {asked} digits asked for could be certified within {bits} bits (the value is at or extremely near a rounding boundary)"
-        )),
+        note: Some(note),
+        timed_out,
     }
 }
 

@@ -168,8 +168,24 @@ pub fn run_derive(session: &mut Session, args: &DeriveArgs) -> Result<u8, CliErr
     }
     let kink = args.kink.kink();
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs_f64(args.time_limit);
-    let d = diff::with_deadline(deadline, || diff::derive_n(g, e, var, args.order, kink))
-        .map_err(|err| CliError::new("derivative_error", err.to_string()))?;
+    let d = diff::with_deadline(deadline, || diff::derive_n(g, e, var, args.order, kink)).map_err(
+        |err| {
+            let timed_out = err == diff::DiffError::TimeLimit;
+            let mut e = CliError::new(
+                if timed_out {
+                    "time_limit"
+                } else {
+                    "derivative_error"
+                },
+                err.to_string(),
+            );
+            if timed_out {
+                // Not bad input: the derivative exists but was not found in time.
+                e.code = super::check_cmd::EXIT_UNKNOWN;
+            }
+            e
+        },
+    )?;
     let extra = serde_json::json!({
         "expression": typed,
         "wrt": g.name(var),

@@ -69,6 +69,10 @@ pub struct EvalArgs {
     /// Overwrite the -o file if it exists.
     #[arg(long, requires = "output")]
     force: bool,
+    /// Seconds the value may take, derivatives included (0 to 3600); past it the
+    /// value is not certified (exit 3). Each --grid point has its own 10 seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
+    time_limit: f64,
     /// The activations of a safetensors network file that does not name them:
     /// relu,relu,identity (one per layer) or relu (every hidden layer).
     #[arg(long, value_name = "LIST")]
@@ -148,6 +152,15 @@ pub fn run(session: &mut Session, args: &EvalArgs) -> Result<u8, CliError> {
             "--digits must be between 1 and {MAX_DIGITS}, got {digits}"
         )));
     }
+    if !(args.time_limit > 0.0 && args.time_limit <= 3600.0) {
+        return Err(CliError::flag(
+            "--time-limit must be between 0 and 3600 seconds",
+        ));
+    }
+    let limits = certified::ZivLimits {
+        time_budget: std::time::Duration::from_secs_f64(args.time_limit),
+        ..certified::ZivLimits::default()
+    };
     let g = &mut session.graph;
     let mut dense = None;
     let (root, typed) = match (&src, &net_path) {
@@ -181,11 +194,11 @@ pub fn run(session: &mut Session, args: &EvalArgs) -> Result<u8, CliError> {
         point.shown.push((name, value));
     }
     // diff(...) inside the expression is taken symbolically first, under --kink,
-    // within the evaluator's time budget.
-    let budget = actsym::certified::ZivLimits::default().time_budget;
-    let unfolded = actsym::diff::with_deadline(std::time::Instant::now() + budget, || {
-        unfold_diffs(g, root, args.kink)
-    })?;
+    // within the time limit.
+    let unfolded =
+        actsym::diff::with_deadline(std::time::Instant::now() + limits.time_budget, || {
+            unfold_diffs(g, root, args.kink)
+        })?;
     if let Some(grid_text) = &args.grid {
         return run_grid(
             g,
@@ -251,6 +264,7 @@ pub fn run(session: &mut Session, args: &EvalArgs) -> Result<u8, CliError> {
         "digits": digits,
         "kink": args.kink.kink().name(),
     });
+    let mut code = EXIT_OK;
     let line = if args.fast {
         let tape = match tape {
             Some(t) => t,
@@ -288,8 +302,12 @@ pub fn run(session: &mut Session, args: &EvalArgs) -> Result<u8, CliError> {
             format!("{text}\n")
         }
     } else {
-        let value = certified::evaluate(g, unfolded, &point.env, digits)
+        let value = certified::evaluate_with(g, unfolded, &point.env, digits, limits)
             .map_err(|e| eval_error(&e, &at_text))?;
+        if value.timed_out {
+            // Fewer digits than asked for, each correct: the answer is unknown.
+            code = super::check_cmd::EXIT_UNKNOWN;
+        }
         let shown = shown_value(&value, args.digits.is_some());
         obj["value"] = json!(value.decimal);
         obj["exact"] = json!(value.exact.as_ref().map(ToString::to_string));
@@ -313,7 +331,7 @@ pub fn run(session: &mut Session, args: &EvalArgs) -> Result<u8, CliError> {
     } else {
         emit(&line)?;
     }
-    Ok(EXIT_OK)
+    Ok(code)
 }
 
 /// The fast evaluator's program for the expression with the `--at` parameters as
@@ -470,6 +488,7 @@ fn eval_error(e: &EvalError, point: &str) -> CliError {
         EvalError::Overflow => "overflow",
         EvalError::PrecisionExhausted { .. } => "precision_exhausted",
         EvalError::NotCertified { .. } => "not_certified",
+        EvalError::TimeLimit => "time_limit",
         _ => "evaluation_error",
     };
     let mut err = if point.is_empty() {
@@ -477,7 +496,7 @@ fn eval_error(e: &EvalError, point: &str) -> CliError {
     } else {
         CliError::new(kind, format!("{e} at {point}"))
     };
-    if let EvalError::NotCertified { .. } = e {
+    if let EvalError::NotCertified { .. } | EvalError::TimeLimit = e {
         // Not bad input: the value exists but could not be pinned down (unknown).
         err.code = super::check_cmd::EXIT_UNKNOWN;
     }

@@ -133,37 +133,24 @@ pub enum DiffError {
     TimeLimit,
 }
 
-thread_local! {
-    /// The instant after which derivatives taken on this thread stop (see
-    /// [`with_deadline`]).
-    static DEADLINE: std::cell::Cell<Option<Instant>> = const { std::cell::Cell::new(None) };
-}
-
 /// Runs `f` with every derivative taken on this thread (through [`derive`],
 /// [`derive_n`], `diff(...)` unfolded anywhere) stopping with
 /// [`DiffError::TimeLimit`] once `deadline` has passed, so a caller's time limit
 /// bounds the symbolic work too (`check --time-limit`, `eval`'s budget, `derive
-/// --time-limit`). Nested calls keep the earlier deadline; the previous one is
+/// --time-limit`). The deadline is the thread's one clock
+/// ([`crate::poly::budget`]), which bounds polynomial work, the simplifier and MPFR
+/// enclosures as well. Nested calls keep the earlier deadline; the previous one is
 /// restored when `f` returns.
 pub fn with_deadline<T>(deadline: Instant, f: impl FnOnce() -> T) -> T {
-    struct Restore(Option<Instant>);
-    impl Drop for Restore {
-        fn drop(&mut self) {
-            DEADLINE.with(|c| c.set(self.0));
-        }
-    }
-    let previous = DEADLINE.with(std::cell::Cell::get);
-    let _restore = Restore(previous);
-    let d = previous.map_or(deadline, |p| p.min(deadline));
-    DEADLINE.with(|c| c.set(Some(d)));
-    f()
+    crate::poly::budget::with_deadline(deadline, f)
 }
 
 /// `Err(TimeLimit)` once the deadline of [`with_deadline`] has passed.
 fn check_deadline() -> Result<(), DiffError> {
-    match DEADLINE.with(std::cell::Cell::get) {
-        Some(d) if Instant::now() > d => Err(DiffError::TimeLimit),
-        _ => Ok(()),
+    if crate::poly::budget::expired() {
+        Err(DiffError::TimeLimit)
+    } else {
+        Ok(())
     }
 }
 
@@ -571,12 +558,38 @@ impl Deriver {
     /// `c < 0`, so on the chosen side where `c` rises from 0 (right of the point with
     /// `c' > 0`, left of it with `c' < 0`) the derivative is that of `c^(n*e)`:
     /// `(x^3)^(1/3)` has right derivative 1 at 0. Elsewhere `otherwise`.
+    ///
+    /// A constant factor whose `n`-th root is rational joins `c`: `-x^3` is
+    /// `(-x)^3`, so `((-x)^3)^(1/3)` (which is `-x` for `x <= 0`) has left
+    /// derivative -1 at 0.
     fn odd_power_root(&self, g: &mut Graph, b: ExprId, e: ExprId, otherwise: ExprId) -> ExprId {
         use num_traits::One;
-        let Node::Pow(c, n) = g.node(b).clone() else {
+        // b = k * c^n, k = 1 for a bare power.
+        let (k, power) = match g.node(b).clone() {
+            Node::Pow(..) => (crate::expr::BigRational::one(), b),
+            Node::Mul(fs) => match fs.as_ref() {
+                [k, p] if g.as_num(*k).is_some() && matches!(g.node(*p), Node::Pow(..)) => {
+                    (g.as_num(*k).cloned().unwrap_or_default(), *p)
+                }
+                _ => return otherwise,
+            },
+            _ => return otherwise,
+        };
+        let Node::Pow(c, n) = g.node(power).clone() else {
             return otherwise;
         };
         let (Some(nr), Some(er)) = (g.as_num(n).cloned(), g.as_num(e).cloned()) else {
+            return otherwise;
+        };
+        // The real n-th root of k, when it is rational (n odd: k's sign is kept).
+        let root = if k.is_one() {
+            Some(k.clone())
+        } else {
+            num_traits::ToPrimitive::to_u32(&nr.to_integer())
+                .filter(|&m| (1..=64).contains(&m))
+                .and_then(|m| odd_root(&k, m))
+        };
+        let Some(root) = root else {
             return otherwise;
         };
         let odd =
@@ -593,6 +606,10 @@ impl Deriver {
         if !odd || ne < crate::expr::BigRational::one() || matches!(g.node(dc), Node::Undefined) {
             return otherwise;
         }
+        // b = (root*c)^n.
+        let r = g.num(root);
+        let c = g.mul(vec![r, c]);
+        let dc = g.mul(vec![r, dc]);
         let k = g.num(ne.clone());
         let km1 = g.num(ne - crate::expr::BigRational::one());
         let p = g.pow(c, km1);
@@ -735,6 +752,22 @@ impl Deriver {
             }
         })
     }
+}
+
+/// The rational `m`-th root of `k` for odd `m` (negative for negative `k`), if
+/// there is one.
+fn odd_root(k: &crate::expr::BigRational, m: u32) -> Option<crate::expr::BigRational> {
+    use num_traits::{Pow, Signed};
+    if m % 2 == 0 {
+        return None;
+    }
+    let root = |v: &num_bigint::BigInt| {
+        let r = v.abs().nth_root(m);
+        (Pow::pow(&r, m) == v.abs()).then_some(r)
+    };
+    let (n, d) = (root(k.numer())?, root(k.denom())?);
+    let r = crate::expr::BigRational::new(n, d);
+    Some(if k.is_negative() { -r } else { r })
 }
 
 /// `id` with powers of one base merged, where that is the same function: a product

@@ -21,7 +21,8 @@
 //!
 //! What a generator stands for is the caller's business. Every operation that grows
 //! a polynomial is bounded ([`Limits`], [`Meter`], [`UniLimits`]: terms, degree,
-//! coefficient bits, bisection steps) and fails with a [`PolyError`] past its bound.
+//! coefficient bits, bisection steps) and fails with a [`PolyError`] past its bound,
+//! or once the thread's deadline ([`budget`], the crate's one clock) has passed.
 //!
 //! ```
 //! use actsym::poly::{Poly, RatFn};
@@ -40,6 +41,7 @@
 //! ```
 
 mod algebraic;
+pub mod budget;
 mod coeff;
 mod interval;
 mod monomial;
@@ -79,8 +81,9 @@ pub enum PolyError {
     /// An exponent does not fit `u32`.
     #[error("an exponent does not fit 32 bits")]
     ExponentOverflow,
-    /// The caller's work budget is spent.
-    #[error("the work budget is spent")]
+    /// The caller's work budget is spent, or the thread's deadline
+    /// ([`budget`]) has passed.
+    #[error("the work budget or the time limit is spent")]
     WorkExhausted,
     /// Division by the zero polynomial.
     #[error("division by zero")]

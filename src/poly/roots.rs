@@ -215,6 +215,9 @@ impl Steps {
     }
 
     pub(super) fn take(&mut self) -> Result<(), PolyError> {
+        if super::budget::expired() {
+            return Err(PolyError::WorkExhausted);
+        }
         if self.left == 0 {
             return Err(PolyError::TooManySteps { limit: self.limit });
         }

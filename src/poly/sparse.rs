@@ -186,6 +186,9 @@ impl<C: Coeff> Poly<C> {
         limits: &Limits,
         meter: &mut impl Meter,
     ) -> Result<(), PolyError> {
+        if super::budget::expired() {
+            return Err(PolyError::WorkExhausted);
+        }
         for (m, c) in &other.terms {
             meter.spend(1)?;
             self.add_term(m.clone(), c.clone())?;
@@ -262,6 +265,9 @@ impl<C: Coeff> Poly<C> {
         }
         let mut out = Poly::zero();
         for (ma, ca) in &self.terms {
+            if super::budget::expired() {
+                return Err(PolyError::WorkExhausted);
+            }
             for (mb, cb) in &other.terms {
                 meter.spend(1)?;
                 let c = ca.checked_mul(cb).ok_or(PolyError::CoefficientOverflow)?;

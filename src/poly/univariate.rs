@@ -57,6 +57,9 @@ impl UniLimits {
     }
 
     pub(super) fn check_bits(&self, bits: u64) -> Result<(), PolyError> {
+        if super::budget::expired() {
+            return Err(PolyError::WorkExhausted);
+        }
         if bits > self.max_bits {
             return Err(PolyError::CoefficientTooLarge {
                 bits,

@@ -206,7 +206,35 @@ fn points_of(p: &Proof) -> Option<(usize, u64, u64)> {
 
 /// Decides a claim. A claim that cannot be unfolded (a `diff(...)` that cannot be
 /// taken, a graph past its limits) is `unknown`, with the reason in the note.
+///
+/// All of the work is bounded by `opts.time_limit`: it is the thread's deadline
+/// ([`crate::poly::budget`]) for polynomial arithmetic, derivatives, the
+/// simplifier and MPFR enclosures, and the search for a proof (with the exact
+/// evidence against the claim) may use at most [`SYMBOLIC_SHARE`] of it, so the
+/// numeric route always has the rest.
 pub fn decide_claim(g: &mut Graph, claim: &Claim, opts: &Options) -> Report {
+    match Instant::now().checked_add(opts.time_limit) {
+        Some(deadline) => {
+            crate::poly::budget::with_deadline(deadline, || decide_within(g, claim, opts))
+        }
+        None => decide_within(g, claim, opts),
+    }
+}
+
+/// The part of the time limit the symbolic steps (the proof search, the normal
+/// form's evidence against the claim) may use before the numeric route starts.
+pub const SYMBOLIC_SHARE: f64 = 0.6;
+
+/// `f` with the thread's deadline at [`SYMBOLIC_SHARE`] of the time limit from
+/// `start`.
+fn symbolic<T>(start: Instant, opts: &Options, f: impl FnOnce() -> T) -> T {
+    match start.checked_add(opts.time_limit.mul_f64(SYMBOLIC_SHARE)) {
+        Some(deadline) => crate::poly::budget::with_deadline(deadline, f),
+        None => f(),
+    }
+}
+
+fn decide_within(g: &mut Graph, claim: &Claim, opts: &Options) -> Report {
     // Inequalities, chains, and identities under linear conditions over several
     // variables go to `ineq`.
     if let Some(report) = super::ineq::dispatch(g, claim, opts) {
@@ -248,7 +276,7 @@ pub fn decide_claim(g: &mut Graph, claim: &Claim, opts: &Options) -> Report {
     report.sides = (lhs, rhs);
     report.context = context.clone();
     if opts.symbolic {
-        match prove(g, lhs, rhs, &context) {
+        match symbolic(start, opts, || prove(g, lhs, rhs, &context)) {
             Ok(proof) => {
                 // Belt and braces: the independent checker must accept the proof.
                 if check(g, lhs, rhs, &context, &proof).is_ok() {
@@ -269,7 +297,7 @@ pub fn decide_claim(g: &mut Graph, claim: &Claim, opts: &Options) -> Report {
         .iter()
         .all(|&c| condition_interval(g, c).is_some());
     let evidence = if all_intervals {
-        nonzero_region(g, lhs, rhs, &context)
+        symbolic(start, opts, || nonzero_region(g, lhs, rhs, &context))
     } else {
         None
     };

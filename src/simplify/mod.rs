@@ -66,15 +66,26 @@ impl Default for Budget {
 #[derive(Debug)]
 pub(crate) struct Work {
     left: u64,
+    /// Calls since the thread's deadline was last read.
+    ticks: u32,
 }
 
 impl Work {
     pub(crate) fn new(left: u64) -> Self {
-        Work { left }
+        Work { left, ticks: 0 }
     }
 
-    /// Spends `n` steps; `None` once the budget is spent.
+    /// Spends `n` steps; `None` once the budget is spent or the thread's deadline
+    /// ([`crate::poly::budget`], read every 256 calls) has passed.
     pub(crate) fn spend(&mut self, n: u64) -> Option<()> {
+        self.ticks += 1;
+        if self.ticks >= 256 {
+            self.ticks = 0;
+            if crate::poly::budget::expired() {
+                self.left = 0;
+                return None;
+            }
+        }
         if self.left < n {
             self.left = 0;
             return None;

@@ -200,6 +200,19 @@ fn common_factors(g: &mut Graph, terms: &[ExprId]) -> Option<(Vec<ExprId>, Vec<E
         }
     };
     let parts: Vec<Vec<(ExprId, i64)>> = terms.iter().map(|&t| split(g, t)).collect();
+    // A term with one base in two factors (`x^(-1/2) * (x^(-1/2))^2`, which the
+    // product keeps apart) would have the common power divided out of each of them:
+    // such sums are left as they are.
+    let repeated = |fs: &Vec<(ExprId, i64)>| {
+        fs.iter().enumerate().any(|(i, &(b, k))| {
+            fs[i + 1..]
+                .iter()
+                .any(|&(b2, k2)| b2 == b && k2.signum() == k.signum())
+        })
+    };
+    if parts.iter().any(repeated) {
+        return None;
+    }
     let first = parts.first()?;
     let mut common: Vec<(ExprId, i64)> = Vec::new();
     for &(b, k) in first {

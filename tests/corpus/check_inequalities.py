@@ -41,11 +41,12 @@ def softsign(x): return x / (1 + abs(x))
 def mish(x): return x * mp.tanh(softplus(x))
 def hard_tanh(x): return max(-1, min(1, x))
 def heaviside(x): return 1 if x > 0 else 0
+def relu6(x): return min(max(x, 0), 6)
 
 
 ENV = dict(sigmoid=sigmoid, softplus=softplus, Phi=Phi, phi=phi, gelu=gelu, swish=swish,
            silu=silu, relu=relu, prelu=prelu, leaky_relu=leaky_relu, elu=elu,
-           softsign=softsign, mish=mish, hard_tanh=hard_tanh, heaviside=heaviside,
+           softsign=softsign, mish=mish, hard_tanh=hard_tanh, heaviside=heaviside, relu6=relu6,
            exp=mp.exp, log=mp.log, sqrt=mp.sqrt, abs=abs, max=max, min=min, tanh=mp.tanh,
            sinh=mp.sinh, cosh=mp.cosh, erf=mp.erf, pi=mp.pi,
            D=lambda f, x: mp.diff(f, x))
@@ -53,7 +54,7 @@ ENV = dict(sigmoid=sigmoid, softplus=softplus, Phi=Phi, phi=phi, gelu=gelu, swis
 
 def translate(expr):
     """actsym text -> Python: ^ is **, decimals are exact, diff(E, v) is D(lambda v: E, v)."""
-    expr = re.sub(r"(\d+(\.\d+)?(e-?\d+)?)", lambda m: f"mp.mpf('{m.group(1)}')", expr)
+    expr = re.sub(r"(?<![A-Za-z_\d.])(\d+(\.\d+)?(e-?\d+)?)", lambda m: f"mp.mpf('{m.group(1)}')", expr)
     while "diff(" in expr:
         i = expr.index("diff(")
         depth, j = 0, i + 4

@@ -197,7 +197,7 @@ fn implies(g: &mut Graph, region: &[Constraint], op: CmpOp, u: ExprId) -> bool {
     feasible(&all) == Some(false)
 }
 
-fn piecewise(g: &Graph, id: ExprId) -> bool {
+pub(super) fn piecewise(g: &Graph, id: ExprId) -> bool {
     matches!(
         g.node(id),
         Node::Max(..) | Node::Min(..) | Node::If(..) | Node::Func(Func::Abs | Func::Sign, _)
@@ -205,7 +205,7 @@ fn piecewise(g: &Graph, id: ExprId) -> bool {
 }
 
 /// The branch the region forces on one piecewise node, if any.
-fn forced(g: &mut Graph, id: ExprId, region: &[Constraint]) -> Option<Pick> {
+pub(super) fn forced(g: &mut Graph, id: ExprId, region: &[Constraint]) -> Option<Pick> {
     let total = |g: &Graph, a: ExprId, b: ExprId| g.info(a).total && g.info(b).total;
     match g.node(id).clone() {
         Node::Max(a, b) | Node::Min(a, b) if total(g, a, b) => {

@@ -2,6 +2,8 @@
 //! < 1`, a conjunction of links), with `where` conditions.
 //!
 //! Each link becomes `f >= 0` or `f > 0` with `f = R - L` (or `L - R`), decided:
+//! 0. exactly by polyhedra ([`polyhedra`]) when `f` is piecewise linear in several
+//!    variables on a region given by linear conditions (Farkas certificates);
 //! 1. exactly ([`exact`]) when, on every region of the kink case split, `f` has an
 //!    exponential-rational normal form in one generator: proved with its sign chart,
 //!    or refuted at an exact point (`x = sqrt(3)`, printed as such);
@@ -20,6 +22,7 @@ pub mod exact;
 pub mod linear;
 pub mod lipschitz;
 mod point;
+pub mod polyhedra;
 pub mod render;
 pub mod tail;
 
@@ -381,7 +384,46 @@ fn decide_link(
             ));
         }
     }
-    // 1. Exact, one generator per region.
+    // 1. Exact: piecewise linear in several variables, split into polyhedra.
+    if all_vars.len() >= 2 {
+        let deadline = start + opts.time_limit.min(Duration::from_secs(2));
+        match polyhedra::decide(g, f, &conds, need, deadline) {
+            Some(polyhedra::Outcome::Proved(leaves))
+                if leaves.iter().all(polyhedra::check_leaf) =>
+            {
+                link.verdict = Verdict::Proved;
+                link.method = format!(
+                    "case split at the kinks into {} {}, linear on each, no violation (Fourier–Motzkin; Farkas certificates re-checked)",
+                    leaves.len(),
+                    if leaves.len() == 1 { "polyhedron" } else { "polyhedra" }
+                );
+                return (link, None);
+            }
+            Some(polyhedra::Outcome::Proved(_)) => {
+                notes.push("a Farkas certificate did not re-check".to_owned());
+            }
+            Some(polyhedra::Outcome::Fails(piece)) => {
+                // An exact point of the polyhedron where the claim fails, certified.
+                if let Some(p) = polyhedra::point_in(&piece) {
+                    let env: HashMap<Symbol, BigRational> = all_vars
+                        .iter()
+                        .map(|v| (*v, p.get(v).cloned().unwrap_or_else(BigRational::zero)))
+                        .collect();
+                    if let Some(cx) = certify_point(g, l, r, &conds, rel, env, opts.digits) {
+                        link.verdict = Verdict::Refuted;
+                        link.method = "certified counterexample in a polyhedron of the kink split where the claim's linear pieces fail (Fourier–Motzkin, MPFR interval enclosure)".into();
+                        return (link, Some(cx));
+                    }
+                }
+                notes.push(
+                    "on one polyhedron of the kink split the linear pieces violate the claim"
+                        .to_owned(),
+                );
+            }
+            None => {}
+        }
+    }
+    // 1b. Exact, one generator per region.
     if filters.is_empty() && all_vars.len() <= 1 {
         let mut budget = 256usize;
         match exact_cases(g, f, &ctx, need, &mut budget) {
