@@ -95,6 +95,15 @@ const TABLE: &[(&str, u32, &str, &str)] = &[
     ("x*(heaviside(x) + 1)", 1, "1", "2"),
     // The function itself jumps (1 + x is not 0 at 0).
     ("(x + 1)*(heaviside(x) + x)", 1, "0", "undefined"),
+    // min(x^2, abs(x)) is x^2 on (-1, 1): at 0 the tie of x^2 and abs(x) is only
+    // touched from below, so the limit from where x^2 > abs(x) is not the
+    // function's; at 1 and -1 the slope jumps (2 to 1, -1 to -2).
+    ("min(x^2, abs(x))", 1, "0", "0"),
+    ("min(x^2, abs(x))", 2, "0", "2"),
+    ("min(x^2, abs(x))", 2, "1", "undefined"),
+    ("min(x^2, abs(x))", 2, "-1", "undefined"),
+    ("min(x^2, abs(x))", 2, "1/2", "2"),
+    ("min(x^2, abs(x))", 2, "2", "0"),
     // relu(x^3)'' is 6*relu(x), continuous: its left derivative at 0 is 0.
     ("relu(x^3)", 2, "0", "0"),
     ("relu(x^3)", 3, "0", "0"),
@@ -429,6 +438,24 @@ const ADVERSARIAL: &[(&str, &str, bool, &str)] = &[
         "0",
         false,
         "0",
+    ),
+    (
+        "diff(diff(diff(sigmoid(x)*min(x^2, abs(x)) - min(x^2, abs(x)), x), x), x)",
+        "0",
+        false,
+        "1.5",
+    ),
+    (
+        "diff(diff(min(x^2, abs(x))*(min(x, 0) + hard_tanh(x + 1)), x), x)",
+        "0",
+        false,
+        "2",
+    ),
+    (
+        "diff(diff(diff(relu(x)^2*x - min(x^2, abs(x)), x), x), x)",
+        "0",
+        true,
+        "6",
     ),
 ];
 
