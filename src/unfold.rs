@@ -23,7 +23,7 @@
 
 use crate::defs;
 use crate::diff::{self, DiffError, Kink};
-use crate::expr::{ExprId, Graph, LimitExceeded};
+use crate::expr::{ExprId, Graph, LimitExceeded, Node};
 
 /// Why an expression could not be unfolded.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -54,6 +54,16 @@ impl From<DiffError> for UnfoldError {
 /// # Errors
 /// [`UnfoldError`]: a derivative that cannot be taken, or the graph's limits.
 pub fn unfold(g: &mut Graph, root: ExprId, kink: Kink) -> Result<ExprId, UnfoldError> {
+    // Already unfolded (the evaluators are handed unfolded expressions again and
+    // again): nothing to take or inline, and no walk that rebuilds every node.
+    let pending = g
+        .reachable(&[root])
+        .into_iter()
+        .any(|id| matches!(g.node(id), Node::Call(..) | Node::Diff(..)));
+    if !pending {
+        g.within_limits()?;
+        return Ok(root);
+    }
     let e = diff::take_diffs(g, root, kink)?;
     let e = defs::inline_with(g, e, &mut |g, def| {
         diff::take_diffs(g, def.body, kink).map(Some)

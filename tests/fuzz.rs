@@ -158,6 +158,8 @@ fn autodiff_at_a_kink_inside_a_definition_is_not_a_discrepancy() {
         ("hard_swish(x) - relu(x + 3)*x/6", -3.0),
         ("relu(x) - relu(-x)", 0.0),
         ("max(hard_swish(x), 0)", -2.5),
+        // Case 10299: a common factor divided out twice in the simplifier.
+        ("(((sqrt(x) / sqrt(x)))^(2))", 3.0),
     ] {
         let mut g = Graph::with_prelude();
         let p = Point {
@@ -173,6 +175,71 @@ fn autodiff_at_a_kink_inside_a_definition_is_not_a_discrepancy() {
         c.at = Some(p);
         let r = fuzz::run(&c, &|_| {});
         assert_eq!(r.discrepancies, vec![], "{src} at {x}");
+    }
+}
+
+/// The crash the cargo-fuzz target `parser` found (its input bytes, which draw the
+/// expression below from the generator): `x/x - x/x` collected to a zero
+/// coefficient kept for the domain, built as `0*x/x`, printed so, and parsed back
+/// as `0/x` (the canonical product). Now the sum builds the canonical product too.
+#[test]
+fn the_parser_target_crash_prints_and_parses_back() {
+    let data = b"--------))))))))))-u^t";
+    let tree = fuzz::from_bytes(data, &Config::default());
+    assert_eq!(tree.text(), "log_sigmoid((((x / x) - (x / x)) + x))");
+    for src in [
+        tree.text().as_str(),
+        "x/x - x/x",
+        "0*(x/x) + x",
+        "log(x) - log(x)",
+    ] {
+        let mut g = Graph::with_prelude();
+        assert_eq!(targets::print(&mut g, src), None, "{src}");
+    }
+    let mut g = Graph::with_prelude();
+    let e = parse_expr(&mut g, "x/x - x/x").expect("parses");
+    assert_eq!(actsym::print::text(&g, e), "0/x");
+}
+
+/// Cases 6510 and 6916 of `actsym fuzz eval --cases 10000 --seed 1`: a sum that
+/// cancels below f64's precision against its terms (`-(1 - 1e-45) + 1`,
+/// `x - log_sigmoid(x)` at -40, 4.2e-18 against 40) is 0 in any f64 evaluation of
+/// the form, so its logarithm or a quotient by it is not finite: a limit, listed.
+#[test]
+fn a_sum_cancelling_below_f64_precision_is_a_limit() {
+    let mut stats = fuzz::Stats::default();
+    for (src, coords) in [
+        (
+            "log(((beta * (x + (-1e-45))) + x))",
+            vec![("x", 1.0), ("beta", -1.0)],
+        ),
+        ("(x / (x - log_sigmoid(x)))", vec![("x", -40.0)]),
+        // The crash the cargo-fuzz target `fast_eval` found: a flat product of
+        // x, x and 1/x at -2.2e304, whose first two factors overflow.
+        (
+            "(min((7/4), x) * (x / min(x, x)))",
+            vec![("x", -2.19445799869481e304)],
+        ),
+    ] {
+        let mut g = Graph::with_prelude();
+        let p = Point {
+            coords: coords.iter().map(|(n, v)| ((*n).to_owned(), *v)).collect(),
+        };
+        let f = targets::eval(&mut g, src, &[p], &mut stats, "c").expect("a limit");
+        assert_eq!(f.kind, "intermediate_out_of_range", "{src}: {}", f.detail);
+        assert!(
+            f.detail.contains("below f64's precision") || f.detail.contains("partial product"),
+            "{}",
+            f.detail
+        );
+    }
+    // Where no sum cancels, the values are right (the hand-found cases).
+    for (src, x) in [("log(Phi(x))", -1000.0), ("exp(x)/(1 + exp(x))", 710.0)] {
+        let mut g = Graph::with_prelude();
+        let p = Point {
+            coords: vec![("x".to_owned(), x)],
+        };
+        assert_eq!(targets::eval(&mut g, src, &[p], &mut stats, "k"), None);
     }
 }
 

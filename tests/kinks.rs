@@ -59,6 +59,51 @@ const TABLE: &[(&str, u32, &str, &str)] = &[
     ("relu(x)*sign(x)", 1, "0", "0"),
     ("sign(x)*(x + 1)", 1, "0", "undefined"),
     ("sign(x)*exp(x)", 1, "0", "undefined"),
+    // A factor that switches below its top (inside a sum or a power) times a
+    // factor that is 0 there: the product is continuous, and so may be its lower
+    // derivatives (issue 10, a second adversarial pass). relu(x)*x + relu(-x)*x^2
+    // is x^2 right of 0 and -x^3 left of it: f'' is 0 from the left, 2 from the
+    // right, so f''' does not exist at 0.
+    ("relu(x)*x + relu(-x)*x^2", 2, "0", "0"),
+    ("relu(x)*x + relu(-x)*x^2", 2, "-1", "6"),
+    ("relu(x)*x + relu(-x)*x^2", 2, "1", "2"),
+    ("relu(x)*x + relu(-x)*x^2", 3, "0", "undefined"),
+    ("relu(x)*x + relu(-x)*x^2", 3, "-1", "-6"),
+    // hard_swish(x)^2 is 0 left of -3, x^2*(x + 3)^2/36 up to 3, x^2 beyond: f' is
+    // continuous at -3 (0) but jumps at 3 (9 to 6).
+    ("hard_swish(x)^2", 2, "-3", "0"),
+    ("hard_swish(x)^2", 2, "-4", "0"),
+    ("hard_swish(x)^2", 2, "0", "1/2"),
+    ("hard_swish(x)^2", 2, "3", "undefined"),
+    ("hard_swish(x)^2", 2, "4", "2"),
+    ("hard_swish(x)*(x + 3)", 2, "-3", "0"),
+    ("heaviside(x)*x^2 + heaviside(-x)*x^3", 2, "0", "0"),
+    ("heaviside(x)*x^2 + heaviside(-x)*x^3", 2, "-1", "-6"),
+    ("heaviside(x)*x^2 + heaviside(-x)*x^3", 3, "0", "undefined"),
+    ("relu6(x)*(heaviside(x) + x^2)", 1, "0", "0"),
+    ("relu6(x)*(heaviside(x) + x^2)", 1, "1", "4"),
+    // softsign(x)*sign(x)^2 is softsign(x): x/(1 - x) left of 0.
+    ("softsign(x)*sign(x)*sign(x)", 2, "0", "2"),
+    ("softsign(x)*sign(x)*sign(x)", 2, "-1", "1/4"),
+    ("relu(x)*(sign(x) + relu(-x))", 1, "0", "0"),
+    ("x^3*(relu(-x) + heaviside(-x))", 2, "0", "0"),
+    ("sign(x)^2*celu(x, 1/2)", 2, "0", "2"),
+    ("relu(-x)*(relu6(x) + tanh(x))", 2, "0", "-2"),
+    // x*(heaviside(x) + 1) is x, then 2*x: continuous, but f' jumps from 1 to 2.
+    ("x*(heaviside(x) + 1)", 1, "0", "1"),
+    ("x*(heaviside(x) + 1)", 2, "0", "undefined"),
+    ("x*(heaviside(x) + 1)", 1, "1", "2"),
+    // The function itself jumps (1 + x is not 0 at 0).
+    ("(x + 1)*(heaviside(x) + x)", 1, "0", "undefined"),
+    // min(x^2, abs(x)) is x^2 on (-1, 1): at 0 the tie of x^2 and abs(x) is only
+    // touched from below, so the limit from where x^2 > abs(x) is not the
+    // function's; at 1 and -1 the slope jumps (2 to 1, -1 to -2).
+    ("min(x^2, abs(x))", 1, "0", "0"),
+    ("min(x^2, abs(x))", 2, "0", "2"),
+    ("min(x^2, abs(x))", 2, "1", "undefined"),
+    ("min(x^2, abs(x))", 2, "-1", "undefined"),
+    ("min(x^2, abs(x))", 2, "1/2", "2"),
+    ("min(x^2, abs(x))", 2, "2", "0"),
     // relu(x^3)'' is 6*relu(x), continuous: its left derivative at 0 is 0.
     ("relu(x^3)", 2, "0", "0"),
     ("relu(x^3)", 3, "0", "0"),
@@ -166,6 +211,251 @@ const TABLE: &[(&str, u32, &str, &str)] = &[
         2,
         "55",
         "-1.2995814250075030736007066504239646e-24",
+    ),
+];
+
+/// Rows of an adversarial pass (issue 10: a factor that switches below its top times
+/// a factor that is 0 there), on the command line: `eval 'diff(...)'` certified and
+/// `--fast`, left-hand (the default) or right-hand, against values worked out with
+/// mpmath from the function's own one-sided difference quotients (values within
+/// the quotients' error of 0 are 0).
+const ADVERSARIAL: &[(&str, &str, bool, &str)] = &[
+    ("diff(diff(hard_swish(x)^2, x), x)", "-3", false, "0"),
+    (
+        "diff(diff(heaviside(x)*x^2 + heaviside(-x)*x^3, x), x)",
+        "0",
+        false,
+        "0",
+    ),
+    (
+        "diff(diff(heaviside(x)*x^2 + heaviside(-x)*x^3, x), x)",
+        "0",
+        true,
+        "2",
+    ),
+    ("diff(diff(hard_swish(x)^2, x), x)", "-3", true, "0.5"),
+    ("diff(diff(hard_swish(x)*(x + 3), x), x)", "-3", false, "0"),
+    ("diff(diff(hard_swish(x)*(x + 3), x), x)", "-3", true, "-1"),
+    (
+        "diff(diff(relu(x)*x + relu(-x)*x^2, x), x)",
+        "0",
+        false,
+        "0",
+    ),
+    ("diff(diff(relu(x)*x + relu(-x)*x^2, x), x)", "0", true, "2"),
+    ("diff(relu(x)*(celu(x, 1/2) + sign(x)), x)", "0", true, "1"),
+    (
+        "diff(diff(celu(x, 1/2)*(hard_swish(x - 3) + relu(x)), x), x)",
+        "0",
+        false,
+        "0",
+    ),
+    (
+        "diff(diff(diff(x^3*(min(x, 0) + relu6(x)), x), x), x)",
+        "0",
+        false,
+        "0",
+    ),
+    (
+        "diff(diff(x^3*(hard_tanh(x + 1) + sigmoid(x)), x), x)",
+        "0",
+        false,
+        "0",
+    ),
+    (
+        "diff(diff(diff(x^3*hard_swish(x - 3) - x^3, x), x), x)",
+        "0",
+        false,
+        "-6",
+    ),
+    (
+        "diff(diff(relu(-x)*(relu6(x) + tanh(x)), x), x)",
+        "0",
+        false,
+        "-2",
+    ),
+    (
+        "diff(diff(diff(x^2*(softsign(x) + hard_swish(x - 3)), x), x), x)",
+        "0",
+        true,
+        "3",
+    ),
+    (
+        "diff(diff((tanh(x))^2*hard_swish(x - 3), x), x)",
+        "0",
+        false,
+        "0",
+    ),
+    (
+        "diff(diff(x^3*(relu(-x) + heaviside(-x)), x), x)",
+        "0",
+        false,
+        "0",
+    ),
+    (
+        "diff(diff(diff(hard_swish(x - 3)*abs(x)*min(x, 0), x), x), x)",
+        "0",
+        false,
+        "0",
+    ),
+    (
+        "diff(diff((sign(x))^2*celu(x, 1/2), x), x)",
+        "0",
+        false,
+        "2",
+    ),
+    ("diff((heaviside(x))^2*celu(x, 1/2), x)", "0", true, "1"),
+    (
+        "diff(diff(celu(x, 1/2)*(relu(-x) + hard_tanh(x + 1)), x), x)",
+        "0",
+        false,
+        "2",
+    ),
+    ("diff(relu6(x)*(heaviside(x) + x^2), x)", "0", false, "0"),
+    (
+        "diff(diff(softsign(x)*sign(x)*sign(x), x), x)",
+        "0",
+        false,
+        "2",
+    ),
+    (
+        "diff(relu(-x)*(hard_tanh(x + 1) + sign(x)), x)",
+        "0",
+        false,
+        "0",
+    ),
+    (
+        "diff(diff(hard_swish(x - 3)*(x^2 + abs(x)), x), x)",
+        "0",
+        false,
+        "0",
+    ),
+    (
+        "diff(diff(hard_swish(x - 3)*relu(-x)*prelu(x, 1/3), x), x)",
+        "0",
+        false,
+        "0",
+    ),
+    (
+        "diff(diff(exp(x)*hard_swish(x - 3)*x, x), x)",
+        "0",
+        false,
+        "0",
+    ),
+    (
+        "diff(diff(hard_swish(3*x - 3)*hard_tanh(2*x + 1)*relu(x), x), x)",
+        "0",
+        true,
+        "-3",
+    ),
+    (
+        "diff(diff(relu(x^3)*(abs(sinh(x)) + x^3), x), x)",
+        "0",
+        false,
+        "0",
+    ),
+    (
+        "diff(diff(hard_swish(3*x - 3)*(relu(x)^(3/2) + min(x, 0)), x), x)",
+        "0",
+        false,
+        "0",
+    ),
+    (
+        "diff(diff(heaviside(-x)*relu(x)^2 + relu(x)^2*sigmoid(2*abs(x)), x), x)",
+        "0",
+        false,
+        "0",
+    ),
+    (
+        "diff(diff((heaviside(x))^2*abs(x)^3, x), x)",
+        "0",
+        false,
+        "0",
+    ),
+    (
+        "diff(diff(relu(-x)*exp(x)*relu(tanh(x)), x), x)",
+        "0",
+        false,
+        "0",
+    ),
+    (
+        "diff(diff((celu(x, 1/2))^2*hard_swish(x - 3), x), x)",
+        "0",
+        true,
+        "0",
+    ),
+    (
+        "diff(diff(relu6(x)^2*(hard_swish(3*x - 3) + hard_tanh(x + 1)), x), x)",
+        "0",
+        false,
+        "0",
+    ),
+    (
+        "diff(diff(abs(sinh(x))*hard_swish(x - 3) + relu(x^3)*min(x^2, abs(x)), x), x)",
+        "0",
+        true,
+        "-1",
+    ),
+    (
+        "diff(diff(diff(hard_swish(3*x - 3)*softsign(x)*abs(x), x), x), x)",
+        "0",
+        false,
+        "0",
+    ),
+    (
+        "diff(diff(max(x, x^3)*(relu(x)^2 + relu6(x)), x), x)",
+        "0",
+        false,
+        "0",
+    ),
+    ("diff(relu(x)*(sign(x) + relu(-x)), x)", "0", false, "0"),
+    (
+        "diff(diff(relu(x)^2*(min(x^2, abs(x)) + relu(x)^2), x), x)",
+        "0",
+        false,
+        "0",
+    ),
+    (
+        "diff(diff(diff((heaviside(x))^2*relu(x^3), x), x), x)",
+        "0",
+        false,
+        "0",
+    ),
+    (
+        "diff(diff(elu(-abs(x), 1)*(relu6(x)^2 + min(x^2, abs(x))), x), x)",
+        "0",
+        true,
+        "0",
+    ),
+    (
+        "diff(diff(hard_swish(3*x - 3)*relu(x)*relu(x), x), x)",
+        "0",
+        true,
+        "0",
+    ),
+    (
+        "diff(diff(relu(x)^2*(min(x^2, abs(x)) + relu(tanh(x))), x), x)",
+        "0",
+        false,
+        "0",
+    ),
+    (
+        "diff(diff(diff(sigmoid(x)*min(x^2, abs(x)) - min(x^2, abs(x)), x), x), x)",
+        "0",
+        false,
+        "1.5",
+    ),
+    (
+        "diff(diff(min(x^2, abs(x))*(min(x, 0) + hard_tanh(x + 1)), x), x)",
+        "0",
+        false,
+        "2",
+    ),
+    (
+        "diff(diff(diff(relu(x)^2*x - min(x^2, abs(x)), x), x), x)",
+        "0",
+        true,
+        "6",
     ),
 ];
 
@@ -346,4 +636,42 @@ fn higher_orders_at_kinks_stay_small() {
             printed.len()
         );
     }
+}
+
+#[test]
+fn adversarial_rows_on_the_command_line() {
+    let mut failures = Vec::new();
+    for &(expr, point, right, value) in ADVERSARIAL {
+        let at = format!("x={point}");
+        let mut args = vec!["eval", expr, "--at", at.as_str()];
+        if right {
+            args.extend(["--kink", "right"]);
+        }
+        let run = |extra: &[&str]| {
+            let out = assert_cmd::Command::cargo_bin("actsym")
+                .expect("the binary is built")
+                .args(&args)
+                .args(extra)
+                .output()
+                .expect("it runs");
+            let text = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+            (out.status.code(), text)
+        };
+        let (code, text) = run(&["--digits", "20"]);
+        if code != Some(0) || text != value {
+            failures.push(format!("{args:?}: {code:?} {text:?}, not {value}"));
+        }
+        let (code, text) = run(&["--fast"]);
+        let want: f64 = value.parse().expect("a number");
+        let fast: Option<f64> = text.parse().ok();
+        if code != Some(0) || !fast.is_some_and(|f| (f - want).abs() <= 1e-9 * (1.0 + want.abs())) {
+            failures.push(format!("{args:?} --fast: {code:?} {text:?}, not {value}"));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }

@@ -393,12 +393,100 @@ pub(super) fn branch(
         Kink::Right => (greater, less),
         _ => (less, greater),
     };
-    let (rising, falling) = (jump_check(g, rising), jump_check(g, falling));
+    // The function must not jump at the point: the limit from the chosen side (the
+    // ordering `u' - v'` gives there) and from the other side must equal the
+    // value. Which ordering holds on the other side is read from the other side's
+    // slope of `u - v` when that slope is defined everywhere (`x^2 - abs(x)` is
+    // below 0 on both sides of 0, so the limit from where `x^2 > abs(x)` is not
+    // one of the function's); otherwise both limits are checked.
+    let adjacent = adjacent_checks(g, w, var, kink, at, sides);
+    let (rising, falling) = match adjacent {
+        Some(checked) => {
+            let (rise_ord, fall_ord) = match kink {
+                Kink::Right => (Ordering::Greater, Ordering::Less),
+                _ => (Ordering::Less, Ordering::Greater),
+            };
+            (checked(g, rising, rise_ord), checked(g, falling, fall_ord))
+        }
+        None => (jump_check(g, rising), jump_check(g, falling)),
+    };
     let neg = g.cmp(CmpOp::Lt, dw, zero);
     let side = g.if_(neg, falling, flat);
     let pos = g.cmp(CmpOp::Gt, dw, zero);
     let tie = g.if_(pos, rising, side);
     three_way(g, br.u, br.v, greater, less, tie)
+}
+
+/// The most nodes `u - v` may have for the other side's ordering to be read from
+/// its slope (see [`adjacent_checks`]).
+const MAX_ADJACENT_NODES: usize = 64;
+
+/// A boxed jump check: `x`, the value where `u - v` has the ordering `chosen` on the
+/// chosen side, kept where the function does not jump.
+type Checked = Box<dyn Fn(&mut Graph, ExprId, Ordering) -> ExprId>;
+
+/// For a tie where `u - v` has a slope on the chosen side: a check that `x` keeps
+/// only where the limit from the chosen side (`chosen`) and from the other side
+/// equal the value `at`, the other side's ordering read from the sign of the other
+/// side's slope of `w = u - v` at the point (both limits checked where that slope is
+/// 0). `sides` are the limits from where `u > v` and from where `u < v`. `None` when
+/// that slope is not defined everywhere or `w` is large: then every limit must be
+/// checked.
+fn adjacent_checks(
+    g: &mut Graph,
+    w: ExprId,
+    var: Symbol,
+    kink: Kink,
+    at: ExprId,
+    sides: [ExprId; 2],
+) -> Option<Checked> {
+    if sides.iter().all(|&s| s == at) || g.reachable(&[w]).len() > MAX_ADJACENT_NODES {
+        return None;
+    }
+    let other = if kink == Kink::Right {
+        Kink::Left
+    } else {
+        Kink::Right
+    };
+    let dwo = nested_derive(g, w, var, other).ok()?;
+    if !g.info(dwo).total {
+        return None;
+    }
+    // The other side's ordering where its slope is positive or negative.
+    let (up, down) = if other == Kink::Right {
+        (Ordering::Greater, Ordering::Less)
+    } else {
+        (Ordering::Less, Ordering::Greater)
+    };
+    Some(Box::new(
+        move |g: &mut Graph, x: ExprId, chosen: Ordering| {
+            let guarded = |g: &mut Graph, ords: &[Ordering]| {
+                let mut out = x;
+                let mut done: Vec<Ordering> = Vec::new();
+                for &o in ords {
+                    if done.contains(&o) {
+                        continue;
+                    }
+                    done.push(o);
+                    let lim = match o {
+                        Ordering::Greater => sides[0],
+                        Ordering::Less => sides[1],
+                        Ordering::Equal => continue,
+                    };
+                    out = unless_differ(g, lim, at, out);
+                }
+                out
+            };
+            let on_up = guarded(g, &[chosen, up]);
+            let on_down = guarded(g, &[chosen, down]);
+            let both = guarded(g, &[Ordering::Greater, Ordering::Less]);
+            let zero = g.int(0);
+            let neg = g.cmp(CmpOp::Lt, dwo, zero);
+            let inner = g.if_(neg, on_down, both);
+            let pos = g.cmp(CmpOp::Gt, dwo, zero);
+            g.if_(pos, on_up, inner)
+        },
+    ))
 }
 
 /// `x` where `a = b`, `undefined` where they differ or either is undefined. A

@@ -90,6 +90,10 @@ pub const MAX_OPERANDS: usize = 1_000;
 /// derivative may build in total, which bounds its memory.
 pub const MAX_DERIVATIVE_SIZE: usize = 2_000_000;
 
+/// The most nodes a factor of a product may have for a switch below its top to be
+/// looked for (see `Deriver::nested_kink`): lifting copies the product per side.
+const MAX_NESTED_LIFT_NODES: usize = 400;
+
 /// Why a derivative could not be taken.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum DiffError {
@@ -445,6 +449,11 @@ impl Deriver {
                 _ => {}
             }
         }
+        if is_mul && kinks.is_empty() && moving >= 2 {
+            if let Some(k) = self.nested_kink(g, &ts, &mut operands)? {
+                kinks.push(k);
+            }
+        }
         let on = if is_mul {
             kinks
                 .first()
@@ -476,11 +485,72 @@ impl Deriver {
                 let greater = side(g, std::cmp::Ordering::Greater);
                 let less = side(g, std::cmp::Ordering::Less);
                 let tie = side(g, std::cmp::Ordering::Equal);
-                Some(kinks::three_way(g, u, v, greater, less, tie))
+                // Each side must lose the switch (else the pieces would be lifted
+                // again, for ever).
+                (greater != whole && less != whole)
+                    .then(|| kinks::three_way(g, u, v, greater, less, tie))
             }
         };
         self.lifts.insert(id, lifted);
         Ok(lifted)
+    }
+
+    /// A moving comparison that a factor of a product switches on below its top
+    /// (`x*(if(x > 0, 1, -x) + relu(-x))`, `hard_swish(x)*(1 + heaviside(x + 3))`,
+    /// `relu(x)*sign(x)^2`), as `(condition, u, v)`: the product rule would multiply
+    /// that factor's jump (`undefined` at the tie) by the others, which may be 0
+    /// there, so the product is lifted on it like a product with an `if` factor.
+    /// Calls whose body is an `if` (`heaviside`) are inlined into `operands` first,
+    /// so that the pieces lose the switch. Factors larger than
+    /// [`MAX_NESTED_LIFT_NODES`] are not searched.
+    fn nested_kink(
+        &mut self,
+        g: &mut Graph,
+        ts: &[ExprId],
+        operands: &mut [ExprId],
+    ) -> Result<Option<(ExprId, ExprId, ExprId)>, DiffError> {
+        let zero = g.int(0);
+        for (i, &t) in ts.iter().enumerate() {
+            if !self.depends_on_var(g, t) {
+                continue;
+            }
+            let reach = g.reachable(&[t]);
+            if reach.len() > MAX_NESTED_LIFT_NODES {
+                return Ok(None);
+            }
+            let mut inline: HashMap<ExprId, ExprId> = HashMap::new();
+            for &n in &reach {
+                if matches!(g.node(n), Node::Call(..)) && self.depends_on_var(g, n) {
+                    let body = self.unfold_node(g, n)?;
+                    if matches!(g.node(body), Node::If(..)) {
+                        inline.insert(n, body);
+                    }
+                }
+            }
+            if !inline.is_empty() {
+                operands[i] = g.rewrite(t, |g, id, node| match inline.get(&id) {
+                    Some(&b) => b,
+                    None => g.rebuild(node),
+                });
+            }
+            for n in g.reachable(&[operands[i]]) {
+                match g.node(n).clone() {
+                    Node::If(c, ..) => {
+                        if let Node::Cmp(_, u, v) = g.node(c).clone() {
+                            if self.depends_on_var(g, u) || self.depends_on_var(g, v) {
+                                return Ok(Some((c, u, v)));
+                            }
+                        }
+                    }
+                    Node::Func(Func::Sign, a) if self.depends_on_var(g, a) => {
+                        let c = g.cmp(CmpOp::Gt, a, zero);
+                        return Ok(Some((c, a, zero)));
+                    }
+                    _ => {}
+                }
+            }
+        }
+        Ok(None)
     }
 
     /// The derivative at `b = 0` of `b^e` (`0 < e < 1`) where `b = c^n` for an odd

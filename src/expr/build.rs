@@ -150,6 +150,11 @@ impl Graph {
             }
             let term = if c.is_one() {
                 base
+            } else if c.is_zero() {
+                // `0*(x/x)`, kept for its domain: the canonical product (its total
+                // factors dropped, `0/x`), what parsing the printed form gives.
+                let cn = self.num(c);
+                self.mul(vec![cn, base])
             } else {
                 // Built directly: distributing the coefficient again would undo
                 // the collection (the base is never a sum here unless it was one

@@ -240,7 +240,7 @@ impl std::hash::Hash for Node {
 /// Node keys are small ids and integers, not attacker-chosen strings, so a fast
 /// hash serves better than the default SipHash.
 #[derive(Clone, Copy, Default)]
-struct FxHasher(u64);
+pub(crate) struct FxHasher(u64);
 
 impl FxHasher {
     const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
@@ -276,7 +276,10 @@ impl std::hash::Hasher for FxHasher {
 }
 
 /// The node table's map type.
-type NodeMap = HashMap<Node, ExprId, std::hash::BuildHasherDefault<FxHasher>>;
+type NodeMap = HashMap<Node, ExprId, FxBuild>;
+
+/// Builds [`FxHasher`]s: for the sets and maps of ids the walks over a graph keep.
+pub(crate) type FxBuild = std::hash::BuildHasherDefault<FxHasher>;
 
 impl Node {
     /// The children of this node, in order.
@@ -497,7 +500,8 @@ impl Graph {
     pub fn reachable(&self, roots: &[ExprId]) -> Vec<ExprId> {
         // A set, not a bitmap over the whole arena: the cost follows the size of the
         // subgraph, not of the graph.
-        let mut seen: std::collections::HashSet<ExprId> = std::collections::HashSet::new();
+        let mut seen: std::collections::HashSet<ExprId, FxBuild> =
+            std::collections::HashSet::default();
         let mut stack: Vec<ExprId> = roots.to_vec();
         let mut out = Vec::new();
         while let Some(id) = stack.pop() {
@@ -552,7 +556,8 @@ impl Graph {
         mut f: impl FnMut(&mut Graph, ExprId, Node) -> ExprId,
     ) -> ExprId {
         let order = self.reachable(&[root]);
-        let mut map: HashMap<ExprId, ExprId> = HashMap::with_capacity(order.len());
+        let mut map: HashMap<ExprId, ExprId, FxBuild> =
+            HashMap::with_capacity_and_hasher(order.len(), FxBuild::default());
         for id in order {
             let node = self.node(id).clone();
             let mapped = map_children(&node, |c| map[&c]);

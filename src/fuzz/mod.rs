@@ -235,7 +235,10 @@ pub struct Report {
     /// Discrepancies found (shrunk).
     pub discrepancies: Vec<Finding>,
     /// Non-finite fast values where a subterm's true value is itself beyond the range
-    /// of f64 (`exp(x)/x` at 710): limits of evaluating that form in f64, listed
+    /// of f64 (`exp(x)/x` at 710) or a product's factors have a partial product
+    /// beyond it (`x*x/x` at 1e304), where a sum cancels below f64's precision
+    /// against its terms, or at the nearest f64 to a constant it cannot represent:
+    /// limits of evaluating that form in f64, listed
     /// (the first [`MAX_LIMITS`]) but not counted as discrepancies.
     #[serde(default)]
     pub limits: Vec<Finding>,

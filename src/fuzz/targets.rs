@@ -189,6 +189,14 @@ pub fn eval(
                             format!("fast {got} at {p}, the true value is {dec}; the subterm {sub} is beyond the range of f64 there"),
                         ));
                     }
+                    if let Some(why) =
+                        cancelled_sum(g, e, p).or_else(|| overflowing_product(g, e, p))
+                    {
+                        return Some(Failure::new(
+                            "intermediate_out_of_range",
+                            format!("fast {got} at {p}, the true value is {dec}; {why}"),
+                        ));
+                    }
                     return Some(Failure::new(
                         "not_finite",
                         format!("fast {got} at {p}, the true value is {dec}"),
@@ -206,6 +214,12 @@ pub fn eval(
                     return Some(Failure::new(
                         "intermediate_out_of_range",
                         format!("fast {got} at {p}, where the expression is undefined; the subterm {sub} is beyond the range of f64 there"),
+                    ));
+                }
+                if let Some(why) = cancelled_sum(g, e, p) {
+                    return Some(Failure::new(
+                        "intermediate_out_of_range",
+                        format!("fast {got} at {p}, where the expression is undefined; {why}"),
                     ));
                 }
                 return Some(Failure::new(
@@ -264,6 +278,83 @@ fn out_of_range_subterm(g: &mut Graph, e: ExprId, p: &Point) -> Option<String> {
             if v.is_infinite() || underflow {
                 return Some(print::text(g, n));
             }
+        }
+    }
+    None
+}
+
+/// A proper subterm of `e` that is a sum whose true value at `p` is below f64's
+/// precision relative to its largest term (`x - log_sigmoid(x)` at -40 is 4.2e-18
+/// against terms of 40; `-(1 - 1e-45) + 1` is 1e-45 against 1): even from correctly
+/// rounded terms, any `f64` evaluation of that form gets 0 or noise there, and a
+/// quotient or logarithm of it is not finite. A limit of the form, not of a kernel.
+/// Why, if there is one.
+fn cancelled_sum(g: &mut Graph, e: ExprId, p: &Point) -> Option<String> {
+    let sums: Vec<(ExprId, Vec<ExprId>)> = g
+        .reachable(&[e])
+        .into_iter()
+        .filter(|&n| n != e)
+        .filter_map(|n| match g.node(n) {
+            crate::expr::Node::Add(ts) => Some((n, ts.to_vec())),
+            _ => None,
+        })
+        .collect();
+    let env = env(g, p);
+    for (n, terms) in sums {
+        let Truth::Value(v, _) = truth_env(g, n, &env, 5) else {
+            continue;
+        };
+        let mut largest = 0f64;
+        for t in terms {
+            if let Truth::Value(tv, _) = truth_env(g, t, &env, 5) {
+                largest = largest.max(tv.abs());
+            }
+        }
+        if largest.is_finite() && v.abs() <= 4.0 * f64::EPSILON * largest {
+            return Some(format!(
+                "the sum {} is {v:e} there, below f64's precision against its terms of magnitude {largest:e}",
+                print::text(g, n)
+            ));
+        }
+    }
+    None
+}
+
+/// A product of `e` (`e` itself included) whose factors' true values at `p` have a
+/// partial product beyond the range of f64 while the whole is within it
+/// (`min(7/4, x) * (x/min(x, x))` at -2.2e304, a flat product of `x`, `x` and
+/// `1/x`: the first two overflow in any order that takes them first). A limit of
+/// evaluating the product in f64 factor by factor. Why, if there is one.
+fn overflowing_product(g: &mut Graph, e: ExprId, p: &Point) -> Option<String> {
+    let products: Vec<(ExprId, Vec<ExprId>)> = g
+        .reachable(&[e])
+        .into_iter()
+        .filter_map(|n| match g.node(n) {
+            crate::expr::Node::Mul(fs) => Some((n, fs.to_vec())),
+            _ => None,
+        })
+        .collect();
+    let env = env(g, p);
+    for (n, factors) in products {
+        // Binary exponents of the factors above 1 and below 1 in magnitude.
+        let (mut up, mut down) = (0f64, 0f64);
+        for f in factors {
+            let Truth::Value(v, _) = truth_env(g, f, &env, 5) else {
+                return None;
+            };
+            let l = v.abs().log2();
+            if l > 0.0 {
+                up += l;
+            } else {
+                down += l;
+            }
+        }
+        if up > 1023.0 || down < -1074.0 {
+            return Some(format!(
+                "the factors of {} have a partial product of about 2^{:.0} there, beyond the range of f64",
+                print::text(g, n),
+                if up > 1023.0 { up } else { down }
+            ));
         }
     }
     None

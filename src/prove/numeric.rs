@@ -164,6 +164,8 @@ pub fn compare_with(
     may_agree: bool,
 ) -> PointOutcome {
     let mut last = String::from("no precision was tried");
+    // The constant difference of the sides, once looked for.
+    let mut constant: Option<Option<ExprId>> = None;
     'prec: for &prec in precs {
         for &c in conditions {
             match condition_holds(g, c, env, prec) {
@@ -204,6 +206,20 @@ pub fn compare_with(
                 if lo > 0 || hi < 0 {
                     return PointOutcome::Counterexample;
                 }
+                // Both sides are defined here: where their difference is a constant
+                // that is certainly not 0, the point is a counterexample without the
+                // thousands of bits that would separate the sides (`E = E +
+                // exp(-exp(10))` differs by about 2^-31777).
+                let c = *constant.get_or_insert_with(|| constant_difference(g, lhs, rhs));
+                if let Some(c) = c {
+                    if let Ok(civ) = enclose(g, c, env, prec) {
+                        // Consistent with the sides' own difference (a check on the
+                        // rewriting that found the constant), and certainly not 0.
+                        if !civ.contains_zero() && civ.lo <= hi && lo <= civ.hi {
+                            return PointOutcome::Counterexample;
+                        }
+                    }
+                }
                 // Contains zero: agreement once the width is below the precision,
                 // relative to the sides' magnitude.
                 if prec < AGREEMENT_PRECISION || !may_agree {
@@ -224,4 +240,75 @@ pub fn compare_with(
         }
     }
     PointOutcome::Unresolved(last)
+}
+
+/// The constant `C` with `L - R = C` at every point where both sides are defined,
+/// when there is one: the canonical difference `L - R` (whose construction keeps
+/// values where its operands are defined) is `C`, a sum of terms without variables,
+/// plus terms whose coefficients cancelled to 0 (`E = E + exp(-exp(10))` gives
+/// `0*E - exp(-exp(10))`). Each of those is a term of `L` or of `R`, so it is
+/// defined, and 0, wherever both sides are. `None` when the difference has another
+/// shape or is 0.
+fn constant_difference(g: &mut Graph, lhs: ExprId, rhs: ExprId) -> Option<ExprId> {
+    let d = g.sub(lhs, rhs);
+    let terms: Vec<ExprId> = match g.node(d) {
+        Node::Add(ts) => ts.to_vec(),
+        _ => vec![d],
+    };
+    let mut rest = Vec::new();
+    for t in terms {
+        let cancelled = match g.node(t) {
+            Node::Mul(fs) => g.as_num(fs[0]).is_some_and(num_traits::Zero::is_zero),
+            _ => false,
+        };
+        if cancelled {
+            continue;
+        }
+        if !g.free_vars(t).is_empty() {
+            return None;
+        }
+        rest.push(t);
+    }
+    if rest.is_empty() {
+        return None;
+    }
+    Some(g.add(rest))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diff::Kink;
+
+    fn side_of(g: &mut Graph, text: &str) -> ExprId {
+        let e = crate::defs::parse_expr(g, text).unwrap();
+        crate::unfold::unfold(g, e, Kink::Left).unwrap()
+    }
+
+    fn at(g: &mut Graph, x: i64) -> HashMap<Symbol, BigRational> {
+        HashMap::from([(g.symbol("x"), BigRational::from_integer(x.into()))])
+    }
+
+    /// `E = E + exp(-exp(10))` differs by about 2^-31777: the constant difference
+    /// is seen at 128 bits where both sides are defined, and nowhere else.
+    #[test]
+    fn a_constant_difference_is_seen_far_below_the_precision() {
+        let mut g = Graph::with_prelude();
+        let l = side_of(&mut g, "log(x) + sigmoid(x)");
+        let r = side_of(&mut g, "log(x) + sigmoid(x) + exp(-exp(10))");
+        let env = at(&mut g, 2);
+        let out = compare_with(&mut g, l, r, &[], &env, &[128], false);
+        assert_eq!(out, PointOutcome::Counterexample);
+        // Both sides undefined at x = -1: they agree.
+        let env = at(&mut g, -1);
+        let out = compare_with(&mut g, l, r, &[], &env, &[128], true);
+        assert_eq!(out, PointOutcome::Agree);
+        // A true identity is never a counterexample (its difference is 0 or has
+        // variables).
+        let t = side_of(&mut g, "log(x) + 1/(1 + exp(-x))");
+        let env = at(&mut g, 2);
+        let out = compare_with(&mut g, l, t, &[], &env, &[128, AGREEMENT_PRECISION], true);
+        assert_eq!(out, PointOutcome::Agree);
+        assert!(constant_difference(&mut g, l, l).is_none());
+    }
 }

@@ -768,6 +768,21 @@ impl Route<'_> {
             };
             vec![prec]
         };
+        // A quick look first: a difference the exact evidence promises is mostly
+        // seen at a low precision (a constant one always, see `compare_with`), long
+        // before the slow functions' thousands of bits. Only a counterexample
+        // counts here; every point goes on to the deep precisions otherwise.
+        if certain {
+            for env in &envs {
+                self.out.certified += 1;
+                if compare_with(g, l, r, c, env, &[QUICK_PRECISION], false)
+                    == PointOutcome::Counterexample
+                {
+                    self.out.counterexample = Some((env.clone(), Vec::new()));
+                    return false;
+                }
+            }
+        }
         // Every point at one precision before any at the next, so a point where the
         // difference happens to vanish does not hold up the others.
         let mut live: Vec<bool> = vec![true; envs.len()];
@@ -876,6 +891,9 @@ fn far_points(iv: &Interval) -> Vec<BigRational> {
     }
     out
 }
+
+/// The precision of the quick look of the deep search before its deep precisions.
+const QUICK_PRECISION: u32 = 128;
 
 /// The least precision of the last look for a difference below the working
 /// precision before a claim is called verified.

@@ -207,12 +207,18 @@ fn points_of(p: &Proof) -> Option<(usize, u64, u64)> {
 /// Decides a claim. A claim that cannot be unfolded (a `diff(...)` that cannot be
 /// taken, a graph past its limits) is `unknown`, with the reason in the note.
 ///
-/// All of the work is bounded by `opts.time_limit`: it is the thread's deadline
+/// All of the work for an identity is bounded by `opts.time_limit`: it is the
+/// thread's deadline
 /// ([`crate::poly::budget`]) for polynomial arithmetic, derivatives, the
 /// simplifier and MPFR enclosures, and the search for a proof (with the exact
 /// evidence against the claim) may use at most [`SYMBOLIC_SHARE`] of it, so the
 /// numeric route always has the rest.
 pub fn decide_claim(g: &mut Graph, claim: &Claim, opts: &Options) -> Report {
+    // Inequalities, chains, and identities under linear conditions over several
+    // variables go to `ineq`, which shares out the time limit among its own steps.
+    if let Some(report) = super::ineq::dispatch(g, claim, opts) {
+        return report;
+    }
     match Instant::now().checked_add(opts.time_limit) {
         Some(deadline) => {
             crate::poly::budget::with_deadline(deadline, || decide_within(g, claim, opts))
@@ -235,11 +241,6 @@ fn symbolic<T>(start: Instant, opts: &Options, f: impl FnOnce() -> T) -> T {
 }
 
 fn decide_within(g: &mut Graph, claim: &Claim, opts: &Options) -> Report {
-    // Inequalities, chains, and identities under linear conditions over several
-    // variables go to `ineq`.
-    if let Some(report) = super::ineq::dispatch(g, claim, opts) {
-        return report;
-    }
     let start = Instant::now();
     let mut report = Report {
         verdict: Verdict::Unknown,

@@ -143,29 +143,39 @@ pub fn feasible(constraints: &[Constraint]) -> Option<bool> {
         if pos.len() * neg.len() + none.len() > MAX_CONSTRAINTS {
             return None;
         }
-        // a*v + p >= 0 (a > 0) and -b*v + q >= 0 (b > 0) give b*p + a*q >= 0.
         for p in &pos {
             for q in &neg {
-                let a = p.coeffs[&v].clone();
-                let b = -q.coeffs[&v].clone();
-                let mut coeffs = BTreeMap::new();
-                for (w, x) in &p.coeffs {
-                    *coeffs.entry(*w).or_insert_with(BigRational::zero) += x * &b;
-                }
-                for (w, x) in &q.coeffs {
-                    *coeffs.entry(*w).or_insert_with(BigRational::zero) += x * &a;
-                }
-                coeffs.remove(&v);
-                coeffs.retain(|_, x: &mut BigRational| !x.is_zero());
-                none.push(Constraint {
-                    coeffs,
-                    constant: &p.constant * &b + &q.constant * &a,
-                    strict: p.strict || q.strict,
-                });
+                none.push(eliminate(p, q, v).0);
             }
         }
         cs = none;
     }
+}
+
+/// `v` eliminated from `a*v + p >= 0` (`a > 0`) and `-b*v + q >= 0` (`b > 0`):
+/// `b*p + a*q >= 0` (strict when either is), with the multipliers `(b, a)`.
+pub(super) fn eliminate(
+    p: &Constraint,
+    q: &Constraint,
+    v: Symbol,
+) -> (Constraint, BigRational, BigRational) {
+    let a = p.coeffs[&v].clone();
+    let b = -q.coeffs[&v].clone();
+    let mut coeffs = BTreeMap::new();
+    for (w, x) in &p.coeffs {
+        *coeffs.entry(*w).or_insert_with(BigRational::zero) += x * &b;
+    }
+    for (w, x) in &q.coeffs {
+        *coeffs.entry(*w).or_insert_with(BigRational::zero) += x * &a;
+    }
+    coeffs.remove(&v);
+    coeffs.retain(|_, x: &mut BigRational| !x.is_zero());
+    let c = Constraint {
+        coeffs,
+        constant: &p.constant * &b + &q.constant * &a,
+        strict: p.strict || q.strict,
+    };
+    (c, b, a)
 }
 
 /// A reason why the conditions hold nowhere, when their linear part is infeasible.

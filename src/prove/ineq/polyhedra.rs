@@ -28,7 +28,9 @@ use num_traits::{One, Signed, Zero};
 
 use super::super::decide::{resolve, Pick};
 use super::exact::Need;
-use super::linear::{constraint, forced, linear_form, piecewise, Constraint, MAX_CONSTRAINTS};
+use super::linear::{
+    constraint, eliminate, forced, linear_form, piecewise, Constraint, MAX_CONSTRAINTS,
+};
 use crate::expr::{CmpOp, ExprId, Func, Graph, Node, Symbol};
 
 /// The most pieces the split may visit.
@@ -206,26 +208,9 @@ fn farkas(cs: &[Constraint]) -> Option<Vec<BigRational>> {
         }
         for (p, lp) in &pos {
             for (q, lq) in &neg {
-                let a = p.coeffs[&v].clone();
-                let b = -q.coeffs[&v].clone();
-                let mut coeffs = BTreeMap::new();
-                for (w, x) in &p.coeffs {
-                    *coeffs.entry(*w).or_insert_with(BigRational::zero) += x * &b;
-                }
-                for (w, x) in &q.coeffs {
-                    *coeffs.entry(*w).or_insert_with(BigRational::zero) += x * &a;
-                }
-                coeffs.remove(&v);
-                coeffs.retain(|_, x: &mut BigRational| !x.is_zero());
+                let (c, b, a) = eliminate(p, q, v);
                 let l = lp.iter().zip(lq).map(|(x, y)| x * &b + y * &a).collect();
-                none.push((
-                    Constraint {
-                        coeffs,
-                        constant: &p.constant * &b + &q.constant * &a,
-                        strict: p.strict || q.strict,
-                    },
-                    l,
-                ));
+                none.push((c, l));
             }
         }
         rows = none;
@@ -259,22 +244,7 @@ pub fn point_in(cs: &[Constraint]) -> Option<BTreeMap<Symbol, BigRational>> {
         }
         for p in &pos {
             for q in &neg {
-                let a = p.coeffs[&v].clone();
-                let b = -q.coeffs[&v].clone();
-                let mut coeffs = BTreeMap::new();
-                for (w, x) in &p.coeffs {
-                    *coeffs.entry(*w).or_insert_with(BigRational::zero) += x * &b;
-                }
-                for (w, x) in &q.coeffs {
-                    *coeffs.entry(*w).or_insert_with(BigRational::zero) += x * &a;
-                }
-                coeffs.remove(&v);
-                coeffs.retain(|_, x: &mut BigRational| !x.is_zero());
-                rest.push(Constraint {
-                    coeffs,
-                    constant: &p.constant * &b + &q.constant * &a,
-                    strict: p.strict || q.strict,
-                });
+                rest.push(eliminate(p, q, v).0);
             }
         }
         stages.push((v, std::mem::replace(&mut cur, rest)));
