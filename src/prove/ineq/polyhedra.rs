@@ -13,7 +13,7 @@
 //! that found it.
 //!
 //! ```
-//! use actsym::{defs, expr::Graph, prove::{decide_claim, Options, Verdict}};
+//! use actsym::{defs, expr::Graph, prove::verdict::{decide_claim, Options, Verdict}};
 //! let mut g = Graph::with_prelude();
 //! let c = defs::parse_claim(&mut g, "relu(x + y) <= relu(x) + relu(y)").unwrap();
 //! assert_eq!(decide_claim(&mut g, &c, &Options::default()).verdict, Verdict::Proved);
