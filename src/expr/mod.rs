@@ -122,6 +122,19 @@ pub enum CmpOp {
 }
 
 impl CmpOp {
+    /// The comparison that holds exactly where this one fails (`<` for `>=`);
+    /// `None` for `!=`, whose negation (`=`) is not an operator of conditions.
+    #[must_use]
+    pub fn negated(self) -> Option<CmpOp> {
+        match self {
+            CmpOp::Gt => Some(CmpOp::Le),
+            CmpOp::Ge => Some(CmpOp::Lt),
+            CmpOp::Lt => Some(CmpOp::Ge),
+            CmpOp::Le => Some(CmpOp::Gt),
+            CmpOp::Ne => None,
+        }
+    }
+
     /// The operator as written in the language.
     #[must_use]
     pub fn as_str(self) -> &'static str {

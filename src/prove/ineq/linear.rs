@@ -192,12 +192,8 @@ pub fn empty_region(g: &mut Graph, conds: &[ExprId]) -> Option<String> {
 /// Whether the region implies `u op 0`: the region with the negation is empty.
 fn implies(g: &mut Graph, region: &[Constraint], op: CmpOp, u: ExprId) -> bool {
     let zero = g.int(0);
-    let negated = match op {
-        CmpOp::Gt => CmpOp::Le,
-        CmpOp::Ge => CmpOp::Lt,
-        CmpOp::Lt => CmpOp::Ge,
-        CmpOp::Le => CmpOp::Gt,
-        CmpOp::Ne => return false,
+    let Some(negated) = op.negated() else {
+        return false;
     };
     let Some(c) = constraint(g, negated, u, zero) else {
         return false;
@@ -255,13 +251,7 @@ pub(super) fn forced(g: &mut Graph, id: ExprId, region: &[Constraint]) -> Option
                 return None;
             }
             let d = g.sub(a, b);
-            let not = match op {
-                CmpOp::Gt => CmpOp::Le,
-                CmpOp::Ge => CmpOp::Lt,
-                CmpOp::Lt => CmpOp::Ge,
-                CmpOp::Le => CmpOp::Gt,
-                CmpOp::Ne => return None,
-            };
+            let not = op.negated()?;
             if implies(g, region, op, d) {
                 Some(Pick::First)
             } else if implies(g, region, not, d) {

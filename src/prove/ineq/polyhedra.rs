@@ -381,13 +381,7 @@ fn split_of(g: &mut Graph, id: ExprId) -> Option<(ExprId, CmpOp, CmpOp)> {
             let Node::Cmp(op, a, b) = g.node(c).clone() else {
                 return None;
             };
-            let not = match op {
-                CmpOp::Gt => CmpOp::Le,
-                CmpOp::Ge => CmpOp::Lt,
-                CmpOp::Lt => CmpOp::Ge,
-                CmpOp::Le => CmpOp::Gt,
-                CmpOp::Ne => return None,
-            };
+            let not = op.negated()?;
             Some((g.sub(a, b), op, not))
         }
         _ => None,
