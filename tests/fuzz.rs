@@ -220,6 +220,13 @@ fn a_sum_cancelling_below_f64_precision_is_a_limit() {
             "(min((7/4), x) * (x / min(x, x)))",
             vec![("x", -2.19445799869481e304)],
         ),
+        // Its second crash: the product x*relu6(x + 3) inside hard_swish's
+        // definition overflows at 1.2e308 before the division by 6.
+        (
+            "hard_swish((relu6(x) + prelu(abs((x - (-1))), 1)))",
+            vec![("x", -1.233708778103538e308)],
+        ),
+        ("hard_swish(x)", vec![("x", 1.233708778103538e308)]),
     ] {
         let mut g = Graph::with_prelude();
         let p = Point {

@@ -267,10 +267,16 @@ fn rounding_limit(got: f64, p: &Point, c: &str) -> Failure {
 /// to 0 (`exp(x)` in `exp(x)/x` at 710): a limit of any `f64` evaluation of that
 /// form, not of a kernel. Its text, if there is one.
 fn out_of_range_subterm(g: &mut Graph, e: ExprId, p: &Point) -> Option<String> {
-    let nodes = g.reachable(&[e]);
+    // The subterms of the definitions too (`x*relu6(x + 3)` inside `hard_swish(x)`).
+    let u = unfolded(g, e);
+    let nodes = g.reachable(&[e, u]);
     let env = env(g, p);
     for n in nodes {
-        if n == e || g.as_num(n).is_some() || matches!(g.node(n), crate::expr::Node::Cmp(..)) {
+        if n == e
+            || n == u
+            || g.as_num(n).is_some()
+            || matches!(g.node(n), crate::expr::Node::Cmp(..))
+        {
             continue;
         }
         if let Truth::Value(v, d) = truth_env(g, n, &env, 5) {
@@ -326,8 +332,10 @@ fn cancelled_sum(g: &mut Graph, e: ExprId, p: &Point) -> Option<String> {
 /// `1/x`: the first two overflow in any order that takes them first). A limit of
 /// evaluating the product in f64 factor by factor. Why, if there is one.
 fn overflowing_product(g: &mut Graph, e: ExprId, p: &Point) -> Option<String> {
+    // The products inside definitions too (`x*relu6(x + 3)/6` of `hard_swish(x)`).
+    let u = unfolded(g, e);
     let products: Vec<(ExprId, Vec<ExprId>)> = g
-        .reachable(&[e])
+        .reachable(&[e, u])
         .into_iter()
         .filter_map(|n| match g.node(n) {
             crate::expr::Node::Mul(fs) => Some((n, fs.to_vec())),
