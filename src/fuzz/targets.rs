@@ -9,7 +9,7 @@ use super::{Point, Stats};
 use crate::certified::{self, EvalError, ZivLimits};
 use crate::defs;
 use crate::diff::{self, Kink};
-use crate::expr::{BigRational, ExprId, Graph, Symbol};
+use crate::expr::{BigRational, ExprId, Graph, Limits, Mark, Symbol};
 use crate::fast::Tape;
 use crate::print;
 use crate::prove::verdict::{decide_claim, Options, Verdict};
@@ -41,11 +41,14 @@ pub(crate) enum Truth {
     Unknown,
 }
 
-/// A reusable per-thread graph with the prelude: parsed once, replaced when it has
-/// grown past [`Session::MAX_NODES`] so memory stays bounded over any number of cases.
+/// A reusable per-thread graph with the prelude: parsed once, and rolled back to the
+/// prelude before each case (every node a case made is forgotten), so memory stays
+/// bounded over any number of cases and the hash-consing table stays small.
 pub struct Session {
     /// The graph.
     pub graph: Graph,
+    /// The graph with the prelude and nothing else.
+    prelude: Mark,
 }
 
 impl Default for Session {
@@ -55,22 +58,21 @@ impl Default for Session {
 }
 
 impl Session {
-    /// The most nodes a session's graph keeps between cases.
-    pub const MAX_NODES: usize = 200_000;
-
     /// A graph with the prelude.
     #[must_use]
     pub fn new() -> Self {
-        Session {
-            graph: Graph::with_prelude(),
-        }
+        let graph = Graph::with_prelude();
+        let prelude = graph.mark();
+        Session { graph, prelude }
     }
 
-    /// Begins a case: a fresh graph if the old one grew too large.
+    /// Begins a case: the graph rolled back to the prelude (a fresh one if a case
+    /// added definitions), its limits the defaults.
     pub fn begin_case(&mut self) {
-        if self.graph.len() > Self::MAX_NODES {
-            self.graph = Graph::with_prelude();
+        if !self.graph.rollback(&self.prelude) {
+            *self = Session::new();
         }
+        self.graph.limits = Limits::default();
         self.graph.begin_operation();
     }
 }
@@ -97,7 +99,7 @@ pub(crate) fn truth_env(
     env: &HashMap<Symbol, BigRational>,
     digits: u32,
 ) -> Truth {
-    match certified::evaluate_with(g, e, env, digits, limits(300)) {
+    match certified::evaluate_digits(g, e, env, digits, limits(300)) {
         Ok(v) => {
             if v.note.is_some() {
                 // Only known to be tiny: not certified to be non-zero.
@@ -433,7 +435,7 @@ fn quotients(g: &mut Graph, e: ExprId, x: Symbol, p: &Point) -> Option<(f64, f64
     let x0 = env.get(&x)?.clone();
     let h = BigRational::new(1.into(), num_bigint::BigInt::from(10).pow(25));
     let at = |g: &mut Graph, env: &HashMap<Symbol, BigRational>| -> Option<rug::Float> {
-        let v = certified::evaluate_with(g, e, env, 60, limits(300)).ok()?;
+        let v = certified::evaluate_digits(g, e, env, 60, limits(300)).ok()?;
         if v.note.is_some() {
             return None;
         }
