@@ -227,6 +227,13 @@ fn a_sum_cancelling_below_f64_precision_is_a_limit() {
             vec![("x", -1.233708778103538e308)],
         ),
         ("hard_swish(x)", vec![("x", 1.233708778103538e308)]),
+        // Its fourth: the flat product hard_tanh(x)*x^-1*x*relu6(x + 3)/6 (negated)
+        // underflows at 2e-269 (x*x first), so sqrt of the tiny negative value is 0
+        // where the truth is undefined.
+        (
+            "((((hard_tanh(x) / (-x)) * hard_swish(x)))^(1/2))",
+            vec![("x", 1.9875508243780523e-269)],
+        ),
     ] {
         let mut g = Graph::with_prelude();
         let p = Point {

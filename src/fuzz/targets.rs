@@ -218,7 +218,9 @@ pub fn eval(
                         format!("fast {got} at {p}, where the expression is undefined; the subterm {sub} is beyond the range of f64 there"),
                     ));
                 }
-                if let Some(why) = cancelled_sum(g, e, p) {
+                // A partial product underflowing to 0 makes `sqrt` of a tiny negative
+                // number 0 (`sqrt(hard_tanh(x)/(-x)*hard_swish(x))` at 2e-269).
+                if let Some(why) = cancelled_sum(g, e, p).or_else(|| overflowing_product(g, e, p)) {
                     return Some(Failure::new(
                         "intermediate_out_of_range",
                         format!("fast {got} at {p}, where the expression is undefined; {why}"),
