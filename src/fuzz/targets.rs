@@ -298,7 +298,10 @@ fn out_of_range_subterm(g: &mut Graph, e: ExprId, p: &Point) -> Option<String> {
 /// against terms of 40; `-(1 - 1e-45) + 1` is 1e-45 against 1): even from correctly
 /// rounded terms, any `f64` evaluation of that form gets 0 or noise there, and a
 /// quotient or logarithm of it is not finite. A limit of the form, not of a kernel.
-/// Why, if there is one.
+/// Why, if there is one. Only the sums of `e` itself, unlike [`overflowing_product`]:
+/// most prelude functions are fused kernels of the fast evaluator (`softplus`,
+/// `gelu_tanh`), whose accuracy inside is theirs to answer for, so a sum of a
+/// definition's body cancelling must not excuse them.
 fn cancelled_sum(g: &mut Graph, e: ExprId, p: &Point) -> Option<String> {
     let sums: Vec<(ExprId, Vec<ExprId>)> = g
         .reachable(&[e])
