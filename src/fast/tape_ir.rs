@@ -96,7 +96,9 @@ impl Ir {
             }
             IrNode::Sqrt(_) | IrNode::PowConst(..) | IrNode::PowVar(..) => false,
             IrNode::PowI(_, n) if *n < 0 => false,
-            IrNode::Unary(UnaryOp::Log, _) => false,
+            IrNode::Unary(UnaryOp::Log | UnaryOp::Log1p, _) => false,
+            // An undefined constant term (`pi/0 - x`): `0*(pi/0 - x)` is undefined.
+            IrNode::Lin(k, _) if f64::from_bits(*k).is_nan() => false,
             _ => self
                 .children_of(&node)
                 .iter()
