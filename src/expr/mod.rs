@@ -350,6 +350,27 @@ pub struct Graph {
     over_limit: Option<LimitExceeded>,
     /// The number of nodes when the current operation began.
     operation_start: usize,
+    /// Results of the pure passes over this graph's nodes (see [`Pass`]).
+    passes: HashMap<(Pass, ExprId), ExprId, FxBuild>,
+}
+
+/// A pass whose result for a node is a function of the node and the graph's
+/// definitions only, so the graph keeps it ([`Graph::pass_result`]): the passes
+/// above (derivatives, unfolding) ask again and again for the same nodes (the
+/// certified evaluator unfolds its argument on every call, a `diff(...)` compiled
+/// for the fast evaluator is the derivative already taken). Only successful
+/// results are kept (an error or a time limit is not), and all are forgotten when a
+/// definition is added. The modes are the numbers their passes give them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) enum Pass {
+    /// The first derivative with respect to a variable in a mode, simplified.
+    Derivative(Symbol, u8),
+    /// The expression simplified as a derivative's input is.
+    DerivativeInput,
+    /// Every `diff(...)` taken in a mode and every definition inlined.
+    Unfold(u8),
+    /// Every `diff(...)` taken in a mode, other calls kept.
+    UnfoldDiffs(u8),
 }
 
 /// A graph grew past one of its [`Limits`].
@@ -389,6 +410,7 @@ impl Graph {
             limits: Limits::default(),
             over_limit: None,
             operation_start: 0,
+            passes: HashMap::default(),
         }
     }
 
@@ -402,7 +424,18 @@ impl Graph {
     /// Adds a definition already checked by `defs` (the only caller: see
     /// `tests/layering.rs`). Node facts are not refreshed here.
     pub(crate) fn insert_definition(&mut self, def: Definition) {
+        self.passes.clear();
         self.defs.insert(def);
+    }
+
+    /// The result of `pass` on `id`, if it was recorded.
+    pub(crate) fn pass_result(&self, pass: Pass, id: ExprId) -> Option<ExprId> {
+        self.passes.get(&(pass, id)).copied()
+    }
+
+    /// Records the (successful) result of `pass` on `id`.
+    pub(crate) fn record_pass(&mut self, pass: Pass, id: ExprId, result: ExprId) {
+        self.passes.insert((pass, id), result);
     }
 
     /// Moves `names` to the end of the definitions' listing order.
@@ -502,6 +535,7 @@ impl Graph {
     /// references, the bodies of a file) learn that they are defined everywhere.
     /// Facts only become more precise, so canonical forms built earlier stay sound.
     pub(crate) fn refresh_info(&mut self) {
+        self.passes.clear();
         for i in 0..self.nodes.len() {
             let fresh = info::compute(self, &self.nodes[i]);
             self.info[i] = fresh;
