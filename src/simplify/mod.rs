@@ -42,7 +42,7 @@ pub use shared::{shared_form, shared_form_with, SharedForm};
 
 use std::collections::HashMap;
 
-use crate::expr::{ExprId, Graph, Node};
+use crate::expr::{map_children, ExprId, Graph, Node};
 
 /// How much work one call of [`simplify_with`] may do.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -129,6 +129,11 @@ pub struct Simplifier {
     ops: OpCounter,
     /// The result of the local rules for each node already seen.
     done: HashMap<ExprId, ExprId>,
+    /// What a pass maps each node already visited to (its children mapped, then
+    /// the local rules). A function of the node and of `done`, whose entries never
+    /// change: a later pass, or a later run, would map it the same way again, so
+    /// it is looked up instead and only the nodes a pass built are visited anew.
+    mapped: HashMap<ExprId, ExprId>,
     /// Polynomial expansions already computed.
     expansions: poly::Expansions,
 }
@@ -142,6 +147,7 @@ impl Simplifier {
             budget,
             ops: OpCounter::new(),
             done: HashMap::new(),
+            mapped: HashMap::new(),
             expansions: poly::Expansions::default(),
         }
     }
@@ -155,32 +161,59 @@ impl Simplifier {
             if g.within_limits().is_err() || work.exhausted() {
                 break;
             }
-            let next = g.rewrite(cur, |g, orig, node| {
-                // Unchanged children: the node is already canonical.
-                let id = if *g.node(orig) == node {
-                    orig
-                } else {
-                    g.rebuild(node)
-                };
-                if let Some(&r) = self.done.get(&id) {
-                    return r;
-                }
-                let mut ctx = Context {
-                    names: self.names,
-                    ops: &mut self.ops,
-                    expansions: &mut self.expansions,
-                    work: &mut work,
-                };
-                let r = local_rules(g, id, &mut ctx);
-                self.done.insert(id, r);
-                r
-            });
+            let next = self.pass(g, cur, &mut work);
             if next == cur {
                 break;
             }
             cur = next;
         }
         cur
+    }
+
+    /// One bottom-up pass over `root` (children first, without recursion): each
+    /// node rebuilt from its mapped children, then given to the local rules; nodes
+    /// mapped before are looked up (see `mapped`).
+    fn pass(&mut self, g: &mut Graph, root: ExprId, work: &mut Work) -> ExprId {
+        // (node, whether its children are mapped)
+        let mut stack = vec![(root, false)];
+        while let Some((orig, ready)) = stack.pop() {
+            if self.mapped.contains_key(&orig) {
+                continue;
+            }
+            let node = g.node(orig);
+            if !ready {
+                stack.push((orig, true));
+                for c in node.children() {
+                    if !self.mapped.contains_key(&c) {
+                        stack.push((c, false));
+                    }
+                }
+                continue;
+            }
+            let mapped = map_children(node, |c| self.mapped[&c]);
+            // Unchanged children: the node is already canonical.
+            let id = if *g.node(orig) == mapped {
+                orig
+            } else {
+                g.rebuild(mapped)
+            };
+            let r = match self.done.get(&id) {
+                Some(&r) => r,
+                None => {
+                    let mut ctx = Context {
+                        names: self.names,
+                        ops: &mut self.ops,
+                        expansions: &mut self.expansions,
+                        work,
+                    };
+                    let r = local_rules(g, id, &mut ctx);
+                    self.done.insert(id, r);
+                    r
+                }
+            };
+            self.mapped.insert(orig, r);
+        }
+        self.mapped[&root]
     }
 }
 
