@@ -42,7 +42,7 @@ mod rules;
 use std::collections::HashMap;
 use std::time::Instant;
 
-use crate::expr::{CmpOp, ExprId, Func, Graph, LimitExceeded, Node, Pass, Symbol};
+use crate::expr::{CmpOp, ExprId, Func, Graph, IdMap, LimitExceeded, Node, Pass, Symbol};
 use crate::simplify::{Budget, Simplifier};
 
 /// How a derivative is taken where the function has a kink.
@@ -349,16 +349,16 @@ struct Deriver {
     var: Symbol,
     kink: Kink,
     /// The derivative of each node already differentiated.
-    memo: HashMap<ExprId, ExprId>,
+    memo: IdMap<ExprId>,
     /// Whether a node depends on `var`.
-    depends: HashMap<ExprId, bool>,
+    depends: IdMap<bool>,
     /// For a call without a named rule, its body with the arguments substituted;
     /// for a `diff` node, its expansion.
-    expansion: HashMap<ExprId, ExprId>,
+    expansion: IdMap<ExprId>,
     /// For a sum or product with an `if` operand on a moving comparison, the same
     /// function as one `if` on that comparison (see [`Deriver::lift`]); `None` when
     /// it is differentiated term by term.
-    lifts: HashMap<ExprId, Option<ExprId>>,
+    lifts: IdMap<Option<ExprId>>,
     /// Operands of the derivatives built so far.
     size: usize,
 }
@@ -368,10 +368,10 @@ impl Deriver {
         Deriver {
             var,
             kink,
-            memo: HashMap::new(),
-            depends: HashMap::new(),
-            expansion: HashMap::new(),
-            lifts: HashMap::new(),
+            memo: IdMap::default(),
+            depends: IdMap::default(),
+            expansion: IdMap::default(),
+            lifts: IdMap::default(),
             size: 0,
         }
     }

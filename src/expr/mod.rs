@@ -294,6 +294,10 @@ type NodeMap = HashMap<Node, ExprId, FxBuild>;
 /// Builds [`FxHasher`]s: for the sets and maps of ids the walks over a graph keep.
 pub(crate) type FxBuild = std::hash::BuildHasherDefault<FxHasher>;
 
+/// A map keyed by node ids with the Fx hash (the passes' memo tables: ids are small
+/// integers, for which SipHash's protection is not needed).
+pub(crate) type IdMap<V> = HashMap<ExprId, V, FxBuild>;
+
 impl Node {
     /// The children of this node, in order.
     #[must_use]
@@ -306,6 +310,25 @@ impl Node {
             }
             Node::Func(_, a) | Node::Diff(a, _) => vec![*a],
             Node::If(c, a, b) => vec![*c, *a, *b],
+        }
+    }
+
+    /// Calls `f` on each child of this node, in order (as [`Node::children`] lists
+    /// them, without the vector).
+    pub(crate) fn each_child(&self, mut f: impl FnMut(ExprId)) {
+        match self {
+            Node::Num(_) | Node::Pi | Node::Bool(_) | Node::Undefined | Node::Var(_) => {}
+            Node::Add(a) | Node::Mul(a) | Node::Call(_, a) => a.iter().for_each(|&c| f(c)),
+            Node::Pow(a, b) | Node::Max(a, b) | Node::Min(a, b) | Node::Cmp(_, a, b) => {
+                f(*a);
+                f(*b);
+            }
+            Node::Func(_, a) | Node::Diff(a, _) => f(*a),
+            Node::If(c, a, b) => {
+                f(*c);
+                f(*a);
+                f(*b);
+            }
         }
     }
 }

@@ -40,9 +40,7 @@ mod sums;
 pub use cost::{dag_op_count, op_count, OpCounter};
 pub use shared::{shared_form, shared_form_with, SharedForm};
 
-use std::collections::HashMap;
-
-use crate::expr::{map_children, ExprId, Graph, Node};
+use crate::expr::{map_children, ExprId, Graph, IdMap, Node};
 
 /// How much work one call of [`simplify_with`] may do.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -128,12 +126,12 @@ pub struct Simplifier {
     budget: Budget,
     ops: OpCounter,
     /// The result of the local rules for each node already seen.
-    done: HashMap<ExprId, ExprId>,
+    done: IdMap<ExprId>,
     /// What a pass maps each node already visited to (its children mapped, then
     /// the local rules). A function of the node and of `done`, whose entries never
     /// change: a later pass, or a later run, would map it the same way again, so
     /// it is looked up instead and only the nodes a pass built are visited anew.
-    mapped: HashMap<ExprId, ExprId>,
+    mapped: IdMap<ExprId>,
     /// Polynomial expansions already computed.
     expansions: poly::Expansions,
 }
@@ -146,8 +144,8 @@ impl Simplifier {
             names: patterns::Names::find(g),
             budget,
             ops: OpCounter::new(),
-            done: HashMap::new(),
-            mapped: HashMap::new(),
+            done: IdMap::default(),
+            mapped: IdMap::default(),
             expansions: poly::Expansions::default(),
         }
     }

@@ -9,7 +9,7 @@
 //! expansion in which an atom that is not defined everywhere cancels
 //! (`(log(x) + 1) - log(x)`) is refused.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::rc::Rc;
 
 use num_traits::ToPrimitive;
@@ -66,7 +66,7 @@ struct Expanded {
 /// subterms'.
 #[derive(Debug, Default)]
 pub(super) struct Expansions {
-    map: HashMap<ExprId, Option<Rc<Expanded>>>,
+    map: crate::expr::IdMap<Option<Rc<Expanded>>>,
 }
 
 fn merge_partial(into: &mut Vec<ExprId>, from: &[ExprId]) {
