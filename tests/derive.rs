@@ -675,3 +675,30 @@ fn derive_modes_shares_one_derivative_only_where_the_modes_agree() {
         "{independent} / {dependent}"
     );
 }
+
+/// A graph rolled back to a mark forgets the derivatives and unfoldings it kept for
+/// the nodes it forgets: the ids made again after the rollback name other nodes.
+#[test]
+fn a_rollback_forgets_the_derivatives_of_forgotten_nodes() {
+    use actsym::unfold::unfold;
+    let mut g = Graph::with_prelude();
+    let x = g.symbol("x");
+    let mark = g.mark();
+    let e = parse(&mut g, "x^17 + softplus(x)");
+    let d = derive(&mut g, e, x, Kink::Left).expect("derivative");
+    let want = parse(&mut g, "17*x^16 + sigmoid(x)");
+    assert_eq!(show(&g, d), show(&g, want));
+    let _ = unfold(&mut g, e, Kink::Left).expect("unfolds");
+    assert!(g.rollback(&mark));
+    // The same shapes, so the same ids, for another expression (a stale record
+    // would answer with the first derivative).
+    let e = parse(&mut g, "x^19 + softplus(x)");
+    let d = derive(&mut g, e, x, Kink::Left).expect("derivative");
+    let mut fresh = Graph::with_prelude();
+    let fe = parse(&mut fresh, "x^19 + softplus(x)");
+    let fx = fresh.symbol("x");
+    let want = derive(&mut fresh, fe, fx, Kink::Left).expect("derivative");
+    assert_eq!(show(&g, d), show(&fresh, want));
+    let u = unfold(&mut g, e, Kink::Left).expect("unfolds");
+    assert!(show(&g, u).contains("19"), "{}", show(&g, u));
+}
