@@ -23,7 +23,7 @@
 
 use crate::defs;
 use crate::diff::{self, DiffError, Kink};
-use crate::expr::{ExprId, Graph, LimitExceeded, Node};
+use crate::expr::{ExprId, Graph, LimitExceeded, Node, Pass};
 
 /// Why an expression could not be unfolded.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -54,6 +54,18 @@ impl From<DiffError> for UnfoldError {
 /// # Errors
 /// [`UnfoldError`]: a derivative that cannot be taken, or the graph's limits.
 pub fn unfold(g: &mut Graph, root: ExprId, kink: Kink) -> Result<ExprId, UnfoldError> {
+    // Unfolded once per graph (the certified evaluator unfolds on every call).
+    let pass = Pass::Unfold(kink as u8);
+    if let Some(e) = g.pass_result(pass, root) {
+        g.within_limits()?;
+        return Ok(e);
+    }
+    let e = unfold_uncached(g, root, kink)?;
+    g.record_pass(pass, root, e);
+    Ok(e)
+}
+
+fn unfold_uncached(g: &mut Graph, root: ExprId, kink: Kink) -> Result<ExprId, UnfoldError> {
     // Already unfolded (the evaluators are handed unfolded expressions again and
     // again): nothing to take or inline, and no walk that rebuilds every node.
     let pending = g
@@ -80,6 +92,11 @@ pub fn unfold(g: &mut Graph, root: ExprId, kink: Kink) -> Result<ExprId, UnfoldE
 /// # Errors
 /// As [`unfold`].
 pub fn unfold_diffs(g: &mut Graph, root: ExprId, kink: Kink) -> Result<ExprId, UnfoldError> {
+    let pass = Pass::UnfoldDiffs(kink as u8);
+    if let Some(e) = g.pass_result(pass, root) {
+        g.within_limits()?;
+        return Ok(e);
+    }
     let e = diff::take_diffs(g, root, kink)?;
     let e = defs::inline_with(g, e, &mut |g, def| {
         if def.derives {
@@ -89,5 +106,6 @@ pub fn unfold_diffs(g: &mut Graph, root: ExprId, kink: Kink) -> Result<ExprId, U
         }
     })?;
     g.within_limits()?;
+    g.record_pass(pass, root, e);
     Ok(e)
 }

@@ -627,3 +627,78 @@ fn one_sided_mpfr_quotients_at_kinks() {
         }
     }
 }
+
+/// `derive_modes` takes the derivative once for the three modes exactly where they
+/// cannot differ: wherever `mode_independent` holds of the simplified input, each
+/// mode's derivative taken alone in a fresh graph is the same; and in every case
+/// the derivatives `derive_modes` gives (and a second call, from the graph's
+/// record of them) are those of `derive` in a fresh graph, mode by mode.
+#[test]
+fn derive_modes_shares_one_derivative_only_where_the_modes_agree() {
+    use actsym::diff::{derive_modes, mode_independent};
+    use actsym::fuzz::{generate, Config};
+    use actsym::print::text;
+    let modes = [Kink::Left, Kink::Right, Kink::Autodiff];
+    let fresh = |src: &str, kink: Kink| -> Option<String> {
+        let mut g = Graph::with_prelude();
+        let e = parse(&mut g, src);
+        let x = g.symbol("x");
+        derive(&mut g, e, x, kink).ok().map(|d| text(&g, d))
+    };
+    let (mut independent, mut dependent) = (0, 0);
+    for seed in 0..300 {
+        let src = generate(seed, &Config::default()).text();
+        let mut g = Graph::with_prelude();
+        let e = parse(&mut g, &src);
+        let x = g.symbol("x");
+        let each: Vec<Option<String>> = modes.iter().map(|&k| fresh(&src, k)).collect();
+        for _ in 0..2 {
+            let got: Vec<Option<String>> = derive_modes(&mut g, e, x, &modes)
+                .into_iter()
+                .map(|d| d.ok().map(|d| text(&g, d)))
+                .collect();
+            assert_eq!(got, each, "seed {seed}: {src}");
+        }
+        let s = simplify(&mut g, e);
+        if mode_independent(&g, s) {
+            independent += 1;
+            assert!(
+                each.iter().all(|d| *d == each[0]),
+                "seed {seed}: {src} is not mode independent: {each:?}"
+            );
+        } else {
+            dependent += 1;
+        }
+    }
+    assert!(
+        independent > 30 && dependent > 30,
+        "{independent} / {dependent}"
+    );
+}
+
+/// A graph rolled back to a mark forgets the derivatives and unfoldings it kept for
+/// the nodes it forgets: the ids made again after the rollback name other nodes.
+#[test]
+fn a_rollback_forgets_the_derivatives_of_forgotten_nodes() {
+    use actsym::unfold::unfold;
+    let mut g = Graph::with_prelude();
+    let x = g.symbol("x");
+    let mark = g.mark();
+    let e = parse(&mut g, "x^17 + softplus(x)");
+    let d = derive(&mut g, e, x, Kink::Left).expect("derivative");
+    let want = parse(&mut g, "17*x^16 + sigmoid(x)");
+    assert_eq!(show(&g, d), show(&g, want));
+    let _ = unfold(&mut g, e, Kink::Left).expect("unfolds");
+    assert!(g.rollback(&mark));
+    // The same shapes, so the same ids, for another expression (a stale record
+    // would answer with the first derivative).
+    let e = parse(&mut g, "x^19 + softplus(x)");
+    let d = derive(&mut g, e, x, Kink::Left).expect("derivative");
+    let mut fresh = Graph::with_prelude();
+    let fe = parse(&mut fresh, "x^19 + softplus(x)");
+    let fx = fresh.symbol("x");
+    let want = derive(&mut fresh, fe, fx, Kink::Left).expect("derivative");
+    assert_eq!(show(&g, d), show(&fresh, want));
+    let u = unfold(&mut g, e, Kink::Left).expect("unfolds");
+    assert!(show(&g, u).contains("19"), "{}", show(&g, u));
+}

@@ -42,7 +42,7 @@ mod rules;
 use std::collections::HashMap;
 use std::time::Instant;
 
-use crate::expr::{CmpOp, ExprId, Func, Graph, LimitExceeded, Node, Symbol};
+use crate::expr::{CmpOp, ExprId, Func, Graph, IdMap, LimitExceeded, Node, Pass, Symbol};
 use crate::simplify::{Budget, Simplifier};
 
 /// How a derivative is taken where the function has a kink.
@@ -161,7 +161,43 @@ fn check_deadline() -> Result<(), DiffError> {
 /// [`DiffError`] when the expression calls an undefined function, uses a comparison
 /// as a number, or the graph grows past its limits.
 pub fn derive(g: &mut Graph, e: ExprId, var: Symbol, kink: Kink) -> Result<ExprId, DiffError> {
-    derive_n(g, e, var, 1, kink)
+    // Taken once per graph: `diff(e, x)` unfolded for each evaluation, compiled
+    // for the fast evaluator or differentiated in several modes asks again.
+    let pass = Pass::Derivative(var, kink as u8);
+    if let Some(d) = g.pass_result(pass, e) {
+        return Ok(d);
+    }
+    let d = derive_n(g, e, var, 1, kink)?;
+    g.record_pass(pass, e, d);
+    Ok(d)
+}
+
+/// The derivative of `e` with respect to `var` in each of `modes`, as [`derive()`]
+/// gives it; taken once for all of them when they cannot differ
+/// ([`mode_independent`] of `e` as the differentiator reads it, simplified).
+pub fn derive_modes(
+    g: &mut Graph,
+    e: ExprId,
+    var: Symbol,
+    modes: &[Kink],
+) -> Vec<Result<ExprId, DiffError>> {
+    let mut out = Vec::with_capacity(modes.len());
+    let mut shared: Option<ExprId> = None;
+    for &kink in modes {
+        if let Some(d) = shared {
+            out.push(Ok(d));
+            continue;
+        }
+        let r = derive(g, e, var, kink);
+        if let Ok(d) = r {
+            let input = g.pass_result(Pass::DerivativeInput, e);
+            if input.is_some_and(|s| mode_independent(g, s)) {
+                shared = Some(d);
+            }
+        }
+        out.push(r);
+    }
+    out
 }
 
 /// The derivative of `e` with respect to `var`, as the rules build it (canonical
@@ -197,6 +233,7 @@ pub fn derive_n(
     // Simplified first, the conditions are canonical (`relu(x) > 0` is `x > 0`), so
     // the kink rules see where each one changes.
     let mut cur = if order > 0 { simplifier.run(g, e) } else { e };
+    let input = cur;
     for _ in 0..order {
         let d = derive_raw(g, cur, var, kink)?;
         check_deadline()?;
@@ -204,7 +241,56 @@ pub fn derive_n(
         g.within_limits()?;
         check_deadline()?;
     }
+    if order > 0 {
+        // What was differentiated (`derive_modes` reads it).
+        g.record_pass(Pass::DerivativeInput, e, input);
+    }
     Ok(cur)
+}
+
+/// Whether the derivative of `e` is the same in every [`Kink`] mode because the
+/// mode is never consulted: nothing reachable from `e`, through the bodies of the
+/// functions it calls and inside its `diff(...)`s, is a place where the modes
+/// differ. That is no `max`, `min`, `abs`, `sign`, `if` or comparison, no power with
+/// an exponent strictly between 0 and 1 (its chain rule where the base is 0 is
+/// decided per side), and no call of a function with an autodiff rule of its own.
+/// Conservative: `false` says only that the modes may differ. (A caller that needs
+/// the derivative in several modes takes it once when this holds.)
+#[must_use]
+pub fn mode_independent(g: &Graph, e: ExprId) -> bool {
+    let mut seen: std::collections::HashSet<ExprId> = std::collections::HashSet::new();
+    let mut bodies: std::collections::HashSet<Symbol> = std::collections::HashSet::new();
+    let mut stack = vec![e];
+    while let Some(id) = stack.pop() {
+        if !seen.insert(id) {
+            continue;
+        }
+        match g.node(id) {
+            Node::Max(..)
+            | Node::Min(..)
+            | Node::Func(Func::Abs | Func::Sign, _)
+            | Node::If(..)
+            | Node::Cmp(..)
+            | Node::Bool(_) => return false,
+            Node::Pow(_, p) if rules::root_like(g, *p) => return false,
+            Node::Call(f, _) => {
+                if named::has_autodiff_rule(g, *f) {
+                    return false;
+                }
+                if bodies.insert(*f) {
+                    match g.defs().get(*f) {
+                        Some(def) => stack.push(def.body),
+                        // Not differentiable at all: the same error in every mode,
+                        // but no reason to say so here.
+                        None => return false,
+                    }
+                }
+            }
+            _ => {}
+        }
+        stack.extend(g.node(id).children());
+    }
+    true
 }
 
 /// Replaces every `diff(e, v)` node under `root` by the derivative of `e` with
@@ -263,16 +349,16 @@ struct Deriver {
     var: Symbol,
     kink: Kink,
     /// The derivative of each node already differentiated.
-    memo: HashMap<ExprId, ExprId>,
+    memo: IdMap<ExprId>,
     /// Whether a node depends on `var`.
-    depends: HashMap<ExprId, bool>,
+    depends: IdMap<bool>,
     /// For a call without a named rule, its body with the arguments substituted;
     /// for a `diff` node, its expansion.
-    expansion: HashMap<ExprId, ExprId>,
+    expansion: IdMap<ExprId>,
     /// For a sum or product with an `if` operand on a moving comparison, the same
     /// function as one `if` on that comparison (see [`Deriver::lift`]); `None` when
     /// it is differentiated term by term.
-    lifts: HashMap<ExprId, Option<ExprId>>,
+    lifts: IdMap<Option<ExprId>>,
     /// Operands of the derivatives built so far.
     size: usize,
 }
@@ -282,10 +368,10 @@ impl Deriver {
         Deriver {
             var,
             kink,
-            memo: HashMap::new(),
-            depends: HashMap::new(),
-            expansion: HashMap::new(),
-            lifts: HashMap::new(),
+            memo: IdMap::default(),
+            depends: IdMap::default(),
+            expansion: IdMap::default(),
+            lifts: IdMap::default(),
             size: 0,
         }
     }

@@ -105,6 +105,12 @@ fn rule_of(g: &Graph, f: Symbol, kink: Kink) -> Option<(&'static RowRules, &'sta
     Some((rules, rule))
 }
 
+/// Whether `f` is an activation of the table with a rule of its own for autodiff
+/// mode (PyTorch's values at its kinks), whatever its definition.
+pub(super) fn has_autodiff_rule(g: &Graph, f: Symbol) -> bool {
+    activations::find(g.name(f)).is_some_and(|row| row.autodiff.is_some())
+}
+
 /// Whether a named rule differentiates calls of `f` in this mode.
 pub(super) fn applies(g: &Graph, f: Symbol, kink: Kink) -> bool {
     rule_of(g, f, kink).is_some()

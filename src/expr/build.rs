@@ -11,13 +11,23 @@
 //!   combined only when the exponents are integers of the same sign (`x*x^(-1)` stays,
 //!   since it is undefined at 0 and `1` is not).
 
-use std::collections::HashMap;
-
 use num_bigint::BigInt;
 use num_traits::{One, Signed, Zero};
 
 use super::info::canonical_cmp;
 use super::{BigRational, CmpOp, ExprId, Func, Graph, Node, Symbol};
+
+/// `coeff *= r`, without the arithmetic (and its reductions) when either is 1.
+fn times(coeff: &mut BigRational, r: &BigRational) {
+    if r.is_one() {
+        return;
+    }
+    if coeff.is_one() {
+        *coeff = r.clone();
+    } else {
+        *coeff *= r;
+    }
+}
 
 impl Graph {
     /// An exact rational constant.
@@ -93,15 +103,16 @@ impl Graph {
 
     /// Splits a term into its rational coefficient and the rest (`3*x*y -> (3, x*y)`).
     fn split_coeff(&mut self, t: ExprId) -> (BigRational, Option<ExprId>) {
-        match self.node(t).clone() {
-            Node::Num(r) => (r, None),
+        match self.node(t) {
+            Node::Num(r) => (r.clone(), None),
             Node::Mul(fs) => match self.node(fs[0]) {
                 Node::Num(r) => {
                     let r = r.clone();
                     let rest = if fs.len() == 2 {
                         fs[1]
                     } else {
-                        self.intern(Node::Mul(fs[1..].into()))
+                        let rest = Node::Mul(fs[1..].into());
+                        self.intern(rest)
                     };
                     (r, Some(rest))
                 }
@@ -127,7 +138,7 @@ impl Graph {
         // Collect like terms: coefficient per non-constant part, in first-seen order.
         let mut constant = BigRational::zero();
         let mut order: Vec<ExprId> = Vec::new();
-        let mut coeffs: HashMap<ExprId, BigRational> = HashMap::new();
+        let mut coeffs: super::IdMap<BigRational> = super::IdMap::default();
         for t in flat {
             let (c, rest) = self.split_coeff(t);
             match rest {
@@ -213,7 +224,7 @@ impl Graph {
         let mut order: Vec<(ExprId, Option<ExprId>)> = Vec::new();
         for f in flat {
             if let Node::Num(r) = self.node(f) {
-                coeff *= r.clone();
+                times(&mut coeff, r);
                 continue;
             }
             let (base, exp) = self.split_pow(f);
@@ -280,12 +291,12 @@ impl Graph {
                 Some(e) => self.pow(base, e),
             };
             match self.node(f) {
-                Node::Num(r) => coeff *= r.clone(),
+                Node::Num(r) => times(&mut coeff, r),
                 Node::Mul(inner) => {
                     // A power that split into a coefficient times a power (sqrt(8)).
                     for &g in inner.clone().iter() {
                         match self.node(g) {
-                            Node::Num(r) => coeff *= r.clone(),
+                            Node::Num(r) => times(&mut coeff, r),
                             _ => out.push(g),
                         }
                     }

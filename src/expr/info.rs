@@ -7,7 +7,7 @@ use std::hash::{Hash, Hasher};
 
 use num_traits::{Signed, Zero};
 
-use super::{ExprId, Func, Graph, Node};
+use super::{BigInt, BigRational, ExprId, Func, Graph, Node};
 
 /// What is known of the sign of a node wherever it is defined.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -66,26 +66,39 @@ fn rank(node: &Node) -> u8 {
 pub(super) fn compute(g: &Graph, node: &Node) -> NodeInfo {
     let mut h = std::hash::DefaultHasher::new();
     std::mem::discriminant(node).hash(&mut h);
-    let children = node.children();
-    for &c in &children {
-        g.info(c).shape.hash(&mut h);
-    }
+    let mut depth = 0;
+    node.each_child(|c| {
+        let info = g.info(c);
+        info.shape.hash(&mut h);
+        depth = depth.max(info.depth);
+    });
     match node {
-        Node::Num(r) => r.hash(&mut h),
+        Node::Num(r) => hash_rational(r, &mut h),
         Node::Bool(b) => b.hash(&mut h),
         Node::Var(s) | Node::Call(s, _) | Node::Diff(_, s) => g.name(*s).hash(&mut h),
         Node::Func(f, _) => f.hash(&mut h),
         Node::Cmp(op, ..) => op.hash(&mut h),
         _ => {}
     }
-    let depth = 1 + children.iter().map(|&c| g.info(c).depth).max().unwrap_or(0);
     let (total, sign) = total_and_sign(g, node);
     NodeInfo {
         shape: h.finish(),
-        depth,
+        depth: depth + 1,
         total,
         sign,
         rank: rank(node),
+    }
+}
+
+/// Feeds `r` to `h` exactly as `BigRational`'s own `Hash` does (the shapes, and so
+/// the canonical order, stay what they were), without its divisions for an integer:
+/// that hashes the continued fraction of `r`, which for `n/1` is `n` then `0`.
+fn hash_rational<H: Hasher>(r: &BigRational, h: &mut H) {
+    if r.is_integer() {
+        r.numer().hash(h);
+        BigInt::zero().hash(h);
+    } else {
+        r.hash(h);
     }
 }
 
@@ -234,4 +247,26 @@ pub fn canonical_cmp(g: &Graph, a: ExprId, b: ExprId) -> Ordering {
         })
         .then_with(|| ia.shape.cmp(&ib.shape))
         .then_with(|| a.cmp(&b))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An integer's shape is hashed as `BigRational`'s `Hash` hashes it.
+    #[test]
+    fn integers_hash_as_rationals_do() {
+        for n in [0i64, 1, -1, 7, -12, 1 << 40, i64::MIN, i64::MAX] {
+            for d in [1i64, 3] {
+                let r = BigRational::new(BigInt::from(n), BigInt::from(d));
+                let (mut a, mut b) = (
+                    std::hash::DefaultHasher::new(),
+                    std::hash::DefaultHasher::new(),
+                );
+                r.hash(&mut a);
+                hash_rational(&r, &mut b);
+                assert_eq!(a.finish(), b.finish(), "{r}");
+            }
+        }
+    }
 }

@@ -294,6 +294,10 @@ type NodeMap = HashMap<Node, ExprId, FxBuild>;
 /// Builds [`FxHasher`]s: for the sets and maps of ids the walks over a graph keep.
 pub(crate) type FxBuild = std::hash::BuildHasherDefault<FxHasher>;
 
+/// A map keyed by node ids with the Fx hash (the passes' memo tables: ids are small
+/// integers, for which SipHash's protection is not needed).
+pub(crate) type IdMap<V> = HashMap<ExprId, V, FxBuild>;
+
 impl Node {
     /// The children of this node, in order.
     #[must_use]
@@ -306,6 +310,25 @@ impl Node {
             }
             Node::Func(_, a) | Node::Diff(a, _) => vec![*a],
             Node::If(c, a, b) => vec![*c, *a, *b],
+        }
+    }
+
+    /// Calls `f` on each child of this node, in order (as [`Node::children`] lists
+    /// them, without the vector).
+    pub(crate) fn each_child(&self, mut f: impl FnMut(ExprId)) {
+        match self {
+            Node::Num(_) | Node::Pi | Node::Bool(_) | Node::Undefined | Node::Var(_) => {}
+            Node::Add(a) | Node::Mul(a) | Node::Call(_, a) => a.iter().for_each(|&c| f(c)),
+            Node::Pow(a, b) | Node::Max(a, b) | Node::Min(a, b) | Node::Cmp(_, a, b) => {
+                f(*a);
+                f(*b);
+            }
+            Node::Func(_, a) | Node::Diff(a, _) => f(*a),
+            Node::If(c, a, b) => {
+                f(*c);
+                f(*a);
+                f(*b);
+            }
         }
     }
 }
@@ -350,6 +373,27 @@ pub struct Graph {
     over_limit: Option<LimitExceeded>,
     /// The number of nodes when the current operation began.
     operation_start: usize,
+    /// Results of the pure passes over this graph's nodes (see [`Pass`]).
+    passes: HashMap<(Pass, ExprId), ExprId, FxBuild>,
+}
+
+/// A pass whose result for a node is a function of the node and the graph's
+/// definitions only, so the graph keeps it ([`Graph::pass_result`]): the passes
+/// above (derivatives, unfolding) ask again and again for the same nodes (the
+/// certified evaluator unfolds its argument on every call, a `diff(...)` compiled
+/// for the fast evaluator is the derivative already taken). Only successful
+/// results are kept (an error or a time limit is not), and all are forgotten when a
+/// definition is added. The modes are the numbers their passes give them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) enum Pass {
+    /// The first derivative with respect to a variable in a mode, simplified.
+    Derivative(Symbol, u8),
+    /// The expression simplified as a derivative's input is.
+    DerivativeInput,
+    /// Every `diff(...)` taken in a mode and every definition inlined.
+    Unfold(u8),
+    /// Every `diff(...)` taken in a mode, other calls kept.
+    UnfoldDiffs(u8),
 }
 
 /// The size of a graph at one moment: see [`Graph::mark`] and [`Graph::rollback`].
@@ -397,6 +441,7 @@ impl Graph {
             limits: Limits::default(),
             over_limit: None,
             operation_start: 0,
+            passes: HashMap::default(),
         }
     }
 
@@ -410,7 +455,18 @@ impl Graph {
     /// Adds a definition already checked by `defs` (the only caller: see
     /// `tests/layering.rs`). Node facts are not refreshed here.
     pub(crate) fn insert_definition(&mut self, def: Definition) {
+        self.passes.clear();
         self.defs.insert(def);
+    }
+
+    /// The result of `pass` on `id`, if it was recorded.
+    pub(crate) fn pass_result(&self, pass: Pass, id: ExprId) -> Option<ExprId> {
+        self.passes.get(&(pass, id)).copied()
+    }
+
+    /// Records the (successful) result of `pass` on `id`.
+    pub(crate) fn record_pass(&mut self, pass: Pass, id: ExprId, result: ExprId) {
+        self.passes.insert((pass, id), result);
     }
 
     /// Moves `names` to the end of the definitions' listing order.
@@ -506,6 +562,16 @@ impl Graph {
             let kept = mark.symbols;
             self.symbol_ids.retain(|_, s| (s.0 as usize) < kept);
         }
+        // The passes' results that name a forgotten node or symbol (a node's
+        // children are older than it, so a kept result's whole subgraph is kept).
+        let (nodes, symbols) = (mark.nodes, mark.symbols);
+        self.passes.retain(|&(pass, id), result| {
+            let symbol_kept = match pass {
+                Pass::Derivative(s, _) => (s.0 as usize) < symbols,
+                _ => true,
+            };
+            symbol_kept && id.index() < nodes && result.index() < nodes
+        });
         self.begin_operation();
         true
     }
@@ -545,6 +611,7 @@ impl Graph {
     /// references, the bodies of a file) learn that they are defined everywhere.
     /// Facts only become more precise, so canonical forms built earlier stay sound.
     pub(crate) fn refresh_info(&mut self) {
+        self.passes.clear();
         for i in 0..self.nodes.len() {
             let fresh = info::compute(self, &self.nodes[i]);
             self.info[i] = fresh;

@@ -503,8 +503,12 @@ pub fn derive(g: &mut Graph, text: &str, points: &[Point], kinks: &[f64]) -> Opt
     };
     let e_unfolded = unfolded(g, e);
     let mut left_derivative = None;
-    for kink in [Kink::Left, Kink::Right, Kink::Autodiff] {
-        let Ok(d) = diff::derive(g, e, x, kink) else {
+    // One derivative for the three modes where they cannot differ (no kink, branch
+    // or root reachable): each is still compared with the quotients on its side.
+    let modes = [Kink::Left, Kink::Right, Kink::Autodiff];
+    let derivatives = diff::derive_modes(g, e, x, &modes);
+    for (kink, d) in modes.into_iter().zip(derivatives) {
+        let Ok(d) = d else {
             continue;
         };
         if kink == Kink::Left {

@@ -11,15 +11,13 @@
 //! and products without subtractions, quotients and negative constants; the test
 //! below shows where they differ.
 
-use std::collections::HashMap;
-
 use crate::expr::{ExprId, Graph, Node};
 
 /// Counts tree operations, remembering every node's count (ids never change
 /// meaning, so the memo stays valid while the graph grows).
 #[derive(Default, Debug)]
 pub struct OpCounter {
-    memo: HashMap<ExprId, u64>,
+    memo: crate::expr::IdMap<u64>,
 }
 
 /// The operations a node adds on top of its children's.

@@ -40,9 +40,7 @@ mod sums;
 pub use cost::{dag_op_count, op_count, OpCounter};
 pub use shared::{shared_form, shared_form_with, SharedForm};
 
-use std::collections::HashMap;
-
-use crate::expr::{ExprId, Graph, Node};
+use crate::expr::{map_children, ExprId, Graph, IdMap, Node};
 
 /// How much work one call of [`simplify_with`] may do.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -128,7 +126,12 @@ pub struct Simplifier {
     budget: Budget,
     ops: OpCounter,
     /// The result of the local rules for each node already seen.
-    done: HashMap<ExprId, ExprId>,
+    done: IdMap<ExprId>,
+    /// What a pass maps each node already visited to (its children mapped, then
+    /// the local rules). A function of the node and of `done`, whose entries never
+    /// change: a later pass, or a later run, would map it the same way again, so
+    /// it is looked up instead and only the nodes a pass built are visited anew.
+    mapped: IdMap<ExprId>,
     /// Polynomial expansions already computed.
     expansions: poly::Expansions,
 }
@@ -141,7 +144,8 @@ impl Simplifier {
             names: patterns::Names::find(g),
             budget,
             ops: OpCounter::new(),
-            done: HashMap::new(),
+            done: IdMap::default(),
+            mapped: IdMap::default(),
             expansions: poly::Expansions::default(),
         }
     }
@@ -155,32 +159,59 @@ impl Simplifier {
             if g.within_limits().is_err() || work.exhausted() {
                 break;
             }
-            let next = g.rewrite(cur, |g, orig, node| {
-                // Unchanged children: the node is already canonical.
-                let id = if *g.node(orig) == node {
-                    orig
-                } else {
-                    g.rebuild(node)
-                };
-                if let Some(&r) = self.done.get(&id) {
-                    return r;
-                }
-                let mut ctx = Context {
-                    names: self.names,
-                    ops: &mut self.ops,
-                    expansions: &mut self.expansions,
-                    work: &mut work,
-                };
-                let r = local_rules(g, id, &mut ctx);
-                self.done.insert(id, r);
-                r
-            });
+            let next = self.pass(g, cur, &mut work);
             if next == cur {
                 break;
             }
             cur = next;
         }
         cur
+    }
+
+    /// One bottom-up pass over `root` (children first, without recursion): each
+    /// node rebuilt from its mapped children, then given to the local rules; nodes
+    /// mapped before are looked up (see `mapped`).
+    fn pass(&mut self, g: &mut Graph, root: ExprId, work: &mut Work) -> ExprId {
+        // (node, whether its children are mapped)
+        let mut stack = vec![(root, false)];
+        while let Some((orig, ready)) = stack.pop() {
+            if self.mapped.contains_key(&orig) {
+                continue;
+            }
+            let node = g.node(orig);
+            if !ready {
+                stack.push((orig, true));
+                for c in node.children() {
+                    if !self.mapped.contains_key(&c) {
+                        stack.push((c, false));
+                    }
+                }
+                continue;
+            }
+            let mapped = map_children(node, |c| self.mapped[&c]);
+            // Unchanged children: the node is already canonical.
+            let id = if *g.node(orig) == mapped {
+                orig
+            } else {
+                g.rebuild(mapped)
+            };
+            let r = match self.done.get(&id) {
+                Some(&r) => r,
+                None => {
+                    let mut ctx = Context {
+                        names: self.names,
+                        ops: &mut self.ops,
+                        expansions: &mut self.expansions,
+                        work,
+                    };
+                    let r = local_rules(g, id, &mut ctx);
+                    self.done.insert(id, r);
+                    r
+                }
+            };
+            self.mapped.insert(orig, r);
+        }
+        self.mapped[&root]
     }
 }
 

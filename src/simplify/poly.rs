@@ -9,7 +9,7 @@
 //! expansion in which an atom that is not defined everywhere cancels
 //! (`(log(x) + 1) - log(x)`) is refused.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::rc::Rc;
 
 use num_traits::ToPrimitive;
@@ -56,8 +56,9 @@ fn atom_power(a: ExprId, k: u32) -> Poly {
 
 /// An expansion and the atoms in it that are not defined everywhere.
 #[derive(Debug)]
-struct Expanded {
-    poly: Poly,
+pub(super) struct Expanded {
+    /// The polynomial.
+    pub(super) poly: Poly,
     partial: Vec<ExprId>,
 }
 
@@ -66,7 +67,7 @@ struct Expanded {
 /// subterms'.
 #[derive(Debug, Default)]
 pub(super) struct Expansions {
-    map: HashMap<ExprId, Option<Rc<Expanded>>>,
+    map: crate::expr::IdMap<Option<Rc<Expanded>>>,
 }
 
 fn merge_partial(into: &mut Vec<ExprId>, from: &[ExprId]) {
@@ -179,19 +180,20 @@ impl Expansions {
         Some(Rc::new(out))
     }
 
-    /// The expanded polynomial of a sum, if expanding keeps its domain.
+    /// The expansion of a sum (its polynomial is `poly`), if expanding keeps its
+    /// domain: every atom not defined everywhere is still there.
     pub(super) fn expand_sum(
         &mut self,
         g: &mut Graph,
         id: ExprId,
         work: &mut Work,
-    ) -> Option<Poly> {
+    ) -> Option<Rc<Expanded>> {
         let e = self.expand(g, id, 0, work)?;
+        if e.partial.is_empty() {
+            return Some(e);
+        }
         let kept: HashSet<ExprId> = atoms(&e.poly).into_iter().collect();
-        e.partial
-            .iter()
-            .all(|a| kept.contains(a))
-            .then(|| e.poly.clone())
+        e.partial.iter().all(|a| kept.contains(a)).then_some(e)
     }
 }
 

@@ -387,9 +387,10 @@ pub(super) fn best_sum_form(
     if work.exhausted() {
         return best.1;
     }
-    let Some(p) = memo.expand_sum(g, id, work) else {
+    let Some(expanded) = memo.expand_sum(g, id, work) else {
         return best.1;
     };
+    let p = &expanded.poly;
     // Cost every candidate from the polynomial alone, build only the cheapest, and
     // keep it only if it is really smaller once built.
     let mut cheapest: Option<(u64, Candidate)> = None;
@@ -398,7 +399,7 @@ pub(super) fn best_sum_form(
             cheapest = Some((n, c));
         }
     };
-    consider(poly_cost(g, ops, &p), Candidate::Expanded);
+    consider(poly_cost(g, ops, p), Candidate::Expanded);
     // The common monomial taken out, when there is one (most sums have none: no
     // quotient is formed for them).
     let factored = (!p.common_monomial().is_one()).then(|| p.split_common_monomial());
@@ -411,7 +412,7 @@ pub(super) fn best_sum_form(
             );
         }
     }
-    let atoms = atoms(&p);
+    let atoms = atoms(p);
     if atoms.len() <= MAX_COLLECT_ATOMS {
         for a in atoms {
             // Collecting by an atom of a single term only regroups the others.
@@ -419,18 +420,18 @@ pub(super) fn best_sum_form(
             if uses < 2 {
                 continue;
             }
-            if let Some(n) = collected_cost(g, ops, &p, a) {
+            if let Some(n) = collected_cost(g, ops, p, a) {
                 consider(n, Candidate::Collected(a));
             }
         }
     }
     if let Some((_, c)) = cheapest {
         let form = match c {
-            Candidate::Expanded => Some(poly_form(&p)),
+            Candidate::Expanded => Some(poly_form(p)),
             Candidate::Factored => factored
                 .as_ref()
                 .map(|(content, rest)| factored_form(content, rest)),
-            Candidate::Collected(a) => collected_form(&p, a),
+            Candidate::Collected(a) => collected_form(p, a),
         };
         if let Some(form) = form {
             let cand = form.build(g);
@@ -456,12 +457,13 @@ mod tests {
         let e = crate::defs::parse_expr(&mut g, src).expect("parses");
         let mut memo = Expansions::default();
         let mut work = Work::new(1_000_000);
-        let p = memo.expand_sum(&mut g, e, &mut work).expect("expands");
+        let expanded = memo.expand_sum(&mut g, e, &mut work).expect("expands");
+        let p = &expanded.poly;
         let mut ops = OpCounter::new();
-        assert_eq!(poly_cost(&g, &mut ops, &p), poly_form(&p).ops(&g, &mut ops));
-        for a in atoms(&p) {
-            if let Some(n) = collected_cost(&g, &mut ops, &p, a) {
-                let f = collected_form(&p, a).expect("same grouping");
+        assert_eq!(poly_cost(&g, &mut ops, p), poly_form(p).ops(&g, &mut ops));
+        for a in atoms(p) {
+            if let Some(n) = collected_cost(&g, &mut ops, p, a) {
+                let f = collected_form(p, a).expect("same grouping");
                 assert_eq!(n, f.ops(&g, &mut ops));
             }
             let content = Monomial::power(gen(a), 1);
