@@ -1,7 +1,8 @@
 //! Throughput of `actsym fuzz`: cases per second per core for each target, and the
 //! scaling from 1 to 2 jobs (a ratio within one run), then criterion's timing of one
-//! batch of cases per target. Also the memory of the reusable session: the graph is
-//! replaced past `Session::MAX_NODES`, so it stays bounded over any number of cases.
+//! batch of cases per target. Also the memory of the reusable session: its graph is
+//! rolled back to the prelude before each case, so it stays bounded over any number
+//! of cases.
 //!
 //! `cargo bench --bench fuzz` prints one `RESULT` line per target:
 //! `RESULT fuzz <target> jobs=1 <cases/s> jobs=2 <cases/s> scaling <ratio> cpu <cases/cpu-s>`.

@@ -149,6 +149,38 @@ fn a_graph_recovers_after_an_oversize_input() {
     );
 }
 
+#[test]
+fn a_graph_rolls_back_to_a_mark_and_builds_the_same_again() {
+    let mut g = Graph::with_prelude();
+    let mark = g.mark();
+    let prelude_nodes = g.len();
+    let derived = |g: &mut Graph| {
+        let e = defs::parse_expr(g, "swish(y, beta) + log(z)").unwrap();
+        let y = g.symbol("y");
+        let d = diff::derive_n(g, e, y, 3, Kink::Left).unwrap();
+        (print::text(g, d), d, g.len())
+    };
+    let (first, first_id, grown) = derived(&mut g);
+    assert!(grown > prelude_nodes);
+    assert!(g.rollback(&mark));
+    assert_eq!(g.len(), prelude_nodes);
+    assert_eq!(
+        g.find_symbol("z"),
+        None,
+        "symbols made since the mark are gone"
+    );
+    // The prelude still works, and the same work builds the same nodes again
+    // (hash-consing forgot the dropped ones: no id past the arena).
+    let (again, again_id, regrown) = derived(&mut g);
+    assert_eq!((again, again_id, regrown), (first, first_id, grown));
+    // Definitions added since the mark: nothing is rolled back.
+    let mark = g.mark();
+    defs::parse_source(&mut g, "f(t) = t^2", user()).unwrap();
+    let with_def = g.len();
+    assert!(!g.rollback(&mark));
+    assert_eq!(g.len(), with_def);
+}
+
 /// A graph where `src` parses, but unfolding its `diff(...)` goes past the limits.
 fn over_limit_when_unfolded(src: &str) -> (Graph, actsym::expr::ExprId) {
     let mut g = Graph::with_prelude();

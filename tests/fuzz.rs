@@ -227,6 +227,13 @@ fn a_sum_cancelling_below_f64_precision_is_a_limit() {
             vec![("x", -1.233708778103538e308)],
         ),
         ("hard_swish(x)", vec![("x", 1.233708778103538e308)]),
+        // Its fourth: the flat product hard_tanh(x)*x^-1*x*relu6(x + 3)/6 (negated)
+        // underflows at 2e-269 (x*x first), so sqrt of the tiny negative value is 0
+        // where the truth is undefined.
+        (
+            "((((hard_tanh(x) / (-x)) * hard_swish(x)))^(1/2))",
+            vec![("x", 1.9875508243780523e-269)],
+        ),
     ] {
         let mut g = Graph::with_prelude();
         let p = Point {
@@ -240,8 +247,18 @@ fn a_sum_cancelling_below_f64_precision_is_a_limit() {
             f.detail
         );
     }
-    // Where no sum cancels, the values are right (the hand-found cases).
-    for (src, x) in [("log(Phi(x))", -1000.0), ("exp(x)/(1 + exp(x))", 710.0)] {
+    // Where no sum cancels, the values are right (the hand-found cases, and the
+    // third crash of the cargo-fuzz target `fast_eval`: 1 + x rounds to 1 at
+    // 1.5e-307, so log(1 + x) is compiled as log1p(x)).
+    for (src, x) in [
+        ("log(Phi(x))", -1000.0),
+        ("exp(x)/(1 + exp(x))", 710.0),
+        ("abs(log(x + 1))^(-1)", 1.5e-307),
+        ("log(1 + x)/x", -1e-300),
+        ("log(1 + x + x^2)", 1e-20),
+        ("log(1 + x)", -1.0),
+        ("log(1 + x)", -2.0),
+    ] {
         let mut g = Graph::with_prelude();
         let p = Point {
             coords: vec![("x".to_owned(), x)],

@@ -14,4 +14,4 @@ pub use decimal::decimal_of_rational;
 pub use error::EvalError;
 pub use interval::{Arith, Interval};
 pub use mpfr::enclose;
-pub use ziv::{evaluate, evaluate_with, power_bits, Value, ZivLimits};
+pub use ziv::{evaluate, evaluate_digits, evaluate_with, power_bits, Value, ZivLimits};

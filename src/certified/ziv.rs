@@ -106,6 +106,54 @@ pub fn evaluate_with(
     }
 }
 
+/// [`evaluate_with`] for callers that want the digits and not an exact rational (the
+/// fuzz targets' oracles, which evaluate one expression at many points): first one
+/// MPFR enclosure at the starting precision with the point's values bound, nothing
+/// substituted into the graph (no node is interned, no rational grows); when its ends
+/// round to the same digits that is the value. Otherwise, and on every error, the
+/// whole of [`evaluate_with`] decides. `exact` is `None` unless the enclosure is
+/// exactly 0.
+///
+/// The enclosure holds the value (outward rounding), so digits its two ends share
+/// are the value's digits, as in the precision loop: no answer differs from
+/// [`evaluate_with`]'s but by the `exact` field (and fewer digits of a value that
+/// is exactly representable).
+///
+/// # Errors
+/// As [`evaluate_with`].
+pub fn evaluate_digits(
+    g: &mut Graph,
+    root: ExprId,
+    env: &HashMap<Symbol, BigRational>,
+    digits: u32,
+    limits: ZivLimits,
+) -> Result<Value, EvalError> {
+    let started = Instant::now();
+    let first = |g: &mut Graph| -> Option<Value> {
+        let digits = digits.max(1);
+        let unfolded = crate::unfold::unfold(g, root, crate::diff::Kink::Left).ok()?;
+        let max = limits.max_bits.max(start_bits(digits).saturating_mul(4));
+        let prec = start_bits(digits)
+            .saturating_add(power_bits(g, unfolded, env))
+            .min(max);
+        let mut ar = Arith::new(prec);
+        let iv = enclose_with(g, unfolded, env, &mut ar).ok()?;
+        certified(&iv, digits)
+    };
+    let quick = match started.checked_add(limits.time_budget) {
+        Some(deadline) => crate::poly::budget::with_deadline(deadline, || first(g)),
+        None => first(g),
+    };
+    let rest = ZivLimits {
+        time_budget: limits.time_budget.saturating_sub(started.elapsed()),
+        ..limits
+    };
+    match quick {
+        Some(v) => Ok(v),
+        None => evaluate_with(g, root, env, digits, rest),
+    }
+}
+
 /// [`evaluate_with`] under the thread's deadline.
 fn evaluate_within(
     g: &mut Graph,

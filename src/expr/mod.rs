@@ -352,6 +352,14 @@ pub struct Graph {
     operation_start: usize,
 }
 
+/// The size of a graph at one moment: see [`Graph::mark`] and [`Graph::rollback`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Mark {
+    nodes: usize,
+    symbols: usize,
+    defs: usize,
+}
+
 /// A graph grew past one of its [`Limits`].
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum LimitExceeded {
@@ -465,6 +473,41 @@ impl Graph {
     pub fn begin_operation(&mut self) {
         self.over_limit = None;
         self.operation_start = self.nodes.len();
+    }
+
+    /// A mark of the graph as it is now, to go back to with [`Graph::rollback`].
+    #[must_use]
+    pub fn mark(&self) -> Mark {
+        Mark {
+            nodes: self.nodes.len(),
+            symbols: self.symbols.len(),
+            defs: self.defs.len(),
+        }
+    }
+
+    /// Forgets every node and symbol made since `mark` (the arena, its facts and
+    /// the hash-consing table shrink back), so a driver that reuses one graph for
+    /// many independent operations (a fuzzer's session) keeps it small. Ids made
+    /// since the mark must not be used again: they will name other nodes. Returns
+    /// `false`, changing nothing, when definitions were added since the mark (their
+    /// facts may be in older nodes: the caller builds a fresh graph instead).
+    pub fn rollback(&mut self, mark: &Mark) -> bool {
+        if self.defs.len() != mark.defs || self.nodes.len() < mark.nodes {
+            return false;
+        }
+        if self.nodes.len() > mark.nodes {
+            self.nodes.truncate(mark.nodes);
+            self.info.truncate(mark.nodes);
+            let kept = mark.nodes;
+            self.memo.retain(|_, id| id.index() < kept);
+        }
+        if self.symbols.len() > mark.symbols {
+            self.symbols.truncate(mark.symbols);
+            let kept = mark.symbols;
+            self.symbol_ids.retain(|_, s| (s.0 as usize) < kept);
+        }
+        self.begin_operation();
+        true
     }
 
     /// `Ok` while the current operation is within the graph's limits; otherwise the

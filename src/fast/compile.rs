@@ -148,6 +148,11 @@ impl Lowering<'_> {
                         if let Some(u) = self.exp_plus_one(a) {
                             return Ok(self.ir.unary(UnaryOp::Softplus, u));
                         }
+                        // log(1 + u) is log1p(u): 1 + u rounds to 1 where u is
+                        // below f64's precision, and log(1) = 0 is not log(1 + u).
+                        if let Some(u) = self.one_plus(a) {
+                            return Ok(self.ir.unary(UnaryOp::Log1p, u));
+                        }
                         UnaryOp::Log
                     }
                     Func::Abs => UnaryOp::Abs,
@@ -208,6 +213,18 @@ impl Lowering<'_> {
             out
         };
         Ok(self.ir.within_domain(d, body))
+    }
+
+    /// `u` where `a` is the sum `1 + u` (`u` itself a sum of the other terms).
+    fn one_plus(&mut self, a: IrId) -> Option<IrId> {
+        let IrNode::Lin(k, ts) = self.ir.node(a) else {
+            return None;
+        };
+        if f64::from_bits(*k) != 1.0 || ts.is_empty() {
+            return None;
+        }
+        let rest: Vec<(f64, IrId)> = ts.iter().map(|&(c, t)| (f64::from_bits(c), t)).collect();
+        Some(self.ir.lin(0.0, rest))
     }
 
     /// `u` when `a` is `1 + exp(u)`.

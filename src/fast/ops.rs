@@ -48,6 +48,8 @@ unary_ops! {
     Expm1 => "expm1",
     /// `log(u)`, NaN for `u <= 0`
     Log => "log",
+    /// `log(1 + u)`, NaN for `u <= -1`: for `log(1 + u)`, exact where `1 + u` rounds to 1
+    Log1p => "log1p",
     /// `abs(u)`
     Abs => "abs",
     /// `sign(u)`
@@ -103,8 +105,8 @@ unary_ops! {
 macro_rules! with_unary {
     ($op:expr, |$k:ident| $body:expr) => {
         with_unary!(@arms $op, $k, $body, [
-            Exp, Expm1, Log, Abs, Sign, Tanh, Sinh, Cosh, Erf, Erfc, Sigmoid, SigmoidDeriv,
-            Softplus, LogSigmoid, Sech2, TanhSoftplus, Sech2Softplus, NormCdf, LogNormCdf,
+            Exp, Expm1, Log, Log1p, Abs, Sign, Tanh, Sinh, Cosh, Erf, Erfc, Sigmoid,
+            SigmoidDeriv, Softplus, LogSigmoid, Sech2, TanhSoftplus, Sech2Softplus, NormCdf, LogNormCdf,
             NormPdf,
             SiluDeriv, SiluDeriv2, MishDeriv, MishDeriv2, SoftsignDeriv, SoftsignDeriv2,
         ])
@@ -180,6 +182,7 @@ impl UnaryOp {
             UnaryOp::Exp => kernels::exp(x),
             UnaryOp::Expm1 => kernels::expm1(x),
             UnaryOp::Log => kernels::log(x),
+            UnaryOp::Log1p => kernels::log1p(x),
             UnaryOp::Abs => x.abs(),
             UnaryOp::Sign => kernels::sign(x),
             UnaryOp::Tanh => kernels::tanh(x),

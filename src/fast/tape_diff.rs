@@ -272,6 +272,11 @@ fn unary_derivative(ir: &mut Ir, op: UnaryOp, u: IrId, this: IrId, du: IrId) -> 
             let one = ir.constant(1.0);
             ir.div(one, u)
         }
+        UnaryOp::Log1p => {
+            let one = ir.constant(1.0);
+            let v = ir.lin(1.0, vec![(1.0, u)]);
+            ir.div(one, v)
+        }
         UnaryOp::Tanh => un(ir, UnaryOp::Sech2),
         UnaryOp::Sinh => un(ir, UnaryOp::Cosh),
         UnaryOp::Cosh => un(ir, UnaryOp::Sinh),

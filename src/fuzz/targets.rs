@@ -9,7 +9,7 @@ use super::{Point, Stats};
 use crate::certified::{self, EvalError, ZivLimits};
 use crate::defs;
 use crate::diff::{self, Kink};
-use crate::expr::{BigRational, ExprId, Graph, Symbol};
+use crate::expr::{BigRational, ExprId, Graph, Limits, Mark, Symbol};
 use crate::fast::Tape;
 use crate::print;
 use crate::prove::verdict::{decide_claim, Options, Verdict};
@@ -41,11 +41,14 @@ pub(crate) enum Truth {
     Unknown,
 }
 
-/// A reusable per-thread graph with the prelude: parsed once, replaced when it has
-/// grown past [`Session::MAX_NODES`] so memory stays bounded over any number of cases.
+/// A reusable per-thread graph with the prelude: parsed once, and rolled back to the
+/// prelude before each case (every node a case made is forgotten), so memory stays
+/// bounded over any number of cases and the hash-consing table stays small.
 pub struct Session {
     /// The graph.
     pub graph: Graph,
+    /// The graph with the prelude and nothing else.
+    prelude: Mark,
 }
 
 impl Default for Session {
@@ -55,22 +58,21 @@ impl Default for Session {
 }
 
 impl Session {
-    /// The most nodes a session's graph keeps between cases.
-    pub const MAX_NODES: usize = 200_000;
-
     /// A graph with the prelude.
     #[must_use]
     pub fn new() -> Self {
-        Session {
-            graph: Graph::with_prelude(),
-        }
+        let graph = Graph::with_prelude();
+        let prelude = graph.mark();
+        Session { graph, prelude }
     }
 
-    /// Begins a case: a fresh graph if the old one grew too large.
+    /// Begins a case: the graph rolled back to the prelude (a fresh one if a case
+    /// added definitions), its limits the defaults.
     pub fn begin_case(&mut self) {
-        if self.graph.len() > Self::MAX_NODES {
-            self.graph = Graph::with_prelude();
+        if !self.graph.rollback(&self.prelude) {
+            *self = Session::new();
         }
+        self.graph.limits = Limits::default();
         self.graph.begin_operation();
     }
 }
@@ -97,7 +99,7 @@ pub(crate) fn truth_env(
     env: &HashMap<Symbol, BigRational>,
     digits: u32,
 ) -> Truth {
-    match certified::evaluate_with(g, e, env, digits, limits(300)) {
+    match certified::evaluate_digits(g, e, env, digits, limits(300)) {
         Ok(v) => {
             if v.note.is_some() {
                 // Only known to be tiny: not certified to be non-zero.
@@ -216,7 +218,9 @@ pub fn eval(
                         format!("fast {got} at {p}, where the expression is undefined; the subterm {sub} is beyond the range of f64 there"),
                     ));
                 }
-                if let Some(why) = cancelled_sum(g, e, p) {
+                // A partial product underflowing to 0 makes `sqrt` of a tiny negative
+                // number 0 (`sqrt(hard_tanh(x)/(-x)*hard_swish(x))` at 2e-269).
+                if let Some(why) = cancelled_sum(g, e, p).or_else(|| overflowing_product(g, e, p)) {
                     return Some(Failure::new(
                         "intermediate_out_of_range",
                         format!("fast {got} at {p}, where the expression is undefined; {why}"),
@@ -294,7 +298,10 @@ fn out_of_range_subterm(g: &mut Graph, e: ExprId, p: &Point) -> Option<String> {
 /// against terms of 40; `-(1 - 1e-45) + 1` is 1e-45 against 1): even from correctly
 /// rounded terms, any `f64` evaluation of that form gets 0 or noise there, and a
 /// quotient or logarithm of it is not finite. A limit of the form, not of a kernel.
-/// Why, if there is one.
+/// Why, if there is one. Only the sums of `e` itself, unlike [`overflowing_product`]:
+/// most prelude functions are fused kernels of the fast evaluator (`softplus`,
+/// `gelu_tanh`), whose accuracy inside is theirs to answer for, so a sum of a
+/// definition's body cancelling must not excuse them.
 fn cancelled_sum(g: &mut Graph, e: ExprId, p: &Point) -> Option<String> {
     let sums: Vec<(ExprId, Vec<ExprId>)> = g
         .reachable(&[e])
@@ -433,7 +440,7 @@ fn quotients(g: &mut Graph, e: ExprId, x: Symbol, p: &Point) -> Option<(f64, f64
     let x0 = env.get(&x)?.clone();
     let h = BigRational::new(1.into(), num_bigint::BigInt::from(10).pow(25));
     let at = |g: &mut Graph, env: &HashMap<Symbol, BigRational>| -> Option<rug::Float> {
-        let v = certified::evaluate_with(g, e, env, 60, limits(300)).ok()?;
+        let v = certified::evaluate_digits(g, e, env, 60, limits(300)).ok()?;
         if v.note.is_some() {
             return None;
         }
