@@ -64,7 +64,29 @@ pub(crate) fn enclose_with(
     env: &HashMap<Symbol, BigRational>,
     ar: &mut Arith,
 ) -> Result<Interval, EvalError> {
-    match Walk::new(g, root, env).run(ar)? {
+    let value = Walk::new(g, &[root], env).run(ar)?.pop();
+    number(value.unwrap_or(Err(EvalError::Undecided)))
+}
+
+/// The enclosures of several expressions at one point in one walk, each shared
+/// subexpression computed once (both sides of a claim): the same as [`enclose`] of
+/// each, at the same precision.
+#[must_use]
+pub fn enclose_all(
+    g: &Graph,
+    roots: &[ExprId],
+    env: &HashMap<Symbol, BigRational>,
+    prec: u32,
+) -> Vec<Result<Interval, EvalError>> {
+    let mut ar = Arith::new(prec);
+    match Walk::new(g, roots, env).run(&mut ar) {
+        Ok(values) => values.into_iter().map(number).collect(),
+        Err(e) => roots.iter().map(|_| Err(e.clone())).collect(),
+    }
+}
+
+fn number(value: Result<Val, EvalError>) -> Result<Interval, EvalError> {
+    match value? {
         Val::Num(iv) => Ok(iv),
         Val::Truth(_) => Err(EvalError::Mistyped(
             "the expression is a comparison (a truth value), not a number",
@@ -93,7 +115,8 @@ enum Slot {
 struct Walk<'a> {
     g: &'a Graph,
     env: &'a HashMap<Symbol, BigRational>,
-    root: ExprId,
+    /// The expressions asked for; their values are never dropped.
+    roots: Vec<ExprId>,
     /// Reachable ids in increasing order; a node's slot is its position here.
     order: Vec<ExprId>,
     slots: Vec<Slot>,
@@ -104,14 +127,14 @@ struct Walk<'a> {
 }
 
 impl<'a> Walk<'a> {
-    fn new(g: &'a Graph, root: ExprId, env: &'a HashMap<Symbol, BigRational>) -> Self {
-        let order = g.reachable(&[root]);
+    fn new(g: &'a Graph, roots: &[ExprId], env: &'a HashMap<Symbol, BigRational>) -> Self {
+        let order = g.reachable(roots);
         let n = order.len();
         let fusions = order.iter().map(|&id| detect(g, id)).collect();
         let mut walk = Walk {
             g,
             env,
-            root,
+            roots: roots.to_vec(),
             order,
             slots: vec![Slot::Pending; n],
             uses: vec![0; n],
@@ -164,8 +187,9 @@ impl<'a> Walk<'a> {
         }
     }
 
-    fn run(mut self, ar: &mut Arith) -> Result<Val, EvalError> {
-        let mut stack = vec![self.root];
+    /// The value of each root, in order; `Err` only past the time limit.
+    fn run(mut self, ar: &mut Arith) -> Result<Vec<Result<Val, EvalError>>, EvalError> {
+        let mut stack: Vec<ExprId> = self.roots.iter().rev().copied().collect();
         while let Some(&id) = stack.last() {
             if self.is_settled(id) {
                 stack.pop();
@@ -189,23 +213,24 @@ impl<'a> Walk<'a> {
                 self.slots[i] = Slot::Done(value);
             }
             stack.pop();
-            if id != self.root {
+            if !self.roots.contains(&id) {
                 self.release_children(id);
             }
         }
-        match self
-            .slot_index(self.root)
-            .map(|i| std::mem::replace(&mut self.slots[i], Slot::Freed))
-        {
-            Some(Slot::Done(v)) => v,
-            _ => Err(EvalError::Undecided),
-        }
+        Ok(self
+            .roots
+            .iter()
+            .map(|&r| match self.slot_index(r).map(|i| &self.slots[i]) {
+                Some(Slot::Done(v)) => v.clone(),
+                _ => Err(EvalError::Undecided),
+            })
+            .collect())
     }
 
     /// Drops the values of `id`'s operands that no other parent will read.
     fn release_children(&mut self, id: ExprId) {
         for c in self.operands(id) {
-            if c == self.root {
+            if self.roots.contains(&c) {
                 continue;
             }
             if let Some(i) = self.slot_index(c) {
@@ -512,4 +537,33 @@ pub(crate) fn exact_constant(
     }
     let mut budget = 64;
     go(g, id, env, &mut budget)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// One walk gives what one walk per root gives: a root inside another, a
+    /// shared subexpression, an undefined root.
+    #[test]
+    fn enclose_all_is_enclose_of_each() {
+        let mut g = Graph::with_prelude();
+        let l = crate::defs::parse_expr(&mut g, "erf(exp(x)) + log(x)").unwrap();
+        let r = crate::defs::parse_expr(&mut g, "erf(exp(x)) + log(x) + 1/1000").unwrap();
+        let u = crate::defs::parse_expr(&mut g, "log(x - 5)").unwrap();
+        let x = g.symbol("x");
+        let env = HashMap::from([(x, BigRational::new(3.into(), 2.into()))]);
+        let roots = [l, r, u, l];
+        let all = enclose_all(&g, &roots, &env, 256);
+        assert_eq!(all.len(), roots.len());
+        for (&root, got) in roots.iter().zip(&all) {
+            let want = enclose(&g, root, &env, 256);
+            match (got, &want) {
+                (Ok(a), Ok(b)) => assert!(a.lo == b.lo && a.hi == b.hi),
+                (Err(a), Err(b)) => assert_eq!(a.to_string(), b.to_string()),
+                _ => panic!("{got:?} and {want:?} differ"),
+            }
+        }
+        assert!(matches!(all[2], Err(EvalError::Undefined { .. })));
+    }
 }

@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use num_rational::BigRational;
 use rug::Float;
 
+use crate::certified::mpfr::enclose_all;
 use crate::certified::{enclose, EvalError, Interval};
 use crate::expr::{ExprId, Graph, Node, Symbol};
 
@@ -76,19 +77,28 @@ enum Side {
     Undefined,
 }
 
-fn side(
+/// Both sides at the point in one walk (a subexpression they share, as the two
+/// sides of a rewrite or `E` in `E = E + 1e-60` do, is enclosed once).
+fn sides(
     g: &Graph,
-    id: ExprId,
+    lhs: ExprId,
+    rhs: ExprId,
     env: &HashMap<Symbol, BigRational>,
     prec: u32,
-) -> Result<Side, EvalError> {
+) -> (Result<Side, EvalError>, Result<Side, EvalError>) {
     // A huge exponent (`(1 + 1/x)^x` at x = 10^60) needs its bits on top.
-    let prec = prec.saturating_add(crate::certified::power_bits(g, id, env));
-    match enclose(g, id, env, prec) {
+    let extra =
+        crate::certified::power_bits(g, lhs, env).max(crate::certified::power_bits(g, rhs, env));
+    let prec = prec.saturating_add(extra);
+    let side = |r: Result<Interval, EvalError>| match r {
         Ok(iv) => Ok(Side::Value(iv)),
         Err(EvalError::Undefined { .. }) => Ok(Side::Undefined),
         Err(e) => Err(e),
-    }
+    };
+    let mut both = enclose_all(g, &[lhs, rhs], env, prec).into_iter().map(side);
+    let l = both.next().unwrap_or(Err(EvalError::Undecided));
+    let r = both.next().unwrap_or(Err(EvalError::Undecided));
+    (l, r)
 }
 
 /// Whether a condition `a op b` holds at the point: `Some(true/false)` when decided.
@@ -177,7 +187,7 @@ pub fn compare_with(
                 }
             }
         }
-        let (l, r) = match (side(g, lhs, env, prec), side(g, rhs, env, prec)) {
+        let (l, r) = match sides(g, lhs, rhs, env, prec) {
             (Ok(l), Ok(r)) => (l, r),
             // A wide enclosure's end may leave the range where the value does not
             // (`(1 + 1/x)^x` at x = 10^60 at low precision): only the last
