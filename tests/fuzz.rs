@@ -247,21 +247,29 @@ fn a_sum_cancelling_below_f64_precision_is_a_limit() {
             f.detail
         );
     }
-    // Where no sum cancels, the values are right (the hand-found cases, and the
+    // Where no sum cancels, the values are right (the hand-found cases; the
     // third crash of the cargo-fuzz target `fast_eval`: 1 + x rounds to 1 at
-    // 1.5e-307, so log(1 + x) is compiled as log1p(x)).
-    for (src, x) in [
-        ("log(Phi(x))", -1000.0),
-        ("exp(x)/(1 + exp(x))", 710.0),
-        ("abs(log(x + 1))^(-1)", 1.5e-307),
-        ("log(1 + x)/x", -1e-300),
-        ("log(1 + x + x^2)", 1e-20),
-        ("log(1 + x)", -1.0),
-        ("log(1 + x)", -2.0),
+    // 1.5e-307, so log(1 + x) is compiled as log1p(x); and its fifth: a zero
+    // times something undefined — a linear form whose constant is pi/0, a log1p
+    // outside its domain — is undefined, not 0).
+    for (src, coords) in [
+        ("log(Phi(x))", vec![("x", -1000.0)]),
+        ("exp(x)/(1 + exp(x))", vec![("x", 710.0)]),
+        ("abs(log(x + 1))^(-1)", vec![("x", 1.5e-307)]),
+        ("log(1 + x)/x", vec![("x", -1e-300)]),
+        ("log(1 + x + x^2)", vec![("x", 1e-20)]),
+        ("log(1 + x)", vec![("x", -1.0)]),
+        ("log(1 + x)", vec![("x", -2.0)]),
+        ("0*(pi/0 - x)", vec![("x", 1.0)]),
+        ("0*log(1 + x)", vec![("x", -2.0)]),
+        (
+            "(celu(sign(x), beta) - (((x - x) * relu6((x - (-2/5)))) * ((pi / 0) - x)))",
+            vec![("x", -3.631878424057849e304), ("beta", 1.5)],
+        ),
     ] {
         let mut g = Graph::with_prelude();
         let p = Point {
-            coords: vec![("x".to_owned(), x)],
+            coords: coords.iter().map(|(n, v)| ((*n).to_owned(), *v)).collect(),
         };
         assert_eq!(targets::eval(&mut g, src, &[p], &mut stats, "k"), None);
     }
