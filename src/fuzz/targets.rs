@@ -283,11 +283,25 @@ fn out_of_range_subterm(g: &mut Graph, e: ExprId, p: &Point) -> Option<String> {
         {
             continue;
         }
-        if let Truth::Value(v, d) = truth_env(g, n, &env, 5) {
-            let underflow = v == 0.0 && d.trim_start_matches('-') != "0";
-            if v.is_infinite() || underflow {
+        match truth_env(g, n, &env, 5) {
+            Truth::Value(v, d) => {
+                let underflow = v == 0.0 && d.trim_start_matches('-') != "0";
+                if v.is_infinite() || underflow {
+                    return Some(print::text(g, n));
+                }
+            }
+            // Beyond even MPFR's exponent range, or passing through a value that is
+            // (`exp(-x)` at -1.3e294 in `hard_swish(x)*exp(-x)`, whose true value
+            // is 0): far beyond f64's.
+            Truth::Unknown
+                if matches!(
+                    certified::evaluate_digits(g, n, &env, 5, limits(300)),
+                    Err(EvalError::Overflow)
+                ) =>
+            {
                 return Some(print::text(g, n));
             }
+            _ => {}
         }
     }
     None
