@@ -10,11 +10,18 @@
 //! cases per second of CPU time used by the process (all its threads), is the rate
 //! per core that the load does not change. Then `RESULT fuzz rss` gives the resident
 //! memory after the runs.
+//!
+//! `RESULT fuzz derive-symbolic` times the symbolic path of the same `derive` cases
+//! alone: the expression parsed into the session's graph and its derivative taken and
+//! simplified in all three kink modes, without the MPFR oracles that check it (the
+//! difference quotients at 60 digits and the certified value of each derivative at
+//! each point), so the two figures show where a case's time goes.
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-use actsym::fuzz::{self, Campaign, Target};
+use actsym::diff::{self, Kink};
+use actsym::fuzz::{self, Campaign, Session, Target};
 use criterion::{criterion_group, criterion_main, Criterion};
 
 /// CPU time used by the process so far (all threads).
@@ -58,6 +65,28 @@ fn rate(target: Target, cases: u64, jobs: usize) -> (f64, f64) {
     (n / start.elapsed().as_secs_f64(), n / cpu.max(1e-9))
 }
 
+/// Cases per second of CPU time of the symbolic path of `derive` (parse, then the
+/// derivative in each kink mode, simplified) on the campaign's own expressions.
+fn symbolic_derive_rate(cases: u64) -> f64 {
+    let config = fuzz::config_for(Target::Derive);
+    let texts: Vec<String> = (0..cases)
+        .map(|k| fuzz::generate(fuzz::case_seed(1, k), &config).text())
+        .collect();
+    let mut s = Session::new();
+    let modes = [Kink::Left, Kink::Right, Kink::Autodiff];
+    let cpu = cpu_time();
+    for text in &texts {
+        s.begin_case();
+        let g = &mut s.graph;
+        let Ok(e) = actsym::defs::parse_expr(g, text) else {
+            continue;
+        };
+        let x = g.symbol("x");
+        black_box(diff::derive_modes(g, e, x, &modes));
+    }
+    cases as f64 / (cpu_time() - cpu).as_secs_f64().max(1e-9)
+}
+
 fn print_table() {
     println!("\nfuzz throughput (cases per second; identity: points per second)");
     for (target, cases) in [
@@ -79,6 +108,10 @@ fn print_table() {
             cpu
         );
     }
+    println!(
+        "RESULT fuzz derive-symbolic cpu {:>12.0}",
+        symbolic_derive_rate(4000)
+    );
     if let Some(kb) = rss_kb() {
         println!("RESULT fuzz rss {kb} kB");
     }

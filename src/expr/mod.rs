@@ -632,7 +632,7 @@ impl Graph {
                 continue;
             }
             out.push(id);
-            stack.extend(self.node(id).children());
+            self.node(id).each_child(|c| stack.push(c));
         }
         out.sort_unstable();
         out
