@@ -131,12 +131,31 @@ fn affordable(cost: Duration) -> bool {
         || crate::poly::budget::remaining().is_none_or(|left| cost.saturating_mul(2) <= left)
 }
 
+/// The most bits of an argument near `sqrt(3)` given to MPFR's `erf` or `erfc`.
+const NEAR_ROOT3_BITS: u32 = 960;
+
+/// The argument to give MPFR's `erf` (`erfc`) for a bound of `erf(x)` rounded in
+/// direction `r` (of `erfc(x)` rounded against `r`). MPFR 4.2.2's `erf` aborts the
+/// process (an assertion in its Taylor series, `tauk` infinite) for arguments
+/// within about 2^-1000 of `sqrt(3)` given with 1,040 bits or more (`erf(sqrt(3))`
+/// at 300 digits). There the argument is rounded to 960 bits in the direction of
+/// the bound, which keeps it a bound (`erf` increases, `erfc` decreases) at about
+/// 290 digits at most: more is reported as not certified, not computed.
+fn safe_arg(x: &Float, r: Round) -> std::borrow::Cow<'_, Float> {
+    let t = x.to_f64();
+    if x.prec() > NEAR_ROOT3_BITS && (t * t - 3.0).abs() < 1e-3 {
+        std::borrow::Cow::Owned(rnd(NEAR_ROOT3_BITS, x, r))
+    } else {
+        std::borrow::Cow::Borrowed(x)
+    }
+}
+
 /// `erf(x)` at `prec` bits, rounded in direction `r` (a lower bound for
 /// [`Round::Down`], an upper one for [`Round::Up`]).
 pub(super) fn erf_bound(x: &Float, prec: u32, r: Round) -> Float {
     let t = x.to_f64().abs();
     if affordable(erf_cost(t, prec)) {
-        return rnd(prec, x.erf_ref(), r);
+        return rnd(prec, safe_arg(x, r).erf_ref(), r);
     }
     if x.is_sign_negative() {
         let neg = Float::with_val(x.prec(), -x);
@@ -152,7 +171,7 @@ pub(super) fn erfc_bound(x: &Float, prec: u32, r: Round) -> (Float, bool) {
     if x.is_sign_negative() || x.is_zero() {
         // erfc(x) = 1 + erf(|x|) in (1, 2]: no cancellation.
         return if affordable(erf_cost(t, prec)) {
-            (rnd(prec, x.erfc_ref(), r), false)
+            (rnd(prec, safe_arg(x, flip(r)).erfc_ref(), r), false)
         } else {
             let neg = Float::with_val(x.prec(), -x);
             let e = erf_cheap(&neg, prec + GUARD, r);
@@ -164,14 +183,14 @@ pub(super) fn erfc_bound(x: &Float, prec: u32, r: Round) -> (Float, bool) {
         (f, under)
     };
     match plan_erfc(t, prec) {
-        Plan::Mpfr => positive(rnd(prec, x.erfc_ref(), r)),
+        Plan::Mpfr => positive(rnd(prec, safe_arg(x, flip(r)).erfc_ref(), r)),
         Plan::Asymptotic => match erfc_asymptotic(x, prec + GUARD) {
             Some((lo, hi)) => positive(rnd(prec, if r == Round::Down { lo } else { hi }, r)),
             None => positive(erfc_cheap(x, prec, r)),
         },
         Plan::OneMinusErf(q) => {
             // erfc = 1 - erf: a lower bound from an upper bound of erf.
-            let e = rnd(q, x.erf_ref(), flip(r));
+            let e = rnd(q, safe_arg(x, flip(r)).erf_ref(), flip(r));
             let v = rnd(q + GUARD, 1 - &e, r);
             // The cheap bounds may still be the tighter on one side.
             let c = erfc_cheap(x, prec, r);
