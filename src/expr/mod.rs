@@ -632,7 +632,7 @@ impl Graph {
                 continue;
             }
             out.push(id);
-            self.node(id).each_child(|c| stack.push(c));
+            stack.extend(self.node(id).children());
         }
         out.sort_unstable();
         out
