@@ -160,19 +160,30 @@ pub fn run(session: &mut Session, args: &CheckArgs) -> Result<u8, CliError> {
 
 /// The claim as the printer writes it (the form the checker read).
 pub fn claim_text(g: &Graph, claim: &Claim) -> String {
-    let mut s = print::text(g, claim.lhs);
+    let mut s = side_text(g, claim.lhs);
     for (_, rel, right) in claim.links() {
-        s.push_str(&format!(" {} {}", rel.symbol(), print::text(g, right)));
+        s.push_str(&format!(" {} {}", rel.symbol(), side_text(g, right)));
     }
     if !claim.conditions.is_empty() {
-        let conds: Vec<String> = claim
-            .conditions
-            .iter()
-            .map(|&c| print::text(g, c))
-            .collect();
+        let conds: Vec<String> = claim.conditions.iter().map(|&c| side_text(g, c)).collect();
         s.push_str(&format!(" where {}", conds.join(", ")));
     }
     s
+}
+
+/// The most operations of a side that `read as` prints.
+const MAX_READ_AS_OPS: usize = 20_000;
+
+/// A side of a claim as text, or what it is when its printed form would be too long
+/// to read (a derivative taken to a high order can print as megabytes, and printing
+/// it costs time without bound).
+fn side_text(g: &Graph, id: ExprId) -> String {
+    let ops = print::op_count(g, id);
+    if ops > MAX_READ_AS_OPS {
+        format!("<an expression of {ops} operations, not printed>")
+    } else {
+        print::text(g, id)
+    }
 }
 
 /// `left - right` at a counterexample, to as many digits as the sides, when both
