@@ -98,11 +98,17 @@ pub fn evaluate_with(
     limits: ZivLimits,
 ) -> Result<Value, EvalError> {
     let started = Instant::now();
+    within_budget(started, limits, || {
+        evaluate_within(g, root, env, digits, limits, started)
+    })
+}
+
+/// `f` under the thread's deadline `limits.time_budget` after `started` (none when
+/// that instant is beyond the clock's range).
+fn within_budget<T>(started: Instant, limits: ZivLimits, f: impl FnOnce() -> T) -> T {
     match started.checked_add(limits.time_budget) {
-        Some(deadline) => crate::poly::budget::with_deadline(deadline, || {
-            evaluate_within(g, root, env, digits, limits, started)
-        }),
-        None => evaluate_within(g, root, env, digits, limits, started),
+        Some(deadline) => crate::poly::budget::with_deadline(deadline, f),
+        None => f(),
     }
 }
 
@@ -140,10 +146,7 @@ pub fn evaluate_digits(
         let iv = enclose_with(g, unfolded, env, &mut ar).ok()?;
         certified(&iv, digits)
     };
-    let quick = match started.checked_add(limits.time_budget) {
-        Some(deadline) => crate::poly::budget::with_deadline(deadline, || first(g)),
-        None => first(g),
-    };
+    let quick = within_budget(started, limits, || first(g));
     let rest = ZivLimits {
         time_budget: limits.time_budget.saturating_sub(started.elapsed()),
         ..limits

@@ -219,22 +219,27 @@ impl Route<'_> {
         self.finish();
     }
 
+    /// `points` of each variable's interval in the claim's context (the whole line
+    /// where it has none), in the order of the claim's variables.
+    fn per_variable(
+        &self,
+        points: impl Fn(&Interval) -> Vec<BigRational>,
+    ) -> Vec<Vec<BigRational>> {
+        self.claim
+            .vars
+            .iter()
+            .map(|v| match self.claim.context.get(v) {
+                Some(iv) => points(iv),
+                None => points(&Interval::line()),
+            })
+            .collect()
+    }
+
     /// Looks for a counterexample at a few simple points of the claim's intervals at
     /// [`QUICK_PRECISION`]; true when one is found.
     fn quick_look(&mut self, g: &mut Graph) -> bool {
         let vars = self.claim.vars;
-        let reps: Vec<Vec<BigRational>> = vars
-            .iter()
-            .map(|v| {
-                let iv = self
-                    .claim
-                    .context
-                    .get(v)
-                    .cloned()
-                    .unwrap_or_else(Interval::line);
-                deep_candidates(&iv, QUICK_POINTS)
-            })
-            .collect();
+        let reps = self.per_variable(|iv| deep_candidates(iv, QUICK_POINTS));
         if reps.iter().any(Vec::is_empty) {
             return false;
         }
@@ -288,18 +293,7 @@ impl Route<'_> {
             3 => 3,
             _ => 2,
         };
-        let reps: Vec<Vec<BigRational>> = vars
-            .iter()
-            .map(|v| {
-                let iv = self
-                    .claim
-                    .context
-                    .get(v)
-                    .cloned()
-                    .unwrap_or_else(Interval::line);
-                representatives(&iv, count)
-            })
-            .collect();
+        let reps = self.per_variable(|iv| representatives(iv, count));
         (0..count)
             .map(|j| {
                 vars.iter()
