@@ -528,6 +528,37 @@ fn derivatives_honour_the_time_limit() {
     assert!(started.elapsed() < std::time::Duration::from_secs(30));
 }
 
+/// A derivative whose printed form would be tens of millions of operations (the
+/// tenth of the nested kinks has 450 distinct subexpressions but 13.5 million
+/// operations once printed) is refused with its size, not written out for minutes
+/// and gigabytes.
+#[test]
+fn derivatives_too_large_to_print_are_refused_with_their_size() {
+    let started = std::time::Instant::now();
+    actsym()
+        .args([
+            "derive",
+            NESTED_KINKS,
+            "--order",
+            "10",
+            "--time-limit",
+            "60",
+        ])
+        .assert()
+        .code(2)
+        .stdout(predicate::str::is_empty())
+        .stderr(
+            predicate::str::contains("operations when printed")
+                .and(predicate::str::contains("actsym eval")),
+        );
+    actsym()
+        .args(["derive", NESTED_KINKS, "--order", "10", "--json"])
+        .assert()
+        .code(2)
+        .stdout(predicate::str::contains("\"too_large\""));
+    assert!(started.elapsed() < std::time::Duration::from_secs(60));
+}
+
 /// `tanh(u_1) + ... + tanh(u_64) = (2*sigmoid(2*u_1) - 1) + ...` with the last
 /// unit's slope changed on the right: false, and its exponential normal form is a
 /// product of 64 denominators (tests/width.rs).

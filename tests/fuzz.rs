@@ -214,12 +214,9 @@ fn a_sum_cancelling_below_f64_precision_is_a_limit() {
             vec![("x", 1.0), ("beta", -1.0)],
         ),
         ("(x / (x - log_sigmoid(x)))", vec![("x", -40.0)]),
-        // The crash the cargo-fuzz target `fast_eval` found: a flat product of
-        // x, x and 1/x at -2.2e304, whose first two factors overflow.
-        (
-            "(min((7/4), x) * (x / min(x, x)))",
-            vec![("x", -2.19445799869481e304)],
-        ),
+        // Case 38980 of `fuzz eval --cases 100000 --seed 1`: beta + 1e-60 is 1 in
+        // f64, so its logarithm is 0 where the truth is 1e-60.
+        ("(x / log((beta + 1e-60)))", vec![("x", 1.0), ("beta", 1.0)]),
         // Its second crash: the product x*relu6(x + 3) inside hard_swish's
         // definition overflows at 1.2e308 before the division by 6.
         (
@@ -276,6 +273,31 @@ fn a_sum_cancelling_below_f64_precision_is_a_limit() {
             vec![("x", -1e6)],
         ),
         ("0*log(1 + x)", vec![("x", -2.0)]),
+        // The first crash of `fast_eval`: a flat product of x, x and 1/x at
+        // -2.2e304, whose first two factors overflow — now x/x is cancelled.
+        (
+            "(min((7/4), x) * (x / min(x, x)))",
+            vec![("x", -2.19445799869481e304)],
+        ),
+        // Cases 44953 and 63907 of `fuzz eval --cases 100000 --seed 1`: the
+        // derivative of x/x is exactly 0 (it was a rounding error of the quotient
+        // rule, 5.6e-17, and the guard of x/x's domain was read as a kink).
+        ("(x / diff((x / x), x))", vec![("x", -3.103)]),
+        ("sqrt(diff((x * ((x)^(-1))), x))", vec![("x", 1.179)]),
+        ("diff(x/x, x)", vec![("x", 0.0)]),
+        // The seventh crash of `fast_eval`: log of a branch `1 + x` is log1p too.
+        (
+            "log(log(if(x >= (7/4), ((x)^(1/2)), (x - (-1)))))",
+            vec![("x", 1.801312521793946e-255)],
+        ),
+        // Cases 29544 and 76040 of `fuzz eval --cases 100000 --seed 1`: a linear
+        // form whose coefficient is undefined (the derivative `log(-1)*0`) was
+        // counted total, so its domain was dropped and it evaluated to 0.
+        ("diff((heaviside(x) * log((-1))), x)", vec![("x", 0.5)]),
+        (
+            "diff((sqrt((-1)) * alpha), x)",
+            vec![("x", 0.5), ("alpha", 1.5)],
+        ),
         (
             "(celu(sign(x), beta) - (((x - x) * relu6((x - (-2/5)))) * ((pi / 0) - x)))",
             vec![("x", -3.631878424057849e304), ("beta", 1.5)],

@@ -108,12 +108,27 @@ fn pick_var(g: &mut Graph, e: ExprId, wrt: Option<&str>) -> Result<Symbol, CliEr
 }
 
 /// Prints a result in the chosen format.
+/// The most operations (counted as `print::op_count` counts them) a printed result
+/// may have: a few megabytes of text. A derivative of a high order can have
+/// billions once printed, which would take minutes and gigabytes to write out.
+pub const MAX_PRINTED_OPS: usize = 1_000_000;
+
 fn show(
     g: &mut Graph,
     e: ExprId,
     output: &FormulaOutput,
     extra: serde_json::Value,
 ) -> Result<(), CliError> {
+    let ops = print::op_count(g, e);
+    if ops > MAX_PRINTED_OPS {
+        return Err(CliError::new(
+            "too_large",
+            format!(
+                "the result has {ops} operations when printed ({} distinct subexpressions), more than the {MAX_PRINTED_OPS} actsym prints; evaluate it at points instead: actsym eval 'diff(...)' --at x=...",
+                g.dag_size(e)
+            ),
+        ));
+    }
     let inline = output.inline;
     match format_of(output.format, output.json)? {
         Format::Text => {

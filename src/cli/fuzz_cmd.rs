@@ -264,17 +264,22 @@ fn render(r: &Report) -> String {
         ));
     }
     if !r.stats.ulp.is_empty() {
-        s.push_str("fast evaluator against MPFR (ulp), by outermost function:\n");
+        s.push_str(
+            "fast evaluator against MPFR (ulp): each function applied to the case's variables, then the whole expressions\n",
+        );
         for (k, u) in &r.stats.ulp {
             s.push_str(&format!(
-                "  {k:<14} points {:>7}  max {:>10.3e}  mean {:>10.3e}\n",
-                u.points, u.max_ulp, u.mean_ulp
+                "  {k:<14} points {:>7}  max {:>10.3e}  mean {:>10.3e}  within 4 ulp {:>6.2}%\n",
+                u.points,
+                u.max_ulp,
+                u.mean_ulp,
+                100.0 * u.within_4_ulp as f64 / u.points.max(1) as f64
             ));
         }
     }
     if r.stats.limits > 0 {
         s.push_str(&format!(
-            "{} cases met a limit of f64 (a subterm's true value beyond its range), not counted; for example:\n",
+            "{} cases met a limit of f64 (a subterm beyond its range or precision), not counted; for example:\n",
             r.stats.limits
         ));
         for f in r.limits.iter().take(3) {

@@ -458,6 +458,11 @@ fn adjacent_checks(
     } else {
         (Ordering::Less, Ordering::Greater)
     };
+    // A piecewise-linear `u - v` whose slope on the other side is 0 is 0 all
+    // along that side: there the function is its value at the tie, and only the
+    // chosen side's limit can differ (`if(if(x > 0, 0, 2*x) > 0, -1, abs(x))` at
+    // 0 never has `u > v`, so its branch `-1` is no limit of the function).
+    let flat_other = piecewise_linear(g, w, var);
     Some(Box::new(
         move |g: &mut Graph, x: ExprId, chosen: Ordering| {
             let guarded = |g: &mut Graph, ords: &[Ordering]| {
@@ -479,7 +484,11 @@ fn adjacent_checks(
             };
             let on_up = guarded(g, &[chosen, up]);
             let on_down = guarded(g, &[chosen, down]);
-            let both = guarded(g, &[Ordering::Greater, Ordering::Less]);
+            let both = if flat_other {
+                guarded(g, &[chosen])
+            } else {
+                guarded(g, &[Ordering::Greater, Ordering::Less])
+            };
             let zero = g.int(0);
             let neg = g.cmp(CmpOp::Lt, dwo, zero);
             let inner = g.if_(neg, on_down, both);

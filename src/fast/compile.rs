@@ -143,18 +143,7 @@ impl Lowering<'_> {
                 let a = m(a);
                 let op = match f {
                     Func::Exp => UnaryOp::Exp,
-                    Func::Log => {
-                        // log(1 + exp(u)) is softplus(u), without the overflow.
-                        if let Some(u) = self.exp_plus_one(a) {
-                            return Ok(self.ir.unary(UnaryOp::Softplus, u));
-                        }
-                        // log(1 + u) is log1p(u): 1 + u rounds to 1 where u is
-                        // below f64's precision, and log(1) = 0 is not log(1 + u).
-                        if let Some(u) = self.one_plus(a) {
-                            return Ok(self.ir.unary(UnaryOp::Log1p, u));
-                        }
-                        UnaryOp::Log
-                    }
+                    Func::Log => return Ok(self.log_of(a, 0)),
                     Func::Abs => UnaryOp::Abs,
                     Func::Sign => UnaryOp::Sign,
                     Func::Tanh => UnaryOp::Tanh,
@@ -213,6 +202,40 @@ impl Lowering<'_> {
             out
         };
         Ok(self.ir.within_domain(d, body))
+    }
+
+    /// `log(a)`: `log(1 + exp(u))` is softplus(u), without the overflow; `log(1 + u)`
+    /// is log1p(u), since `1 + u` rounds to 1 where `u` is below f64's precision
+    /// and log(1) = 0 is not log(1 + u). Through a branch, each branch's logarithm
+    /// (`log(if(c, 1 + x, sqrt(x)))`, the 7th crash of the `fast_eval` target), a
+    /// few levels deep.
+    fn log_of(&mut self, a: IrId, depth: u32) -> IrId {
+        if let Some(u) = self.exp_plus_one(a) {
+            return self.ir.unary(UnaryOp::Softplus, u);
+        }
+        if let Some(u) = self.one_plus(a) {
+            return self.ir.unary(UnaryOp::Log1p, u);
+        }
+        if let IrNode::Select(c, p, q) = *self.ir.node(a) {
+            if depth < 4 && (self.log_is_special(p, depth + 1) || self.log_is_special(q, depth + 1))
+            {
+                let (lp, lq) = (self.log_of(p, depth + 1), self.log_of(q, depth + 1));
+                return self.ir.select(c, lp, lq);
+            }
+        }
+        self.ir.unary(UnaryOp::Log, a)
+    }
+
+    /// Whether [`Self::log_of`] of `a` is more than `log(a)`.
+    fn log_is_special(&self, a: IrId, depth: u32) -> bool {
+        match self.ir.node(a) {
+            IrNode::Lin(k, ts) => f64::from_bits(*k) == 1.0 && !ts.is_empty(),
+            IrNode::Select(_, p, q) => {
+                depth < 4
+                    && (self.log_is_special(*p, depth + 1) || self.log_is_special(*q, depth + 1))
+            }
+            _ => false,
+        }
     }
 
     /// `u` where `a` is the sum `1 + u` (`u` itself a sum of the other terms).
@@ -277,6 +300,16 @@ impl Lowering<'_> {
                 None => num.push(ir),
             }
         }
+        // A factor over itself is 1 where it is defined and not 0 (`x/x`, whose
+        // derivative is then exactly 0, not a rounding error of the quotient rule).
+        let mut cancelled = Vec::new();
+        num.retain(|t| match den.iter().position(|d| d == t) {
+            Some(i) => {
+                cancelled.push(den.swap_remove(i));
+                false
+            }
+            None => true,
+        });
         let ir = &mut self.ir;
         let mut val = match (num.is_empty(), den.is_empty()) {
             (false, true) => ir.product(num),
@@ -299,6 +332,11 @@ impl Lowering<'_> {
         if let Some(q) = divisor {
             let q = ir.constant(q);
             val = ir.div(val, q);
+        }
+        for t in cancelled {
+            let one = ir.constant(1.0);
+            let inverse = ir.div(one, t);
+            val = ir.within_domain(val, inverse);
         }
         val
     }

@@ -223,6 +223,9 @@ fn node_derivative(
         // A comparison of continuous operands is constant near every point off its
         // tie: the branches it selects are differentiated there, the ties are left
         // to the caller.
+        // `u != u`, the domain guard of `within_domain`: constant where `u` is
+        // defined, never a tie.
+        IrNode::Cmp(_, u, v) if u == v => return Some(None),
         IrNode::Cmp(_, u, v) if !may_jump(ir, u) && !may_jump(ir, v) => {
             ties.push((u, v));
             return Some(None);

@@ -98,7 +98,13 @@ impl Ir {
             IrNode::PowI(_, n) if *n < 0 => false,
             IrNode::Unary(UnaryOp::Log | UnaryOp::Log1p, _) => false,
             // An undefined constant term (`pi/0 - x`): `0*(pi/0 - x)` is undefined.
-            IrNode::Lin(k, _) if f64::from_bits(*k).is_nan() => false,
+            // An undefined coefficient (`log(-1)*x`) is undefined as well.
+            IrNode::Lin(k, ts)
+                if f64::from_bits(*k).is_nan()
+                    || ts.iter().any(|(c, _)| f64::from_bits(*c).is_nan()) =>
+            {
+                false
+            }
             _ => self
                 .children_of(&node)
                 .iter()

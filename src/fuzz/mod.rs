@@ -149,6 +149,9 @@ pub struct UlpStat {
     pub max_ulp: f64,
     /// The mean error.
     pub mean_ulp: f64,
+    /// Points with an error of at most 4 ulp.
+    #[serde(default)]
+    pub within_4_ulp: u64,
 }
 
 /// What a campaign measured besides its discrepancies.
@@ -170,6 +173,7 @@ impl Stats {
         s.mean_ulp = (s.mean_ulp * s.points as f64 + u) / (s.points + 1) as f64;
         s.points += 1;
         s.max_ulp = s.max_ulp.max(u);
+        s.within_4_ulp += u64::from(u <= 4.0);
     }
 
     /// Adds `other`'s counts into these.
@@ -185,6 +189,7 @@ impl Stats {
             }
             s.points = n;
             s.max_ulp = s.max_ulp.max(o.max_ulp);
+            s.within_4_ulp += o.within_4_ulp;
         }
     }
 }
@@ -392,6 +397,29 @@ fn head(tree: &Tree) -> String {
         .unwrap_or_else(|| "arithmetic".to_owned())
 }
 
+/// The key under which the errors of whole generated expressions are recorded:
+/// a composition's error says more about its form (a sum cancelling) than about
+/// any one function.
+pub const COMPOSED_KEY: &str = "(composed)";
+
+/// The outermost function of a tree applied directly to the variable (its other
+/// arguments, leaves, kept): `gelu(x)` for `gelu(x*x) - 1`. The `eval` target
+/// measures each function's own accuracy on it, at the case's points.
+fn direct(tree: &Tree) -> Option<Tree> {
+    tree.subtrees().into_iter().find_map(|t| match t {
+        Tree::Call(f, args) => Some(Tree::Call(
+            f,
+            args.iter()
+                .map(|a| match a {
+                    Tree::Var(_) | Tree::Atom(_) => a.clone(),
+                    _ => Tree::Var("x"),
+                })
+                .collect(),
+        )),
+        _ => None,
+    })
+}
+
 /// Runs the point-based check of `target` on `text` at `points`.
 fn check_points(
     target: Target,
@@ -556,8 +584,21 @@ fn run_case(c: &Campaign, s: &mut Session, k: u64, stats: &mut Stats) -> Option<
         .iter()
         .filter_map(|t| rational_value(t))
         .collect();
-    let key = head(&tree);
-    let (point, failure) = first_failure(c.target, s, &tree.text(), &points, &kinks, stats, &key)?;
+    let mut key = head(&tree);
+    let mut found = None;
+    if c.target == Target::Eval {
+        // The function's own accuracy first, then the whole expression's.
+        if let Some(d) = direct(&tree) {
+            found =
+                first_failure(c.target, s, &d.text(), &points, &kinks, stats, &key).map(|f| (d, f));
+        }
+        key = COMPOSED_KEY.to_owned();
+    }
+    if found.is_none() {
+        found = first_failure(c.target, s, &tree.text(), &points, &kinks, stats, &key)
+            .map(|f| (tree, f));
+    }
+    let (tree, (point, failure)) = found?;
     let (tree, point, failure) = shrink_points(c.target, s, &tree, point, &kinks, failure);
     let text = tree.text();
     Some(Finding {

@@ -316,17 +316,43 @@ fn out_of_range_subterm(g: &mut Graph, e: ExprId, p: &Point) -> Option<String> {
 /// most prelude functions are fused kernels of the fast evaluator (`softplus`,
 /// `gelu_tanh`), whose accuracy inside is theirs to answer for, so a sum of a
 /// definition's body cancelling must not excuse them.
+///
+/// Also the logarithm of such a sum within f64's precision of 1 (`log(beta + 1e-60)`
+/// at `beta = 1` is 1e-60, and `beta + 1e-60` is 1 in f64) — unless the sum is
+/// `1 + u`, which the fast evaluator computes as `log1p(u)`.
 fn cancelled_sum(g: &mut Graph, e: ExprId, p: &Point) -> Option<String> {
-    let sums: Vec<(ExprId, Vec<ExprId>)> = g
-        .reachable(&[e])
-        .into_iter()
-        .filter(|&n| n != e)
-        .filter_map(|n| match g.node(n) {
-            crate::expr::Node::Add(ts) => Some((n, ts.to_vec())),
+    use crate::expr::{Func, Node};
+    let reachable = g.reachable(&[e]);
+    let sums: Vec<(ExprId, Vec<ExprId>)> = reachable
+        .iter()
+        .filter(|&&n| n != e)
+        .filter_map(|&n| match g.node(n) {
+            Node::Add(ts) => Some((n, ts.to_vec())),
             _ => None,
         })
         .collect();
     let env = env(g, p);
+    let one = num_rational::BigRational::from_integer(1.into());
+    for &n in &reachable {
+        let Node::Func(Func::Log, a) = *g.node(n) else {
+            continue;
+        };
+        let Node::Add(terms) = g.node(a) else {
+            continue;
+        };
+        if terms.iter().any(|&t| g.as_num(t) == Some(&one)) {
+            continue;
+        }
+        // log(v) is about v - 1 near 1.
+        if let Truth::Value(l, _) = truth_env(g, n, &env, 5) {
+            if l != 0.0 && l.abs() <= 4.0 * f64::EPSILON {
+                return Some(format!(
+                    "the sum {} is 1 + {l:e} there, within f64's precision of 1, so its logarithm is below f64's precision",
+                    print::text(g, a)
+                ));
+            }
+        }
+    }
     for (n, terms) in sums {
         let Truth::Value(v, _) = truth_env(g, n, &env, 5) else {
             continue;
