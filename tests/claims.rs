@@ -215,3 +215,50 @@ fn derivatives_at_kinks_of_vanishing_products_are_never_misjudged() {
         assert!(!wrong, "{claim}: {} ({})", r.verdict.as_str(), r.method);
     }
 }
+
+/// Extrema whose kinks are not rational (`x = Phi(2)`, where `softplus(x) = 3`)
+/// leave no case split to resolve them; the normal form with each extremum an atom,
+/// extrema of the same arguments up to sign and order one atom, proves the rewrites
+/// the `check` fuzz target makes of them (`max(a, b) = -min(-a, -b)`,
+/// `softplus(x) = x + softplus(-x)` inside `hard_tanh`), which took the whole time
+/// limit and ended `verified` or `unknown`. Claims one step from them are never
+/// proved: a changed argument, a changed sign, a tiny term, a side defined on less.
+#[test]
+fn extrema_with_irrational_kinks_are_proved_as_atoms() {
+    let opts = Options {
+        time_limit: std::time::Duration::from_secs(60),
+        ..Options::default()
+    };
+    for claim in [
+        "max(x, Phi(2)) + x^4 = -min(-x, -Phi(2)) + x^4",
+        "max(2*x, gelu(-1/2)) = -min(-2*x, -gelu(-1/2))",
+        "cosh(hard_tanh(softplus(x))) = cosh(hard_tanh(x + softplus(-x)))",
+        "exp(max(x/2, Phi(2))) = exp(-min(-x/2, -Phi(2)))",
+        "min(softplus(x), 3) = min(x + softplus(-x), 3)",
+        "relu(softplus(x) - 2) = relu(x + softplus(-x) - 2)",
+    ] {
+        let mut g = Graph::with_prelude();
+        let c = defs::parse_claim(&mut g, claim).expect(claim);
+        let report = decide_claim(&mut g, &c, &opts);
+        assert_eq!(report.verdict, Verdict::Proved, "{claim}: {report:?}");
+        assert!(
+            report.method.contains("atoms"),
+            "{claim}: {}",
+            report.method
+        );
+    }
+    for claim in [
+        "exp(max(x/2, Phi(2))) = exp(-min(-x/3, -Phi(2)))",
+        "max(x, Phi(2)) = -min(x, -Phi(2))",
+        "max(x, Phi(2)) = -min(-x, -Phi(2)) + 1e-60",
+        "max(x, sqrt(2)) = max(x + 1e-60, sqrt(2))",
+        "max(x, 1/3) = -min(-x, -1/3) + 0*log(x)",
+        "min(softplus(x), 3) = min(x + softplus(-x), 3) + 0*sqrt(x - 1)",
+        "hard_tanh(softplus(x)) = hard_tanh(x + softplus(x))",
+    ] {
+        let mut g = Graph::with_prelude();
+        let c = defs::parse_claim(&mut g, claim).expect(claim);
+        let report = decide_claim(&mut g, &c, &opts);
+        assert_eq!(report.verdict, Verdict::Refuted, "{claim}: {report:?}");
+    }
+}

@@ -191,9 +191,7 @@ pub fn eval(
                             format!("fast {got} at {p}, the true value is {dec}; the subterm {sub} is beyond the range of f64 there"),
                         ));
                     }
-                    if let Some(why) =
-                        cancelled_sum(g, e, p).or_else(|| overflowing_product(g, e, p))
-                    {
+                    if let Some(why) = limit_of_form(g, e, p) {
                         return Some(Failure::new(
                             "intermediate_out_of_range",
                             format!("fast {got} at {p}, the true value is {dec}; {why}"),
@@ -220,7 +218,7 @@ pub fn eval(
                 }
                 // A partial product underflowing to 0 makes `sqrt` of a tiny negative
                 // number 0 (`sqrt(hard_tanh(x)/(-x)*hard_swish(x))` at 2e-269).
-                if let Some(why) = cancelled_sum(g, e, p).or_else(|| overflowing_product(g, e, p)) {
+                if let Some(why) = limit_of_form(g, e, p) {
                     return Some(Failure::new(
                         "intermediate_out_of_range",
                         format!("fast {got} at {p}, where the expression is undefined; {why}"),
@@ -302,6 +300,48 @@ fn out_of_range_subterm(g: &mut Graph, e: ExprId, p: &Point) -> Option<String> {
                 return Some(print::text(g, n));
             }
             _ => {}
+        }
+    }
+    None
+}
+
+/// Why `e` cannot be evaluated in f64 at `p` by any evaluation of its form, if it
+/// cannot: a sum cancelling below f64's precision, a product overflowing part way,
+/// a branch decided by rounding.
+fn limit_of_form(g: &mut Graph, e: ExprId, p: &Point) -> Option<String> {
+    cancelled_sum(g, e, p)
+        .or_else(|| overflowing_product(g, e, p))
+        .or_else(|| rounded_condition(g, e, p))
+}
+
+/// A comparison `u op v` of `e` whose sides differ at `p` by less than f64 can
+/// resolve against their magnitude (`hard_sigmoid(x) < 1/2` at x = -4.8e-299, where
+/// `x/6 + 1/2` is 1/2 in f64): any f64 evaluation takes the branch rounding picks.
+fn rounded_condition(g: &mut Graph, e: ExprId, p: &Point) -> Option<String> {
+    let cmps: Vec<(ExprId, ExprId, ExprId)> = g
+        .reachable(&[e])
+        .into_iter()
+        .filter_map(|n| match g.node(n) {
+            crate::expr::Node::Cmp(_, u, v) => Some((n, *u, *v)),
+            _ => None,
+        })
+        .collect();
+    let env = env(g, p);
+    for (n, u, v) in cmps {
+        let d = g.sub(u, v);
+        let (Truth::Value(dv, _), Truth::Value(uv, _), Truth::Value(vv, _)) = (
+            truth_env(g, d, &env, 5),
+            truth_env(g, u, &env, 5),
+            truth_env(g, v, &env, 5),
+        ) else {
+            continue;
+        };
+        let scale = uv.abs().max(vv.abs());
+        if dv != 0.0 && scale.is_finite() && dv.abs() <= 4.0 * f64::EPSILON * scale {
+            return Some(format!(
+                "the condition {} compares values {dv:e} apart, below f64's precision at their magnitude {scale:e}, so rounding decides the branch",
+                print::text(g, n)
+            ));
         }
     }
     None

@@ -51,6 +51,13 @@ pub fn check(
                 }
             }
         }
+        Proof::Atoms => {
+            if super::decide::atoms_prove(g, lhs, rhs, ctx) {
+                Ok(())
+            } else {
+                reject("an atoms step where a side may be undefined or the normal form of the difference is not zero")
+            }
+        }
         Proof::Points(p) => {
             let inner = innermost(g, &[lhs, rhs], ctx);
             if !inner.decided.is_empty() || !inner.roots.is_empty() {

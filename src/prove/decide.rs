@@ -41,6 +41,11 @@ pub enum Proof {
         /// Why those are equal.
         proof: Box<Proof>,
     },
+    /// Both sides are defined on the region and the normal form of `lhs - rhs` is zero
+    /// with each piecewise subterm an atom, extrema of the same arguments up to sign
+    /// and order one atom (`max(x, Phi(2)) = -min(-x, -Phi(2))`, whose kink is not
+    /// rational, so no case split reaches it).
+    Atoms,
     /// A case split on a variable: each case is a region (an interval or a single
     /// point) with the claim resolved there and its own proof.
     Split {
@@ -225,6 +230,45 @@ pub fn prove(g: &mut Graph, lhs: ExprId, rhs: ExprId, ctx: &Context) -> Result<P
 }
 
 fn prove_in(
+    g: &mut Graph,
+    lhs: ExprId,
+    rhs: ExprId,
+    ctx: &Context,
+    budget: &mut usize,
+) -> Result<Proof, NoProof> {
+    prove_resolved(g, lhs, rhs, ctx, budget).or_else(|why| {
+        if atoms_prove(g, lhs, rhs, ctx) {
+            Ok(Proof::Atoms)
+        } else {
+            Err(why)
+        }
+    })
+}
+
+/// Whether [`Proof::Atoms`] shows `lhs = rhs` on `ctx`: a piecewise node, both sides
+/// defined throughout the region (no domain requirement left anywhere in them, the
+/// branches of an `if` included), and a zero normal form of the difference.
+pub(super) fn atoms_prove(g: &mut Graph, lhs: ExprId, rhs: ExprId, ctx: &Context) -> bool {
+    let piecewise = g.reachable(&[lhs, rhs]).into_iter().any(|n| {
+        matches!(
+            g.node(n),
+            Node::Max(..) | Node::Min(..) | Node::If(..) | Node::Func(Func::Abs | Func::Sign, _)
+        )
+    });
+    let defined = |g: &mut Graph, e: ExprId| {
+        g.info(e).total || requirements(g, e, ctx).is_some_and(|r| r.is_empty())
+    };
+    if !(piecewise && defined(g, lhs) && defined(g, rhs)) {
+        return false;
+    }
+    let shared = normal::share_extrema(g, &[lhs, rhs]);
+    matches!(
+        normal::difference_is_zero(g, shared[0], shared[1]),
+        Some((true, _))
+    )
+}
+
+fn prove_resolved(
     g: &mut Graph,
     lhs: ExprId,
     rhs: ExprId,

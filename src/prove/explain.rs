@@ -22,7 +22,7 @@ pub struct Step {
 /// The steps of a proof of `lhs = rhs` (the sides after unfolding definitions).
 #[must_use]
 pub fn steps(
-    g: &Graph,
+    g: &mut Graph,
     original: (ExprId, ExprId),
     sides: (ExprId, ExprId),
     proof: &Proof,
@@ -51,7 +51,7 @@ pub fn steps(
     out
 }
 
-fn walk(g: &Graph, lhs: ExprId, rhs: ExprId, proof: &Proof, depth: usize, out: &mut Vec<Step>) {
+fn walk(g: &mut Graph, lhs: ExprId, rhs: ExprId, proof: &Proof, depth: usize, out: &mut Vec<Step>) {
     match proof {
         Proof::Identical => out.push(Step {
             depth,
@@ -59,9 +59,23 @@ fn walk(g: &Graph, lhs: ExprId, rhs: ExprId, proof: &Proof, depth: usize, out: &
             statement: format!("{} = {}", print::text(g, lhs), print::text(g, rhs)),
             details: vec!["both sides are the same canonical expression".into()],
         }),
-        Proof::Normal => {
+        Proof::Normal | Proof::Atoms => {
+            let atoms = matches!(proof, Proof::Atoms);
             let mut details = Vec::new();
-            if let Some(e) = normal::explain(g, lhs, rhs) {
+            let (l, r) = if atoms {
+                let shared = normal::share_extrema(g, &[lhs, rhs]);
+                if (shared[0], shared[1]) != (lhs, rhs) {
+                    details.push(format!(
+                        "extrema shared: {} = {}",
+                        print::text(g, shared[0]),
+                        print::text(g, shared[1])
+                    ));
+                }
+                (shared[0], shared[1])
+            } else {
+                (lhs, rhs)
+            };
+            if let Some(e) = normal::explain(g, l, r) {
                 for (_, meaning) in &e.generators {
                     details.push(format!("let {meaning}"));
                 }
@@ -69,10 +83,18 @@ fn walk(g: &Graph, lhs: ExprId, rhs: ExprId, proof: &Proof, depth: usize, out: &
                 details.push(format!("right = {}", e.rhs));
                 details.push(format!("numerator of left - right = {}", e.difference));
             }
-            details.push("both sides have the same domain conditions".into());
+            details.push(if atoms {
+                "both sides are defined throughout the region; each max, min, abs, sign and if is an atom, extrema of the same arguments up to sign and order one atom (min(a, b) = -max(-a, -b))".into()
+            } else {
+                "both sides have the same domain conditions".into()
+            });
             out.push(Step {
                 depth,
-                rule: "normal form",
+                rule: if atoms {
+                    "normal form with atoms"
+                } else {
+                    "normal form"
+                },
                 statement: format!("{} = {}", print::text(g, lhs), print::text(g, rhs)),
                 details,
             });
@@ -103,7 +125,7 @@ fn walk(g: &Graph, lhs: ExprId, rhs: ExprId, proof: &Proof, depth: usize, out: &
             walk(g, *l, *r, proof, depth, out);
         }
         Proof::Split { var, cases } => {
-            let name = g.name(*var);
+            let name = g.name(*var).to_owned();
             let points: Vec<String> = cases
                 .iter()
                 .filter(|c| c.region.lo.is_some() && c.region.lo == c.region.hi)
@@ -118,7 +140,7 @@ fn walk(g: &Graph, lhs: ExprId, rhs: ExprId, proof: &Proof, depth: usize, out: &
             for c in cases {
                 let region = match (&c.region.lo, &c.region.hi) {
                     (Some((a, true)), Some((b, true))) if a == b => format!("{name} = {a}"),
-                    _ => c.region.describe(name),
+                    _ => c.region.describe(&name),
                 };
                 out.push(Step {
                     depth: depth + 1,

@@ -106,6 +106,22 @@ impl Normalizer {
         }
     }
 
+    /// The normal form of `id` as a polynomial (a constant denominator divided
+    /// out), negated when `negate`.
+    fn polynomial_of(&mut self, g: &Graph, id: ExprId, negate: bool) -> Option<Poly> {
+        let f = self.normalize(g, id)?;
+        let d = f.den.as_constant()?;
+        if d.is_zero() {
+            return None;
+        }
+        let p = f.num.scale(&d.recip());
+        if negate {
+            p.neg().ok()
+        } else {
+            Some(p)
+        }
+    }
+
     /// The generators used so far, by index.
     #[must_use]
     pub fn generators(&self) -> &[Generator] {
@@ -131,9 +147,13 @@ impl Normalizer {
                 continue;
             }
             let q = self.scale.get(&shape).cloned().unwrap_or_else(BigInt::one);
-            let power = (c * BigRational::from_integer(q.clone()))
-                .to_integer()
-                .to_i64()?;
+            // An exponent not a multiple of 1/q (a shape the scale was not built
+            // for) has no form here: truncating it would be wrong.
+            let scaled = c * BigRational::from_integer(q.clone());
+            if !scaled.is_integer() {
+                return None;
+            }
+            let power = scaled.to_integer().to_i64()?;
             let gen = self.gen(Generator::Exp { shape, q });
             out = out.mul(&RatFn::gen_power(gen, power).ok()?).ok()?;
         }
@@ -342,6 +362,52 @@ impl Normalizer {
             _ => Some(generator(self.gen(Generator::Atom(id)))),
         }
     }
+}
+
+/// `roots` rebuilt so that the extrema of the same arguments up to sign and order
+/// are one node: `-min(-x, -c)` becomes `max(c, x)` (`min(a, b) = -max(-a, -b)`),
+/// as does `max(x + softplus(-x) - x, c)`, whose arguments have the normal forms of
+/// `softplus(x)`'s and `c`'s. Then the normal form, with each extremum an atom,
+/// sees them as one generator even inside `exp` and `cosh`, where a kink that is
+/// not rational (`x = Phi(2)`) leaves no case split to resolve them.
+///
+/// Wherever every node of `roots` is defined, each rebuilt node is too and has its
+/// original's value (a shared node's arguments have equal normal forms, so equal
+/// values there).
+pub fn share_extrema(g: &mut Graph, roots: &[ExprId]) -> Vec<ExprId> {
+    let mut n = Normalizer::new(g, roots);
+    let mut reps: HashMap<[Poly; 2], (ExprId, bool)> = HashMap::new();
+    let mut out = Vec::with_capacity(roots.len());
+    for &root in roots {
+        out.push(g.rewrite(root, |g, _, node| {
+            let (a, b, is_max) = match node {
+                Node::Max(a, b) => (a, b, true),
+                Node::Min(a, b) => (a, b, false),
+                other => return g.rebuild(other),
+            };
+            let built = g.rebuild(node);
+            let (Some(pa), Some(pb)) = (
+                n.polynomial_of(g, a, !is_max),
+                n.polynomial_of(g, b, !is_max),
+            ) else {
+                return built;
+            };
+            let key = if format!("{pa:?}") <= format!("{pb:?}") {
+                [pa, pb]
+            } else {
+                [pb, pa]
+            };
+            match reps.get(&key) {
+                Some(&(rep, rep_is_max)) if rep_is_max == is_max => rep,
+                Some(&(rep, _)) => g.neg(rep),
+                None => {
+                    reps.insert(key, (built, is_max));
+                    built
+                }
+            }
+        }));
+    }
+    out
 }
 
 /// Whether `u` is positive wherever it is defined: its normal form is a quotient of

@@ -184,6 +184,9 @@ fn method_of(p: &Proof) -> String {
     match (p, evaluation) {
         (Proof::Identical, _) => "identical after unfolding definitions".into(),
         (Proof::Normal, _) => "exponential-rational normal form".into(),
+        (Proof::Atoms, _) => {
+            "exponential-rational normal form with max, min, abs, sign and if as atoms".into()
+        }
         (Proof::Points(_), Some(e)) => e,
         (_, Some(e)) => format!("case split at the kinks, then normal form and {e}"),
         _ => "case split at the kinks, then normal form".into(),
@@ -194,7 +197,7 @@ fn method_of(p: &Proof) -> String {
 /// if it has any.
 fn points_of(p: &Proof) -> Option<(usize, u64, u64)> {
     match p {
-        Proof::Identical | Proof::Normal => None,
+        Proof::Identical | Proof::Normal | Proof::Atoms => None,
         Proof::Points(e) => Some((e.groups.len(), e.point_count(), e.max_degree())),
         Proof::Resolve { proof, .. } => points_of(proof),
         Proof::Split { cases, .. } => cases
