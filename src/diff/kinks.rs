@@ -715,11 +715,18 @@ pub(super) fn constant_marker(g: &mut Graph, b: ExprId, var: Symbol, kink: Kink)
             match g.node(n).clone() {
                 Node::Max(p, q) | Node::Min(p, q) => {
                     let (mp, mq) = (of(&p), of(&q));
+                    // Where p > q a max takes p and a min takes q (`min(1, x^2)` at 0
+                    // is x^2, which is not constant: `sqrt(min(x^2, 1))'` is not 0).
+                    let (greater, less) = if matches!(g.node(n), Node::Max(..)) {
+                        (mp, mq)
+                    } else {
+                        (mq, mp)
+                    };
                     let both = g.add(vec![mp, mq]);
                     let lt = g.cmp(CmpOp::Lt, p, q);
-                    let inner = g.if_(lt, mq, both);
+                    let inner = g.if_(lt, less, both);
                     let gt = g.cmp(CmpOp::Gt, p, q);
-                    g.if_(gt, mp, inner)
+                    g.if_(gt, greater, inner)
                 }
                 Node::If(c, p, q) => match g.node(c).clone() {
                     Node::Cmp(op, u, v) => {

@@ -19,6 +19,7 @@ use num_traits::{Signed, ToPrimitive};
 
 use super::bumps;
 use super::decide::Context;
+use super::normal;
 use super::numeric::{
     compare_at, compare_with, PointOutcome, AGREEMENT_PRECISION, DEEP_PRECISIONS,
 };
@@ -90,6 +91,10 @@ struct Route<'a> {
     screen: Screen,
     out: Outcome,
     blocked: Option<String>,
+    /// Boundaries were closer than located: the claim is not decided between them,
+    /// but the search for a difference below the working precision still runs (it
+    /// finds the counterexamples such claims usually have elsewhere).
+    deep_anyway: bool,
     unresolved: Option<String>,
     /// The `erf` and `tanh` nodes of the sides with their arguments: where one is
     /// within the precision of its limit ±1, a difference hides below it.
@@ -138,6 +143,7 @@ pub fn run(g: &mut Graph, claim: Claim<'_>, deadline: Instant) -> Outcome {
         screen,
         out: Outcome::default(),
         blocked: None,
+        deep_anyway: false,
         unresolved: None,
     };
     route.go(g);
@@ -191,7 +197,7 @@ impl Route<'_> {
             Some((_, true)) => self.block(
                 "the exponential-rational normal form of L - R is not zero on a region with interior, so the claim fails there, but no counterexample was certified within the limits",
             ),
-            other if self.blocked.is_none() && self.unresolved.is_none() => {
+            other if (self.blocked.is_none() || self.deep_anyway) && self.unresolved.is_none() => {
                 // A non-zero normal form outside the canonical class proves nothing,
                 // and neither does no normal form at all (a kink of a non-linear
                 // argument, `min(1, cosh(x))`): a difference below the working
@@ -451,6 +457,8 @@ impl Route<'_> {
         }
         // The zeros of every boundary on this line.
         let mut zeros: Vec<Crossing> = Vec::new();
+        // The boundary expression of each zero.
+        let mut zero_exprs: Vec<ExprId> = Vec::new();
         let mut unlocated: Vec<Boundary> = Vec::new();
         for b in self.bounds.clone() {
             let c = on_line(g, b.expr, base);
@@ -458,7 +466,10 @@ impl Route<'_> {
                 continue;
             }
             match exact_zeros(g, c, v, &b) {
-                Some(zs) => zeros.extend(zs),
+                Some(zs) => {
+                    zero_exprs.extend(zs.iter().map(|_| c));
+                    zeros.extend(zs);
+                }
                 None => unlocated.push(b),
             }
         }
@@ -482,12 +493,72 @@ impl Route<'_> {
             match self.screen.sign_changes(g, b.expr, v, &base_f, &xs) {
                 Some(changes) => {
                     for (a, c) in changes {
+                        // An f64 value of exactly 0 is a zero of the boundary only if
+                        // the exact value is 0 too; otherwise the zero is beside it
+                        // (`x - sqrt(2)` is 0 in f64 at the float nearest sqrt(2)),
+                        // between the neighbouring floats.
+                        let (a, c) = if a == c && !exactly_zero(g, b.expr, base, v, a) {
+                            // The float itself is a point beside the zero worth a look.
+                            if let Some(r) = from_f64(a) {
+                                if dom.interior_contains(&r) && self.certify(g, &with(&r), None) {
+                                    return;
+                                }
+                            }
+                            (a.next_down(), c.next_up())
+                        } else {
+                            (a, c)
+                        };
                         if let (Some(lo), Some(hi)) = (from_f64(a), from_f64(c)) {
                             zeros.push(located(lo, hi));
+                            zero_exprs.push(b.expr);
                         }
                     }
                 }
                 None => self.block("a boundary of the claim could not be located (it does not compile to the fast evaluator)"),
+            }
+            // A zero between an end of the region and the grid point nearest it,
+            // closer to the end than floats resolve (`x - sqrt(2)` on `x < c`
+            // with c 2e-63 above sqrt(2), where every float below c is below
+            // sqrt(2)): the exact signs there differ.
+            for end in [dlo.as_ref(), dhi.as_ref()].into_iter().flatten() {
+                let inner = xs
+                    .iter()
+                    .filter_map(|&x| from_f64(x))
+                    .filter(|x| dom.interior_contains(x))
+                    .min_by_key(|x| (x - end).abs());
+                let Some(inner) = inner else { continue };
+                let at = |g: &Graph, x: &BigRational| {
+                    let mut env = base.clone();
+                    env.insert(v, x.clone());
+                    // `None` where undefined; `Some(None)` where not decided.
+                    crate::certified::enclose(g, b.expr, &env, 256)
+                        .ok()
+                        .map(|iv| {
+                            if iv.lo > 0 {
+                                Some(1)
+                            } else if iv.hi < 0 {
+                                Some(-1)
+                            } else if iv.is_zero() {
+                                Some(0)
+                            } else {
+                                None
+                            }
+                        })
+                };
+                let (s_in, s_end) = (at(g, &inner), at(g, end));
+                let changes = match (s_in, s_end) {
+                    (Some(a), Some(b)) => a != b || b.is_none(),
+                    _ => false,
+                };
+                if changes {
+                    let (lo, hi) = if &inner < end {
+                        (inner, end.clone())
+                    } else {
+                        (end.clone(), inner)
+                    };
+                    zeros.push(located(lo, hi));
+                    zero_exprs.push(b.expr);
+                }
             }
             // A bump of a kink argument between grid points: its zeros beside its
             // extrema (a `where` condition's too, when its zero is not a point of it).
@@ -501,6 +572,7 @@ impl Route<'_> {
                 let found = bumps::zeros(g, &mut self.screen, b.expr, &line, &xs);
                 for (lo, hi) in found.zeros {
                     zeros.push(located(lo, hi));
+                    zero_exprs.push(b.expr);
                 }
                 if let Some(why) = found.near_touch {
                     self.block(&why);
@@ -510,11 +582,19 @@ impl Route<'_> {
                 self.block("a condition or domain edge of the claim has zeros that could only be located numerically, so the claim is not decided at them");
             }
         }
+        // Zeros of different boundaries whose enclosures meet, not known to be one
+        // exact point: the sliver between them lies inside the enclosures, which
+        // are not sampled (kinks at sqrt(2) and at a decimal 2e-63 above it).
+        // (Still sampled: a counterexample elsewhere refutes the claim.)
+        if let Some(why) = unseparated(g, &zeros, &zero_exprs, dlo.as_ref(), dhi.as_ref()) {
+            self.block(why);
+            self.deep_anyway = true;
+        }
         // Boundary points that matter: rational ones are sampled, irrational ones
         // evaluated at their exact value.
         let mut cuts: Vec<BigRational> = Vec::new();
         let mut micro: Vec<(BigRational, BigRational)> = Vec::new();
-        for z in &zeros {
+        for (z, &zexpr) in zeros.iter().zip(&zero_exprs) {
             let inside = |p: &BigRational| dom.interior_contains(p);
             if let Some(r) = z.rational() {
                 if inside(r) {
@@ -526,7 +606,33 @@ impl Route<'_> {
                 continue;
             }
             if !(inside(&z.lo) || inside(&z.hi)) {
+                // An enclosure holding the whole region (a `where` interval
+                // narrower than the zero was located to): the zero may be inside.
+                let below_hi = dhi.as_ref().is_none_or(|h| &z.lo < h);
+                let above_lo = dlo.as_ref().is_none_or(|l| &z.hi > l);
+                if below_hi && above_lo {
+                    self.block("a boundary of the claim was located only to an interval holding the whole region, so the claim is not decided at it");
+                }
                 continue;
+            }
+            if !(inside(&z.lo) && inside(&z.hi)) {
+                // An enclosure holding an end of the region: the sliver between the
+                // zero and that end is not sampled (a kink at sqrt(2) and a `where`
+                // bound 2e-63 above it) — unless the boundary is undefined at that
+                // end (the edge of its own domain, `log(x)` at 0 on `x > 0`).
+                let end = [dlo.as_ref(), dhi.as_ref()]
+                    .into_iter()
+                    .flatten()
+                    .find(|e| &z.lo <= *e && *e <= &z.hi);
+                let edge = end.is_some_and(|e| {
+                    let mut env = base.clone();
+                    env.insert(v, e.clone());
+                    crate::certified::enclose(g, zexpr, &env, 256).is_err()
+                });
+                if !edge {
+                    self.block("a boundary of the claim lies closer to an end of the region than it was located, so the claim is not decided between them");
+                    self.deep_anyway = true;
+                }
             }
             for p in [&z.lo, &z.hi] {
                 if inside(p) {
@@ -1132,4 +1238,56 @@ fn representatives(iv: &Interval, count: usize) -> Vec<BigRational> {
         }
     }
     out
+}
+
+/// Why the zeros on a line cannot all be told apart, if they cannot: two of them,
+/// not both rational and not the same exact constant, have enclosures that meet
+/// within the region `(lo, hi)`. Boundaries whose normal forms are equal or
+/// opposite (`x - sqrt(2)` of a `relu`, `sqrt(2) - x` of a `min`) have the same
+/// zeros.
+fn unseparated(
+    g: &mut Graph,
+    zeros: &[Crossing],
+    exprs: &[ExprId],
+    lo: Option<&BigRational>,
+    hi: Option<&BigRational>,
+) -> Option<&'static str> {
+    let in_region = |z: &Crossing| hi.is_none_or(|h| &z.lo < h) && lo.is_none_or(|l| &z.hi > l);
+    let near: Vec<(&Crossing, ExprId)> = zeros
+        .iter()
+        .zip(exprs.iter().copied())
+        .filter(|(z, _)| in_region(z))
+        .collect();
+    for (i, &(a, ea)) in near.iter().enumerate() {
+        for &(b, eb) in &near[i + 1..] {
+            if a.rational().is_some() && b.rational().is_some() {
+                continue;
+            }
+            if a.exact.is_some() && a.exact == b.exact {
+                continue;
+            }
+            if !(a.lo <= b.hi && b.lo <= a.hi) {
+                continue;
+            }
+            let neg = g.neg(eb);
+            let same = ea == eb
+                || matches!(normal::difference_is_zero(g, ea, eb), Some((true, _)))
+                || matches!(normal::difference_is_zero(g, ea, neg), Some((true, _)));
+            if !same {
+                return Some("two boundaries of the claim are closer than they were located, so the region between them is not sampled");
+            }
+        }
+    }
+    None
+}
+
+/// Whether the boundary `expr` is exactly 0 at `v = x` (the other variables at
+/// `base`), by a certified enclosure.
+fn exactly_zero(g: &Graph, expr: ExprId, base: &Env, v: Symbol, x: f64) -> bool {
+    let Some(x) = from_f64(x) else {
+        return false;
+    };
+    let mut env = base.clone();
+    env.insert(v, x);
+    crate::certified::enclose(g, expr, &env, AGREEMENT_PRECISION).is_ok_and(|iv| iv.is_zero())
 }
