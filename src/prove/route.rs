@@ -504,7 +504,14 @@ impl Route<'_> {
                                     return;
                                 }
                             }
-                            (a.next_down(), c.next_up())
+                            // At least one ulp each way (`next_down`/`next_up` are
+                            // newer than the MSRV).
+                            let d = (a.abs() * f64::EPSILON).max(f64::from_bits(1));
+                            if (a - d).is_finite() && (c + d).is_finite() {
+                                (a - d, c + d)
+                            } else {
+                                (a, c)
+                            }
                         } else {
                             (a, c)
                         };
