@@ -292,6 +292,12 @@ fn a_sum_cancelling_below_f64_precision_is_a_limit() {
         ("(x / diff((x / x), x))", vec![("x", -3.103)]),
         ("sqrt(diff((x * ((x)^(-1))), x))", vec![("x", 1.179)]),
         ("diff(x/x, x)", vec![("x", 0.0)]),
+        // Its ninth: sign(heaviside(x - 1)) is constant near 0, so its
+        // derivative is 0 there (the oracle said undefined).
+        (
+            "max(diff(sign(heaviside((x - 1))), x), phi(((-1) * x)))",
+            vec![("x", 5.877561876494346e-39)],
+        ),
         // The seventh crash of `fast_eval`: log of a branch `1 + x` is log1p too.
         (
             "log(log(if(x >= (7/4), ((x)^(1/2)), (x - (-1)))))",

@@ -793,7 +793,24 @@ impl Deriver {
             }
             Node::Func(f, a) => {
                 let da = self.known(a)?;
-                rules::func(g, f, a, da, self.kink)
+                let d = rules::func(g, f, a, da, self.kink);
+                if f != Func::Sign
+                    || self.kink == Kink::Autodiff
+                    || matches!(g.node(da), Node::Undefined)
+                {
+                    return Ok(d);
+                }
+                // sign(u) at u = 0 is 0 on the chosen side where u is constant
+                // there (`sign(heaviside(x - 1))` at 0), else it jumps: the rule's
+                // `undefined` at u = 0 is replaced where the marker knows better.
+                let undefined = g.undefined();
+                let marker = kinks::constant_marker(g, a, self.var, self.kink);
+                if marker == undefined {
+                    return Ok(d);
+                }
+                let zero = g.int(0);
+                let nonzero = g.cmp(crate::expr::CmpOp::Ne, a, zero);
+                g.if_(nonzero, zero, marker)
             }
             Node::Max(a, b) | Node::Min(a, b) => {
                 let (da, db) = (self.known(a)?, self.known(b)?);
