@@ -448,3 +448,32 @@ proptest! {
         prop_assert_eq!(targets::simplify(&mut g, &t, &pts), None, "{}", t);
     }
 }
+
+/// Cases of `fuzz derive --cases 1000000 --seed 1` where the compiled (f64)
+/// derivative met a limit of f64, not a defect: a sum cancelling or a logarithm
+/// near 1 amplifies the rounding of its operands (`erf(5) - x` at 1 is -1.5e-12,
+/// so the compiled derivative is off by 3e-4 relatively; the tolerance scales with
+/// that condition number), and a point at the tie of a kink (`1/(x - 1/3)` is 6 at
+/// 1/2, 5.999999999999999 in f64, the other side of `relu6`'s kink). And cases
+/// 408064 and 847941, a root of a `min` taken as constant, are right now.
+#[test]
+fn the_compiled_derivative_is_compared_within_f64s_limits() {
+    for (src, x) in [
+        ("(x / (erf(5) - x))", 1.0),
+        ("log((heaviside(x) - erf(x)))", 5.0),
+        ("(x / log(erf(x)))", 5.0),
+        ("relu6((1 / (x - (1/3))))", 0.5),
+        ("sqrt(min((x * x), 1))", 0.0),
+        ("((relu6((x * x)))^(1/2))", 0.0),
+    ] {
+        let mut g = Graph::with_prelude();
+        let p = Point {
+            coords: vec![("x".to_owned(), x)],
+        };
+        assert_eq!(
+            targets::derive(&mut g, src, std::slice::from_ref(&p), &[]),
+            None,
+            "{src} at {x}"
+        );
+    }
+}
