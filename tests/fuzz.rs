@@ -223,6 +223,11 @@ fn a_sum_cancelling_below_f64_precision_is_a_limit() {
         // Case 38980 of `fuzz eval --cases 100000 --seed 1`: beta + 1e-60 is 1 in
         // f64, so its logarithm is 0 where the truth is 1e-60.
         ("(x / log((beta + 1e-60)))", vec![("x", 1.0), ("beta", 1.0)]),
+        // The tenth crash of `fast_eval`: hard_tanh(x + 1) is 1 - 1.8e-93 there.
+        (
+            "(swish(hard_tanh((x - (1/2))), beta) / log(hard_tanh((x - (-1)))))",
+            vec![("x", -1.838467495814991e-93), ("beta", 1.5)],
+        ),
         // Its second crash: the product x*relu6(x + 3) inside hard_swish's
         // definition overflows at 1.2e308 before the division by 6.
         (

@@ -357,8 +357,8 @@ fn rounded_condition(g: &mut Graph, e: ExprId, p: &Point) -> Option<String> {
 /// `gelu_tanh`), whose accuracy inside is theirs to answer for, so a sum of a
 /// definition's body cancelling must not excuse them.
 ///
-/// Also the logarithm of such a sum within f64's precision of 1 (`log(beta + 1e-60)`
-/// at `beta = 1` is 1e-60, and `beta + 1e-60` is 1 in f64) — unless the sum is
+/// Also a logarithm of a value within f64's precision of 1 (`log(beta + 1e-60)` at
+/// `beta = 1` is 1e-60, and `beta + 1e-60` is 1 in f64) — unless its argument is
 /// `1 + u`, which the fast evaluator computes as `log1p(u)`.
 fn cancelled_sum(g: &mut Graph, e: ExprId, p: &Point) -> Option<String> {
     use crate::expr::{Func, Node};
@@ -377,17 +377,19 @@ fn cancelled_sum(g: &mut Graph, e: ExprId, p: &Point) -> Option<String> {
         let Node::Func(Func::Log, a) = *g.node(n) else {
             continue;
         };
-        let Node::Add(terms) = g.node(a) else {
-            continue;
-        };
-        if terms.iter().any(|&t| g.as_num(t) == Some(&one)) {
-            continue;
+        // `1 + u` is compiled as log1p(u); any other argument within f64's
+        // precision of 1 (`beta + 1e-60`, `hard_tanh(x + 1)` at -1.8e-93) is 1 in
+        // f64 there.
+        if let Node::Add(terms) = g.node(a) {
+            if terms.iter().any(|&t| g.as_num(t) == Some(&one)) {
+                continue;
+            }
         }
         // log(v) is about v - 1 near 1.
         if let Truth::Value(l, _) = truth_env(g, n, &env, 5) {
             if l != 0.0 && l.abs() <= 4.0 * f64::EPSILON {
                 return Some(format!(
-                    "the sum {} is 1 + {l:e} there, within f64's precision of 1, so its logarithm is below f64's precision",
+                    "{} is 1 + {l:e} there, within f64's precision of 1, so its logarithm is below f64's precision",
                     print::text(g, a)
                 ));
             }
