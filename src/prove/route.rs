@@ -553,8 +553,12 @@ impl Route<'_> {
                         })
                 };
                 let (s_in, s_end) = (at(g, &inner), at(g, end));
+                // A sign flip, or a value at the end too small to decide: a zero
+                // strictly between (a zero at the end itself is no point of the
+                // region, and one at the grid point is found exactly).
                 let changes = match (s_in, s_end) {
-                    (Some(a), Some(b)) => a != b || b.is_none(),
+                    (Some(Some(a)), Some(Some(b))) => a != 0 && b != 0 && a != b,
+                    (Some(Some(a)), Some(None)) => a != 0,
                     _ => false,
                 };
                 if changes {
