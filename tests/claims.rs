@@ -216,6 +216,17 @@ fn derivatives_at_kinks_of_vanishing_products_are_never_misjudged() {
     }
 }
 
+/// `claim` decided with a time limit generous enough for a debug build.
+fn decide_slowly(claim: &str) -> actsym::prove::verdict::Report {
+    let opts = Options {
+        time_limit: std::time::Duration::from_secs(60),
+        ..Options::default()
+    };
+    let mut g = Graph::with_prelude();
+    let c = defs::parse_claim(&mut g, claim).expect(claim);
+    decide_claim(&mut g, &c, &opts)
+}
+
 /// Extrema whose kinks are not rational (`x = Phi(2)`, where `softplus(x) = 3`)
 /// leave no case split to resolve them; the normal form with each extremum an atom,
 /// extrema of the same arguments up to sign and order one atom, proves the rewrites
@@ -225,10 +236,6 @@ fn derivatives_at_kinks_of_vanishing_products_are_never_misjudged() {
 /// proved: a changed argument, a changed sign, a tiny term, a side defined on less.
 #[test]
 fn extrema_with_irrational_kinks_are_proved_as_atoms() {
-    let opts = Options {
-        time_limit: std::time::Duration::from_secs(60),
-        ..Options::default()
-    };
     for claim in [
         "max(x, Phi(2)) + x^4 = -min(-x, -Phi(2)) + x^4",
         "max(2*x, gelu(-1/2)) = -min(-2*x, -gelu(-1/2))",
@@ -237,9 +244,7 @@ fn extrema_with_irrational_kinks_are_proved_as_atoms() {
         "min(softplus(x), 3) = min(x + softplus(-x), 3)",
         "relu(softplus(x) - 2) = relu(x + softplus(-x) - 2)",
     ] {
-        let mut g = Graph::with_prelude();
-        let c = defs::parse_claim(&mut g, claim).expect(claim);
-        let report = decide_claim(&mut g, &c, &opts);
+        let report = decide_slowly(claim);
         assert_eq!(report.verdict, Verdict::Proved, "{claim}: {report:?}");
         assert!(
             report.method.contains("atoms"),
@@ -256,9 +261,7 @@ fn extrema_with_irrational_kinks_are_proved_as_atoms() {
         "min(softplus(x), 3) = min(x + softplus(-x), 3) + 0*sqrt(x - 1)",
         "hard_tanh(softplus(x)) = hard_tanh(x + softplus(x))",
     ] {
-        let mut g = Graph::with_prelude();
-        let c = defs::parse_claim(&mut g, claim).expect(claim);
-        let report = decide_claim(&mut g, &c, &opts);
+        let report = decide_slowly(claim);
         assert_eq!(report.verdict, Verdict::Refuted, "{claim}: {report:?}");
     }
 }
@@ -272,10 +275,6 @@ fn extrema_with_irrational_kinks_are_proved_as_atoms() {
 /// claim of the same shape (the bound just below sqrt(2)) is not refuted.
 #[test]
 fn boundaries_closer_than_located_are_never_verified() {
-    let opts = Options {
-        time_limit: std::time::Duration::from_secs(60),
-        ..Options::default()
-    };
     for claim in [
         "(x^2 - 2)/(x^2 - 2) = 1 where x > 1.41421356237309504880168872420969807856967187537694807317667973, x < 1.41421356237309504880168872420969807856967187537694807317667974",
         "abs(x - sqrt(2)) + abs(x - 1.41421356237309504880168872420969807856967187537694807317667974) = abs(2*x - sqrt(2) - 1.41421356237309504880168872420969807856967187537694807317667974)",
@@ -294,17 +293,13 @@ fn boundaries_closer_than_located_are_never_verified() {
         "sign(x^2 - 2)^2 = 1 where x > 1.41421356237309504880168872420969807856967187537694807317667973799, x < 1.4142135623730950488016887242096980785696718753769480731766797380",
         "sqrt(x^2 - 2) = sqrt(x^2 - 2) + 0*log(x^2 - 2) where x > 1.41421356237309504880168872420969807856967187537694807317667973, x < 1.41421356237309504880168872420969807856967187537694807317667974",
     ] {
-        let mut g = Graph::with_prelude();
-        let c = defs::parse_claim(&mut g, claim).expect(claim);
-        let report = decide_claim(&mut g, &c, &opts);
+        let report = decide_slowly(claim);
         assert!(
             !matches!(report.verdict, Verdict::Proved | Verdict::Verified),
             "{claim}: {}",
             report.verdict.as_str()
         );
     }
-    let mut g = Graph::with_prelude();
     let claim = "relu(x - sqrt(2)) = 0 where x < 1.4142135623730950488016887242096980785696718753769480731766797";
-    let c = defs::parse_claim(&mut g, claim).expect(claim);
-    assert_ne!(decide_claim(&mut g, &c, &opts).verdict, Verdict::Refuted);
+    assert_ne!(decide_slowly(claim).verdict, Verdict::Refuted);
 }
