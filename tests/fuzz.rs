@@ -320,6 +320,15 @@ fn a_sum_cancelling_below_f64_precision_is_a_limit() {
             "(celu(sign(x), beta) - (((x - x) * relu6((x - (-2/5)))) * ((pi / 0) - x)))",
             vec![("x", -3.631878424057849e304), ("beta", 1.5)],
         ),
+        // The eleventh crash of `fast_eval`: x/swish(x, 1/10) is 1/sigmoid(x/10)
+        // (x cancelled inside the product); by the quotient rule its derivative was
+        // two terms of about 5e94 cancelling to 0 where the truth is -0.1.
+        (
+            "(x / diff((x / swish(x, (1/10))), x))",
+            vec![("x", -3.8253134817090477e-95)],
+        ),
+        ("diff(((x * sigmoid(x)) / x), x)", vec![("x", 1e-200)]),
+        ("x / swish(x, 1/10)", vec![("x", 0.0)]),
     ] {
         let mut g = Graph::with_prelude();
         let p = Point {

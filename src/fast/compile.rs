@@ -310,6 +310,12 @@ impl Lowering<'_> {
             }
             None => true,
         });
+        // A factor of a product on the other side too (`x/swish(x, 1/10)`, with
+        // `swish(x, 1/10) = x*sigmoid(x/10)`, is `1/sigmoid(x/10)`): otherwise the
+        // quotient rule's two terms of about 1/x cancel where x is tiny, and the
+        // derivative is 0 or NaN where its truth is -0.1.
+        self.cancel_inside_products(&mut num, &mut den, &mut cancelled);
+        self.cancel_inside_products(&mut den, &mut num, &mut cancelled);
         let ir = &mut self.ir;
         let mut val = match (num.is_empty(), den.is_empty()) {
             (false, true) => ir.product(num),
@@ -339,6 +345,38 @@ impl Lowering<'_> {
             val = ir.within_domain(val, inverse);
         }
         val
+    }
+
+    /// Moves each plain factor of `singles` that is also a factor of a product in
+    /// `products` to `cancelled`, and rebuilds that product without it.
+    fn cancel_inside_products(
+        &mut self,
+        singles: &mut Vec<IrId>,
+        products: &mut [IrId],
+        cancelled: &mut Vec<IrId>,
+    ) {
+        for p in products.iter_mut() {
+            let (c, mut fs) = self.ir.factors_of(*p);
+            if fs.len() < 2 {
+                continue;
+            }
+            let before = fs.len();
+            singles.retain(|t| match fs.iter().position(|f| f == t) {
+                Some(i) => {
+                    cancelled.push(fs.remove(i));
+                    false
+                }
+                None => true,
+            });
+            if fs.len() < before {
+                *p = if fs.is_empty() {
+                    self.ir.constant(c)
+                } else {
+                    let rest = self.ir.product(fs);
+                    self.ir.scale(c, rest)
+                };
+            }
+        }
     }
 
     fn lower_pow(

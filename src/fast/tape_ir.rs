@@ -466,7 +466,7 @@ impl Ir {
 
     /// `id` as `c * (f_1 * f_2 * ...)`, through products and exactly scaled factors;
     /// the factors sorted.
-    fn factors_of(&self, id: IrId) -> (f64, Vec<IrId>) {
+    pub(crate) fn factors_of(&self, id: IrId) -> (f64, Vec<IrId>) {
         let mut coef = 1.0;
         let mut out = Vec::new();
         let mut stack = vec![id];
