@@ -220,6 +220,12 @@ fn a_sum_cancelling_below_f64_precision_is_a_limit() {
             "((gelu(erf(alpha)) / if(hard_sigmoid(x) < (1/2), ((-2/5) + x), (x - x))) * x)",
             vec![("x", -4.776557712480587e-299), ("alpha", 1.5)],
         ),
+        // The twelfth: x - 1 is -1 in f64 at 9.1e-312, hard_tanh's kink, where
+        // the derivative taken is the flat side's 0 (the truth is 1).
+        (
+            "((hard_tanh((x - (-2/5))) / gelu_tanh(((-3) / 2))) / diff(hard_tanh((x - 1)), x))",
+            vec![("x", 9.09641084806e-312)],
+        ),
         // Case 38980 of `fuzz eval --cases 100000 --seed 1`: beta + 1e-60 is 1 in
         // f64, so its logarithm is 0 where the truth is 1e-60.
         ("(x / log((beta + 1e-60)))", vec![("x", 1.0), ("beta", 1.0)]),

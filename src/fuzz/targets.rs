@@ -317,12 +317,25 @@ fn limit_of_form(g: &mut Graph, e: ExprId, p: &Point) -> Option<String> {
 /// A comparison `u op v` of `e` whose sides differ at `p` by less than f64 can
 /// resolve against their magnitude (`hard_sigmoid(x) < 1/2` at x = -4.8e-299, where
 /// `x/6 + 1/2` is 1/2 in f64): any f64 evaluation takes the branch rounding picks.
+/// Also a `max` or `min`, definitions and derivatives unfolded (`hard_tanh(x - 1)`
+/// at 9.1e-312, where `x - 1` is -1 in f64, its kink, so the derivative taken there
+/// is the flat side's 0 where the truth is 1).
 fn rounded_condition(g: &mut Graph, e: ExprId, p: &Point) -> Option<String> {
+    use crate::expr::Node;
+    // The function under each `diff` too, inlined: the compiled derivative
+    // differentiates its kinks as written (`x - 1` against -1), not the simplified
+    // symbolic derivative's `x > 0`.
+    let mut roots = vec![e, unfolded(g, e)];
+    for n in g.reachable(&[e]) {
+        if let Node::Diff(f, _) = *g.node(n) {
+            roots.push(unfolded(g, f));
+        }
+    }
     let cmps: Vec<(ExprId, ExprId, ExprId)> = g
-        .reachable(&[e])
+        .reachable(&roots)
         .into_iter()
         .filter_map(|n| match g.node(n) {
-            crate::expr::Node::Cmp(_, u, v) => Some((n, *u, *v)),
+            Node::Cmp(_, a, b) | Node::Max(a, b) | Node::Min(a, b) => Some((n, *a, *b)),
             _ => None,
         })
         .collect();
@@ -339,7 +352,7 @@ fn rounded_condition(g: &mut Graph, e: ExprId, p: &Point) -> Option<String> {
         let scale = uv.abs().max(vv.abs());
         if dv != 0.0 && scale.is_finite() && dv.abs() <= 4.0 * f64::EPSILON * scale {
             return Some(format!(
-                "the condition {} compares values {dv:e} apart, below f64's precision at their magnitude {scale:e}, so rounding decides the branch",
+                "{} compares values {dv:e} apart, below f64's precision at their magnitude {scale:e}, so rounding decides the branch",
                 print::text(g, n)
             ));
         }
