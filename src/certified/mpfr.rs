@@ -64,7 +64,8 @@ pub(crate) fn enclose_with(
     env: &HashMap<Symbol, BigRational>,
     ar: &mut Arith,
 ) -> Result<Interval, EvalError> {
-    let value = Walk::new(g, &[root], env).run(ar)?.pop();
+    let plan = Plan::new(g, &[root]);
+    let value = Walk::new(&plan, env).run(ar)?.pop();
     number(value.unwrap_or(Err(EvalError::Undecided)))
 }
 
@@ -79,10 +80,32 @@ pub fn enclose_all(
     prec: u32,
 ) -> Vec<Result<Interval, EvalError>> {
     let mut ar = Arith::new(prec);
-    match Walk::new(g, roots, env).run(&mut ar) {
+    let plan = Plan::new(g, roots);
+    match Walk::new(&plan, env).run(&mut ar) {
         Ok(values) => values.into_iter().map(number).collect(),
         Err(e) => roots.iter().map(|_| Err(e.clone())).collect(),
     }
+}
+
+/// The enclosure of `root` at each of several points at `prec` bits, the walk's
+/// plan (reachable nodes, fused forms, operands) built once for all of them: the
+/// same as [`enclose`] at each point. The fuzz targets' oracles evaluate one
+/// expression at many points this way.
+#[must_use]
+pub fn enclose_at_points(
+    g: &Graph,
+    root: ExprId,
+    envs: &[&HashMap<Symbol, BigRational>],
+    prec: u32,
+) -> Vec<Result<Interval, EvalError>> {
+    let plan = Plan::new(g, &[root]);
+    envs.iter()
+        .map(|env| {
+            let mut ar = Arith::new(prec);
+            let value = Walk::new(&plan, env).run(&mut ar)?.pop();
+            number(value.unwrap_or(Err(EvalError::Undecided)))
+        })
+        .collect()
 }
 
 fn number(value: Result<Val, EvalError>) -> Result<Interval, EvalError> {
@@ -112,62 +135,109 @@ enum Slot {
     Freed,
 }
 
-struct Walk<'a> {
+/// What a walk over some roots needs that does not depend on the point: the
+/// reachable nodes, their fused forms and the operands each reads. Built once, it
+/// serves any number of points ([`enclose_at_points`]).
+struct Plan<'a> {
     g: &'a Graph,
-    env: &'a HashMap<Symbol, BigRational>,
     /// The expressions asked for; their values are never dropped.
     roots: Vec<ExprId>,
     /// Reachable ids in increasing order; a node's slot is its position here.
     order: Vec<ExprId>,
-    slots: Vec<Slot>,
-    /// How many parents still to be computed use each node.
-    uses: Vec<u32>,
     /// The fused form of each node, if it has one (see [`super::fuse`]).
     fusions: Vec<Option<Fusion>>,
+    /// The operands of slot `k` are `operand_ids[operand_start[k]..operand_start[k + 1]]`.
+    operand_start: Vec<usize>,
+    operand_ids: Vec<ExprId>,
+    /// How many parents read each node.
+    uses: Vec<u32>,
 }
 
-impl<'a> Walk<'a> {
-    fn new(g: &'a Graph, roots: &[ExprId], env: &'a HashMap<Symbol, BigRational>) -> Self {
+impl<'a> Plan<'a> {
+    fn new(g: &'a Graph, roots: &[ExprId]) -> Self {
         let order = g.reachable(roots);
         let n = order.len();
-        let fusions = order.iter().map(|&id| detect(g, id)).collect();
-        let mut walk = Walk {
+        let fusions: Vec<Option<Fusion>> = order.iter().map(|&id| detect(g, id)).collect();
+        let mut operand_start = Vec::with_capacity(n + 1);
+        let mut operand_ids = Vec::new();
+        for (k, &id) in order.iter().enumerate() {
+            operand_start.push(operand_ids.len());
+            // Its children, and the operand of its fused form (a grandchild, kept
+            // alive until `id` is computed).
+            let mut cs = g.node(id).children();
+            cs.extend(fusions[k].as_ref().map(Fusion::operand));
+            cs.sort_unstable();
+            cs.dedup();
+            operand_ids.extend(cs);
+        }
+        operand_start.push(operand_ids.len());
+        let mut plan = Plan {
             g,
-            env,
             roots: roots.to_vec(),
             order,
-            slots: vec![Slot::Pending; n],
-            uses: vec![0; n],
             fusions,
+            operand_start,
+            operand_ids,
+            uses: vec![0; n],
         };
         for k in 0..n {
-            for c in walk.operands(walk.order[k]) {
-                if let Some(i) = walk.slot_index(c) {
-                    walk.uses[i] += 1;
+            for i in plan.operand_start[k]..plan.operand_start[k + 1] {
+                if let Some(j) = plan.slot_index(plan.operand_ids[i]) {
+                    plan.uses[j] += 1;
                 }
             }
         }
-        walk
+        plan
     }
 
     fn slot_index(&self, id: ExprId) -> Option<usize> {
         self.order.binary_search(&id).ok()
     }
+}
 
-    fn fusion(&self, id: ExprId) -> Option<&Fusion> {
+/// One evaluation of a [`Plan`] at one point.
+struct Walk<'p, 'a> {
+    plan: &'p Plan<'a>,
+    g: &'a Graph,
+    env: &'p HashMap<Symbol, BigRational>,
+    roots: &'p [ExprId],
+    slots: Vec<Slot>,
+    /// How many parents still to be computed use each node.
+    uses: Vec<u32>,
+}
+
+impl<'p, 'a> Walk<'p, 'a> {
+    fn new(plan: &'p Plan<'a>, env: &'p HashMap<Symbol, BigRational>) -> Self {
+        Walk {
+            plan,
+            g: plan.g,
+            env,
+            roots: &plan.roots,
+            slots: vec![Slot::Pending; plan.order.len()],
+            uses: plan.uses.clone(),
+        }
+    }
+
+    fn slot_index(&self, id: ExprId) -> Option<usize> {
+        self.plan.slot_index(id)
+    }
+
+    fn fusion(&self, id: ExprId) -> Option<&'p Fusion> {
         self.slot_index(id)
-            .and_then(|i| self.fusions.get(i))
+            .and_then(|i| self.plan.fusions.get(i))
             .and_then(Option::as_ref)
     }
 
     /// The nodes whose values `id` reads: its children, and the operand of its fused
-    /// form (a grandchild, kept alive until `id` is computed).
-    fn operands(&self, id: ExprId) -> Vec<ExprId> {
-        let mut cs = self.g.node(id).children();
-        cs.extend(self.fusion(id).map(Fusion::operand));
-        cs.sort_unstable();
-        cs.dedup();
-        cs
+    /// form.
+    fn operands(&self, id: ExprId) -> &'p [ExprId] {
+        match self.slot_index(id) {
+            Some(k) => {
+                let plan = self.plan;
+                &plan.operand_ids[plan.operand_start[k]..plan.operand_start[k + 1]]
+            }
+            None => &[],
+        }
     }
 
     /// The computed result of a node; a missing or freed one (which the walk's order
@@ -229,7 +299,7 @@ impl<'a> Walk<'a> {
 
     /// Drops the values of `id`'s operands that no other parent will read.
     fn release_children(&mut self, id: ExprId) {
-        for c in self.operands(id) {
+        for &c in self.operands(id) {
             if self.roots.contains(&c) {
                 continue;
             }
@@ -257,7 +327,7 @@ impl<'a> Walk<'a> {
                     _ => Vec::new(),
                 }
             }
-            _ => self.operands(id),
+            _ => self.operands(id).to_vec(),
         }
     }
 
@@ -294,7 +364,7 @@ impl<'a> Walk<'a> {
 
     /// The exact value of an operand that is a constant or a bound variable (for
     /// exact error messages).
-    fn exact(&self, id: ExprId) -> Option<&'a BigRational> {
+    fn exact(&self, id: ExprId) -> Option<&'p BigRational> {
         match self.g.node(id) {
             Node::Num(r) => Some(r),
             Node::Var(s) => self.env.get(s),

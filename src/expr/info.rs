@@ -43,6 +43,10 @@ pub struct NodeInfo {
     pub sign: SignInfo,
     /// The kind's rank in the canonical order.
     pub rank: u8,
+    /// Whether an `if` is reachable from the node (the node included).
+    pub has_if: bool,
+    /// Whether a `diff` is reachable from the node (the node included).
+    pub has_diff: bool,
 }
 
 fn rank(node: &Node) -> u8 {
@@ -67,10 +71,14 @@ pub(super) fn compute(g: &Graph, node: &Node) -> NodeInfo {
     let mut h = std::hash::DefaultHasher::new();
     std::mem::discriminant(node).hash(&mut h);
     let mut depth = 0;
+    let mut has_if = matches!(node, Node::If(..));
+    let mut has_diff = matches!(node, Node::Diff(..));
     node.each_child(|c| {
         let info = g.info(c);
         info.shape.hash(&mut h);
         depth = depth.max(info.depth);
+        has_if |= info.has_if;
+        has_diff |= info.has_diff;
     });
     match node {
         Node::Num(r) => hash_rational(r, &mut h),
@@ -87,6 +95,8 @@ pub(super) fn compute(g: &Graph, node: &Node) -> NodeInfo {
         total,
         sign,
         rank: rank(node),
+        has_if,
+        has_diff,
     }
 }
 

@@ -115,6 +115,55 @@ pub(crate) fn truth_env(
     }
 }
 
+/// What one MPFR enclosure tells of a value ([`quick_values`]).
+#[derive(Clone, Debug)]
+enum Quick {
+    /// The value to the digits asked for: the enclosure's midpoint.
+    Value(rug::Float),
+    /// Certainly undefined there.
+    Undefined,
+}
+
+/// The values of the unfolded expression `e` at several points, each from one MPFR
+/// enclosure at the precision `digits` asks for (as the Ziv loop's first step), the
+/// walk's plan built once for all points, nothing substituted into the graph and no
+/// decimal text made: a value where the enclosure's relative width is at most
+/// 10^-digits (or it is exactly 0), `None` where this one step cannot tell (the
+/// caller's full evaluation decides there).
+fn quick_values(
+    g: &Graph,
+    e: ExprId,
+    envs: &[&HashMap<Symbol, BigRational>],
+    digits: u32,
+) -> Vec<Option<Quick>> {
+    let want = (f64::from(digits) * std::f64::consts::LOG2_10).ceil() as u32;
+    let extra = envs
+        .iter()
+        .map(|env| certified::power_bits(g, e, env))
+        .max()
+        .unwrap_or(0);
+    let prec = want.saturating_add(64).saturating_add(extra).min(4096);
+    let deadline = std::time::Instant::now() + Duration::from_millis(300);
+    let ivs = crate::poly::budget::with_deadline(deadline, || {
+        certified::mpfr::enclose_at_points(g, e, envs, prec)
+    });
+    ivs.into_iter()
+        .map(|iv| match iv {
+            Err(EvalError::Undefined { .. }) => Some(Quick::Undefined),
+            Err(_) => None,
+            Ok(iv) if iv.is_zero() => Some(Quick::Value(rug::Float::new(prec))),
+            Ok(iv) if iv.contains_zero() => None,
+            Ok(iv) => {
+                let width = rug::Float::with_val(prec, &iv.hi - &iv.lo);
+                let hi = rug::Float::with_val(prec, iv.hi.abs_ref());
+                let least = rug::Float::with_val(prec, iv.lo.abs_ref()).min(&hi);
+                (width <= least >> want)
+                    .then(|| Quick::Value(rug::Float::with_val(prec + 1, &iv.lo + &iv.hi) / 2u32))
+            }
+        })
+        .collect()
+}
+
 pub(crate) fn truth(g: &mut Graph, e: ExprId, point: &Point, digits: u32) -> Truth {
     let env = env(g, point);
     truth_env(g, e, &env, digits)
@@ -528,9 +577,56 @@ fn latex_problem(s: &str) -> Option<&'static str> {
     None
 }
 
-/// The one-sided difference quotients of `e` at `p` in `x`: (left, right), from
-/// values at 60 digits and a step of 1e-25 (accurate to about 1e-15 relative).
-fn quotients(g: &mut Graph, e: ExprId, x: Symbol, p: &Point) -> Option<(f64, f64, f64)> {
+/// The one-sided difference quotients of `e` in `x` at each point, (left, right,
+/// value), from values at 60 digits and a step of 1e-25 (accurate to about 1e-15
+/// relative): the values at all points and steps from one walk plan, each point's
+/// by the full evaluation where one enclosure does not give its digits.
+fn quotients(
+    g: &mut Graph,
+    e: ExprId,
+    x: Symbol,
+    points: &[Point],
+) -> Vec<Option<(f64, f64, f64)>> {
+    let h = BigRational::new(1.into(), num_bigint::BigInt::from(10).pow(25));
+    let mut envs = Vec::new();
+    for p in points {
+        let env = env(g, p);
+        let Some(x0) = env.get(&x).cloned() else {
+            continue;
+        };
+        for step in [&x0 + &h, &x0 - &h] {
+            let mut moved = env.clone();
+            moved.insert(x, step);
+            envs.push(moved);
+        }
+        envs.push(env);
+    }
+    let refs: Vec<&HashMap<Symbol, BigRational>> = envs.iter().collect();
+    let mut quick = quick_values(g, e, &refs, 60).into_iter();
+    let scale = rug::Float::with_val(256, rug::Float::u_pow_u(10, 25));
+    points
+        .iter()
+        .map(|p| {
+            if p.get(g.name(x)).is_none() {
+                return None;
+            }
+            let (fr, fl, f0) = (quick.next()?, quick.next()?, quick.next()?);
+            let (fr, fl, f0) = match (fr, fl, f0) {
+                (Some(Quick::Value(r)), Some(Quick::Value(l)), Some(Quick::Value(c))) => (r, l, c),
+                (Some(Quick::Undefined), _, _)
+                | (_, Some(Quick::Undefined), _)
+                | (_, _, Some(Quick::Undefined)) => return None,
+                _ => return quotients_slowly(g, e, x, p),
+            };
+            let right = rug::Float::with_val(256, &fr - &f0) * &scale;
+            let left = rug::Float::with_val(256, &f0 - &fl) * &scale;
+            Some((left.to_f64(), right.to_f64(), f0.to_f64()))
+        })
+        .collect()
+}
+
+/// [`quotients`] at one point, each value by the full evaluation.
+fn quotients_slowly(g: &mut Graph, e: ExprId, x: Symbol, p: &Point) -> Option<(f64, f64, f64)> {
     let mut env = env(g, p);
     let x0 = env.get(&x)?.clone();
     let h = BigRational::new(1.into(), num_bigint::BigInt::from(10).pow(25));
@@ -582,19 +678,36 @@ pub fn derive(g: &mut Graph, text: &str, points: &[Point], kinks: &[f64]) -> Opt
         .iter()
         .map(|p| kinks.iter().any(|&k| Some(k) == p.get("x")))
         .collect();
-    // The quotients of each point (None: not computed yet).
-    let mut quots: Vec<Option<Option<(f64, f64, f64)>>> = vec![None; points.len()];
-    // The certified value of each derivative at each point, definitions inlined
-    // once per derivative (not once per evaluation).
-    let mut values: HashMap<(ExprId, usize), Truth> = HashMap::new();
+    let env_refs: Vec<&HashMap<Symbol, BigRational>> = envs.iter().collect();
+    // The quotients of every point, computed together when first needed.
+    let mut quots: Option<Vec<Option<(f64, f64, f64)>>> = None;
+    // The certified value of each derivative at every point, definitions inlined
+    // once per derivative (not once per evaluation) and one walk plan for all
+    // points; its decimal text is made only for a report.
+    let mut values: HashMap<ExprId, Vec<Truth>> = HashMap::new();
     let mut value = |g: &mut Graph, d: ExprId, i: usize| -> Truth {
-        values
-            .entry((d, i))
-            .or_insert_with(|| {
-                let du = unfolded(g, d);
-                truth_env(g, du, &envs[i], 20)
-            })
+        values.entry(d).or_insert_with(|| {
+            let du = unfolded(g, d);
+            let quick = quick_values(g, du, &env_refs, 20);
+            quick
+                .into_iter()
+                .zip(&env_refs)
+                .map(|(q, env)| match q {
+                    Some(Quick::Value(v)) => Truth::Value(v.to_f64(), String::new()),
+                    Some(Quick::Undefined) => Truth::Undefined,
+                    None => truth_env(g, du, env, 20),
+                })
+                .collect()
+        })[i]
             .clone()
+    };
+    // The decimal text of a derivative's value, for a report.
+    let decimal = |g: &mut Graph, d: ExprId, i: usize| -> String {
+        let du = unfolded(g, d);
+        match truth_env(g, du, &envs[i], 20) {
+            Truth::Value(_, dec) => dec,
+            _ => "(not certified)".to_owned(),
+        }
     };
     let e_unfolded = unfolded(g, e);
     let mut left_derivative = None;
@@ -613,13 +726,13 @@ pub fn derive(g: &mut Graph, text: &str, points: &[Point], kinks: &[f64]) -> Opt
             if at_kink[i] && kink == Kink::Autodiff {
                 continue;
             }
-            let Truth::Value(dv, ddec) = value(g, d, i) else {
+            let Truth::Value(dv, _) = value(g, d, i) else {
                 continue;
             };
             if !dv.is_finite() {
                 continue;
             }
-            let q = *quots[i].get_or_insert_with(|| quotients(g, e_unfolded, x, p));
+            let q = quots.get_or_insert_with(|| quotients(g, e_unfolded, x, points))[i];
             let Some((left, right, f0)) = q else {
                 continue;
             };
@@ -647,8 +760,9 @@ pub fn derive(g: &mut Graph, text: &str, points: &[Point], kinks: &[f64]) -> Opt
                 return Some(Failure::new(
                     "derivative_mismatch",
                     format!(
-                        "the {} derivative is {ddec} at {p}, the difference quotients give {want:e} (left {left:e}, right {right:e})",
-                        kink.name()
+                        "the {} derivative is {} at {p}, the difference quotients give {want:e} (left {left:e}, right {right:e})",
+                        kink.name(),
+                        decimal(g, d, i)
                     ),
                 ));
             }
@@ -668,11 +782,11 @@ pub fn derive(g: &mut Graph, text: &str, points: &[Point], kinks: &[f64]) -> Opt
         let Ok(got) = tape.eval_point(&inputs(g, &vars, p)) else {
             continue;
         };
-        if let Truth::Value(t, dec) = value(g, d, i) {
+        if let Truth::Value(t, _) = value(g, d, i) {
             // Cancellation in f64 leaves noise of the size of the function's
             // terms where the derivative is 0 (`x/x`): an absolute floor.
-            let f0 = match quots[i] {
-                Some(Some((_, _, f0))) if f0.is_finite() => f0.abs(),
+            let f0 = match quots.as_ref().and_then(|q| q[i]) {
+                Some((_, _, f0)) if f0.is_finite() => f0.abs(),
                 _ => match truth_env(g, e_unfolded, &envs[i], 5) {
                     Truth::Value(v, _) if v.is_finite() => v.abs(),
                     _ => 0.0,
@@ -691,7 +805,10 @@ pub fn derive(g: &mut Graph, text: &str, points: &[Point], kinks: &[f64]) -> Opt
             {
                 return Some(Failure::new(
                     "compiled_derivative_mismatch",
-                    format!("the compiled derivative is {got:e} at {p}, the symbolic one {dec}"),
+                    format!(
+                        "the compiled derivative is {got:e} at {p}, the symbolic one {}",
+                        decimal(g, d, i)
+                    ),
                 ));
             }
         }

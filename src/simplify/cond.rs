@@ -9,7 +9,7 @@
 //! keeps the condition's operands, so the domain never changes.
 
 use std::cmp::Ordering;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use num_traits::{One, Signed, Zero};
 
@@ -150,18 +150,18 @@ fn solve_tie(g: &mut Graph, u: ExprId, v: ExprId) -> Option<(Symbol, ExprId)> {
 /// tie can be solved for a variable, so it folds (`min(u', 0)` at `x = 0`). Left as
 /// it is when it holds a `diff` (substituting into one would change its meaning).
 pub(crate) fn at_tie(g: &mut Graph, u: ExprId, v: ExprId, e: ExprId) -> ExprId {
-    if g.as_num(e).is_some() {
+    if g.as_num(e).is_some() || g.info(e).has_diff {
         return e;
     }
-    let Some((s, value)) = solve_tie(g, u, v) else {
-        return e;
-    };
-    let reach = g.reachable(&[e]);
-    if reach.iter().any(|&n| matches!(g.node(n), Node::Diff(..)))
-        || !reach
-            .iter()
-            .any(|&n| matches!(g.node(n), Node::Var(t) if *t == s))
-    {
+    match solve_tie(g, u, v) {
+        Some(tie) => at_solved_tie(g, tie, e),
+        None => e,
+    }
+}
+
+/// [`at_tie`] with the tie already solved (`s = value`).
+fn at_solved_tie(g: &mut Graph, (s, value): (Symbol, ExprId), e: ExprId) -> ExprId {
+    if g.as_num(e).is_some() || g.info(e).has_diff || !mentions(g, e, s) {
         return e;
     }
     let bindings: HashMap<Symbol, ExprId> = [(s, value)].into_iter().collect();
@@ -406,14 +406,17 @@ fn build_pieces(g: &mut Graph, p: Pieces) -> ExprId {
     let Pieces { u, v, at } = p;
     let [less, mut equal, greater] = at;
     if equal != less && equal != greater {
-        let e = at_tie(g, u, v, equal);
-        equal = if at_tie(g, u, v, less) == e {
-            less
-        } else if at_tie(g, u, v, greater) == e {
-            greater
-        } else {
-            e
-        };
+        // The tie solved once for the three pieces.
+        if let Some(tie) = solve_tie(g, u, v) {
+            let e = at_solved_tie(g, tie, equal);
+            equal = if at_solved_tie(g, tie, less) == e {
+                less
+            } else if at_solved_tie(g, tie, greater) == e {
+                greater
+            } else {
+                e
+            };
+        }
     }
     let cond = |g: &mut Graph, set: u8| match op_of(set) {
         Some(op) => g.cmp(op, u, v),
@@ -480,13 +483,32 @@ fn resolve(g: &mut Graph, id: ExprId, u: ExprId, v: ExprId, possible: u8) -> Exp
             }
         })
     };
-    let reach = g.reachable(&[id]);
-    if reach.len() > RESOLVE_MAX_NODES
-        || reach.iter().any(|&n| matches!(g.node(n), Node::Diff(..)))
-        || !reach
-            .iter()
-            .any(|&n| matches!(g.node(n), Node::If(c, ..) if decided(g, *c).is_some()))
-    {
+    // Most branches hold no `if` (or a `diff`): nothing to walk. Otherwise only the
+    // nodes above an `if` are searched for one this decides.
+    let info = g.info(id);
+    if !info.has_if || info.has_diff {
+        return id;
+    }
+    let mut seen: HashSet<ExprId, crate::expr::FxBuild> = HashSet::default();
+    let mut stack = vec![id];
+    let mut found = false;
+    while let Some(n) = stack.pop() {
+        if !seen.insert(n) {
+            continue;
+        }
+        if let Node::If(c, ..) = g.node(n) {
+            if decided(g, *c).is_some() {
+                found = true;
+                break;
+            }
+        }
+        g.node(n).each_child(|k| {
+            if g.info(k).has_if {
+                stack.push(k);
+            }
+        });
+    }
+    if !found || g.dag_size(id) > RESOLVE_MAX_NODES {
         return id;
     }
     g.rewrite(id, |g, _, node| match node {
