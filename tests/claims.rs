@@ -303,3 +303,34 @@ fn boundaries_closer_than_located_are_never_verified() {
     let claim = "relu(x - sqrt(2)) = 0 where x < 1.4142135623730950488016887242096980785696718753769480731766797";
     assert_ne!(decide_slowly(claim).verdict, Verdict::Refuted);
 }
+
+/// A comparison or `sign` whose sides are exactly equal at a rational point
+/// (`x > 1/3` at x = 1/3) is decided exactly there: both enclosures hold 1/3, so the
+/// walk took both branches and the point went undecided, and claims false only at
+/// the kink were `unknown`. Now they are refuted at it; true ones stay proved.
+#[test]
+fn comparisons_tied_at_a_rational_point_are_decided_exactly() {
+    let third = actsym::expr::BigRational::new(1.into(), 3.into());
+    for claim in [
+        "if(x > 1/3, 1, 0) = if(x >= 1/3, 1, 0)",
+        "sign(x - 1/3) = if(x >= 1/3, 1, -1)",
+        "if(2*x - 2/3 < 0, x, 0) = if(x <= 1/3, x, 0)",
+    ] {
+        let report = decide_slowly(claim);
+        assert_eq!(report.verdict, Verdict::Refuted, "{claim}: {report:?}");
+        let point = &report
+            .counterexample
+            .as_ref()
+            .expect("a counterexample")
+            .point;
+        assert_eq!(point[0].1, third, "{claim}: {report:?}");
+    }
+    for claim in [
+        "sign(x - 1/3) = sign(3*x - 1)",
+        "heaviside(x - 1/3) = if(x > 1/3, 1, 0)",
+        "if(x >= 1/3, 1, 0) = if(3*x >= 1, 1, 0)",
+    ] {
+        let report = decide_slowly(claim);
+        assert_eq!(report.verdict, Verdict::Proved, "{claim}: {report:?}");
+    }
+}

@@ -455,7 +455,11 @@ impl<'p, 'a> Walk<'p, 'a> {
                     Func::Exp => ar.exp(x),
                     Func::Log => ar.log(x, self.exact(*a)),
                     Func::Abs => Ok(ar.abs(x)),
-                    Func::Sign => Ok(ar.sign(x)),
+                    // An argument exactly 0 (`sign(x - 1/3)` at 1/3) is 0.
+                    Func::Sign => Ok(match exact_constant(g, *a, self.env) {
+                        Some(r) if x.contains_zero() => ar.integer(r.cmp0() as i32),
+                        _ => ar.sign(x),
+                    }),
                     Func::Tanh => ar.tanh(x),
                     Func::Sinh => ar.sinh(x),
                     Func::Cosh => ar.cosh(x),
@@ -496,6 +500,15 @@ impl<'p, 'a> Walk<'p, 'a> {
                 }
                 let ivs = self.nums(&[*a, *b])?;
                 decide(*op, ivs[0], ivs[1])
+                    .or_else(|| {
+                        // Sides with exact rational values (`x > 1/3` at x = 1/3,
+                        // where both enclosures hold 1/3) compare exactly.
+                        let (u, v) = (
+                            exact_constant(g, *a, self.env)?,
+                            exact_constant(g, *b, self.env)?,
+                        );
+                        Some(op.holds(u.cmp(&v)))
+                    })
                     .map(Val::Truth)
                     .ok_or(EvalError::Undecided)
             }
