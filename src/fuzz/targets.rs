@@ -589,11 +589,15 @@ fn quotients(
 ) -> Vec<Option<(f64, f64, f64)>> {
     let h = BigRational::new(1.into(), num_bigint::BigInt::from(10).pow(25));
     let mut envs = Vec::new();
+    // Whether each point has `x` (and so its three values in `envs`).
+    let mut has_steps = Vec::with_capacity(points.len());
     for p in points {
         let env = env(g, p);
         let Some(x0) = env.get(&x).cloned() else {
+            has_steps.push(false);
             continue;
         };
+        has_steps.push(true);
         for step in [&x0 + &h, &x0 - &h] {
             let mut moved = env.clone();
             moved.insert(x, step);
@@ -606,8 +610,9 @@ fn quotients(
     let scale = rug::Float::with_val(256, rug::Float::u_pow_u(10, 25));
     points
         .iter()
-        .map(|p| {
-            if p.get(g.name(x)).is_none() {
+        .zip(has_steps)
+        .map(|(p, has_steps)| {
+            if !has_steps {
                 return None;
             }
             let (fr, fl, f0) = (quick.next()?, quick.next()?, quick.next()?);
