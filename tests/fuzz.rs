@@ -226,6 +226,12 @@ fn a_sum_cancelling_below_f64_precision_is_a_limit() {
             "((hard_tanh((x - (-2/5))) / gelu_tanh(((-3) / 2))) / diff(hard_tanh((x - 1)), x))",
             vec![("x", 9.09641084806e-312)],
         ),
+        // The thirteenth: the derivative of abs(x)/(alpha*x), taken symbolically
+        // where it is not smooth, is two terms of 2.8e124 cancelling to 0 there.
+        (
+            "(x / diff((abs(x) / (alpha * x)), x))",
+            vec![("x", 2.375287595731799e-125), ("alpha", 1.5)],
+        ),
         // Case 38980 of `fuzz eval --cases 100000 --seed 1`: beta + 1e-60 is 1 in
         // f64, so its logarithm is 0 where the truth is 1e-60.
         ("(x / log((beta + 1e-60)))", vec![("x", 1.0), ("beta", 1.0)]),
@@ -335,6 +341,14 @@ fn a_sum_cancelling_below_f64_precision_is_a_limit() {
         ),
         ("diff(((x * sigmoid(x)) / x), x)", vec![("x", 1e-200)]),
         ("x / swish(x, 1/10)", vec![("x", 0.0)]),
+        // abs(u)/u is compiled as sign(u) (undefined at u = 0).
+        (
+            "(abs(x) / (alpha * x))",
+            vec![("x", 2.375287595731799e-125), ("alpha", 1.5)],
+        ),
+        ("(abs(x) / (alpha * x))", vec![("x", 0.0), ("alpha", 1.5)]),
+        ("((x - 1) / abs(x - 1)) * exp(x)", vec![("x", -2.0)]),
+        ("(abs(x) * exp(x)) / (x * sigmoid(x))", vec![("x", 1e-300)]),
     ] {
         let mut g = Graph::with_prelude();
         let p = Point {

@@ -316,6 +316,11 @@ impl Lowering<'_> {
         // derivative is 0 or NaN where its truth is -0.1.
         self.cancel_inside_products(&mut num, &mut den, &mut cancelled);
         self.cancel_inside_products(&mut den, &mut num, &mut cancelled);
+        // `abs(u)/u` (and `u/abs(u)`) is `sign(u)` where u is not 0: its derivative
+        // is then exactly 0, not the quotient rule's two terms cancelling to noise
+        // (`abs(x)/(alpha*x)` at 2.4e-125).
+        self.abs_over_itself(&mut num, &mut den, &mut cancelled);
+        self.abs_over_itself(&mut den, &mut num, &mut cancelled);
         let ir = &mut self.ir;
         let mut val = match (num.is_empty(), den.is_empty()) {
             (false, true) => ir.product(num),
@@ -376,6 +381,45 @@ impl Lowering<'_> {
                     self.ir.scale(c, rest)
                 };
             }
+        }
+    }
+
+    /// Replaces each `abs(u)` of `side` whose `u` is a factor on `other` (alone or
+    /// inside a product) by `sign(u)`, removing that `u` from `other` and moving it
+    /// to `cancelled` (whose domain guard keeps u = 0 undefined).
+    fn abs_over_itself(
+        &mut self,
+        side: &mut [IrId],
+        other: &mut Vec<IrId>,
+        cancelled: &mut Vec<IrId>,
+    ) {
+        for t in side.iter_mut() {
+            let IrNode::Unary(UnaryOp::Abs, u) = *self.ir.node(*t) else {
+                continue;
+            };
+            if let Some(i) = other.iter().position(|&o| o == u) {
+                other.remove(i);
+            } else {
+                let mut found = false;
+                for o in other.iter_mut() {
+                    let (c, mut fs) = self.ir.factors_of(*o);
+                    if fs.len() < 2 {
+                        continue;
+                    }
+                    if let Some(i) = fs.iter().position(|&f| f == u) {
+                        fs.remove(i);
+                        let rest = self.ir.product(fs);
+                        *o = self.ir.scale(c, rest);
+                        found = true;
+                        break;
+                    }
+                }
+                if !found {
+                    continue;
+                }
+            }
+            *t = self.ir.unary(UnaryOp::Sign, u);
+            cancelled.push(u);
         }
     }
 

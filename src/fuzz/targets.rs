@@ -424,7 +424,12 @@ fn rounded_condition(g: &mut Graph, e: ExprId, p: &Point) -> Option<String> {
 /// `1 + u`, which the fast evaluator computes as `log1p(u)`.
 fn cancelled_sum(g: &mut Graph, e: ExprId, p: &Point) -> Option<String> {
     use crate::expr::{Func, Node};
-    let reachable = g.reachable(&[e]);
+    // The derivatives of `diff`s as the compiler takes them where they are not
+    // smooth (symbolically, unsimplified) are forms it evaluates as written:
+    // `abs(x)/(alpha*x)`'s is `-abs(x)/(alpha*x^2) + sign(x)/(alpha*x)`, two terms
+    // of 2.8e124 at 2.4e-125 whose sum is 0.
+    let derivatives = crate::unfold::unfold_diffs(g, e, Kink::Left).unwrap_or(e);
+    let reachable = g.reachable(&[e, derivatives]);
     let sums: Vec<(ExprId, Vec<ExprId>)> = reachable
         .iter()
         .filter(|&&n| n != e)
