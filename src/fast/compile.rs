@@ -321,6 +321,10 @@ impl Lowering<'_> {
         // (`abs(x)/(alpha*x)` at 2.4e-125).
         self.abs_over_itself(&mut num, &mut den, &mut cancelled);
         self.abs_over_itself(&mut den, &mut num, &mut cancelled);
+        // `u/u^n` is `1/u^(n - 1)` (and `u^n/u` is `u^(n - 1)`) where u is not 0:
+        // `x/(alpha*x^4)` at 7.9e78 no longer overflows in x^4.
+        self.lower_power_by_factor(&mut num, &mut den, &mut cancelled);
+        self.lower_power_by_factor(&mut den, &mut num, &mut cancelled);
         let ir = &mut self.ir;
         let mut val = match (num.is_empty(), den.is_empty()) {
             (false, true) => ir.product(num),
@@ -420,6 +424,30 @@ impl Lowering<'_> {
             }
             *t = self.ir.unary(UnaryOp::Sign, u);
             cancelled.push(u);
+        }
+    }
+
+    /// For each plain factor `u` of `singles` whose power `u^n` (n >= 2) is a factor
+    /// of `powers`, lowers that power to `u^(n - 1)` and moves `u` to `cancelled`.
+    fn lower_power_by_factor(
+        &mut self,
+        singles: &mut Vec<IrId>,
+        powers: &mut [IrId],
+        cancelled: &mut Vec<IrId>,
+    ) {
+        let mut i = 0;
+        'singles: while i < singles.len() {
+            let u = singles[i];
+            for q in powers.iter_mut() {
+                if let IrNode::PowI(b, n) = *self.ir.node(*q) {
+                    if b == u && n >= 2 {
+                        *q = self.ir.powi(b, n - 1);
+                        cancelled.push(singles.remove(i));
+                        continue 'singles;
+                    }
+                }
+            }
+            i += 1;
         }
     }
 
