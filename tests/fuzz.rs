@@ -348,6 +348,12 @@ fn a_sum_cancelling_below_f64_precision_is_a_limit() {
             vec![("x", 7.933569660407924e78), ("alpha", 1.5)],
         ),
         ("diff(x/x^2, x)", vec![("x", 7.933569660407924e78)]),
+        // The fifteenth: 1 + 2*x is kept as 2*(1/2 + x), which hid it from the
+        // log1p form, so log(1 + 2*x) was 0 at 7e-309 (and at 1e-20).
+        (
+            "log(log(((1 + x) + x)))",
+            vec![("x", 6.953355807842914e-309)],
+        ),
         // abs(u)/u is compiled as sign(u) (undefined at u = 0).
         (
             "(abs(x) / (alpha * x))",

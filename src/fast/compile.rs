@@ -229,7 +229,7 @@ impl Lowering<'_> {
     /// Whether [`Self::log_of`] of `a` is more than `log(a)`.
     fn log_is_special(&self, a: IrId, depth: u32) -> bool {
         match self.ir.node(a) {
-            IrNode::Lin(k, ts) => f64::from_bits(*k) == 1.0 && !ts.is_empty(),
+            IrNode::Lin(..) => self.one_plus_terms(a).is_some(),
             IrNode::Select(_, p, q) => {
                 depth < 4
                     && (self.log_is_special(*p, depth + 1) || self.log_is_special(*q, depth + 1))
@@ -240,14 +240,41 @@ impl Lowering<'_> {
 
     /// `u` where `a` is the sum `1 + u` (`u` itself a sum of the other terms).
     fn one_plus(&mut self, a: IrId) -> Option<IrId> {
+        let rest = self.one_plus_terms(a)?;
+        Some(self.ir.lin(0.0, rest))
+    }
+
+    /// The terms of `u` where `a` is `1 + u`: a sum with constant 1, or such a sum
+    /// scaled by a power of two (`1 + 2*x` is kept as `2*(1/2 + x)`), whose terms
+    /// scale exactly.
+    fn one_plus_terms(&self, a: IrId) -> Option<Vec<(f64, IrId)>> {
         let IrNode::Lin(k, ts) = self.ir.node(a) else {
             return None;
         };
-        if f64::from_bits(*k) != 1.0 || ts.is_empty() {
+        let (k, ts) = (f64::from_bits(*k), ts);
+        if k == 1.0 && !ts.is_empty() {
+            return Some(ts.iter().map(|&(c, t)| (f64::from_bits(c), t)).collect());
+        }
+        // `c*t` with `t = k2 + sum c_i*t_i`, c a power of two and c*k2 = 1.
+        let [(c, t)] = ts[..] else {
+            return None;
+        };
+        let c = f64::from_bits(c);
+        let power_of_two = c.is_normal() && c.to_bits() & ((1u64 << 52) - 1) == 0;
+        if k != 0.0 || !power_of_two {
             return None;
         }
-        let rest: Vec<(f64, IrId)> = ts.iter().map(|&(c, t)| (f64::from_bits(c), t)).collect();
-        Some(self.ir.lin(0.0, rest))
+        let IrNode::Lin(k2, inner) = self.ir.node(t) else {
+            return None;
+        };
+        if c * f64::from_bits(*k2) != 1.0 || inner.is_empty() {
+            return None;
+        }
+        let terms: Vec<(f64, IrId)> = inner
+            .iter()
+            .map(|&(ci, ti)| (c * f64::from_bits(ci), ti))
+            .collect();
+        terms.iter().all(|(ci, _)| ci.is_normal()).then_some(terms)
     }
 
     /// `u` when `a` is `1 + exp(u)`.
