@@ -361,6 +361,49 @@ fn limit_of_form(g: &mut Graph, e: ExprId, p: &Point) -> Option<String> {
     cancelled_sum(g, e, p)
         .or_else(|| overflowing_product(g, e, p))
         .or_else(|| rounded_condition(g, e, p))
+        .or_else(|| rounded_argument(g, e, p))
+}
+
+/// A call of `e` whose value at its arguments rounded to f64 is far from its value
+/// at their true values (`hard_swish(x - 3)` at x = 1.8e-305: `x - 3` is -3 in f64,
+/// hard_swish's zero, while the true value is about -5.3e-306): any f64 evaluation
+/// rounds the argument first, so it computes the other value. Why, if there is one.
+fn rounded_argument(g: &mut Graph, e: ExprId, p: &Point) -> Option<String> {
+    use crate::expr::Node;
+    let calls: Vec<(ExprId, Symbol, Vec<ExprId>)> = g
+        .reachable(&[e])
+        .into_iter()
+        .filter_map(|n| match g.node(n) {
+            Node::Call(f, args) => Some((n, *f, args.to_vec())),
+            _ => None,
+        })
+        .collect();
+    let env = env(g, p);
+    for (n, f, args) in calls {
+        let mut rounded = Vec::with_capacity(args.len());
+        for &a in &args {
+            rounded.push(match (g.as_num(a).is_some(), truth_env(g, a, &env, 20)) {
+                (false, Truth::Value(v, _)) if v.is_finite() => g.num(BigRational::from_float(v)?),
+                _ => a,
+            });
+        }
+        if rounded == args {
+            continue;
+        }
+        let m = g.call(f, rounded);
+        let (Truth::Value(want, _), Truth::Value(got, _)) =
+            (truth_env(g, n, &env, 5), truth_env(g, m, &env, 5))
+        else {
+            continue;
+        };
+        if !close(got, want, 1e-3, 0.0) {
+            return Some(format!(
+                "the arguments of {} rounded to f64 give {got:e} where its true value is {want:e}",
+                print::text(g, n)
+            ));
+        }
+    }
+    None
 }
 
 /// A comparison `u op v` of `e` whose sides differ at `p` by less than f64 can
